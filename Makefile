@@ -1,0 +1,67 @@
+# Newsdesk: `make run` sets everything up and serves the site; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= newsdesk-demo
+
+# The first Python 3.12+ we can find: PYTHON=... wins, then python3.13/3.12/3 on PATH, then pyenv's
+# installed versions (pyenv's shims answer only when PYENV_VERSION is set, so we ask for the binaries).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	    && { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
+
+.PHONY: run install test test-full lint format bench clean python
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Newsdesk needs Python 3.12 or newer and none was found. Install one, or run: make run PYTHON=/path/to/python3.12" >&2; \
+	  exit 1; fi
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "$(PYTHON) is older than 3.12. Run: make run PYTHON=/path/to/python3.12" >&2; exit 1; }
+
+# The venv is rebuilt when pyproject.toml changes, or when it was made with a Python older than 3.12.
+$(VENV)/.installed: pyproject.toml | python
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then rm -rf $(VENV); fi
+	@[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: export DEBUG ?= true
+install: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_roles
+	$(MANAGE) load_demo
+	$(MANAGE) demo_accounts --password "$(DEMO_PASSWORD)"
+
+run: export DEBUG ?= true
+run: install
+	@echo
+	@echo "  Newsdesk is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Log in as admin, writer, reviewer, editor or privacy, password: $(DEMO_PASSWORD)"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-full: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

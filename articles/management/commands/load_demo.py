@@ -1,0 +1,25 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+FILES = Path(settings.BASE_DIR) / "fixtures" / "files"
+
+
+class Command(BaseCommand):
+    help = "Load the vocabularies and the synthetic demo content with its files. Idempotent."
+
+    def handle(self, *args, **options):
+        call_command("loaddata", "vocabulary", "demo", verbosity=options["verbosity"])
+        # Files the demo rows point at: fixtures/files/<storage alias>/<name>, copied once.
+        for alias_dir in sorted(p for p in FILES.iterdir() if p.is_dir()):
+            storage = storages[alias_dir.name]
+            for source in sorted(p for p in alias_dir.rglob("*") if p.is_file()):
+                name = source.relative_to(alias_dir).as_posix()
+                if not storage.exists(name):
+                    with source.open("rb") as handle:
+                        storage.save(name, File(handle))
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))

@@ -1,0 +1,64 @@
+"""The editorial roles and what each may do: the one place that maps groups to permissions.
+
+Code checks permissions, never these group names; `manage.py setup_roles` writes this table into the
+database, and running it again changes nothing.
+"""
+
+WRITER = "Writer"
+MEDICAL_REVIEWER = "Medical reviewer"
+EDITOR = "Editor"
+PRIVACY_OFFICER = "Privacy officer"
+
+_READ_VOCABULARIES = ["articles.view_diseasetag", "articles.view_therapytag"]
+
+ROLES: dict[str, list[str]] = {
+    WRITER: [
+        "articles.view_article",
+        "articles.add_article",
+        "articles.change_article",
+        "articles.submit_article",
+        "cases.view_case",
+        "cases.add_case",
+        "cases.change_case",
+        *_READ_VOCABULARIES,
+    ],
+    MEDICAL_REVIEWER: [
+        "articles.view_article",
+        "articles.review_article",
+        "articles.sign_off_article",
+        "cases.view_case",
+        *_READ_VOCABULARIES,
+    ],
+    EDITOR: [
+        "articles.view_article",
+        "articles.add_article",
+        "articles.change_article",
+        "articles.submit_article",
+        "articles.review_article",
+        "articles.publish_article",
+        "articles.unpublish_article",
+        "articles.import_article",
+        "articles.export_article",
+        "articles.view_diseasetag",
+        "articles.add_diseasetag",
+        "articles.change_diseasetag",
+        "articles.import_diseasetag",
+        "articles.export_diseasetag",
+        "articles.view_therapytag",
+        "articles.add_therapytag",
+        "articles.change_therapytag",
+        "articles.import_therapytag",
+        "articles.export_therapytag",
+        "cases.view_case",
+        "cases.import_case",
+    ],
+    PRIVACY_OFFICER: [
+        "articles.view_article",
+        "articles.unpublish_article",
+        "cases.view_case",
+        "cases.change_case",
+        "cases.clear_case",
+        "cases.export_case",
+        *_READ_VOCABULARIES,
+    ],
+}

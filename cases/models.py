@@ -1,0 +1,370 @@
+import hashlib
+import re
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.models import Article, DiseaseTag, TherapyTag
+from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
+
+
+class PrivacyStatus(models.TextChoices):
+    PENDING = "pending", _("Pending privacy review")
+    CLEARED = "cleared", _("Cleared for publication")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+
+
+class AgeBand(models.TextChoices):
+    """Decades, and one band for everyone over 89, so that no exact age above 89 is ever stored."""
+
+    CHILD_0_9 = "0-9", _("under 10")
+    TEENS = "10-19", _("in their teens")
+    TWENTIES = "20-29", _("in their 20s")
+    THIRTIES = "30-39", _("in their 30s")
+    FORTIES = "40-49", _("in their 40s")
+    FIFTIES = "50-59", _("in their 50s")
+    SIXTIES = "60-69", _("in their 60s")
+    SEVENTIES = "70-79", _("in their 70s")
+    EIGHTIES = "80-89", _("in their 80s")
+    NINETY_PLUS = "90+", _("aged 90 or over")
+
+    @classmethod
+    def for_age(cls, age: int) -> "AgeBand":
+        if age >= 90:
+            return cls.NINETY_PLUS
+        return cls(f"{age // 10 * 10}-{age // 10 * 10 + 9}")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNSTATED = "unstated", _("Not stated")
+
+
+class CaseDisease(TaggedItemBase):
+    tag = models.ForeignKey(DiseaseTag, on_delete=models.CASCADE, related_name="case_links")
+    content_object = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="disease_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="case_disease_once")]
+
+
+class CaseTherapy(TaggedItemBase):
+    tag = models.ForeignKey(TherapyTag, on_delete=models.CASCADE, related_name="case_links")
+    content_object = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="therapy_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="case_therapy_once")]
+
+
+class CaseQuerySet(models.QuerySet):
+    def public(self):
+        """A patient story is public when the privacy officer has cleared it, its consent covers the web
+        and is neither withdrawn nor expired, and it is linked to at least one public article. Withdrawn
+        or pending cases never show, whatever their articles do."""
+        public_articles = Article.objects.public().filter(cases=models.OuterRef("pk"))
+        web_consent = Consent.objects.valid().filter(case=models.OuterRef("pk"), scope_web=True)
+        return self.filter(
+            models.Exists(public_articles), models.Exists(web_consent), privacy_status=PrivacyStatus.CLEARED
+        )
+
+    def with_tags(self):
+        return self.prefetch_related("diseases", "therapies")
+
+
+REFERENCE_PATTERN = re.compile(r"^CASE-(\d+)$")
+
+
+class Case(models.Model):
+    """An anonymised patient story. Only the fields below are ever shown to readers."""
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text=_("Stable internal reference, used in logs and messages instead of any patient detail."),
+    )
+    label = models.CharField(
+        _("public label"),
+        max_length=200,
+        help_text=_("How readers meet this patient, without a name: “Woman in her 80s with B-cell ALL”."),
+    )
+    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex, default=Sex.UNSTATED)
+    treatment_year = models.PositiveSmallIntegerField(
+        _("treatment year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text=_("The year only. Exact dates identify patients."),
+    )
+    follow_up = models.CharField(
+        _("follow-up"),
+        max_length=100,
+        blank=True,
+        help_text=_("How long the patient has been followed, e.g. “7 years”."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    narrative = ProseEditorField(
+        _("narrative"), config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
+    )
+
+    privacy_status = models.CharField(
+        _("privacy status"),
+        max_length=20,
+        choices=PrivacyStatus,
+        default=PrivacyStatus.PENDING,
+        editable=False,
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cleared by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True, editable=False)
+    cleared_fingerprint = models.CharField(
+        _("cleared text fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Hash of the exact story and article texts the privacy officer cleared."),
+    )
+    privacy_findings = models.JSONField(_("privacy findings"), default=list, blank=True, editable=False)
+    source_ref = models.CharField(
+        _("import reference"), max_length=100, unique=True, null=True, blank=True, editable=False
+    )
+
+    articles = models.ManyToManyField(
+        Article,
+        verbose_name=_("articles"),
+        related_name="cases",
+        blank=True,
+        help_text=_("Articles that tell this story."),
+    )
+    diseases = TaggableManager(
+        verbose_name=_("diagnosis"), through=CaseDisease, related_name="cases", blank=True, help_text=""
+    )
+    therapies = TaggableManager(
+        verbose_name=_("therapies"), through=CaseTherapy, related_name="cases", blank=True, help_text=""
+    )
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient story")
+        verbose_name_plural = _("patient stories")
+        ordering = ["reference"]
+        permissions = [
+            ("clear_case", _("Can clear a patient story for publication")),
+            ("import_case", _("Can import patient stories")),
+            ("export_case", _("Can export patient stories")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="cleared_case_has_clearance",
+                condition=~models.Q(privacy_status="cleared")
+                | (models.Q(cleared_by__isnull=False) & models.Q(cleared_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.label}"
+
+    def save(self, *args, **kwargs):
+        self.narrative = sanitize_html(self.narrative)
+        if self.privacy_status == PrivacyStatus.CLEARED and self.fingerprint() != self.cleared_fingerprint:
+            # A clearance covers the exact text the privacy officer read; any other text needs a new look.
+            self.privacy_status = PrivacyStatus.PENDING
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "privacy_status"}
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # Two editors creating cases at once may pick the same next number: the unique constraint
+        # refuses the second, and it simply takes the next one.
+        for attempt in range(5):
+            self.reference = next_reference()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = Case.objects.filter(reference=self.reference).exists()
+                self.reference = ""
+                if not taken or attempt == 4:
+                    raise
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", kwargs={"reference": self.reference.lower()})
+
+    def fingerprint(self) -> str:
+        """A hash of everything a clearance vouches for: the story's own fields and the text of every
+        article that tells it. Any edit to either changes it."""
+        parts = [self.label, self.age_band, self.sex, str(self.treatment_year or ""), self.follow_up,
+                 self.outcome, sanitize_html(self.narrative)]  # fmt: skip
+        if self.pk:
+            for title, standfirst, body in self.articles.order_by("pk").values_list(
+                "title", "standfirst", "body"
+            ):
+                parts += [title, standfirst, body]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def current_consent(self) -> "Consent | None":
+        """The newest consent that is neither withdrawn nor expired."""
+        return self.consents.valid().order_by("-signed_on", "-pk").first()
+
+
+def next_reference() -> str:
+    """The next free CASE-nnnn. Longer numbers sort after shorter ones, so CASE-10000 follows CASE-9999."""
+    last = (
+        Case.objects.filter(reference__startswith="CASE-")
+        .annotate(length=Length("reference"))
+        .order_by("-length", "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    match = REFERENCE_PATTERN.match(last or "")
+    return f"CASE-{int(match.group(1)) + 1 if match else 1:04d}"
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def private_storage():
+    """Signed consent forms live in their own storage, outside MEDIA_ROOT, with no public URL."""
+    return storages["private"]
+
+
+class ConsentGiver(models.TextChoices):
+    PATIENT = "patient", _("The patient")
+    GUARDIAN = "guardian", _("A parent or legal guardian")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def valid(self, on: date | None = None):
+        """Consents in force on `on` (today by default): not withdrawn and not expired."""
+        on = on or timezone.localdate()
+        return self.filter(withdrawn_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=on)
+        )
+
+
+class Consent(models.Model):
+    """A patient's (or guardian's) written consent to tell their story, and where it may appear."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("patient story"), on_delete=models.PROTECT, related_name="consents"
+    )
+    given_by = models.CharField(
+        _("consent given by"), max_length=10, choices=ConsentGiver, default=ConsentGiver.PATIENT
+    )
+    child_assent = models.BooleanField(
+        _("the child agreed too"),
+        default=False,
+        help_text=_("For a minor, a guardian consents and the child's own agreement (assent) is recorded."),
+    )
+    signed_on = models.DateField(_("signed on"))
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, help_text=_("Leave empty if the form sets no end date.")
+    )
+    scope_web = models.BooleanField(_("website"), default=True)
+    scope_social = models.BooleanField(_("social media"), default=False)
+    scope_print = models.BooleanField(_("print"), default=False)
+    photos = models.BooleanField(_("photos of the patient"), default=False)
+    form = models.FileField(
+        _("signed form"),
+        storage=private_storage,
+        upload_to="consent/%Y/",
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        help_text=_("A scan or PDF of the signed form. Stored privately; only privacy officers can open it."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+",
+        null=True, editable=False,
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawal recorded by"), on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True, editable=False,
+    )  # fmt: skip
+    withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=300, blank=True, editable=False)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="guardian_consent_records_assent",
+                condition=~models.Q(given_by="guardian") | models.Q(child_assent=True),
+            ),
+            models.CheckConstraint(
+                name="consent_expires_after_signing",
+                condition=models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=models.F("signed_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Consent for {self.case.reference} signed {self.signed_on:%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.given_by == ConsentGiver.GUARDIAN and not self.child_assent:
+            errors["child_assent"] = _(
+                "Record the child's own agreement, or ask the privacy officer how to proceed."
+            )
+        if self.expires_on and self.signed_on and self.expires_on < self.signed_on:
+            errors["expires_on"] = _("The expiry date is before the signing date.")
+        if self.case_id and self.case.age_band in {"0-9", "10-19"} and self.given_by == ConsentGiver.PATIENT:
+            errors["given_by"] = _("This patient may be a minor: a parent or guardian must consent.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.withdrawn_at is None and (self.expires_on is None or self.expires_on >= on)
+
+
+class CaseEvent(models.Model):
+    """The privacy audit trail of a case: clearances, resets to pending, consent withdrawals. Append-only.
+
+    Comments refer to cases by reference and never quote patient details."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=40)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("privacy event")
+        verbose_name_plural = _("privacy events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.case.reference} {self.action}"

@@ -1,0 +1,21 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from articles.models import Article
+from cases.models import Case
+
+
+class CaseDetailView(DetailView):
+    """A public patient story: the anonymised fields and the articles that tell it."""
+
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Case.objects.public().with_tags(), reference=self.kwargs["reference"].upper()
+        )
+
+    def get_context_data(self, **kwargs):
+        articles = Article.objects.public().filter(cases=self.object)
+        return super().get_context_data(articles=articles, **kwargs)

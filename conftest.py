@@ -1,0 +1,129 @@
+"""Shared test fixtures: one user per editorial role, and factories for articles and cases."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from articles.models import Article, Status
+from articles.roles import EDITOR, MEDICAL_REVIEWER, PRIVACY_OFFICER, WRITER
+
+ROLE_USERS = {
+    "writer": WRITER,
+    "other_writer": WRITER,
+    "medical_reviewer": MEDICAL_REVIEWER,
+    "editor": EDITOR,
+    "privacy_officer": PRIVACY_OFFICER,
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_environment():
+    """The same test run whatever DEBUG the shell has: plain HTTP (production redirects to HTTPS, which
+    test_settings checks) and unhashed static names (tests do not run collectstatic)."""
+    storages = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    with override_settings(STORAGES=storages, SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = settings.STORAGES | {
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def roles(db):
+    call_command("setup_roles", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def users(roles, django_user_model):
+    """A staff user per role, keyed "writer", "other_writer", "medical_reviewer", "editor", "privacy_officer",
+    plus "no_role" (staff, no group)."""
+    from django.contrib.auth.models import Group
+
+    made = {}
+    for key, role in ROLE_USERS.items():
+        user = django_user_model.objects.create_user(
+            key, f"{key}@example.test", "pw-for-tests", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        made[key] = user
+    made["no_role"] = django_user_model.objects.create_user("no_role", "no_role@example.test", "pw-for-tests")
+    return made
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_article(db):
+    """Make an article. `status=published` without `published_at` means published a day ago.
+
+    Status is written directly here to set up a scene; application code moves status only through
+    articles.workflow.transition().
+    """
+
+    def make(*, title=None, status=Status.DRAFT, published_at=None, diseases=(), therapies=(), **fields):
+        n = next(_counter)
+        if status == Status.PUBLISHED and published_at is None:
+            published_at = timezone.now() - timedelta(days=1)
+        article = Article.objects.create(
+            title=title or f"Article number {n}",
+            standfirst=fields.pop("standfirst", f"Standfirst {n}."),
+            body=fields.pop("body", f"<p>Body of article {n}.</p>"),
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        if diseases:
+            article.diseases.add(*diseases)
+        if therapies:
+            article.therapies.add(*therapies)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_case(db, django_user_model):
+    """Make a case linked to `articles`. By default it has web consent on file and is cleared for its
+    current text, as if the privacy officer had reviewed it."""
+    from cases.models import Case, Consent, PrivacyStatus
+
+    def make(*, articles=(), cleared=True, consent=True, photos=False, **fields):
+        fields.setdefault("label", "Adult with a blood cancer")
+        case = Case.objects.create(**fields)
+        case.articles.set(articles)
+        if consent:
+            Consent.objects.create(
+                case=case, signed_on=timezone.localdate() - timedelta(days=30), scope_web=True, photos=photos,
+                form="consent/test/signed.pdf",
+            )  # fmt: skip
+        if cleared:
+            officer, _ = django_user_model.objects.get_or_create(username="fixture_privacy_officer")
+            Case.objects.filter(pk=case.pk).update(
+                privacy_status=PrivacyStatus.CLEARED, cleared_by=officer, cleared_at=timezone.now(),
+                cleared_fingerprint=case.fingerprint(),
+            )  # fmt: skip
+            case.refresh_from_db()
+        return case
+
+    return make
+
+
+@pytest.fixture
+def vocabulary(db):
+    call_command("loaddata", "vocabulary", verbosity=0)

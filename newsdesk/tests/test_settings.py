@@ -1,0 +1,107 @@
+"""Configuration comes from the environment, and production settings pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "news.hospital.example",
+}
+
+
+def settings_in_subprocess(env: dict[str, str], expression: str) -> str:
+    """Evaluate `expression` against settings loaded fresh from `env`, as a new process would."""
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    clean_env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_env | {"DJANGO_SETTINGS_MODULE": "newsdesk.settings"} | env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], env=clean_env | env, cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    assert settings_in_subprocess({}, "settings.DEBUG") == "False"
+    assert settings_in_subprocess({"DEBUG": "true"}, "settings.DEBUG") == "True"
+
+
+def test_the_default_database_is_a_sqlite_file_in_the_project():
+    assert (
+        settings_in_subprocess({}, "settings.DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
+    )
+
+
+def test_database_url_selects_postgresql():
+    env = {"DATABASE_URL": "postgres://news:pw@db.internal:5432/newsdesk"}
+    engine = settings_in_subprocess(env, "settings.DATABASES['default']['ENGINE']")
+    host = settings_in_subprocess(env, "settings.DATABASES['default']['HOST']")
+    assert (engine, host) == ("django.db.backends.postgresql", "db.internal")
+
+
+def test_cache_defaults_to_local_memory_and_cache_url_selects_redis():
+    assert "LocMemCache" in settings_in_subprocess({}, "settings.CACHES['default']['BACKEND']")
+    redis = settings_in_subprocess(
+        {"CACHE_URL": "redis://127.0.0.1:6379/2"}, "settings.CACHES['default']['BACKEND']"
+    )
+    assert redis == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_media_location_comes_from_the_environment(tmp_path):
+    out = settings_in_subprocess({"MEDIA_ROOT": str(tmp_path)}, "settings.MEDIA_ROOT")
+    assert out == str(tmp_path)
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warnings():
+    result = manage(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_redirects_to_https_and_sends_hsts():
+    assert settings_in_subprocess(
+        PRODUCTION, "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS"
+    ) == ("True 31536000")
+
+
+def test_the_deploy_check_refuses_the_development_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "newsdesk.E001" in result.stderr
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert (
+        "object-src 'none'" in policy and "base-uri 'none'" in policy and "frame-ancestors 'none'" in policy
+    )
+    assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_only_the_admin_allows_inline_styles_for_its_editor(admin_client):
+    policy = admin_client.get("/admin/").headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self'" in policy and "script-src 'self' 'unsafe-inline'" not in policy
