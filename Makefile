@@ -46,7 +46,9 @@ run: install
 	@echo "  Newsdesk is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Log in as admin, writer, reviewer, editor or privacy, password: $(DEMO_PASSWORD)"
 	@echo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# Scheduled articles go live by themselves; this records it and re-checks the gates every minute.
+	@$(MANAGE) publish_due --every 60 >/dev/null 2>&1 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)

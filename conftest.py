@@ -28,7 +28,8 @@ def _test_environment():
     storages = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-    with override_settings(STORAGES=storages, SECURE_SSL_REDIRECT=False):
+    fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
+    with override_settings(STORAGES=storages, SECURE_SSL_REDIRECT=False, PASSWORD_HASHERS=fast_hashing):
         yield
 
 
@@ -127,3 +128,44 @@ def make_case(db, django_user_model):
 @pytest.fixture
 def vocabulary(db):
     call_command("loaddata", "vocabulary", verbosity=0)
+
+
+# --- Browser tests --------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright (never `playwright install`)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the Django calls the tests make are sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,44 +1,419 @@
-from django.contrib import admin
+"""The news desk: articles with their workflow buttons, history, revisions and previews; the vocabularies."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, DiseaseTag, TherapyTag
+from articles import services, workflow
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    DiseaseTag,
+    PreviewLink,
+    Status,
+    TherapyTag,
+)
+
+# --- Queues -------------------------------------------------------------------------------------
+
+
+def needs_action_q(user) -> Q:
+    """What waits for `user`, by the permissions they hold (never by group name)."""
+    signed_off = Exists(
+        ArticleEvent.objects.filter(article=OuterRef("pk"), action=ArticleEvent.Action.SIGNED_OFF)
+    )
+    q = Q(pk__in=[])
+    if user.has_perm("articles.sign_off_article"):
+        q |= Q(status=Status.IN_REVIEW) & ~Q(author=user)
+    if user.has_perm("articles.publish_article"):
+        q |= Q(signed_off, status=Status.IN_REVIEW) & ~Q(author=user)
+    if user.has_perm("articles.submit_article"):
+        returned = ArticleEvent.objects.filter(
+            article=OuterRef("pk"), action=ArticleEvent.Action.CHANGES_REQUESTED
+        )
+        q |= Q(Exists(returned), status=Status.DRAFT, author=user)
+    return q
+
+
+class NeedsMyActionFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("Needs my action"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(needs_action_q(request.user))
+        return queryset
+
+
+# --- Forms and inlines --------------------------------------------------------------------------
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form, refusing a save made from a page someone else has saved since (optimistic lock)."""
+
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "slug", "standfirst", "body", "byline", "author", "diseases", "therapies",
+            "hero_image", "hero_alt", "hero_caption", "hero_credit",
+            "source_publisher", "source_url", "source_date",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base_version"].initial = self.instance.version if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row until this request's transaction ends, so two saves cannot both pass this check.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        base = cleaned.get("base_version")
+        if base is not None and base != current.version:
+            raise ValidationError(self._stale_message(current, base), code="stale")
+        return cleaned
+
+    def _stale_message(self, current, base):
+        before = current.revisions.filter(article_version__lte=base).first()
+        latest = current.revisions.select_related("created_by").first()
+        who = latest.created_by if latest and latest.created_by else None
+        changed = (
+            [d.label for d in services.diff_revisions(before, latest) if d.changed]
+            if before and latest and before != latest
+            else []
+        )
+        return _(
+            "%(who)s saved this article after you opened it, so your changes were not saved. "
+            "Changed since you opened it: %(fields)s (status now: %(status)s). "
+            "Copy your edits, reload the page and apply them again; the revisions page shows the changes."
+        ) % {
+            "who": (who.get_full_name() or who.get_username()) if who else _("Someone else"),
+            "fields": ", ".join(changed) or _("its workflow state"),
+            "status": current.get_status_display().lower(),
+        }
+
+
+class ArticleEventInline(admin.TabularInline):
+    model = ArticleEvent
+    verbose_name_plural = _("History (append-only)")
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "comment", "short_hash"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    @admin.display(description=_("text"))
+    def short_hash(self, event):
+        return event.text_hash[:10]
+
+
+# --- Articles -----------------------------------------------------------------------------------
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_badge", "author", "published_at", "tag_names", "updated_at"]
-    list_filter = ["status", "diseases", "therapies", "author"]
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["title", "status_badge", "sign_off_state", "author", "published_at", "updated_at"]
+    list_filter = [NeedsMyActionFilter, "status", "diseases", "therapies", "author"]
     list_select_related = ["author"]
-    search_fields = ["title", "standfirst", "slug"]
+    search_fields = ["title", "standfirst", "slug", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "created_at", "updated_at"]
+    inlines = [ArticleEventInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "author"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "author", "base_version"]}),
         (_("Tags"), {"fields": ["diseases", "therapies"]}),
         (_("Hero image"), {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         (_("Source"), {"fields": ["source_publisher", "source_url", "source_date"], "classes": ["collapse"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "published_at", "created_at", "updated_at"]  # only workflow moves set these
+        if obj is None or not request.user.has_perm("articles.publish_article"):
+            fields.append("author")
+        return fields
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("diseases", "therapies")
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    # Who may edit what: writers their own articles, editors any; nobody edits what readers see.
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.status == Status.PUBLISHED:
+            return False
+        return obj.author_id in (None, request.user.pk) or request.user.has_perm("articles.review_article")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == Status.DRAFT)
+
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):
-        return format_html(
-            '<span class="status-badge status-{}">{}</span>', article.status, article.get_status_display()
-        )
+        label = article.get_status_display()
+        if article.is_scheduled:
+            label = _("Scheduled for %(when)s") % {
+                "when": timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M")
+            }
+        return format_html('<span class="status-badge status-{}">{}</span>', article.status, label)
 
-    @admin.display(description=_("tags"))
-    def tag_names(self, article):
-        return ", ".join(tag.name for tag in [*article.diseases.all(), *article.therapies.all()])
+    @admin.display(description=_("medical sign-off"))
+    def sign_off_state(self, article):
+        review = workflow.current_sign_off(article)
+        if review:
+            return format_html('<span class="sign-off ok">✓ {}</span>', review.actor)
+        return format_html('<span class="sign-off missing">{}</span>', _("not signed off"))
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_revision(form.instance, request.user)
+
+    # --- The workflow panel ---------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.workflow_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, article):
+        moves = workflow.available_moves(article, request.user)
+        can_sign_off = (
+            article.status == Status.IN_REVIEW
+            and request.user.has_perm(workflow.SIGN_OFF_PERMISSION)
+            and article.author_id != request.user.pk
+        )
+        needs_gates = any(m.runs_gates for m in moves)
+        return {
+            "workflow_moves": moves,
+            "can_sign_off": can_sign_off,
+            "current_sign_off": workflow.current_sign_off(article),
+            "publish_problems": workflow.publish_problems(article) if needs_gates else [],
+            "preview_links": article.preview_links.select_related("created_by")[:10]
+            if request.user.has_perm("articles.publish_article")
+            else [],
+            "can_share_preview": request.user.has_perm("articles.publish_article"),
+            "revision_count": article.revisions.count(),
+        }
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/move/<str:move>/", wrap(self.move_view), name=f"{info}_move"),
+            path("<int:pk>/sign-off/", wrap(self.sign_off_view), name=f"{info}_sign_off"),
+            path("<int:pk>/revisions/", wrap(self.revisions_view), name=f"{info}_revisions"),
+            path("<int:pk>/revisions/compare/", wrap(self.compare_view), name=f"{info}_compare"),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                wrap(self.restore_view),
+                name=f"{info}_restore",
+            ),
+            path("<int:pk>/previews/", wrap(self.share_preview_view), name=f"{info}_share_preview"),
+            path(
+                "<int:pk>/previews/<int:link>/revoke/",
+                wrap(self.revoke_preview_view),
+                name=f"{info}_revoke_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Article, pk=pk)
+
+    def _back(self, article):
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def _report(self, request, error):
+        if isinstance(error, ValidationError):
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, str(error) or _("That move is not open to you."), messages.ERROR)
+
+    def move_view(self, request, pk, move):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        chosen = workflow.MOVES.get(move)
+        if chosen is None:
+            raise PermissionDenied
+        published_at = None
+        if chosen.scheduled:
+            published_at = parse_datetime(request.POST.get("published_at", ""))
+            if published_at is not None and timezone.is_naive(published_at):
+                published_at = timezone.make_aware(published_at)
+            if published_at is None or published_at <= timezone.now():
+                self.message_user(
+                    request, _("Pick a date and time in the future to schedule."), messages.ERROR
+                )
+                return self._back(article)
+        try:
+            workflow.transition(
+                article,
+                to=chosen.target,
+                by=request.user,
+                comment=request.POST.get("comment", ""),
+                published_at=published_at,
+            )
+        except workflow.TransitionNotAllowed as denied:
+            self._report(request, denied)
+            return (
+                HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+                if (self.has_view_permission(request, article))
+                else HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+            )
+        except ValidationError as problems:
+            self._report(request, problems)
+            return self._back(article)
+        self.message_user(
+            request, _("“%(title)s”: %(move)s done.") % {"title": article.title, "move": chosen.label}
+        )
+        return self._back(article)
+
+    def sign_off_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        try:
+            workflow.sign_off(article, by=request.user, comment=request.POST.get("comment", ""))
+        except (workflow.TransitionNotAllowed, ValidationError) as error:
+            self._report(request, error)
+        else:
+            self.message_user(request, _("Signed off. The sign-off holds for exactly this text."))
+        return self._back(article)
+
+    def revisions_view(self, request, pk):
+        article = self._article(request, pk)
+        revisions = article.revisions.select_related("created_by")
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": article,
+                "title": _("Revisions of “%(title)s”") % {"title": article.title},
+                "revisions": revisions,
+                "can_restore": self.has_change_permission(request, article),
+            },
+        )
+
+    def compare_view(self, request, pk):
+        article = self._article(request, pk)
+        revisions = article.revisions.all()
+        try:
+            old = revisions.get(number=int(request.GET.get("from", "")))
+            new = revisions.get(number=int(request.GET.get("to", "")))
+        except (ValueError, ArticleRevision.DoesNotExist):
+            self.message_user(request, _("Pick two revisions to compare."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": article,
+                "title": _("Revision %(a)s compared with revision %(b)s")
+                % {"a": old.number, "b": new.number},
+                "old": old,
+                "new": new,
+                "diffs": services.diff_revisions(old, new),
+            },
+        )
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(ArticleRevision, article=article, number=number)
+        try:
+            services.restore_revision(revision, by=request.user)
+        except ValidationError as error:
+            self._report(request, error)
+        else:
+            self.message_user(request, _("Revision %(n)s is the current draft again.") % {"n": number})
+        return self._back(article)
+
+    def share_preview_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        try:
+            days = int(request.POST.get("days") or 0) or None
+            link = services.share_preview(
+                article, by=request.user, audience=request.POST.get("audience", ""), days=days
+            )
+        except (PermissionDenied, ValidationError, ValueError) as error:
+            self._report(
+                request,
+                error if not isinstance(error, ValueError) else ValidationError(_("Days must be a number.")),
+            )
+        else:
+            url = request.build_absolute_uri(link.get_absolute_url())
+            self.message_user(
+                request, format_html(_('Preview link for {}: <a href="{}">{}</a>'), link.audience, url, url)
+            )
+        return self._back(article)
+
+    def revoke_preview_view(self, request, pk, link):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        preview = get_object_or_404(PreviewLink, pk=link, article=article)
+        try:
+            services.revoke_preview(preview, by=request.user)
+        except PermissionDenied as error:
+            self._report(request, error)
+        else:
+            self.message_user(request, _("The link no longer works."))
+        return self._back(article)
+
+
+# --- Vocabularies -------------------------------------------------------------------------------
 
 
 class VocabularyTermAdmin(admin.ModelAdmin):

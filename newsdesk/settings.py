@@ -185,7 +185,16 @@ NEWSDESK_ADMIN_CSP = SECURE_CSP | {
 
 # Publishing rules that other apps plug in without `articles` importing them. Each is a dotted path to
 # a callable taking an article and returning a list of readable problems; empty means go.
-NEWSDESK_PUBLISH_GATES: list[str] = []
+# Each gate is a function(article) -> list of readable problems; publishing needs every list empty.
+# articles never imports cases: the privacy gate joins here.
+NEWSDESK_PUBLISH_GATES: list[str] = [
+    "articles.workflow.sign_off_is_current",
+    "cases.privacy.linked_cases_are_cleared",
+]
+# Where the desk lives, for links in e-mail.
+NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long an outside reader's preview link works unless the editor picks otherwise.
+NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.hospital.example:587. Local development prints mail.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")

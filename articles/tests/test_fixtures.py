@@ -1,4 +1,4 @@
-"""The shipped vocabularies and demo content: complete, idempotent, and free of the source patients' details."""
+"""The shipped vocabularies and demo content: complete, idempotent, free of the source patients' details."""
 
 import json
 import re

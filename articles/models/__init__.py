@@ -1,0 +1,25 @@
+from articles.models.article import (
+    Article,
+    ArticleDisease,
+    ArticleQuerySet,
+    ArticleTherapy,
+    Status,
+    unique_slug,
+)
+from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
+from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
+
+__all__ = [
+    "Article",
+    "ArticleDisease",
+    "ArticleEvent",
+    "ArticleQuerySet",
+    "ArticleRevision",
+    "ArticleTherapy",
+    "DiseaseTag",
+    "PreviewLink",
+    "Status",
+    "TherapyTag",
+    "VocabularyTerm",
+    "unique_slug",
+]

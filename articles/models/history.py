@@ -1,0 +1,168 @@
+"""What happened to an article: the audit trail of moves, the revisions of its text, and preview links."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.article import Article, Status
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted one by one."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(
+                _("%(model)s records are append-only.") % {"model": self._meta.verbose_name}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("%(model)s records are append-only.") % {"model": self._meta.verbose_name})
+
+
+class ArticleEvent(AppendOnly):
+    """One entry of the audit trail: who did what to an article, when, and to which exact text."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        SIGNED_OFF = "signed_off", _("Medical sign-off")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        WENT_LIVE = "went_live", _("Went live as scheduled")
+        HELD_BACK = "held_back", _("Held back at its scheduled time")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        RESTORED = "restored", _("Revision restored")
+        PREVIEW_SHARED = "preview_shared", _("Preview link shared")
+        PREVIEW_REVOKED = "preview_revoked", _("Preview link revoked")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for moves the scheduler made on its own."),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    text_hash = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "action", "-created_at"], name="article_event_lookup")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor or _('the scheduler')}"
+
+
+class ArticleRevision(AppendOnly):
+    """The article's text and tags as one save left them. Restoring one writes a new revision."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    article_version = models.PositiveIntegerField(_("article version"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    title = models.CharField(_("headline"), max_length=200)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    diseases = models.JSONField(_("diseases"), default=list)
+    therapies = models.JSONField(_("therapies"), default=list)
+    text_hash = models.CharField(_("text fingerprint"), max_length=64)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_number_once")]
+
+    def __str__(self):
+        return _("Revision %(number)s") % {"number": self.number}
+
+    def tag_line(self, kind: str) -> str:
+        return ", ".join(getattr(self, kind))
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A secret address that shows one article, as readers will see it, to someone without a login.
+
+    The token in the address is random and also signed (see articles.previews), it expires, and an
+    editor can revoke it at any time.
+    """
+
+    DEFAULT_LIFETIME = timedelta(days=7)
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token, editable=False)
+    audience = models.CharField(
+        _("shared with"),
+        max_length=200,
+        help_text=_("Who this link is for, for the record, e.g. “the patient, to approve their story”."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return _("Preview for %(audience)s") % {"audience": self.audience}
+
+    def get_absolute_url(self):
+        from articles.previews import sign_token
+
+        return reverse("articles:shared_preview", kwargs={"token": sign_token(self.token)})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

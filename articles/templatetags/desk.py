@@ -1,0 +1,23 @@
+from django import template
+
+from articles.models import Article, Status
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/articles/queue.html", takes_context=True)
+def desk_queue(context):
+    """The admin home's "waiting for you" panel: what each role must act on next."""
+    from articles.admin import needs_action_q
+
+    user = context["request"].user
+    waiting = Article.objects.filter(needs_action_q(user)).order_by("-updated_at")
+    return {
+        "waiting": waiting[:8],
+        "waiting_count": waiting.count(),
+        "scheduled": Article.objects.filter(status=Status.PUBLISHED)
+        .exclude(pk__in=Article.objects.public())
+        .order_by("published_at")[:5]
+        if user.has_perm("articles.publish_article")
+        else [],
+    }

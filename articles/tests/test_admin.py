@@ -1,0 +1,280 @@
+"""The desk as editors use it: moves through the admin's own endpoints, queues, revisions, previews and
+safe concurrent editing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services, workflow
+from articles.models import Article, ArticleEvent, PreviewLink, Status
+from articles.previews import sign_token
+
+Action = ArticleEvent.Action
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def move_url(article, move):
+    return reverse("admin:articles_article_move", args=[article.pk, move])
+
+
+def form_data(article, **changes):
+    """What the change form posts for `article` as it is now, with `changes` applied."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "byline": article.byline,
+        "diseases": "",
+        "therapies": "",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "source_publisher": "",
+        "source_url": "",
+        "source_date": "",
+        "base_version": article.version,
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+class TestMovesThroughTheAdmin:
+    def test_the_whole_review_round_trip(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        client.force_login(users["writer"])
+        client.post(move_url(article, "submit"), {"comment": "Ready for review."})
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW
+
+        client.force_login(users["medical_reviewer"])
+        client.post(reverse("admin:articles_article_sign_off", args=[article.pk]))
+        assert workflow.current_sign_off(article).actor == users["medical_reviewer"]
+
+        client.force_login(users["editor"])
+        response = client.post(move_url(article, "publish"), follow=True)
+        article.refresh_from_db()
+        assert article.status == Status.PUBLISHED
+        assert "Publish now done" in response.content.decode()
+
+    def test_a_refused_move_says_why_and_changes_nothing(self, client, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        client.force_login(users["writer"])
+        response = client.post(move_url(article, "publish"), follow=True)
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW
+        assert "You do not have permission to publish now" in response.content.decode()
+        assert not article.events.exists()
+
+    def test_a_missing_sign_off_is_reported_on_the_page(self, client, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        client.force_login(users["editor"])
+        page = client.get(change_url(article)).content.decode()
+        assert "No medical reviewer has signed off this text yet" in page
+        response = client.post(move_url(article, "publish"), follow=True)
+        assert "No medical reviewer has signed off this text yet" in response.content.decode()
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW
+
+    def test_scheduling_needs_a_future_time(self, client, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        client.force_login(users["editor"])
+        past = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        response = client.post(move_url(article, "schedule"), {"published_at": past}, follow=True)
+        assert "Pick a date and time in the future" in response.content.decode()
+        future = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        client.post(move_url(article, "schedule"), {"published_at": future})
+        article.refresh_from_db()
+        assert article.is_scheduled
+
+    def test_moves_only_answer_post(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        client.force_login(users["writer"])
+        assert client.get(move_url(article, "submit")).status_code == 405
+
+    @pytest.mark.parametrize(
+        ("key", "buttons"),
+        [
+            ("writer", ["Submit for review"]),
+            ("medical_reviewer", []),
+            ("editor", ["Submit for review"]),
+        ],
+    )
+    def test_the_page_offers_exactly_the_users_moves(self, client, users, make_article, key, buttons):
+        article = make_article(author=users["writer"])
+        client.force_login(users[key])
+        page = client.get(change_url(article)).content.decode()
+        for move in workflow.MOVES.values():
+            assert (f'value="{move.name}"' in page) == (str(move.label) in buttons), move.name
+
+    def test_anonymous_users_reach_no_endpoint(self, client, make_article):
+        article = make_article()
+        response = client.post(move_url(article, "submit"))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+@pytest.mark.django_db
+class TestQueues:
+    def test_needs_my_action_shows_each_role_its_queue(self, client, users, make_article):
+        waiting = make_article(title="Waiting for review", status=Status.IN_REVIEW, author=users["writer"])
+        signed = make_article(title="Signed and ready", status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(signed, by=users["medical_reviewer"])
+        make_article(title="Just a draft", author=users["writer"])
+        url = reverse("admin:articles_article_changelist") + "?queue=mine"
+
+        client.force_login(users["medical_reviewer"])
+        page = client.get(url).content.decode()
+        assert waiting.title in page and signed.title in page and "Just a draft" not in page
+
+        client.force_login(users["editor"])
+        page = client.get(url).content.decode()
+        assert signed.title in page and "Just a draft" not in page
+
+    def test_changelist_filters_by_status_disease_therapy_and_author(self, client, users, vocabulary):
+        client.force_login(users["editor"])
+        page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+        for heading in ("By queue", "By status", "By diseases", "By therapies", "By owner"):
+            assert heading in page
+
+
+@pytest.mark.django_db
+class TestSafeConcurrentEditing:
+    def test_the_second_save_from_a_stale_page_is_refused_and_explained(self, client, users, make_article):
+        article = make_article(title="Original headline", author=users["writer"])
+        services.record_revision(article, users["writer"])
+        stale = form_data(article)
+        client.force_login(users["editor"])
+        first = client.post(change_url(article), form_data(article, title="Editor's headline"))
+        assert first.status_code == 302
+
+        client.force_login(users["writer"])
+        second = client.post(change_url(article), {**stale, "standfirst": "Writer's standfirst"})
+        assert second.status_code == 200
+        message = second.content.decode()
+        assert "saved this article after you opened it" in message
+        assert "Headline" in message
+        article.refresh_from_db()
+        assert article.title == "Editor's headline"
+        assert article.standfirst != "Writer's standfirst"
+
+    def test_a_fresh_page_saves_and_keeps_a_revision(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        client.force_login(users["writer"])
+        response = client.post(change_url(article), form_data(article, title="Better headline"))
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.title == "Better headline"
+        assert article.revisions.get().title == "Better headline"
+
+    def test_published_articles_are_locked(self, client, users, make_article):
+        article = make_article(status=Status.PUBLISHED, author=users["writer"])
+        client.force_login(users["editor"])
+        client.post(change_url(article), form_data(article, title="Sneaky edit"))
+        article.refresh_from_db()
+        assert article.title != "Sneaky edit"
+
+
+@pytest.mark.django_db
+class TestRevisions:
+    def test_compare_shows_a_readable_word_diff(self, client, users, make_article):
+        article = make_article(body="<p>The trial enrolled twelve patients.</p>", author=users["writer"])
+        services.record_revision(article, users["writer"])
+        article.body = "<p>The trial enrolled fifteen patients.</p>"
+        article.save()
+        services.record_revision(article, users["writer"])
+        client.force_login(users["editor"])
+        url = reverse("admin:articles_article_compare", args=[article.pk])
+        page = client.get(url, {"from": 1, "to": 2}).content.decode()
+        assert "<del>twelve</del>" in page and "<ins>fifteen</ins>" in page
+
+    def test_restoring_brings_back_the_old_text_as_a_new_revision(self, client, users, make_article):
+        article = make_article(title="First title", author=users["writer"])
+        services.record_revision(article, users["writer"])
+        article.title = "Second title"
+        article.save()
+        services.record_revision(article, users["writer"])
+        client.force_login(users["writer"])
+        client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+        article.refresh_from_db()
+        assert article.title == "First title"
+        assert article.revisions.first().number == 3
+        assert article.events.first().action == Action.RESTORED
+
+    def test_a_published_article_is_not_restored_under_readers(self, users, make_article):
+        article = make_article(status=Status.PUBLISHED, author=users["writer"])
+        revision = services.record_revision(article, users["writer"])
+        with pytest.raises(Exception, match="Unpublish it first"):
+            services.restore_revision(revision, by=users["editor"])
+
+
+@pytest.mark.django_db
+class TestPreviews:
+    def test_staff_see_a_draft_as_readers_will_without_it_being_indexed_or_cached(
+        self, client, users, make_article
+    ):
+        article = make_article(title="Draft about myeloma", author=users["writer"])
+        client.force_login(users["medical_reviewer"])
+        response = client.get(reverse("articles:preview", args=[article.pk]))
+        assert response.status_code == 200
+        assert "Draft about myeloma" in response.content.decode()
+        assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+    def test_the_public_cannot_use_the_staff_preview(self, client, make_article):
+        article = make_article()
+        response = client.get(reverse("articles:preview", args=[article.pk]))
+        assert response.status_code == 302
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_a_shared_link_works_without_login_until_revoked(self, client, users, make_article):
+        article = make_article(title="Story for the patient to approve", author=users["writer"])
+        link = services.share_preview(article, by=users["editor"], audience="the patient")
+        url = link.get_absolute_url()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Story for the patient to approve" in response.content.decode()
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        services.revoke_preview(link, by=users["editor"])
+        assert client.get(url).status_code == 404
+        assert [e.action for e in article.events.all()] == [Action.PREVIEW_REVOKED, Action.PREVIEW_SHARED]
+
+    def test_a_shared_link_expires(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        link = services.share_preview(article, by=users["editor"], audience="the patient", days=1)
+        PreviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        assert client.get(link.get_absolute_url()).status_code == 404
+
+    def test_a_tampered_or_unsigned_token_reveals_nothing(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        link = services.share_preview(article, by=users["editor"], audience="the patient")
+        assert client.get(reverse("articles:shared_preview", args=[link.token])).status_code == 404
+        forged = sign_token(link.token)[:-2] + "xx"
+        assert client.get(reverse("articles:shared_preview", args=[forged])).status_code == 404
+
+    def test_only_editors_share_previews(self, users, make_article):
+        article = make_article(author=users["writer"])
+        with pytest.raises(Exception, match="Only an editor"):
+            services.share_preview(article, by=users["writer"], audience="my friend")
+
+
+@pytest.mark.django_db
+def test_the_admin_home_shows_each_role_its_queue(client, users, make_article):
+    make_article(title="Awaiting review", status=Status.IN_REVIEW, author=users["writer"])
+    client.force_login(users["medical_reviewer"])
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "1 article needs your action" in page and "Awaiting review" in page
+    client.force_login(users["writer"])
+    assert "Nothing is waiting for you." in client.get(reverse("admin:index")).content.decode()

@@ -1,0 +1,300 @@
+"""The editorial workflow: who may move an article where, sign-off of the exact text, gates and history."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, ArticleEvent, Status
+from articles.roles import ROLES
+from articles.tests.gates import always_blocked  # noqa: F401  (used by dotted path)
+from conftest import ROLE_USERS
+
+Action = ArticleEvent.Action
+PRINCIPALS = [*ROLE_USERS, "no_role", "author_editor"]
+
+
+def expected_allowed(move: workflow.Move, principal: str) -> bool:
+    """What the policy table and the roles table say, read independently of `move_refusal`."""
+    if principal == "no_role":
+        return False
+    role = ROLE_USERS.get(principal) or ROLE_USERS["editor"]
+    perms = ROLES[role]
+    if move.permission not in perms:
+        return False
+    is_author = principal in ("writer", "author_editor")
+    if move.not_by_author and is_author:
+        return False
+    return not move.author_or_reviewer or is_author or "articles.review_article" in perms
+
+
+@pytest.fixture
+def scene(users, make_article, django_user_model):
+    """An article by `writer` in a move's source state, ready for it (signed off when it is in review)."""
+    from django.contrib.auth.models import Group
+
+    author_editor = django_user_model.objects.create_user(
+        "author_editor", "ae@example.test", "pw", is_staff=True
+    )
+    author_editor.groups.add(Group.objects.get(name="Editor"))
+    everyone = {**users, "author_editor": author_editor}
+
+    def make(move, principal):
+        author = everyone["author_editor"] if principal == "author_editor" else users["writer"]
+        article = make_article(status=move.source, author=author)
+        if move.source == Status.IN_REVIEW:
+            workflow.sign_off(article, by=users["medical_reviewer"])
+        return article, everyone[principal]
+
+    return make
+
+
+MATRIX = [(name, principal) for name in workflow.MOVES for principal in PRINCIPALS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("move_name", "principal"), MATRIX, ids=[f"{m}-{p}" for m, p in MATRIX])
+def test_the_policy_matrix(scene, move_name, principal):
+    move = workflow.MOVES[move_name]
+    article, user = scene(move, principal)
+    events_before = article.events.count()
+    published_at = timezone.now() + timedelta(days=2) if move.scheduled else None
+    allowed = expected_allowed(move, principal)
+
+    assert (move in workflow.available_moves(article, user)) == allowed  # the buttons
+    if allowed:
+        workflow.transition(article, to=move.target, by=user, comment="Because.", published_at=published_at)
+        article.refresh_from_db()
+        assert article.status == move.target
+        assert article.events.first().action == move.action
+    else:
+        with pytest.raises(PermissionDenied):
+            workflow.transition(
+                article, to=move.target, by=user, comment="Because.", published_at=published_at
+            )
+        article.refresh_from_db()
+        assert article.status == move.source
+        assert article.events.count() == events_before
+
+
+@pytest.mark.django_db
+class TestTransition:
+    def test_a_move_that_does_not_exist_is_refused(self, users, make_article):
+        article = make_article(status=Status.DRAFT, author=users["writer"])
+        with pytest.raises(workflow.TransitionNotAllowed, match="cannot become published"):
+            workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+
+    @pytest.mark.parametrize("move_name", ["request_changes", "unpublish"])
+    def test_sending_back_and_retracting_need_a_reason(self, users, make_article, move_name):
+        move = workflow.MOVES[move_name]
+        article = make_article(status=move.source, author=users["writer"])
+        with pytest.raises(ValidationError, match="Say what needs to change"):
+            workflow.transition(article, to=move.target, by=users["editor"], comment="  ")
+        article.refresh_from_db()
+        assert article.status == move.source
+
+    def test_a_deactivated_user_can_move_nothing(self, users, make_article):
+        article = make_article(author=users["writer"])
+        users["writer"].is_active = False
+        users["writer"].save()
+        with pytest.raises(workflow.TransitionNotAllowed):
+            workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+
+    def test_unpublishing_takes_the_article_off_the_site_at_once(self, users, make_article):
+        article = make_article(status=Status.PUBLISHED, author=users["writer"])
+        workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Retracted: wrong dose.")
+        assert not Article.objects.public().filter(pk=article.pk).exists()
+        event = article.events.first()
+        assert (event.action, event.from_status, event.to_status) == (
+            Action.UNPUBLISHED,
+            "published",
+            "draft",
+        )
+        assert event.comment == "Retracted: wrong dose."
+
+
+@pytest.mark.django_db
+class TestMedicalSignOff:
+    def test_records_a_hash_of_the_exact_text(self, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        event = workflow.sign_off(article, by=users["medical_reviewer"])
+        assert event.text_hash == article.text_hash()
+        assert workflow.current_sign_off(article) == event
+
+    @pytest.mark.parametrize("field", ["title", "standfirst", "body"])
+    def test_any_later_edit_voids_it(self, users, make_article, field):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        setattr(article, field, getattr(article, field) + " Edited.")
+        article.save()
+        assert workflow.current_sign_off(article) is None
+        assert workflow.sign_off_is_current(article) == [
+            "The text changed after its medical sign-off. Ask a reviewer to sign it again."
+        ]
+
+    def test_publishing_needs_a_current_sign_off(self, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        with pytest.raises(ValidationError) as refused:
+            workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+        assert "No medical reviewer has signed off this text yet" in refused.value.messages[0]
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+        assert Article.objects.public().filter(pk=article.pk).exists()
+
+    def test_nobody_signs_off_their_own_article(self, users, make_article, django_user_model):
+        from django.contrib.auth.models import Group
+
+        reviewer_writer = users["medical_reviewer"]
+        reviewer_writer.groups.add(Group.objects.get(name="Writer"))
+        article = make_article(status=Status.IN_REVIEW, author=reviewer_writer)
+        with pytest.raises(workflow.TransitionNotAllowed, match="another reviewer"):
+            workflow.sign_off(article, by=reviewer_writer)
+
+    def test_only_medical_reviewers_sign_off(self, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        for key in ("writer", "other_writer", "editor", "privacy_officer", "no_role"):
+            with pytest.raises(workflow.TransitionNotAllowed):
+                workflow.sign_off(article, by=users[key])
+        assert not article.events.exists()
+
+    def test_a_draft_cannot_be_signed_off(self, users, make_article):
+        article = make_article(status=Status.DRAFT, author=users["writer"])
+        with pytest.raises(workflow.TransitionNotAllowed, match="Submit it first"):
+            workflow.sign_off(article, by=users["medical_reviewer"])
+
+
+@pytest.mark.django_db
+class TestPublishGates:
+    def test_gates_come_from_the_setting_and_speak_plainly(self, settings, users, make_article):
+        settings.NEWSDESK_PUBLISH_GATES = [
+            *settings.NEWSDESK_PUBLISH_GATES,
+            "articles.tests.gates.always_blocked",
+        ]
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        with pytest.raises(ValidationError) as refused:
+            workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+        assert refused.value.messages == ["The legal team has not seen this yet."]
+        article.refresh_from_db()
+        assert article.status == Status.IN_REVIEW
+
+    def test_articles_never_imports_cases(self):
+        import ast
+        from pathlib import Path
+
+        import articles
+
+        for path in Path(articles.__file__).parent.rglob("*.py"):
+            if "tests" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            imported = [
+                getattr(node, "module", None) or node.names[0].name
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+            ]
+            assert not [m for m in imported if m and m.split(".")[0] == "cases"], path
+
+
+@pytest.mark.django_db
+class TestAuditTrail:
+    def test_every_move_is_recorded_with_actor_states_comment_and_text(self, users, make_article):
+        article = make_article(author=users["writer"])
+        workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"], comment="Ready.")
+        workflow.transition(article, to=Status.DRAFT, by=users["medical_reviewer"], comment="Cite the trial.")
+        events = list(article.events.order_by("created_at", "pk"))
+        assert [(e.actor, e.action, e.from_status, e.to_status, e.comment) for e in events] == [
+            (users["writer"], Action.SUBMITTED, "draft", "in_review", "Ready."),
+            (users["medical_reviewer"], Action.CHANGES_REQUESTED, "in_review", "draft", "Cite the trial."),
+        ]
+        assert all(e.text_hash == article.text_hash() for e in events)
+
+    def test_is_append_only(self, users, make_article):
+        article = make_article(author=users["writer"])
+        workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+        event = article.events.get()
+        event.comment = "rewritten history"
+        with pytest.raises(ValidationError, match="append-only"):
+            event.save()
+        with pytest.raises(ValidationError, match="append-only"):
+            event.delete()
+
+    def test_survives_deactivating_the_actor_and_refuses_deleting_them(self, users, make_article):
+        article = make_article(author=users["writer"])
+        workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+        users["writer"].is_active = False
+        users["writer"].save()
+        assert article.events.get().actor == users["writer"]
+        with pytest.raises(ProtectedError):
+            users["writer"].delete()
+
+
+@pytest.mark.django_db
+class TestScheduledPublishing:
+    def test_a_scheduled_article_goes_public_by_itself_at_its_time(self, users, make_article):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            workflow.transition(
+                article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=3)
+            )
+            assert not Article.objects.public().filter(pk=article.pk).exists()
+            assert article.events.first().action == Action.SCHEDULED
+        with time_machine.travel(start + timedelta(hours=3, seconds=1), tick=False):
+            assert Article.objects.public().filter(pk=article.pk).exists()
+            assert workflow.publish_due()["went_live"] == [article]
+            assert article.events.first().action == Action.WENT_LIVE
+            assert workflow.publish_due() == {"went_live": [], "held_back": []}  # only once
+
+    def test_the_gates_run_again_at_go_live(self, settings, users, make_article):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            workflow.transition(
+                article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=1)
+            )
+        settings.NEWSDESK_PUBLISH_GATES = ["articles.tests.gates.always_blocked"]
+        with time_machine.travel(start + timedelta(hours=2), tick=False):
+            assert workflow.publish_due()["held_back"] == [article]
+        article.refresh_from_db()
+        assert article.status == Status.DRAFT
+        assert article.events.first().comment == "The legal team has not seen this yet."
+
+    def test_publish_due_command(self, users, make_article, capsys):
+        from django.core.management import call_command
+
+        call_command("publish_due")
+        assert "0 went live, 0 held back" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+class TestNotifications:
+    def test_submitting_tells_the_medical_reviewers(self, users, make_article):
+        article = make_article(author=users["writer"])
+        with pytest.raises(AssertionError):  # nothing before the move
+            assert mail.outbox
+        from django.test import TestCase
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+        assert [m.to for m in mail.outbox] == [[users["medical_reviewer"].email]]
+        assert "waiting for your medical review" in mail.outbox[0].subject
+
+    def test_sign_off_tells_the_editors_and_changes_tell_the_owner(self, users, make_article):
+        from django.test import TestCase
+
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            workflow.transition(
+                article, to=Status.DRAFT, by=users["medical_reviewer"], comment="Add a source."
+            )
+        assert [m.to for m in mail.outbox] == [[users["editor"].email], [users["writer"].email]]
+        assert "Add a source." in mail.outbox[1].body

@@ -1,0 +1,250 @@
+"""How an article moves from draft to the public and back: the one place that writes `Article.status`.
+
+`MOVES` is the policy table. The admin's buttons come from `available_moves()`, which reads it, and
+`transition()` enforces it, so what an editor is offered and what the desk allows cannot drift apart.
+Medical sign-off is not a state but an event tied to the exact text (`sign_off`). Publishing runs the
+publish gates listed in `settings.NEWSDESK_PUBLISH_GATES`; each returns readable problems.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from articles import notifications
+from articles.models import Article, ArticleEvent, Status
+
+log = logging.getLogger("newsdesk.workflow")
+Action = ArticleEvent.Action
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The user may not make this move on this article (wrong state, missing permission, own article)."""
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    source: Status
+    target: Status
+    permission: str
+    action: str
+    comment_required: bool = False
+    not_by_author: bool = False  # the four-eyes rule
+    author_or_reviewer: bool = False  # a writer submits their own drafts; editors may submit anyone's
+    runs_gates: bool = False
+    scheduled: bool | None = None  # for moves to PUBLISHED: True schedules, False publishes now
+
+
+MOVES: dict[str, Move] = {
+    move.name: move
+    for move in [
+        Move("submit", _("Submit for review"), Status.DRAFT, Status.IN_REVIEW, "articles.submit_article",
+             Action.SUBMITTED, author_or_reviewer=True),
+        Move("request_changes", _("Request changes"), Status.IN_REVIEW, Status.DRAFT,
+             "articles.review_article", Action.CHANGES_REQUESTED, comment_required=True),
+        Move("publish", _("Publish now"), Status.IN_REVIEW, Status.PUBLISHED, "articles.publish_article",
+             Action.PUBLISHED, not_by_author=True, runs_gates=True, scheduled=False),
+        Move("schedule", _("Schedule"), Status.IN_REVIEW, Status.PUBLISHED, "articles.publish_article",
+             Action.SCHEDULED, not_by_author=True, runs_gates=True, scheduled=True),
+        Move("unpublish", _("Unpublish or retract"), Status.PUBLISHED, Status.DRAFT,
+             "articles.unpublish_article", Action.UNPUBLISHED, comment_required=True),
+    ]
+}  # fmt: skip
+
+SIGN_OFF_PERMISSION = "articles.sign_off_article"
+
+
+def _is_author(article: Article, user) -> bool:
+    return article.author_id is not None and article.author_id == user.pk
+
+
+def move_refusal(move: Move, article: Article, user) -> str | None:
+    """Why `user` may not make `move` on `article` now, or None when they may."""
+    if article.status != move.source:
+        return _("“%(title)s” is %(status)s, so it cannot be moved with “%(move)s”.") % {
+            "title": article.title,
+            "status": article.get_status_display().lower(),
+            "move": move.label,
+        }
+    if not user.is_active or not user.has_perm(move.permission):
+        return _("You do not have permission to %(move)s.") % {"move": str(move.label).lower()}
+    if move.not_by_author and _is_author(article, user):
+        return _("You wrote this article, so another editor must publish it (four-eyes rule).")
+    if move.author_or_reviewer and not (
+        _is_author(article, user) or user.has_perm("articles.review_article")
+    ):
+        return _("Only the article's owner or an editor can submit it.")
+    return None
+
+
+def available_moves(article: Article, user) -> list[Move]:
+    """The moves `user` may make on `article` now: exactly the buttons the admin shows."""
+    return [move for move in MOVES.values() if move_refusal(move, article, user) is None]
+
+
+def _move_for(article: Article, to: str, published_at: datetime | None) -> Move:
+    candidates = [m for m in MOVES.values() if m.source == article.status and m.target == to]
+    if not candidates:
+        raise TransitionNotAllowed(
+            _("An article that is %(status)s cannot become %(to)s.")
+            % {"status": article.get_status_display().lower(), "to": Status(to).label.lower()}
+        )
+    if to == Status.PUBLISHED:
+        scheduled = published_at is not None and published_at > timezone.now()
+        return next(m for m in candidates if m.scheduled == scheduled)
+    return candidates[0]
+
+
+@transaction.atomic
+def transition(article: Article, *, to: str, by, comment: str = "", published_at: datetime | None = None):
+    """Move `article` to the status `to` on behalf of `by`, or raise.
+
+    Raises `TransitionNotAllowed` (a PermissionDenied) when the state, permission or four-eyes rule
+    forbid the move, and `ValidationError` with readable reasons when the move is allowed but not ready
+    (a missing comment, a publish gate). Publishing with a future `published_at` schedules.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    move = _move_for(article, to, published_at)
+    if refusal := move_refusal(move, article, by):
+        raise TransitionNotAllowed(refusal)
+    comment = comment.strip()
+    if move.comment_required and not comment:
+        raise ValidationError(
+            {"comment": _("Say what needs to change, or why, so the next person knows what to do.")}
+        )
+    from_status = article.status
+    if move.target == Status.PUBLISHED:
+        if move.runs_gates and (problems := publish_problems(article)):
+            raise ValidationError(problems)
+        article.published_at = published_at or timezone.now()
+    elif move.target == Status.DRAFT and from_status == Status.PUBLISHED:
+        article.published_at = None
+    article.status = move.target
+    article.save(update_fields=["status", "published_at"])
+    _record(article, by, move.action, from_status, move.target, comment)
+    transaction.on_commit(lambda: notifications.article_moved(article, move.action, by, comment))
+    return article
+
+
+def sign_off(article: Article, *, by, comment: str = ""):
+    """A medical reviewer vouches for the clinical accuracy of exactly the text as it is now."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if not by.is_active or not by.has_perm(SIGN_OFF_PERMISSION):
+            raise TransitionNotAllowed(_("Only a medical reviewer can sign off an article."))
+        if _is_author(article, by):
+            raise TransitionNotAllowed(_("You wrote this article, so another reviewer must sign it off."))
+        if article.status != Status.IN_REVIEW:
+            raise TransitionNotAllowed(_("Only an article in review can be signed off. Submit it first."))
+        event = _record(article, by, Action.SIGNED_OFF, article.status, article.status, comment.strip())
+    transaction.on_commit(lambda: notifications.article_moved(article, Action.SIGNED_OFF, by, comment))
+    return event
+
+
+def current_sign_off(article: Article) -> ArticleEvent | None:
+    """The latest sign-off, by someone other than the author, of exactly the article's current text."""
+    if article.pk is None:
+        return None
+    event = (
+        article.events.filter(action=Action.SIGNED_OFF, text_hash=article.text_hash())
+        .exclude(actor_id=article.author_id)
+        .select_related("actor")
+        .first()
+    )
+    return event
+
+
+def sign_off_is_current(article: Article) -> list[str]:
+    """Publish gate: the text going out has a current medical sign-off."""
+    if current_sign_off(article) is None:
+        if article.events.filter(action=Action.SIGNED_OFF).exists():
+            return [
+                str(
+                    _("The text changed after its medical sign-off. Ask a medical reviewer to sign it again.")
+                )
+            ]
+        return [str(_("No medical reviewer has signed off this text yet. Ask one to review it."))]
+    return []
+
+
+def publish_problems(article: Article) -> list[str]:
+    """Everything the publish gates say stands between `article` and the public."""
+    return [
+        str(problem) for path in settings.NEWSDESK_PUBLISH_GATES for problem in import_string(path)(article)
+    ]
+
+
+def publish_due(now: datetime | None = None) -> dict[str, list[Article]]:
+    """Go-live for scheduled articles whose time has come.
+
+    `Article.objects.public()` already shows them from `published_at` on; this records the go-live in
+    the history and tells the owner, once. It re-runs the publish gates at the last moment, so that an
+    article whose case lost its consent while it waited is held back (back to draft) instead.
+    """
+    now = now or timezone.now()
+    went_live, held_back = [], []
+    last_schedule_event = ArticleEvent.objects.filter(
+        article=OuterRef("pk"), action__in=[Action.SCHEDULED, Action.WENT_LIVE]
+    ).order_by("-created_at", "-pk")
+    due = (
+        Article.objects.filter(status=Status.PUBLISHED, published_at__lte=now)
+        .alias(last=Subquery(last_schedule_event.values("action")[:1]))
+        .filter(last=Action.SCHEDULED)
+    )
+    for article in due:
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            if article.status != Status.PUBLISHED or _went_live_since_scheduled(article):
+                continue
+            if problems := publish_problems(article):
+                article.status, article.published_at = Status.DRAFT, None
+                article.save(update_fields=["status", "published_at"])
+                _record(article, None, Action.HELD_BACK, Status.PUBLISHED, Status.DRAFT, " ".join(problems))
+                held_back.append(article)
+            else:
+                _record(article, None, Action.WENT_LIVE, Status.PUBLISHED, Status.PUBLISHED, "")
+                went_live.append(article)
+    for article in went_live:
+        notifications.article_moved(article, Action.WENT_LIVE, None, "")
+    for article in held_back:
+        notifications.article_moved(article, Action.HELD_BACK, None, "")
+    return {"went_live": went_live, "held_back": held_back}
+
+
+def _went_live_since_scheduled(article: Article) -> bool:
+    last = (
+        article.events.filter(action__in=[Action.SCHEDULED, Action.WENT_LIVE])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return last is not None and last.action == Action.WENT_LIVE
+
+
+def _record(article, by, action, from_status, to_status, comment) -> ArticleEvent:
+    event = ArticleEvent.objects.create(
+        article=article,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        text_hash=article.text_hash(),
+    )
+    log.info(
+        "article %s: %s by %s (%s -> %s)",
+        article.pk,
+        action,
+        getattr(by, "pk", "scheduler"),
+        from_status,
+        to_status,
+    )
+    return event
