@@ -134,7 +134,7 @@ class TestMedicalSignOff:
         article.save()
         assert workflow.current_sign_off(article) is None
         assert workflow.sign_off_is_current(article) == [
-            "The text changed after its medical sign-off. Ask a reviewer to sign it again."
+            "The text changed after its medical sign-off. Ask a medical reviewer to sign it again."
         ]
 
     def test_publishing_needs_a_current_sign_off(self, users, make_article):
