@@ -70,7 +70,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "standfirst", "body", "byline", "author", "diseases", "therapies",
-            "hero_image", "hero_alt", "hero_caption", "hero_credit",
+            "hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient",
             "source_publisher", "source_url", "source_date",
         ]  # fmt: skip
 
@@ -149,7 +149,10 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "author", "base_version"]}),
         (_("Tags"), {"fields": ["diseases", "therapies"]}),
-        (_("Hero image"), {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (
+            _("Hero image"),
+            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient"]},
+        ),
         (_("Source"), {"fields": ["source_publisher", "source_url", "source_date"], "classes": ["collapse"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]

@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.images import clean_upload, validate_image
 from articles.models.vocabulary import DiseaseTag, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
 
@@ -81,12 +82,23 @@ class Article(models.Model):
         help_text=_("The writer responsible for this article. Deactivate people rather than deleting them."),
     )
 
-    hero_image = models.ImageField(_("hero image"), upload_to="articles/%Y/", blank=True)
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP. Location, camera and other hidden data are removed on upload."),
+    )
     hero_alt = models.CharField(
         _("alt text"),
         max_length=250,
         blank=True,
         help_text=_("Describe the picture for readers who cannot see it. Required with an image."),
+    )
+    hero_shows_patient = models.BooleanField(
+        _("the picture shows a patient"),
+        default=False,
+        help_text=_("Tick if a patient can be seen. Publishing then needs photo consent on their case."),
     )
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
     hero_credit = models.CharField(_("image credit"), max_length=200, blank=True)
@@ -168,6 +180,9 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title)
         self.body = sanitize_html(self.body)
+        if self.hero_image and not self.hero_image._committed:
+            # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks).
+            self.hero_image.save(self.hero_image.name, clean_upload(self.hero_image.file), save=False)
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:

@@ -1,0 +1,128 @@
+"""Images: checked on upload, re-encoded without any metadata, and served as responsive renditions.
+
+A photo straight from a phone carries the place it was taken (GPS), the time to the second, the camera's
+serial number and sometimes a name. None of that may reach a reader, so every upload is decoded and
+written again from its pixels alone: EXIF, XMP, IPTC, ICC profiles, JPEG comments and PNG text chunks
+are all dropped. Renditions are made from that clean original, so they carry nothing either.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
+RENDITION_WIDTHS = (480, 800, 1200)
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    if len(data) > settings.NEWSDESK_MAX_IMAGE_BYTES:
+        raise ValidationError(
+            _(
+                "This image is %(size).1f MB; the limit is %(limit)d MB. Export it smaller and upload it again."
+            )
+            % {"size": len(data) / 1e6, "limit": settings.NEWSDESK_MAX_IMAGE_BYTES // 1_000_000},
+            code="too_large",
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise ValidationError(
+                _("Upload a JPEG, PNG, WebP or GIF image (this file is %(format)s).")
+                % {"format": image.format},
+                code="format",
+            )
+        if image.width * image.height > settings.NEWSDESK_MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _("This image is %(w)d × %(h)d pixels, too large to process. Resize it first.")
+                % {"w": image.width, "h": image.height},
+                code="too_many_pixels",
+            )
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            _("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."), code="invalid"
+        ) from error
+    return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels, turned upright as the camera meant (EXIF orientation)."""
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+def _encode(image: Image.Image, fmt: str, quality: int = 85) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=quality, method=4)
+    else:
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def clean_upload(uploaded) -> ContentFile:
+    """The upload checked and re-encoded from its pixels alone. Raises ValidationError with a message
+    that tells the editor what to do."""
+    uploaded.seek(0)
+    data = uploaded.read()
+    image = _open_checked(data)
+    fmt = image.format if image.format in ("JPEG", "PNG", "WEBP") else "PNG"
+    clean = _pixels_only(image)
+    stem = (getattr(uploaded, "name", "") or "image").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "image"
+    return ContentFile(_encode(clean, fmt), name=f"{stem}.{ALLOWED_FORMATS[fmt]}")
+
+
+def validate_image(uploaded) -> None:
+    """Form validator: refuse what clean_upload would refuse, before anything is saved."""
+    clean_upload(uploaded)
+    uploaded.seek(0)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    width: int
+    height: int
+    mime: str
+
+
+def renditions(field) -> dict[str, list[Rendition]]:
+    """JPEG and WebP copies of an image field at a few widths, made once and kept in storage.
+
+    Names derive from the original's name, so a new upload gets new renditions and a repeat request
+    only checks that the files exist.
+    """
+    if not field:
+        return {}
+    stem = field.name.rsplit(".", 1)[0]
+    widths = [w for w in RENDITION_WIDTHS if w < field.width] + [field.width]
+    out: dict[str, list[Rendition]] = {"image/webp": [], "image/jpeg": []}
+    source = None
+    for width in widths:
+        height = round(field.height * width / field.width)
+        for mime, fmt, ext in (("image/webp", "WEBP", "webp"), ("image/jpeg", "JPEG", "jpg")):
+            name = f"renditions/{stem}-{width}.{ext}"
+            if not default_storage.exists(name):
+                if source is None:
+                    with field.open("rb") as handle:
+                        source = _pixels_only(Image.open(io.BytesIO(handle.read())))
+                resized = source.resize((width, height), Image.Resampling.LANCZOS)
+                default_storage.save(name, ContentFile(_encode(resized, fmt)))
+            out[mime].append(Rendition(default_storage.url(name), width, height, mime))
+    return out
