@@ -23,9 +23,7 @@ RENDITION_WIDTHS = (480, 800, 1200)
 def _open_checked(data: bytes) -> Image.Image:
     if len(data) > settings.NEWSDESK_MAX_IMAGE_BYTES:
         raise ValidationError(
-            _(
-                "This image is %(size).1f MB; the limit is %(limit)d MB. Save it smaller and upload it again."
-            )
+            _("This image is %(size).1f MB; the limit is %(limit)d MB. Save it smaller and upload it again.")
             % {"size": len(data) / 1e6, "limit": settings.NEWSDESK_MAX_IMAGE_BYTES // 1_000_000},
             code="too_large",
         )

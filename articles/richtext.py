@@ -4,6 +4,9 @@ The admin's editor only offers these elements, and every save runs the body thro
 so HTML that arrives another way (an import, the shell, an API) is held to the same allow-list.
 """
 
+import re
+from html import unescape
+
 import nh3
 
 #: What the rich-text editor offers, and therefore what the sanitizer keeps.
@@ -46,3 +49,13 @@ def sanitize_html(html: str) -> str:
     """
     cleaned = _cleaner.clean(html or "").strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html: str) -> str:
+    """Rich text as plain text: tags gone, entities decoded, one line per block."""
+    text = unescape(_TAG.sub("", _BLOCK_END.sub("\n", html or "")))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())

@@ -1,54 +1,223 @@
+"""The public site. Every view starts from `Article.objects.public()`; anything else answers 404."""
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.models import Article, DiseaseTag, PreviewLink
+from articles import search as article_search
+from articles.cache import public_page
+from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, PreviewLink, TherapyTag
 from articles.previews import unsign_token
 
+VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 
+
+def tags_with_counts(vocabulary):
+    """Terms that have public articles, with how many, most-covered first."""
+    links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
+    counts = (
+        links.objects.filter(content_object__in=Article.objects.public())
+        .values("tag")
+        .annotate(n=Count("content_object", distinct=True))
+    )
+    by_tag = {row["tag"]: row["n"] for row in counts}
+    terms = [t for t in vocabulary.objects.filter(pk__in=by_tag) if by_tag.get(t.pk)]
+    for term in terms:
+        term.article_count = by_tag[term.pk]
+    return sorted(terms, key=lambda t: (-t.article_count, t.name))
+
+
+@method_decorator(public_page, name="dispatch")
+class HomeView(TemplateView):
+    """The front page: a featured story, the latest news, and ways to browse by disease and therapy."""
+
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        latest = list(Article.objects.public().with_tags().order_by("-published_at")[:13])
+        featured = next((a for a in latest if a.hero_image), latest[0] if latest else None)
+        return super().get_context_data(
+            featured=featured,
+            latest=[a for a in latest if a != featured][:12],
+            diseases=tags_with_counts(DiseaseTag)[:12],
+            therapies=tags_with_counts(TherapyTag)[:12],
+            **kwargs,
+        )
+
+
+@method_decorator(public_page, name="dispatch")
 class ArticleListView(ListView):
-    """The front page: the latest public articles, newest first."""
+    """Every public article, newest first."""
 
     template_name = "articles/article_list.html"
     paginate_by = 12
 
     def get_queryset(self):
-        return Article.objects.public().with_tags()
+        return Article.objects.public().with_tags().order_by("-published_at")
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.public().with_tags()
+        return Article.objects.public().with_tags().select_related("author")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(related=related_articles(article), **kwargs)
 
 
+def related_articles(article, limit=3):
+    """Other public articles sharing the most disease and therapy tags with `article`."""
+    disease_ids = [t.pk for t in article.diseases.all()]
+    therapy_ids = [t.pk for t in article.therapies.all()]
+    if not disease_ids and not therapy_ids:
+        return []
+    shared = Count("diseases", filter=Q(diseases__in=disease_ids), distinct=True) + Count(
+        "therapies", filter=Q(therapies__in=therapy_ids), distinct=True
+    )
+    ids = list(
+        Article.objects.public()
+        .exclude(pk=article.pk)
+        .filter(Q(diseases__in=disease_ids) | Q(therapies__in=therapy_ids))
+        .annotate(shared=shared)
+        .order_by("-shared", "-published_at")
+        .values_list("pk", flat=True)[: limit * 3]
+    )
+    ordered = dict.fromkeys(ids)
+    found = {a.pk: a for a in Article.objects.filter(pk__in=list(ordered)[:limit]).with_tags()}
+    return [found[pk] for pk in list(ordered)[:limit] if pk in found]
+
+
+@method_decorator(public_page, name="dispatch")
+class VocabularyIndexView(TemplateView):
+    """All diseases (or therapies) that have public articles, with counts."""
+
+    template_name = "articles/vocabulary_index.html"
+    vocabulary = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            terms=tags_with_counts(self.vocabulary),
+            vocabulary=self.vocabulary._meta,
+            kind="diseases" if self.vocabulary is DiseaseTag else "therapies",
+            **kwargs,
+        )
+
+
+@method_decorator(public_page, name="dispatch")
 class TagArticleListView(ListView):
-    """Every public article about one disease or one therapy."""
+    """Every public article about one disease or therapy. A synonym in the address leads to the term."""
 
     template_name = "articles/tag_detail.html"
     paginate_by = 12
     vocabulary = None  # DiseaseTag or TherapyTag, set in urls.py
 
+    def dispatch(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        self.tag = self.vocabulary.objects.filter(slug=slug).first()
+        if self.tag is None:
+            spaced = slug.replace("-", " ")
+            term = next(
+                filter(
+                    None,
+                    (self.vocabulary.objects.find(c) for c in (spaced, slug, slug.upper(), spaced.upper())),
+                ),
+                None,
+            )
+            if term is None:
+                raise Http404
+            return redirect(term, permanent=True)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(self.vocabulary, slug=self.kwargs["slug"])
-        manager = "diseases" if self.vocabulary is DiseaseTag else "therapies"
-        return Article.objects.public().filter(**{manager: self.tag}).with_tags()
+        field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
+        return Article.objects.public().filter(**{field: self.tag}).with_tags().order_by("-published_at")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, vocabulary=self.vocabulary._meta.verbose_name, **kwargs)
+        return super().get_context_data(
+            tag=self.tag,
+            vocabulary=self.vocabulary._meta.verbose_name,
+            kind="diseases" if self.vocabulary is DiseaseTag else "therapies",
+            **kwargs,
+        )
+
+
+@method_decorator(public_page, name="dispatch")
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.filters = {}
+        for key, vocabulary in (("disease", DiseaseTag), ("therapy", TherapyTag)):
+            value = request.GET.get(key, "").strip()
+            if value:
+                term = vocabulary.objects.filter(slug=value).first() or vocabulary.objects.find(value)
+                self.filters[key] = term
+        year = request.GET.get("year", "")
+        self.filters["year"] = int(year) if year.isdigit() and 1900 < int(year) < 2200 else None
+        self.results = article_search.search(
+            request.GET.get("q", ""),
+            disease=self.filters.get("disease"),
+            therapy=self.filters.get("therapy"),
+            year=self.filters["year"],
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.results.articles.prefetch_related("diseases", "therapies")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["object_list"]:
+            article.snippet = article_search.snippet(article, self.results.terms)
+        years = Article.objects.public().dates("published_at", "year", order="DESC")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            query=self.results.query,
+            matched_tags=self.results.matched_tags,
+            filters=self.filters,
+            diseases=tags_with_counts(DiseaseTag),
+            therapies=tags_with_counts(TherapyTag),
+            years=[d.year for d in years],
+            querystring=query.urlencode(),
+        )
+        return context
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /news/preview/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# --- Previews -------------------------------------------------------------------------------------
 
 
 def _preview_response(request, article, *, banner):
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "preview_banner": banner, "noindex": True},
+        {"article": article, "preview_banner": banner, "noindex": True, "related": []},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)

@@ -1,10 +1,13 @@
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView
 
+from articles.cache import public_page
 from articles.models import Article
 from cases.models import Case
 
 
+@method_decorator(public_page, name="dispatch")
 class CaseDetailView(DetailView):
     """A public patient story: the anonymised fields and the articles that tell it."""
 
@@ -17,5 +20,5 @@ class CaseDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.public().filter(cases=self.object)
+        articles = Article.objects.public().filter(cases=self.object).order_by("-published_at")
         return super().get_context_data(articles=articles, **kwargs)

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -193,6 +194,8 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
 ]
 # Where the desk lives, for links in e-mail.
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long an anonymous page may be served from the cache (changes retire it sooner).
+NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600)
 # How long an outside reader's preview link works unless the editor picks otherwise.
 NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
 

@@ -1,14 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
+
+from articles.cache import public_page
+from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
+from cases.sitemaps import CaseSitemap
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk"
 admin.site.index_title = "News desk"
 
+SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "topics": TagSitemap, "stories": CaseSitemap}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("stories/", include("cases.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,68 @@
+"""Whole-page caching for anonymous readers, dropped whenever anything a reader can see changes.
+
+Pages are cached under a "generation" number; publishing, editing, unpublishing a story or withdrawing
+consent bumps it (see articles.signals and cases.signals), which retires every cached page at once.
+A scheduled article changes pages without any write, so no page is kept past the next scheduled time.
+Signed-in staff always get fresh pages.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "newsdesk:public-generation"
+
+
+def generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def bump(**_ignored) -> None:
+    """Retire every cached public page. Safe to call from any signal."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _seconds_until_next_scheduled() -> int | None:
+    from articles.models import Article, Status
+
+    upcoming = (
+        Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return None if upcoming is None else max(1, int((upcoming - timezone.now()).total_seconds()) + 1)
+
+
+def public_page(view):
+    """Cache a public view's GET responses for anonymous readers."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"newsdesk:page:{generation()}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies:
+            timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
+            if (upcoming := _seconds_until_next_scheduled()) is not None:
+                timeout = min(timeout, upcoming)
+            patch_cache_control(response, public=True, max_age=min(timeout, 60))
+            cache.set(key, response, timeout)
+        return response
+
+    wrapped.__wrapped__ = view
+    wrapped.__name__ = getattr(view, "__name__", "public_page")
+    wrapped.__doc__ = view.__doc__
+    return wrapped

@@ -1,0 +1,91 @@
+"""RSS 2.0 and Atom feeds, site-wide and per disease or therapy: headlines and standfirsts only.
+
+Feeds never carry article bodies or anything from a patient story, so nothing a privacy review has not
+seen in the standfirst can travel through a feed reader.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from articles.models import Article, DiseaseTag, TherapyTag
+
+SITE_TITLE = "Hospital Newsroom"
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = f"{SITE_TITLE}: latest news"
+    description = "News about treatments, research and patients' stories from the hospital."
+    limit = 30
+
+    def link(self):
+        return reverse("articles:home")
+
+    def items(self):
+        return Article.objects.public().with_tags().order_by("-published_at")[: self.limit]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst or item.title
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_categories(self, item):
+        return [t.name for t in item.diseases.all()] + [t.name for t in item.therapies.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    vocabulary = DiseaseTag
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.vocabulary, slug=slug)
+
+    def title(self, tag):
+        return f"{SITE_TITLE}: {tag.name}"
+
+    def description(self, tag):
+        return tag.description or f"News about {tag.name} from the hospital."
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def items(self, tag):
+        field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
+        return (
+            Article.objects.public()
+            .filter(**{field: tag})
+            .prefetch_related("diseases", "therapies")
+            .order_by("-published_at")[: self.limit]
+        )
+
+
+class DiseaseFeed(TagFeed):
+    vocabulary = DiseaseTag
+
+
+class DiseaseAtomFeed(DiseaseFeed):
+    feed_type = Atom1Feed
+
+
+class TherapyFeed(TagFeed):
+    vocabulary = TherapyTag
+
+
+class TherapyAtomFeed(TherapyFeed):
+    feed_type = Atom1Feed

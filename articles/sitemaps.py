@@ -1,0 +1,35 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from articles.models import Article, DiseaseTag, TherapyTag
+from articles.views import tags_with_counts
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Article.objects.public().order_by("-published_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return [*tags_with_counts(DiseaseTag), *tags_with_counts(TherapyTag)]
+
+
+class PageSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:home", "articles:list", "articles:diseases", "articles:therapies"]
+
+    def location(self, name):
+        return reverse(name)

@@ -1,0 +1,89 @@
+"""Template helpers for the public pages: responsive pictures and structured data."""
+
+import json
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles.images import renditions
+
+register = template.Library()
+
+
+@register.simple_tag
+def picture(field, alt, sizes="(min-width: 48rem) 42rem, 100vw", loading="lazy"):
+    """A <picture> with WebP and JPEG renditions, width and height set so the layout never shifts."""
+    if not field:
+        return ""
+    made = renditions(field)
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        (
+            (mime, ", ".join(f"{r.url} {r.width}w" for r in group), sizes)
+            for mime, group in made.items()
+            if group
+        ),
+    )
+    fallback = made["image/jpeg"][-1]
+    return format_html(
+        '<picture>{}<img src="{}" alt="{}" width="{}" height="{}" loading="{}" decoding="async"></picture>',
+        sources,
+        fallback.url,
+        alt,
+        fallback.width,
+        fallback.height,
+        loading,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_jsonld(context, article):
+    """schema.org data for an article: a MedicalWebPage whose main entity is the NewsArticle, about the
+    article's conditions and therapies, with its medical review when it has one."""
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    news = {
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.standfirst,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "mainEntityOfPage": url,
+        "publisher": {"@type": "Organization", "name": "Hospital Newsroom"},
+    }
+    if article.byline:
+        news["author"] = {"@type": "Person", "name": article.byline}
+    if article.hero_image:
+        news["image"] = request.build_absolute_uri(article.hero_image.url)
+    about = [
+        {
+            "@type": "MedicalCondition",
+            "name": t.name,
+            **({"code": {"@type": "MedicalCode", "code": t.code}} if t.code else {}),
+        }
+        for t in article.diseases.all()
+    ] + [{"@type": "MedicalTherapy", "name": t.name} for t in article.therapies.all()]
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "about": about,
+        "mainEntity": {k: v for k, v in news.items() if v is not None},
+    }
+    review = article.medical_review
+    if review is not None:
+        page["lastReviewed"] = review.created_at.date().isoformat()
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": review.actor.get_full_name() or review.actor.get_username(),
+        }
+    data = (
+        json.dumps(page, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308 - JSON with <>& escaped

@@ -1,0 +1,343 @@
+"""The public site: what each page shows, what it never shows, and how cheaply it shows it."""
+
+import json
+import re
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import DiseaseTag, Status, TherapyTag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sle(vocabulary):
+    return DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+
+
+@pytest.fixture
+def car_t(vocabulary):
+    return TherapyTag.objects.get(slug="car-t-cell-therapy")
+
+
+@pytest.fixture
+def myeloma(vocabulary):
+    return DiseaseTag.objects.get(slug="multiple-myeloma")
+
+
+def jsonld(html: str) -> dict:
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(block.group(1))
+
+
+class TestPages:
+    def test_home_shows_a_featured_story_the_latest_and_ways_to_browse(
+        self, client, make_article, sle, car_t
+    ):
+        for n in range(4):
+            make_article(
+                title=f"Published story {n}", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t]
+            )
+        page = client.get("/").content.decode()
+        assert "Featured" in page and "Latest news" in page
+        assert "Browse by disease" in page and "Systemic lupus erythematosus" in page
+        assert "Browse by treatment" in page and "CAR-T cell therapy" in page
+
+    def test_article_page_shows_everything_a_reader_needs(self, client, users, make_article, sle, car_t):
+        article = make_article(
+            title="Lupus in remission",
+            status=Status.IN_REVIEW,
+            byline="The news team",
+            diseases=[sle],
+            therapies=[car_t],
+            author=users["writer"],
+        )
+        users["medical_reviewer"].first_name, users["medical_reviewer"].last_name = "Ada", "Reviewer"
+        users["medical_reviewer"].save()
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+        related = make_article(title="Another lupus story", status=Status.PUBLISHED, diseases=[sle])
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert "<h1>Lupus in remission</h1>" in page
+        assert "By The news team" in page
+        assert "Medically reviewed by Ada Reviewer on" in page
+        assert f'href="{sle.get_absolute_url()}"' in page and f'href="{car_t.get_absolute_url()}"' in page
+        assert related.title in page  # related by shared tags
+        assert '<link rel="canonical" href="http://testserver/news/lupus-in-remission/">' in page
+        assert '<meta property="og:title" content="Lupus in remission">' in page
+        assert '<meta name="twitter:card" content="summary">' in page
+
+    def test_structured_data_describes_a_reviewed_medical_page(self, client, users, make_article, sle, car_t):
+        article = make_article(
+            status=Status.IN_REVIEW, diseases=[sle], therapies=[car_t], author=users["writer"]
+        )
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+        data = jsonld(client.get(article.get_absolute_url()).content.decode())
+        assert data["@type"] == "MedicalWebPage"
+        assert data["mainEntity"]["@type"] == "NewsArticle"
+        assert data["mainEntity"]["headline"] == article.title
+        assert {"@type": "MedicalTherapy", "name": "CAR-T cell therapy"} in data["about"]
+        assert any(a["@type"] == "MedicalCondition" and a["name"] == sle.name for a in data["about"])
+        assert data["lastReviewed"] == timezone.localdate().isoformat()
+        assert data["reviewedBy"]["@type"] == "Person"
+
+    @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+    def test_unpublished_articles_answer_404(self, client, make_article, status):
+        article = make_article(status=status)
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_a_scheduled_article_answers_404_until_its_time(self, client, make_article):
+        article = make_article(status=Status.PUBLISHED, published_at=timezone.now() + timedelta(hours=1))
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_vocabulary_indexes_count_public_articles_only(self, client, make_article, sle, myeloma):
+        make_article(status=Status.PUBLISHED, diseases=[sle])
+        make_article(status=Status.PUBLISHED, diseases=[sle])
+        make_article(status=Status.DRAFT, diseases=[myeloma])
+        page = client.get(reverse("articles:diseases")).content.decode()
+        assert 'Systemic lupus erythematosus</a> <span class="count">2 articles' in page
+        assert "Multiple myeloma" not in page
+
+    @pytest.mark.parametrize("alias", ["lupus", "sle", "SLE", "systemic-lupus"])
+    def test_a_synonym_in_the_address_leads_to_the_term(self, client, sle, alias):
+        response = client.get(f"/diseases/{alias}/")
+        assert response.status_code == 301
+        assert response["Location"] == sle.get_absolute_url()
+
+    def test_an_unknown_term_answers_404(self, client, vocabulary):
+        assert client.get("/diseases/not-a-disease-at-all/").status_code == 404
+
+    def test_tag_page_lists_its_public_articles(self, client, make_article, sle):
+        shown = make_article(title="Shown on the lupus page", status=Status.PUBLISHED, diseases=[sle])
+        hidden = make_article(title="Draft on the lupus page", status=Status.DRAFT, diseases=[sle])
+        page = client.get(sle.get_absolute_url()).content.decode()
+        assert shown.title in page and hidden.title not in page
+
+    def test_friendly_404_page(self, client, db):
+        response = client.get("/news/no-such-article/")
+        assert response.status_code == 404
+        assert "Skip to main content" in response.content.decode()
+
+    def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_desk(self, client, db):
+        text = client.get("/robots.txt").content.decode()
+        assert "Sitemap: http://testserver/sitemap.xml" in text
+        assert "Disallow: /admin/" in text and "Disallow: /preview/" in text
+
+
+class TestSearch:
+    def test_finds_words_in_title_standfirst_and_body_and_ranks_the_title_first(self, client, make_article):
+        body = make_article(
+            title="Research roundup", body="<p>Notes on remission rates.</p>", status=Status.PUBLISHED
+        )
+        title = make_article(title="Remission after one infusion", status=Status.PUBLISHED)
+        make_article(title="Unrelated news", status=Status.PUBLISHED)
+        page = client.get("/search/", {"q": "remission"}).content.decode()
+        assert "2 results" in page
+        assert page.index(title.title) < page.index(body.title)
+
+    def test_a_synonym_finds_articles_tagged_with_the_term(self, client, make_article, sle):
+        tagged = make_article(
+            title="Kidney outcomes improve",
+            body="<p>No synonym here.</p>",
+            status=Status.PUBLISHED,
+            diseases=[sle],
+        )
+        for query in ("lupus", "SLE", "systemic lupus erythematosus"):
+            page = client.get("/search/", {"q": query}).content.decode()
+            assert tagged.title in page, query
+
+    def test_snippets_highlight_the_words_found(self, client, make_article):
+        make_article(
+            title="Trial news",
+            body="<p>The team measured durable remission in most patients.</p>",
+            status=Status.PUBLISHED,
+        )
+        page = client.get("/search/", {"q": "durable"}).content.decode()
+        assert "<mark>durable</mark>" in page
+
+    def test_filters_by_disease_therapy_and_year(self, client, make_article, sle, car_t, myeloma):
+        now = timezone.now()
+        a = make_article(title="Lupus and CAR-T", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
+        b = make_article(
+            title="Myeloma and CAR-T", status=Status.PUBLISHED, diseases=[myeloma], therapies=[car_t]
+        )
+        c = make_article(
+            title="Old lupus news",
+            status=Status.PUBLISHED,
+            diseases=[sle],
+            published_at=now.replace(year=now.year - 3),
+        )
+
+        def titles(**params):
+            page = client.get("/search/", params).content.decode()
+            return {x.title for x in (a, b, c) if x.title in page}
+
+        assert titles(disease="systemic-lupus-erythematosus") == {a.title, c.title}
+        assert titles(therapy="car-t-cell-therapy") == {a.title, b.title}
+        assert titles(disease="SLE", year=str(now.year)) == {a.title}
+        assert titles(q="news", year=str(now.year - 3)) == {c.title}
+
+    def test_never_finds_what_is_not_public(self, client, make_article):
+        make_article(title="Secret draft about remission", status=Status.DRAFT)
+        page = client.get("/search/", {"q": "remission"}).content.decode()
+        assert "Secret draft" not in page and "0 results" in page
+
+    def test_hostile_or_huge_queries_are_harmless(self, client, make_article):
+        for q in ["<script>alert(1)</script>", "' OR 1=1 --", "x" * 5000, "&&&", "🙂"]:
+            response = client.get("/search/", {"q": q})
+            assert response.status_code == 200
+            assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+class TestFeedsAndSitemap:
+    def test_feeds_parse_and_carry_summaries_only(self, client, make_article, sle):
+        make_article(
+            title="Public news",
+            standfirst="A short summary.",
+            body="<p>BODYTEXT</p>",
+            status=Status.PUBLISHED,
+            diseases=[sle],
+        )
+        make_article(title="Draft news", status=Status.DRAFT, diseases=[sle])
+        for url in (
+            "/feeds/rss/",
+            "/feeds/atom/",
+            f"{sle.get_absolute_url()}rss/",
+            f"{sle.get_absolute_url()}atom/",
+        ):
+            response = client.get(url)
+            feed = feedparser.parse(response.content)
+            assert not feed.bozo, (url, feed.bozo_exception)
+            assert [e.title for e in feed.entries] == ["Public news"], url
+            assert feed.entries[0].summary == "A short summary."
+            assert b"BODYTEXT" not in response.content
+
+    def test_sitemap_lists_public_pages_with_lastmod(self, client, make_article, sle):
+        public = make_article(title="In the sitemap", status=Status.PUBLISHED, diseases=[sle])
+        draft = make_article(title="Not in the sitemap", status=Status.DRAFT)
+        xml = client.get("/sitemap.xml").content.decode()
+        assert f"http://testserver{public.get_absolute_url()}" in xml
+        assert draft.slug not in xml
+        assert "<lastmod>" in xml
+        assert f"http://testserver{sle.get_absolute_url()}" in xml
+
+
+class TestSpeed:
+    def _queries(self, client, url):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def test_query_counts_do_not_grow_with_articles_or_tags(self, client, make_article, vocabulary):
+        diseases = list(DiseaseTag.objects.all()[:6])
+        therapies = list(TherapyTag.objects.all()[:6])
+        first = make_article(status=Status.PUBLISHED, diseases=diseases[:1], therapies=therapies[:1])
+        make_article(
+            status=Status.PUBLISHED, diseases=diseases[:1]
+        )  # so related articles exist from the start
+        urls = ["/", "/news/", first.get_absolute_url(), diseases[0].get_absolute_url(), "/diseases/",
+                "/search/?q=article", "/feeds/rss/", "/sitemap.xml"]  # fmt: skip
+        small = {url: self._queries(client, url) for url in urls}
+        for _ in range(10):
+            make_article(status=Status.PUBLISHED, diseases=diseases, therapies=therapies)
+        first.diseases.add(*diseases)
+        first.therapies.add(*therapies)
+        large = {url: self._queries(client, url) for url in urls}
+        assert large == small
+
+    @pytest.mark.parametrize(
+        ("url", "budget"),
+        [
+            ("/", 12),
+            ("/news/", 8),
+            ("/diseases/", 6),
+            ("/search/?q=article", 14),
+            ("/feeds/rss/", 6),
+            ("/sitemap.xml", 10),
+        ],
+    )
+    def test_query_budgets(
+        self, client, make_article, vocabulary, django_assert_max_num_queries, url, budget
+    ):
+        sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+        for _ in range(5):
+            make_article(status=Status.PUBLISHED, diseases=[sle])
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+    def test_article_page_budget(self, client, make_article, sle, django_assert_max_num_queries):
+        article = make_article(status=Status.PUBLISHED, diseases=[sle])
+        with django_assert_max_num_queries(12):
+            assert client.get(article.get_absolute_url()).status_code == 200
+
+
+class TestCaching:
+    def test_anonymous_pages_come_from_the_cache_the_second_time(self, client, make_article):
+        make_article(title="Cached news", status=Status.PUBLISHED)
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            assert "Cached news" in client.get("/").content.decode()
+        assert len(captured) == 0
+
+    @pytest.mark.parametrize("change", ["publish", "edit", "unpublish"])
+    def test_any_change_readers_can_see_retires_cached_pages(self, client, users, make_article, change):
+        article = make_article(
+            title="Old headline",
+            status=Status.PUBLISHED if change != "publish" else Status.IN_REVIEW,
+            author=users["writer"],
+        )
+        client.get("/")
+        if change == "publish":
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+            assert "Old headline" in client.get("/").content.decode()
+        elif change == "edit":
+            article.title = "New headline"
+            article.save()
+            assert "New headline" in client.get("/").content.decode()
+        else:
+            workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Retracted.")
+            assert "Old headline" not in client.get("/").content.decode()
+
+    def test_a_scheduled_article_is_not_hidden_by_a_stale_cache(self, client, make_article):
+        import time_machine
+
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            make_article(
+                title="Scheduled news", status=Status.PUBLISHED, published_at=start + timedelta(minutes=5)
+            )
+            assert "Scheduled news" not in client.get("/").content.decode()
+        with time_machine.travel(start + timedelta(minutes=6), tick=False):
+            assert "Scheduled news" in client.get("/").content.decode()
+
+    def test_signed_in_staff_always_get_fresh_pages(self, client, users, make_article):
+        client.force_login(users["editor"])
+        client.get("/")
+        make_article(title="Fresh for staff", status=Status.PUBLISHED)
+        cache.clear()  # even without invalidation signals, staff would bypass; this checks they never store
+        assert cache.get("newsdesk:public-generation") is None
+
+    def test_conditional_get_answers_304(self, client, make_article):
+        make_article(status=Status.PUBLISHED)
+        first = client.get("/")
+        assert first.has_header("ETag")
+        again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
