@@ -7,6 +7,7 @@ Signed-in staff always get fresh pages.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,16 +51,20 @@ def public_page(view):
         key = f"newsdesk:page:{generation()}:{path}"
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            valid_until, response = cached
+            if valid_until is None or time.time() < valid_until:
+                return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies:
             timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
+            valid_until = None
             if (upcoming := _seconds_until_next_scheduled()) is not None:
                 timeout = min(timeout, upcoming)
+                valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
             patch_cache_control(response, public=True, max_age=min(timeout, 60))
-            cache.set(key, response, timeout)
+            cache.set(key, (valid_until, response), timeout)
         return response
 
     wrapped.__wrapped__ = view

@@ -341,3 +341,22 @@ class TestCaching:
         assert first.has_header("ETag")
         again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL")
+def test_postgres_search_uses_the_gin_index(make_article):
+    from django.contrib.postgres.search import SearchQuery
+
+    from articles.models import Article
+    from articles.search import search_vector
+
+    make_article(title="Remission news", status=Status.PUBLISHED)
+    query = SearchQuery("remission", search_type="websearch", config="english")
+    matching = Article.objects.annotate(document=search_vector()).filter(document=query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = matching.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "article_search" in plan, plan
