@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from articles import services, workflow
 from articles.models import (
@@ -23,6 +24,8 @@ from articles.models import (
     Status,
     TherapyTag,
 )
+from articles.resources import ArticleResource, DiseaseTagResource, TherapyTagResource
+from articles.spreadsheets import FORMATS, LimitedImportForm
 
 # --- Queues -------------------------------------------------------------------------------------
 
@@ -135,8 +138,16 @@ class ArticleEventInline(admin.TabularInline):
 # --- Articles -----------------------------------------------------------------------------------
 
 
+class SpreadsheetMixin(ImportExportMixin):
+    """Import and export as CSV, XLSX or JSON, for users holding the model's import or export permission."""
+
+    formats = FORMATS
+    import_form_class = LimitedImportForm
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
+    resource_classes = [ArticleResource]
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status_badge", "sign_off_state", "author", "published_at", "updated_at"]
@@ -419,7 +430,7 @@ class ArticleAdmin(admin.ModelAdmin):
 # --- Vocabularies -------------------------------------------------------------------------------
 
 
-class VocabularyTermAdmin(admin.ModelAdmin):
+class VocabularyTermAdmin(SpreadsheetMixin, admin.ModelAdmin):
     list_display = ["name", "code", "synonym_list", "parent"]
     list_select_related = ["parent"]
     search_fields = ["name", "synonyms", "abbreviations", "code"]
@@ -433,9 +444,9 @@ class VocabularyTermAdmin(admin.ModelAdmin):
 
 @admin.register(DiseaseTag)
 class DiseaseTagAdmin(VocabularyTermAdmin):
-    pass
+    resource_classes = [DiseaseTagResource]
 
 
 @admin.register(TherapyTag)
 class TherapyTagAdmin(VocabularyTermAdmin):
-    pass
+    resource_classes = [TherapyTagResource]

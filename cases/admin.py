@@ -1,16 +1,161 @@
-from django.contrib import admin
+"""The privacy officer's desk: findings highlighted in place, consent records, clearance and withdrawal."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from articles.admin import SpreadsheetMixin
+from cases import services
+from cases.models import Case, CaseEvent, Consent, PrivacyStatus
+from cases.privacy import KINDS, case_texts, highlight
+from cases.resources import CaseResource
+
+CLEAR_PERMISSION = "cases.clear_case"
+
+
+class ConsentRecordInline(admin.TabularInline):
+    """Consents on file, read-only: a record is never edited, only withdrawn or superseded."""
+
+    model = Consent
+    verbose_name_plural = _("Consent on file")
+    fields = [
+        "given_by",
+        "child_assent",
+        "signed_on",
+        "expires_on",
+        "scope",
+        "form_link",
+        "recorded_by",
+        "state",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
+    @admin.display(description=_("scope"))
+    def scope(self, consent):
+        parts = [
+            label
+            for label, on in [
+                (_("web"), consent.scope_web),
+                (_("social"), consent.scope_social),
+                (_("print"), consent.scope_print),
+                (_("photos"), consent.photos),
+            ]
+            if on
+        ]
+        return ", ".join(str(p) for p in parts) or "—"
+
+    @admin.display(description=_("signed form"))
+    def form_link(self, consent):
+        if not consent.form:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:cases_consent_form", args=[consent.pk]), _("Download")
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, consent):
+        if consent.withdrawn_at:
+            return _("Withdrawn %(date)s") % {"date": consent.withdrawn_at.date().isoformat()}
+        return _("In force") if consent.is_valid() else _("Expired")
+
+
+class NewConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_by", "child_assent", "signed_on", "expires_on", "scope_web", "scope_social",
+                  "scope_print", "photos", "form"]  # fmt: skip
+        widgets = {"form": forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"})}
+
+
+class NewConsentInline(admin.StackedInline):
+    """Record a newly signed consent. Only the privacy officer sees this."""
+
+    model = Consent
+    form = NewConsentForm
+    verbose_name = _("new consent")
+    verbose_name_plural = _("Record a signed consent")
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(CLEAR_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(CLEAR_PERMISSION)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(CLEAR_PERMISSION)
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    verbose_name_plural = _("Privacy history (append-only)")
+    fields = ["created_at", "actor", "action", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_case")
+
+
+class ClearForm(forms.Form):
+    consent_on_file = forms.BooleanField(label=_("I checked the signed consent form on file and its scope."))
+    findings_reviewed = forms.BooleanField(
+        label=_("I read every finding: each is fixed in the text or justified below.")
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why each remaining finding may stay (e.g. “Dr. Lee is a staff clinician named with consent”)."
+        ),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("How the withdrawal reached us"), max_length=300)
+    confirm = forms.BooleanField(label=_("Unpublish this story and every article that tells it now."))
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = ["reference", "label", "age_band", "sex", "treatment_year", "privacy_status", "updated_at"]
+class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
+    resource_classes = [CaseResource]
+    change_form_template = "admin/cases/case/change_form.html"
+    list_display = ["reference", "label", "age_band", "sex", "treatment_year", "privacy_badge", "updated_at"]
     list_filter = ["privacy_status", "age_band", "sex", "diseases", "therapies"]
     search_fields = ["reference", "label"]
     autocomplete_fields = ["articles"]
-    readonly_fields = ["reference", "privacy_status", "cleared_by", "cleared_at", "created_at", "updated_at"]
+    readonly_fields = ["reference", "privacy_status", "cleared_by", "cleared_at", "privacy_review"]
+    inlines = [ConsentRecordInline, NewConsentInline, CaseEventInline]
     fieldsets = [
         (None, {"fields": ["reference", "label", "articles"]}),
         (
@@ -28,8 +173,134 @@ class CaseAdmin(admin.ModelAdmin):
             },
         ),
         (_("Story"), {"fields": ["narrative"]}),
-        (_("Privacy"), {"fields": ["privacy_status", "cleared_by", "cleared_at"]}),
+        (_("Privacy review"), {"fields": ["privacy_status", "cleared_by", "cleared_at", "privacy_review"]}),
     ]
+
+    class Media:
+        css = {"all": ["newsdesk/admin-privacy.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("diseases", "therapies")
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    @admin.display(description=_("privacy"), ordering="privacy_status")
+    def privacy_badge(self, case):
+        return format_html(
+            '<span class="privacy-badge privacy-{}">{}</span>',
+            case.privacy_status,
+            case.get_privacy_status_display(),
+        )
+
+    @admin.display(description=_("findings, highlighted in place"))
+    def privacy_review(self, case):
+        if case.pk is None:
+            return _("Save the story to see what the scanner finds.")
+        texts = case_texts(case)
+        legend = format_html_join(" ", '<mark class="finding finding-{}">{}</mark>', KINDS.items())
+        sections = format_html_join(
+            "",
+            '<section class="privacy-text"><h4>{}</h4><div class="privacy-highlighted">{}</div></section>',
+            ((where, highlight(text)) for where, text in texts),
+        )
+        return format_html(
+            '<div class="privacy-review"><p class="privacy-legend">{}</p>{}</div>', legend, sections
+        )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_clear"] = request.user.has_perm(CLEAR_PERMISSION)
+        context["PrivacyStatus"] = PrivacyStatus
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.case_save(obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Consent:
+            for consent in formset.save(commit=False):
+                consent.recorded_by = request.user
+                consent.case = form.instance
+                consent.full_clean()
+                consent.save()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/clear/", wrap(self.clear_view), name="cases_case_clear"),
+            path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="cases_case_withdraw"),
+            path("consents/<int:pk>/form/", wrap(self.consent_form_view), name="cases_consent_form"),
+            *super().get_urls(),
+        ]
+
+    def _officer_only(self, request):
+        if not request.user.has_perm(CLEAR_PERMISSION):
+            raise PermissionDenied
+
+    def clear_view(self, request, pk):
+        self._officer_only(request)
+        case = get_object_or_404(Case, pk=pk)
+        form = ClearForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.case_clear(case, by=request.user, justification=form.cleaned_data["justification"])
+            except ValidationError as problems:
+                for problem in problems.messages:
+                    form.add_error(None, problem)
+            else:
+                self.message_user(
+                    request, _("%(ref)s is cleared for its current text.") % {"ref": case.reference}
+                )
+                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+        from cases.privacy import case_findings
+
+        return TemplateResponse(
+            request,
+            "admin/cases/case/clear.html",
+            {**self.admin_site.each_context(request), "opts": self.opts, "case": case, "form": form,
+             "consent": case.current_consent(), "findings": case_findings(case),
+             "title": _("Clear %(ref)s") % {"ref": case.reference}},
+        )  # fmt: skip
+
+    def withdraw_view(self, request, pk):
+        self._officer_only(request)
+        case = get_object_or_404(Case, pk=pk)
+        form = WithdrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                unpublished = services.case_withdraw_consent(
+                    case, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as problems:
+                for problem in problems.messages:
+                    form.add_error(None, problem)
+            else:
+                self.message_user(
+                    request,
+                    _("Consent withdrawn for %(ref)s. %(n)d article(s) unpublished.")
+                    % {"ref": case.reference, "n": len(unpublished)},
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+        return TemplateResponse(
+            request,
+            "admin/cases/case/withdraw.html",
+            {**self.admin_site.each_context(request), "opts": self.opts, "case": case, "form": form,
+             "articles": case.articles.all(),
+             "title": _("Withdraw consent for %(ref)s") % {"ref": case.reference}},
+        )  # fmt: skip
+
+    def consent_form_view(self, request, pk):
+        """The signed form, from private storage, for the privacy officer only, never cached."""
+        self._officer_only(request)
+        consent = get_object_or_404(Consent, pk=pk)
+        if not consent.form:
+            raise Http404
+        response = FileResponse(
+            consent.form.open("rb"), as_attachment=True, filename=consent.form.name.rsplit("/", 1)[-1]
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        return response

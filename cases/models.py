@@ -4,7 +4,6 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Length
@@ -17,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
+from newsdesk.storage import Delegated
 
 
 class PrivacyStatus(models.TextChoices):
@@ -248,9 +248,12 @@ def next_reference() -> str:
 # --- Consent ------------------------------------------------------------------------------------
 
 
+PRIVATE_STORAGE = Delegated("private")
+
+
 def private_storage():
     """Signed consent forms live in their own storage, outside MEDIA_ROOT, with no public URL."""
-    return storages["private"]
+    return PRIVATE_STORAGE
 
 
 class ConsentGiver(models.TextChoices):

@@ -19,7 +19,9 @@ def settings_in_subprocess(env: dict[str, str], expression: str) -> str:
     """Evaluate `expression` against settings loaded fresh from `env`, as a new process would."""
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     clean_env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -34,7 +36,9 @@ def settings_in_subprocess(env: dict[str, str], expression: str) -> str:
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     clean_env = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], env=clean_env | env, cwd=ROOT, capture_output=True, text=True

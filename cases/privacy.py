@@ -1,0 +1,90 @@
+"""Privacy: the de-identification scanner (pure, in cases.scanner) and the Django side that uses it:
+what the privacy officer sees highlighted, and the publish gate for articles that tell a patient story."""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from articles.richtext import plain_text
+from cases.scanner import KINDS, Finding, find_identifiers
+
+__all__ = ["KINDS", "Finding", "case_findings", "case_texts", "find_identifiers", "highlight",
+           "linked_cases_are_cleared"]  # fmt: skip
+
+
+def case_texts(case) -> list[tuple[str, str]]:
+    """Every text a clearance vouches for, labelled for the privacy officer: the story and its articles."""
+    texts = [
+        (_("Public label"), case.label),
+        (_("Narrative"), plain_text(case.narrative)),
+        (_("Outcome"), case.outcome),
+        (_("Follow-up"), case.follow_up),
+    ]
+    for article in case.articles.order_by("pk"):
+        texts += [
+            (_("Article %(id)s: headline") % {"id": article.pk}, article.title),
+            (_("Article %(id)s: standfirst") % {"id": article.pk}, article.standfirst),
+            (_("Article %(id)s: body") % {"id": article.pk}, plain_text(article.body)),
+        ]
+    return [(where, text) for where, text in texts if text]
+
+
+def case_findings(case) -> list[dict]:
+    """What the scanner flags in the case and every linked article, as {kind, text, where}."""
+    return [
+        {"kind": f.kind, "text": f.text, "where": str(where)}
+        for where, text in case_texts(case)
+        for f in find_identifiers(text)
+    ]
+
+
+def highlight(text: str) -> str:
+    """`text` as HTML with each finding marked in place, labelled with its kind."""
+    out, last = [], 0
+    for f in find_identifiers(text):
+        if f.start < last:
+            continue
+        out.append(escape(text[last : f.start]))
+        out.append(
+            f'<mark class="finding finding-{f.kind}" title="{escape(KINDS.get(f.kind, f.kind))}">'
+            f"{escape(f.text)}</mark>"
+        )
+        last = f.end
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every piece is escaped
+
+
+def linked_cases_are_cleared(article) -> list[str]:
+    """Publish gate: every patient story the article tells is cleared and its consent is in force.
+
+    Problems name the case by its reference only, never by patient details.
+    """
+    from cases.models import PrivacyStatus
+
+    problems = []
+    for case in article.cases.order_by("reference"):
+        if case.privacy_status == PrivacyStatus.WITHDRAWN:
+            problems.append(
+                _("%(ref)s: the patient withdrew consent. Remove the story from this article.")
+                % {"ref": case.reference}
+            )
+            continue
+        if case.privacy_status != PrivacyStatus.CLEARED or case.cleared_fingerprint != case.fingerprint():
+            problems.append(
+                _("%(ref)s is not cleared by the privacy officer for this text. Ask them to review it.")
+                % {"ref": case.reference}
+            )
+        consent = case.current_consent()
+        if consent is None:
+            problems.append(
+                _("%(ref)s has no consent in force (missing, expired or withdrawn).")
+                % {"ref": case.reference}
+            )
+        elif not consent.scope_web:
+            problems.append(_("%(ref)s: the consent does not cover the website.") % {"ref": case.reference})
+        elif article.hero_image and getattr(article, "hero_shows_patient", False) and not consent.photos:
+            problems.append(
+                _("%(ref)s: the hero image shows the patient, and the consent does not cover photos.")
+                % {"ref": case.reference}
+            )
+    return problems

@@ -1,0 +1,46 @@
+"""Keep case clearances honest, and public pages fresh, when a story or an article that tells it changes.
+
+A clearance vouches for exact text (Case.fingerprint). When an article's text changes, or a story is
+linked to another article, each cleared case involved goes back to the privacy officer.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from articles.cache import bump
+from articles.models import Article
+from cases.models import Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus
+from cases.services import case_mark_pending
+
+for model in (Case, Consent, CaseDisease, CaseTherapy):
+    post_save.connect(bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+    post_delete.connect(bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+
+
+def _recheck(cases, reason: str) -> None:
+    for case in cases:
+        if case.fingerprint() != case.cleared_fingerprint:
+            case_mark_pending(case, reason=reason)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="cases.article_text_changed")
+def article_text_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not {"title", "standfirst", "body"} & set(update_fields)):
+        return
+    _recheck(instance.cases.filter(privacy_status=PrivacyStatus.CLEARED), f"article {instance.pk} changed")
+
+
+@receiver(m2m_changed, sender=Case.articles.through, dispatch_uid="cases.case_links_changed")
+def case_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # article.cases.clear(): remember who is about to be unlinked
+        instance._cases_being_cleared = set(instance.cases.values_list("pk", flat=True))
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    bump()
+    if reverse:  # article.cases.add(...): instance is the article
+        pks = pk_set if action != "post_clear" else getattr(instance, "_cases_being_cleared", set())
+        cases = Case.objects.filter(pk__in=pks or [], privacy_status=PrivacyStatus.CLEARED)
+    else:
+        cases = [instance] if instance.privacy_status == PrivacyStatus.CLEARED else []
+    _recheck(cases, "linked articles changed")

@@ -1,0 +1,137 @@
+"""The privacy officer's desk in the admin: findings in place, the clearance checklist, consent files."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Status
+from cases.models import Case, Consent, PrivacyStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case_with_findings(make_case, make_article):
+    article = make_article(status=Status.DRAFT, body="<p>Uncle Li was admitted on 3 March.</p>")
+    return make_case(
+        articles=[article], cleared=False, narrative="<p>Ms. Carter, 93, lives at 12 Elm Street.</p>"
+    )
+
+
+def test_case_page_highlights_findings_in_the_story_and_in_linked_articles(client, users, case_with_findings):
+    client.force_login(users["privacy_officer"])
+    html = client.get(reverse("admin:cases_case_change", args=[case_with_findings.pk])).content.decode()
+    assert 'class="finding finding-' in html
+    for flagged in ["Ms. Carter", "12 Elm Street", "Uncle Li", "3 March"]:
+        assert f">{flagged}</mark>" in html, flagged
+
+
+def test_the_review_panel_escapes_story_text(client, users, make_case):
+    case = make_case(cleared=False, label="<img src=x onerror=alert(1)>")
+    client.force_login(users["privacy_officer"])
+    html = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "<img src=x onerror" not in html
+
+
+def test_privacy_officer_clears_a_case_through_the_checklist(client, users, case_with_findings):
+    client.force_login(users["privacy_officer"])
+    url = reverse("admin:cases_case_clear", args=[case_with_findings.pk])
+    unticked = client.post(url, {"justification": ""})
+    assert (
+        unticked.status_code == 200 and Case.objects.get(pk=case_with_findings.pk).privacy_status == "pending"
+    )
+    no_reason = client.post(url, {"consent_on_file": "on", "findings_reviewed": "on", "justification": ""})
+    assert "privacy findings remain" in no_reason.content.decode()
+    done = client.post(
+        url, {"consent_on_file": "on", "findings_reviewed": "on", "justification": "Pseudonyms."}
+    )
+    assert done.status_code == 302
+    assert Case.objects.get(pk=case_with_findings.pk).privacy_status == PrivacyStatus.CLEARED
+
+
+@pytest.mark.parametrize("role", ["writer", "medical_reviewer", "editor"])
+def test_other_roles_cannot_clear_or_withdraw(client, users, case_with_findings, role):
+    client.force_login(users[role])
+    for name in ["admin:cases_case_clear", "admin:cases_case_withdraw"]:
+        response = client.post(reverse(name, args=[case_with_findings.pk]),
+                               {"consent_on_file": "on", "findings_reviewed": "on", "justification": "x",
+                                "reason": "x", "confirm": "on"})  # fmt: skip
+        assert response.status_code == 403
+    assert Case.objects.get(pk=case_with_findings.pk).privacy_status == PrivacyStatus.PENDING
+
+
+def test_privacy_officer_withdraws_consent_from_the_admin(client, users, make_case, make_article):
+    article = make_article(status=Status.PUBLISHED)
+    case = make_case(articles=[article])
+    client.force_login(users["privacy_officer"])
+    response = client.post(
+        reverse("admin:cases_case_withdraw", args=[case.pk]), {"reason": "Email", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert Case.objects.get(pk=case.pk).privacy_status == PrivacyStatus.WITHDRAWN
+
+
+class TestSignedConsentForms:
+    """The signed form is stored privately and only privacy officers can open it."""
+
+    @pytest.fixture
+    def consent(self, make_case):
+        case = make_case()
+        consent = case.consents.get()
+        consent.form.save("signed.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=True)
+        return consent
+
+    def test_the_form_is_not_under_the_public_media_root(self, consent, settings):
+        path = storages["private"].path(consent.form.name)
+        assert not str(path).startswith(str(settings.MEDIA_ROOT))
+        with pytest.raises(ValueError):
+            consent.form.url  # noqa: B018  (private storage has no URL)
+
+    def test_the_privacy_officer_downloads_it_as_an_attachment(self, client, users, consent):
+        client.force_login(users["privacy_officer"])
+        response = client.get(reverse("admin:cases_consent_form", args=[consent.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 synthetic"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "no-store" in response["Cache-Control"]
+
+    @pytest.mark.parametrize(
+        "who", ["anonymous", "no_role", "writer", "other_writer", "medical_reviewer", "editor"]
+    )
+    def test_everyone_else_is_refused(self, client, users, consent, who):
+        if who != "anonymous":
+            client.force_login(users[who])
+        response = client.get(reverse("admin:cases_consent_form", args=[consent.pk]))
+        assert response.status_code in {302, 403}
+        assert response.status_code == 302 or b"synthetic" not in response.content
+
+    def test_no_public_url_serves_it(self, client, consent, settings):
+        assert client.get(settings.MEDIA_URL + consent.form.name).status_code == 404
+
+
+def test_recording_a_consent_stamps_who_recorded_it(client, users, make_case):
+    case = make_case(consent=False, cleared=False)
+    client.force_login(users["privacy_officer"])
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "label": case.label, "sex": case.sex, "age_band": "", "narrative": "", "outcome": "", "follow_up": "",
+        "treatment_year": "", "diseases": "", "therapies": "",
+        "consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0",
+        "consents-2-TOTAL_FORMS": "1", "consents-2-INITIAL_FORMS": "0",
+        "consents-2-0-given_by": "patient", "consents-2-0-signed_on": "2025-01-10",
+        "consents-2-0-scope_web": "on",
+        "consents-2-0-form": SimpleUploadedFile("form.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    consent = Consent.objects.get(case=case)
+    assert consent.recorded_by == users["privacy_officer"]
+    assert storages["private"].exists(consent.form.name)
