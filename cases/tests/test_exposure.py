@@ -1,0 +1,150 @@
+"""Nothing that is not public reaches a public surface: a crawl of the whole site, feeds and sitemap
+included, and consent withdrawal taking a story off every one of them at once."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import DiseaseTag, Status, TherapyTag
+from articles.tests.test_images import jpeg_with_everything
+from cases.services import case_withdraw_consent
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = {
+    "draft": "Zorblaxdraft",
+    "in_review": "Quillfenreview",
+    "scheduled": "Vantorscheduled",
+    "retracted": "Mirrowretracted",
+    "uncleared_case": "Plinthocase",
+    "withdrawn_case": "Gravelwithdrawn",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def crawl(client, start_urls, limit=400):
+    """Every page reachable from `start_urls` by links, plus the starts: {url: (status, body)}."""
+    seen, queue = {}, list(start_urls)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        seen[url] = (response.status_code, body)
+        if response.status_code in (301, 302):
+            queue.append(response["Location"])
+            continue
+        text = body.decode("utf-8", errors="replace")
+        for link in re.findall(r'(?:href|src|srcset)="([^"]+)"', text) + re.findall(
+            r"<loc>([^<]+)</loc>", text
+        ):
+            for candidate in link.split(","):
+                target = urljoin(url, candidate.strip().split(" ")[0])
+                parsed = urlparse(target)
+                if parsed.netloc not in ("", "testserver") or parsed.path.startswith(("/admin", "/static")):
+                    continue
+                queue.append(parsed.path + (f"?{parsed.query}" if parsed.query else ""))
+    return seen
+
+
+@pytest.fixture
+def world(users, make_article, make_case, vocabulary):
+    sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+    car_t = TherapyTag.objects.get(slug="car-t-cell-therapy")
+    tags = {"diseases": [sle], "therapies": [car_t]}
+    public = make_article(
+        title="Public lupus news", status=Status.PUBLISHED, author=users["writer"],
+        hero_image=SimpleUploadedFile("photo.jpg", jpeg_with_everything()), hero_alt="A clinic", **tags,
+    )  # fmt: skip
+    make_case(articles=[public], label="Woman in her 20s with lupus")
+    hidden = {
+        "draft": make_article(title=f"{MARKERS['draft']} news", status=Status.DRAFT, **tags),
+        "in_review": make_article(
+            title="Review news", body=f"<p>{MARKERS['in_review']}</p>", status=Status.IN_REVIEW, **tags
+        ),
+        "scheduled": make_article(
+            title="Later news",
+            standfirst=MARKERS["scheduled"],
+            status=Status.PUBLISHED,
+            published_at=timezone.now() + timedelta(days=2),
+            **tags,
+        ),  # fmt: skip
+    }
+    retracted = make_article(title=f"{MARKERS['retracted']} news", status=Status.PUBLISHED, **tags)
+    workflow.transition(retracted, to=Status.DRAFT, by=users["editor"], comment="Retracted.")
+    hidden["retracted"] = retracted
+    uncleared = make_case(articles=[public], cleared=False, label=f"{MARKERS['uncleared_case']} story")
+    uncleared.diseases.add(sle)
+    told = make_article(title="Second lupus story", status=Status.PUBLISHED, author=users["writer"], **tags)
+    withdrawn = make_case(articles=[told], label=f"{MARKERS['withdrawn_case']} story")
+    withdrawn.diseases.add(sle)
+    return {"public": public, "hidden": hidden, "uncleared": uncleared, "withdrawn": withdrawn, "told": told}
+
+
+def public_entry_points(world):
+    starts = ["/", "/news/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
+              "/robots.txt", world["public"].get_absolute_url()]  # fmt: skip
+    for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
+        base = tag.get_absolute_url()
+        starts += [base, base + "rss/", base + "atom/"]
+    starts += [f"/search/?q={marker}" for marker in MARKERS.values()]
+    return starts
+
+
+def test_the_leak_walk(client, users, world):
+    case_withdraw_consent(world["withdrawn"], by=users["privacy_officer"], reason="Phone call")
+    pages = crawl(client, public_entry_points(world))
+    assert len(pages) > 60
+    assert b"Public lupus news" in b"".join(body for _, body in pages.values())
+    for url, (_status, body) in pages.items():
+        if url.startswith("/search/?q="):
+            echoed = url.removeprefix("/search/?q=")
+            assert b"0 results" in body, url  # the page repeats the query; it must find nothing
+            body = body.replace(echoed.encode(), b"")
+        for kind, marker in MARKERS.items():
+            assert marker.encode() not in body, f"{kind} marker on {url}"
+    for article in world["hidden"].values():
+        assert client.get(article.get_absolute_url()).status_code == 404
+    for case in (world["uncleared"], world["withdrawn"]):
+        assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_the_walk_does_see_what_is_public(client, world):
+    pages = crawl(client, public_entry_points(world))
+    everything = b"".join(body for _, body in pages.values())
+    assert b"Public lupus news" in everything
+    assert b"Woman in her 20s with lupus" in everything  # the cleared story
+    assert any(url.endswith(".webp") for url in pages)  # image renditions were fetched
+
+
+def test_withdrawing_consent_takes_the_story_off_every_surface_in_the_same_request(client, users, world):
+    public, story = world["told"], world["withdrawn"]
+    sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+    surfaces = [public.get_absolute_url(), sle.get_absolute_url(), "/search/?q=lupus", "/feeds/rss/",
+                f"{sle.get_absolute_url()}rss/", "/sitemap.xml", "/"]  # fmt: skip
+    before = {url: client.get(url).content for url in surfaces}  # now cached
+    assert MARKERS["withdrawn_case"].encode() in before[public.get_absolute_url()]
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+    unpublished = case_withdraw_consent(story, by=users["privacy_officer"], reason="Patient's e-mail")
+
+    assert unpublished == [public]
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(public.get_absolute_url()).status_code == 404
+    for url in surfaces:
+        body = client.get(url).content
+        assert MARKERS["withdrawn_case"].encode() not in body, url
+        assert b"Second lupus story" not in body, url
