@@ -1,0 +1,106 @@
+"""The public site in headless Chromium: every page type passes axe-core's WCAG 2.2 A/AA rules at phone
+and desktop widths, the keyboard works, and screenshots are kept for a human to look at."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import DiseaseTag, Status, TherapyTag
+from articles.tests.test_images import jpeg_with_everything
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def site(make_article, make_case, vocabulary):
+    sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+    car_t = TherapyTag.objects.get(slug="car-t-cell-therapy")
+    featured = make_article(
+        title="Engineered immune cells bring lasting lupus remission",
+        standfirst="A small study follows adults whose lupus had resisted every other treatment.",
+        body="<p>Doctors treated the patients with a single infusion.</p><h2>What happened next</h2>"
+        "<p>None needed their usual medicines a year later.</p>",
+        byline="The news team",
+        status=Status.PUBLISHED,
+        diseases=[sle],
+        therapies=[car_t],
+        hero_image=SimpleUploadedFile("clinic.jpg", jpeg_with_everything()),
+        hero_alt="A nurse preparing an infusion bag",
+        hero_caption="Cell therapy is given as a single infusion.",
+    )
+    for n in range(3):
+        make_article(title=f"Research update {n}", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
+    case = make_case(
+        articles=[featured], label="Woman in her 20s with lupus", age_band="20-29", sex="female",
+        treatment_year=2023, follow_up="2 years", outcome="In remission without medicines",
+        narrative="<p>After years of flares she joined a trial.</p>",
+    )  # fmt: skip
+    case.diseases.add(sle)
+    return {
+        "home": "/",
+        "news": "/news/",
+        "article": featured.get_absolute_url(),
+        "story": case.get_absolute_url(),
+        "diseases": "/diseases/",
+        "disease": sle.get_absolute_url(),
+        "therapy": car_t.get_absolute_url(),
+        "search": "/search/?q=lupus",
+        "not_found": "/news/no-such-page/",
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_passes_axe_at_phone_and_desktop_widths(browser, live_server, site, width):
+    context = browser.new_context(viewport=WIDTHS[width], bypass_csp=True)
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    failures = {}
+    for name, path in site.items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        if results.violations_count:
+            failures[name] = results.generate_report()
+    context.close()
+    assert not failures, "\n".join(f"{name}:\n{report}" for name, report in failures.items())
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_the_content(page, live_server, site):
+    page.goto(live_server.url + site["article"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_no_layout_shift_from_images(page, live_server, site):
+    page.goto(live_server.url + site["article"])
+    sizes = page.evaluate(
+        "Array.from(document.querySelectorAll('main img'))"
+        ".map(i => [i.getAttribute('width'), i.getAttribute('height')])"
+    )
+    assert sizes and all(w and h for w, h in sizes)
+
+
+def test_the_page_works_without_javascript_and_under_the_strict_policy(browser, live_server, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + site["search"])
+    page.fill("#q", "remission")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    assert "result" in page.inner_text("main")
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e]
