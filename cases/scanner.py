@@ -1,9 +1,19 @@
-"""PLACEHOLDER scanner (to be replaced by the full rule-based scanner)."""
+"""The de-identification scanner: what in a text could identify a patient (HIPAA Safe Harbor kinds).
+
+Pure Python, no database and no Django, so it runs anywhere (imports, the admin, tests, a shell) and
+the same text always gives the same findings. It is built on rules, not a statistical model: patterns
+for what has a shape (dates, ages, phone numbers, addresses, record numbers), and word lists for what
+has a context (honorifics, kinship words, clinicians' titles, institutions, place words). It errs on
+the side of flagging: the privacy officer fixes or justifies each finding before a case is cleared.
+
+    >>> [(f.kind, f.text) for f in find_identifiers("Grandma Sun, 93, was seen on 3 March.")]
+    [('nickname', 'Grandma Sun'), ('age_over_89', '93'), ('date', '3 March')]
+"""
 
 import re
 from dataclasses import dataclass
 
-KINDS = {
+KINDS: dict[str, str] = {
     "person_name": "Personal name",
     "nickname": "Nickname",
     "clinician_name": "Clinician's name",
@@ -28,26 +38,422 @@ class Finding:
     end: int
 
 
-_PATTERNS = [
-    ("nickname", re.compile(r"\b(?:Grandma|Grandpa|Uncle|Auntie|Aunt|Granny)\s+[A-Z][a-z]+")),
-    ("person_name", re.compile(r"\b(?:Mr|Ms|Mrs|Miss)\.?\s+[A-Z][a-z]*")),
-    (
-        "date",
-        re.compile(
-            r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-        ),
+# --- Word lists ------------------------------------------------------------------------------------
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Madam|Mme|Sir)\.?"
+KINSHIP = (
+    "Grandma|Grandpa|Granny|Grandmother|Grandfather|Gran|Nana|Uncle|Aunt|Auntie|Aunty|Brother|Sister|"
+    "Mama|Papa|Mother|Father|Baby|Little|Old|Big Brother|Big Sister|Xiao|Lao|A-"
+)
+CLINICIAN_TITLES = r"(?:Dr|Doctor|Prof|Professor|Director|Nurse|Dean|Matron|Sister)\.?"
+CLINICIAN_ROLES = (
+    "doctor|physician|surgeon|nurse|professor|director|hematologist|haematologist|oncologist|"
+    "rheumatologist|immunologist|nephrologist|neurologist|cardiologist|pediatrician|paediatrician|"
+    "radiologist|pathologist|geneticist|researcher|scientist|investigator|consultant|specialist|"
+    "chief|head|dean|pharmacist|psychologist|therapist|midwife|registrar|resident|clinician|expert"
+)
+INSTITUTION_WORDS = (
+    r"Hospital|Hospitals|Clinic|Infirmary|Medical Cent(?:er|re)|Cancer Cent(?:er|re)|Health Cent(?:er|re)|"
+    r"Children's Hospital|Health System|Hospice|Sanatorium|Medical College|Medical School|Medical University"
+)
+STREET_WORDS = (
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|"
+    r"Crescent|Close|Square|Sq|Highway|Hwy|Parkway|Pkwy|Alley|Row|Gardens|Hill|Walk"
+)
+PLACE_WORDS = r"District|County|Village|Town|Township|City|Borough|Prefecture|Municipality|Parish|Suburb|Ward"
+
+# Capitalised words that are never personal names or small places in our texts.
+NOT_NAMES = {
+    word.casefold()
+    for word in """
+    The A An And Or But If In On At Of For From To With By As After Before During Since Until When While
+    This That These Those Her His Their Our Its My Your We They He She It I You Who What Where Why How
+    According Also However Although Because Despite Eventually Finally Hearing Given Meanwhile Now Then
+    Today Yesterday Tomorrow Recently Currently Previously Later Last Next Early Late Mid Both Each Every
+    New Old Young Elderly Dear Patient Patients Doctor Doctors Team Study Trial Research News Story Case
+    Department Hospital University College Institute Center Centre School Faculty Medical Medicine Health
+    Clinic Clinical Affiliated First Second Third Fourth Fifth People's General Central Provincial Municipal
+    National International Chinese English American British European German French Japanese Korean Indian
+    Female Male Gender Age Name Nationality Diagnosis Treatment Therapy Outcome Follow Follow-up Result
+    Results Symptoms Conclusion Background Methods Summary Abstract Introduction Discussion Note Notes
+    Lupus Systemic Erythematosus Leukemia Leukaemia Lymphoma Myeloma Cancer Cancers Disease Syndrome Acute
+    Chronic Lymphoblastic Myeloid Cell Cells T-Cell T-Cells B-Cell CAR CAR-T Gamma Delta Immune Immunotherapy
+    Chemotherapy Transplant Transplantation Stem Bone Marrow Blood Kidney Lung Breast Brain Heart Liver
+    Rheumatoid Arthritis Sclerosis Myositis Nephritis Vasculitis Hepatitis Measles Mumps Rubella Tetanus
+    Diphtheria Phase Stage Grade Type Science Nature Lancet Journal Medicine Cell Blood NEJM JAMA BMJ FDA
+    NMPA EMA NIH WHO Share Tweet Facebook Twitter LinkedIn WeChat Weibo Email Print Comment Comments Read
+    More Related Previous Next Home Page Published Updated Uploaded Posted Source Copyright Privacy Policy
+    Terms Contact Subscribe Advertisement Sponsored Leave Message Submit Reply Search Menu Login Sign
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Spring Summer Autumn Fall Winter Christmas Easter
+    Professor Dr Director Nurse Dean Mr Mrs Ms Miss Grandma Grandpa Uncle Aunt Auntie Granny
+    God Lord Internet Web Online Google Covid COVID-19 Omicron Western Eastern Northern Southern Asia Africa
+    Europe America Americas Oceania Antarctica Yes No Not None All Some Many Most Few Several One Two Three
+    Therefore Thus Moreover Furthermore Additionally Fortunately Unfortunately Overall Instead Otherwise
+    Indeed Still Yet Soon Once Together Initially Subsequently Ultimately Specifically Notably Importantly
+    Interestingly Similarly Likewise Nevertheless Nonetheless Hence Consequently Accordingly Here There
+    Doctors Nurses Researchers Scientists Experts Families Parents Children Adults Women Men Everyone
+    """.split()  # noqa: SIM905 - a word list reads best as words
+}
+
+# Places as large as a state or province, or larger: naming these is allowed.
+LARGE_PLACES = {
+    p.casefold()
+    for p in """
+    China USA US UK Britain England Scotland Wales Ireland Canada Mexico Brazil Argentina Chile Peru
+    Colombia Germany France Italy Spain Portugal Netherlands Belgium Switzerland Austria Sweden Norway
+    Denmark Finland Poland Greece Turkey Russia Ukraine Israel Egypt Nigeria Kenya Ethiopia India Pakistan
+    Bangladesh Japan Korea Taiwan Vietnam Thailand Malaysia Singapore Indonesia Philippines Australia
+    Zealand Iran Iraq Saudi Arabia Emirates Qatar Africa Asia Europe America Oceania
+    Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho
+    Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota
+    Mississippi Missouri Montana Nebraska Nevada Hampshire Jersey Carolina Dakota Ohio Oklahoma Oregon
+    Pennsylvania Rhode Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming
+    Ontario Quebec Alberta Columbia Manitoba Saskatchewan Nova Scotia Brunswick Newfoundland
+    Anhui Beijing Chongqing Fujian Gansu Guangdong Guangxi Guizhou Hainan Hebei Heilongjiang Henan Hubei
+    Hunan Jiangsu Jiangxi Jilin Liaoning Mongolia Ningxia Qinghai Shaanxi Shandong Shanghai Shanxi
+    Sichuan Tianjin Tibet Xinjiang Yunnan Zhejiang Hong Kong Macau Macao Bavaria Catalonia Queensland
+    Victoria Tasmania Province State States Kingdom Republic Union
+    """.split()  # noqa: SIM905
+}
+
+NAME_WORD = r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
+ORG_CONTINUATION = re.compile(
+    r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
+    r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
+)
+
+# --- Patterns --------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
+_IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+_IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
+_ID_KEYWORD = re.compile(
+    r"\b(?:MRN|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|hospital (?:number|no\.?|ID)|"
+    r"patient (?:ID|number|no\.?)|case (?:number|no\.?)|admission (?:number|no\.?)|bed (?:number|no\.?)|"
+    r"NHS (?:number|no\.?)|SSN|social security(?: number)?|insurance (?:ID|number|no\.?)|"
+    r"member (?:ID|number)|policy (?:number|no\.?)|account (?:number|no\.?)|passport(?: number| no\.?)?|"
+    r"ID(?: card)?(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|beneficiary (?:number|ID)|"
+    r"certificate (?:number|no\.?)|serial (?:number|no\.?))"
+    r"\s*(?:is\s+|was\s+)?[:#]?\s*"
+    r"(?P<value>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
+    re.IGNORECASE,
+)
+_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+_PHONE = re.compile(
+    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
+)
+_PHONE_CONTEXT = re.compile(
+    r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I
+)
+
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_DATES = [
+    re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
+    re.compile(rf"\b(?:{MONTHS})\.?,?\s+(?:of\s+)?{_YEAR}\b"),
+    re.compile(
+        rf"\b(?:{MONTHS})\s+(?:of|in)\s+(?:the\s+)?(?:same|that|this|last|following|next|previous)\s+year\b"
     ),
-    ("address", re.compile(r"\b\d+\s+[A-Z][a-z]+\s+Street\b")),
-    ("age", re.compile(r"\b\d{1,3}(?:-year-old|\s+years\s+old)\b|(?<=, )\d{2,3}(?=,)")),
+    re.compile(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b"),
+    re.compile(
+        rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
+        rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
+    ),
+    re.compile(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE),
+    re.compile(rf"\b(?:{WEEKDAYS})\b"),
+    re.compile(r"\b(?:[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})|[01]?\d[/.][0-3]?\d[/.](?:\d{4}|\d{2}))\b"),
+    re.compile(r"\b(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b"),
+    re.compile(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
+    re.compile(
+        r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"
+    ),
+    re.compile(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
 ]
+_AGES = [
+    re.compile(r"\b(?P<n>\d{1,3})[\s-](?:year|yr|month|week|day)s?[\s-]old\b", re.IGNORECASE),
+    re.compile(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
+    re.compile(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
+    re.compile(
+        r"\b(?:at|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:,|\.|years|when|she|he))"
+    ),
+    re.compile(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
+    re.compile(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
+    re.compile(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>9\d|1[0-2]\d)s\b"),
+    re.compile(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
+    re.compile(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:who is|who was|is now|now|turns|turned)\s+(?P<n>\d{2,3})\b"
+        r"(?=[,.;]|\s+(?:this|when|and|last|next))"
+    ),
+]
+_AGE_RANGE_BEFORE = re.compile(
+    r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
+)
+_AGE_RANGE_AFTER = re.compile(r"^\s*(?:to|-|–|and)\s*\d")
+_STREET = re.compile(
+    rf"\b(?:No\.\s*)?\d{{1,5}}[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
+    rf"|\b(?:{NAME_WORD}\s+){{1,2}}(?:Street|Road|Avenue|Lane|Boulevard)\b"
+)
+_UNIT = re.compile(r"\b(?:Apt|Apartment|Unit|Flat|Suite|Room|Building|Bldg)\.?\s*#?\s*\d+[A-Z]?\b")
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_ZIP = re.compile(
+    r"(?:\b(?:ZIP|zip code|postcode|postal code|post code)\s*:?\s*|\b[A-Z]{2}\s)(?P<zip>\d{5}(?:-\d{4})?)\b"
+)
+_PLACE_UNIT = re.compile(rf"\b(?:{NAME_WORD}\s+){{1,3}}(?:{PLACE_WORDS})\b")
+_PLACE_CUE = re.compile(
+    rf"\b(?:in|from|near|at|of|to|outside|around|lives in|living in|native of|hometown of|village of|town of|"
+    rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
+)
+_HOSPITAL = re.compile(
+    rf"(?:\b(?:the\s+)?(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint|of|the|and|&|Affiliated|People's|"
+    rf"University's|[A-Z][a-z]+'s)(?:\s+|(?=\s)))*?"
+    rf"\b(?:{NAME_WORD}\s+|[A-Z][a-z]+'s\s+)+(?:[A-Z][a-z]+\s+)*(?:{INSTITUTION_WORDS})\b"
+    rf"(?:\s+of\s+(?:the\s+)?(?:{NAME_WORD}\s*)+)?"
+)
+_HOSPITAL_SIMPLE = re.compile(
+    rf"(?:(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint)(?:'s)?\s+)(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
+    rf"(?:{INSTITUTION_WORDS})\b(?:\s+of\s+(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}})?"
+)
+_HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?:[A-Z](?![a-z])\.?|{NAME_WORD}(?:\s+{NAME_WORD})?)")
+_PATIENT_LETTER = re.compile(
+    r"\b(?:[Pp]atient|[Cc]ase|[Ss]ubject)\s+(?:[A-Z]|No\.\s*\d+|#\d+)\b(?![a-z-])(?!\s+(?:cells?|lymph|helper))"
+)
+_NICKNAME = re.compile(rf"\b(?:{KINSHIP})\s+{NAME_WORD}")
+_CLINICIAN_TITLED = re.compile(rf"\b{CLINICIAN_TITLES}\s+(?:{NAME_WORD}\s+){{0,2}}{NAME_WORD}(?:\s+[A-Z]\.)?")
+_CLINICIAN_ROLE_BEFORE = re.compile(
+    rf"\b(?i:{CLINICIAN_ROLES})\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\b"
+)
+_CLINICIAN_ROLE_AFTER = re.compile(
+    rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})(?:,\s+|\s+\()(?:an?\s+|the\s+)?"
+    rf"(?:[a-z]+\s+)?(?:{CLINICIAN_ROLES}|M\.?D\.?|Ph\.?D\.?|MD|PhD|FRCP|RN)\b"
+)
+_CLINICIAN_SAID = re.compile(
+    rf"\b(?:[Aa]ccording to|said|says|explained|noted|added|told)\s+(?P<name>{NAME_WORD}\s+{NAME_WORD})\b"
+)
+_TEAM_NAME = re.compile(
+    rf"\b(?:the\s+)?(?P<name>{NAME_WORD})(?:'s)?\s+(?:team|group|lab|laboratory)\b"
+    rf"|\b(?P<etal>{NAME_WORD})\s+et al\b"
+)
+_INTRO_NAME = re.compile(
+    rf"(?:^|(?<=[\s\"“(]))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
+    r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|aged|who|mother|father|grandmother|grandfather|woman|man|girl|boy|"
+    r"patient|retired|farmer|teacher|student|mother of|father of)"
+)
+_NAMED = re.compile(
+    rf"\b(?:named|called|nicknamed|known as|pseudonym|alias)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+)
+_RELATIVE_NAME = re.compile(
+    rf"\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:daughter|son|husband|wife|mother|father|sister|brother|partner|"
+    rf"grandson|granddaughter|child|friend|neighbour|neighbor)\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+)
+_NAME_VERB = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
+    r"recalls|recalled|received|underwent|developed|began|started|remembers|told|felt|feels|became|lives|"
+    r"returned|went|came|wanted|hoped|joined|agreed)\b"
+)
+_NAME_LABEL = re.compile(
+    rf"\b(?:Name|Patient name|Patient)\s*:\s*(?P<name>{HONORIFICS}\s+\w+|{NAME_WORD}(?:\s+{NAME_WORD})?)"
+)
+
+
+def _ok_name(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    if any(w.casefold() in LARGE_PLACES for w in words):
+        return False
+    return (
+        bool(words)
+        and not all(w.casefold().rstrip("'s’") in NOT_NAMES for w in words)
+        and not any(w.casefold() in NOT_NAMES for w in words[:1])
+    )
+
+
+def _age_kind(value: str) -> str:
+    return "age_over_89" if value.isdigit() and int(value) > 89 else "age"
 
 
 def find_identifiers(text: str) -> list[Finding]:
-    found = []
-    for kind, pattern in _PATTERNS:
+    """Everything in `text` that could identify a patient, in order, one finding per span and kind."""
+    if not text:
+        return []
+    found: list[Finding] = []
+
+    def add(kind, start, end):
+        span = text[start:end]
+        stripped = span.rstrip(" ,.;:")
+        end -= len(span) - len(stripped)
+        lead = len(stripped) - len(stripped.lstrip())
+        start += lead
+        if end > start:
+            found.append(Finding(kind, text[start:end], start, end))
+
+    # Things with a shape.
+    for m in _EMAIL.finditer(text):
+        add("email", m.start(), m.end())
+    for m in _URL.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _IPV4.finditer(text):
+        add("ip_address", m.start(), m.end())
+    for m in _IPV6.finditer(text):
+        if "::" in m.group(0) or m.group(0).count(":") >= 5:
+            add("ip_address", m.start(), m.end())
+    for m in _ID_KEYWORD.finditer(text):
+        add("id_number", m.start("value"), m.end("value"))
+    for m in _SSN.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        groups = re.findall(r"\d+", m.group(0))
+        if not 7 <= len(digits) <= 15 or _SSN.fullmatch(m.group(0)):
+            continue
+        if all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups):
+            continue  # "2013-2016", "2016 2017": years, not a number
+        context = _PHONE_CONTEXT.search(text[max(0, m.start() - 20) : m.start()])
+        shaped = m.group(0).startswith(("+", "(")) or len(groups) >= 3 or len(digits) >= 10
+        if context or shaped:
+            add("phone", m.start(), m.end())
+    for pattern in _DATES:
         for m in pattern.finditer(text):
-            k = "place" if kind == "address" else kind
-            if k == "age" and int(re.match(r"\d+", m.group(0)).group(0)) > 89:
-                k = "age_over_89"
-            found.append(Finding(k, m.group(0), m.start(), m.end()))
-    return sorted(found, key=lambda f: f.start)
+            group = "d" if "d" in pattern.groupindex else 0
+            add("date", m.start(group), m.end(group))
+    for pattern in _AGES:
+        for m in pattern.finditer(text):
+            if _AGE_RANGE_BEFORE.search(text[max(0, m.start() - 14) : m.start()]) or _AGE_RANGE_AFTER.match(
+                text[m.end() : m.end() + 6]
+            ):
+                continue  # "up to 25 years of age", "aged 18 to 65": a rule about many people, not one
+            value = m.groupdict().get("n")
+            kind = _age_kind(value) if value else "age_over_89"
+            add(kind, m.start(), m.end())
+
+    # Places.
+    for m in _STREET.finditer(text):
+        if not re.search(r"\d", m.group(0)) and not _ok_name(m.group(0).rsplit(" ", 1)[0]):
+            continue
+        add("place", m.start(), m.end())
+    for m in _UNIT.finditer(text):
+        add("place", m.start(), m.end())
+    for m in _UK_POSTCODE.finditer(text):
+        add("place", m.start(), m.end())
+    for m in _ZIP.finditer(text):
+        add("place", m.start("zip"), m.end("zip"))
+    for m in _PLACE_UNIT.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].casefold() in NOT_NAMES:
+            words.pop(0)
+        if len(words) >= 2:
+            add("place", m.end() - len(" ".join(words)), m.end())
+    for m in _PLACE_CUE.finditer(text):
+        place = m.group("place")
+        words = place.split()
+        if any(w.casefold() in LARGE_PLACES for w in words) or any(w.casefold() in NOT_NAMES for w in words):
+            continue
+        if ORG_CONTINUATION.match(text, m.end("place")) or re.match(r"\s+et al", text[m.end("place") :]):
+            continue
+        if re.match(rf"\s*(?:{MONTHS})\b", place) or re.search(
+            r"(?:ology|ics|ism|itis|oma|emia)$", words[-1]
+        ):
+            continue
+        if (
+            re.match(r"\s*,?\s*(?:a|an|the|who|said|and)\b", text[m.end("place") : m.end("place") + 8])
+            and len(words) > 1
+        ):
+            continue  # "in Zhai Zhimin, the ..." reads as a person, handled below
+        add("place", m.start("place"), m.end("place"))
+
+    # Institutions.
+    for m in _HOSPITAL_SIMPLE.finditer(text):
+        span = m.group(0)
+        words = span.split()
+        while words and (words[0].casefold() in {"the", "of", "and", "&", "at", "in"}):
+            words.pop(0)
+        if len(words) < 2:
+            continue
+        start = m.end() - len(" ".join(words)) if span.endswith(words[-1]) else m.start()
+        add("hospital", start, m.end())
+
+    # People.
+    for m in _CLINICIAN_TITLED.finditer(text):
+        if re.match(r"(?:Sister|Nurse|Director|Dean)\b", m.group(0)) and not re.search(
+            rf"\s{NAME_WORD}\s+{NAME_WORD}", " " + m.group(0)
+        ):
+            continue
+        name = re.sub(rf"^{CLINICIAN_TITLES}\s+", "", m.group(0))
+        if _ok_name(name):
+            add("clinician_name", m.start(), m.end())
+    for pattern in (_CLINICIAN_ROLE_BEFORE, _CLINICIAN_ROLE_AFTER, _CLINICIAN_SAID):
+        for m in pattern.finditer(text):
+            if _ok_name(m.group("name")) and not ORG_CONTINUATION.match(text, m.end("name")):
+                add("clinician_name", m.start("name"), m.end("name"))
+    for m in _TEAM_NAME.finditer(text):
+        group = "name" if m.group("name") else "etal"
+        if _ok_name(m.group(group)):
+            add("clinician_name", m.start(group), m.end(group))
+    for m in _NICKNAME.finditer(text):
+        name = m.group(0).split()[-1]
+        if name.casefold() not in NOT_NAMES:
+            add("nickname", m.start(), m.end())
+    for m in _HONORIFIC_NAME.finditer(text):
+        add("person_name", m.start(), m.end())
+    for m in _PATIENT_LETTER.finditer(text):
+        add("person_name", m.start(), m.end())
+    for pattern in (_INTRO_NAME, _NAMED, _RELATIVE_NAME, _NAME_VERB, _NAME_LABEL):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            if _ok_name(name) or re.match(HONORIFICS, name):
+                add("person_name", m.start("name"), m.end("name"))
+
+    return _tidy(text, found)
+
+
+_PRIORITY = {kind: n for n, kind in enumerate(
+    ["email", "url", "ip_address", "id_number", "phone", "age_over_89", "age", "date", "clinician_name",
+     "nickname", "person_name", "hospital", "place"]
+)}  # fmt: skip
+
+
+def _tidy(text: str, found: list[Finding]) -> list[Finding]:
+    """One finding per stretch of text: the longest wins, then the more specific kind; clinicians' names
+    also found as plain names stay clinicians'; a name inside a found hospital or address is dropped."""
+    found = sorted(set(found), key=lambda f: (f.start, -(f.end - f.start), _PRIORITY[f.kind]))
+    kept: list[Finding] = []
+    for f in found:
+        clash = next((k for k in kept if f.start < k.end and k.start < f.end), None)
+        if clash is None:
+            kept.append(f)
+            continue
+        inside = clash.start <= f.start and f.end <= clash.end
+        if inside and f.kind == clash.kind:
+            continue
+        if inside and {f.kind, clash.kind} <= {
+            "person_name",
+            "nickname",
+            "clinician_name",
+            "place",
+            "hospital",
+        }:
+            continue
+        if (
+            inside
+            and f.kind in ("date", "age", "age_over_89", "place")
+            and clash.kind in ("date", "hospital", "url", "email", "id_number")
+        ):
+            continue
+        if not inside and f.kind == clash.kind:
+            merged = Finding(f.kind, "", min(f.start, clash.start), max(f.end, clash.end))
+            kept.remove(clash)
+            kept.append(merged)
+            continue
+        kept.append(f)
+    return sorted(
+        (Finding(k.kind, text[k.start : k.end], k.start, k.end) for k in kept), key=lambda f: (f.start, f.end)
+    )

@@ -1,0 +1,117 @@
+"""Recall and precision of the scanner against the labelled set and the client's source documents.
+
+    python -m cases.tests.scanner_report
+
+A labelled identifier is found when a finding of an acceptable kind overlaps it. Precision counts a
+finding as right when it overlaps any labelled identifier; the negative sentences hold none.
+"""
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cases.scanner import find_identifiers
+from cases.tests.scanner_cases import CASES, NEGATIVES
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+ACCEPT = {
+    "person_name": {"person_name", "nickname", "clinician_name"},
+    "pseudonym": {"person_name", "nickname"},
+    "nickname": {"nickname", "person_name"},
+    "doctor_name": {"clinician_name"},
+    "clinician_name": {"clinician_name"},
+}
+SEED_KIND = {"pseudonym": "person_name", "doctor_name": "clinician_name"}
+
+
+@dataclass
+class Score:
+    labelled: Counter = field(default_factory=Counter)
+    found: Counter = field(default_factory=Counter)
+    findings: int = 0
+    true_findings: int = 0
+    missed: list = field(default_factory=list)
+    false_alarms: list = field(default_factory=list)
+
+    def recall(self, kind=None):
+        labelled = self.labelled[kind] if kind else sum(self.labelled.values())
+        found = self.found[kind] if kind else sum(self.found.values())
+        return found / labelled if labelled else 1.0
+
+    @property
+    def precision(self):
+        return self.true_findings / self.findings if self.findings else 1.0
+
+
+def seed_documents():
+    """(name, text, [(type, text)]) for each client document, decoded as expected.json says."""
+    if not (SEEDS / "expected.json").exists():
+        return []
+    docs = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["docs"]
+    out = []
+    for name, doc in docs.items():
+        raw = (SEEDS / name).read_bytes().decode(doc["encoding"]).lstrip("\ufeff").replace("\r\n", "\n")
+        out.append((name, raw, [(flag["type"], flag["text"]) for flag in doc["privacy_flags"]]))
+    return out
+
+
+def score(samples, score=None) -> Score:
+    score = score or Score()
+    for text, labels in samples:
+        findings = find_identifiers(text)
+        spans = []
+        for kind, labelled in labels:
+            for m in re.finditer(re.escape(labelled), text):
+                spans.append((m.start(), m.end()))
+                counted_as = SEED_KIND.get(kind, kind)
+                score.labelled[counted_as] += 1
+                ok = any(
+                    f.start < m.end() and m.start() < f.end and f.kind in ACCEPT.get(kind, {kind})
+                    for f in findings
+                )
+                if ok:
+                    score.found[counted_as] += 1
+                else:
+                    score.missed.append((counted_as, labelled, text[:80]))
+        for f in findings:
+            score.findings += 1
+            if any(f.start < end and start < f.end for start, end in spans):
+                score.true_findings += 1
+            else:
+                score.false_alarms.append((f.kind, f.text, text[:80]))
+    return score
+
+
+def full_score() -> Score:
+    """Recall over our table and the client's flags; precision over our table and the negatives, which
+    are labelled exhaustively (the client's lists name what must be flagged, not everything that may)."""
+    result = score(CASES)
+    result = score([(text, []) for text in NEGATIVES], result)
+    seeds = score([(text, labels) for _, text, labels in seed_documents()])
+    result.labelled.update(seeds.labelled)
+    result.found.update(seeds.found)
+    result.missed += seeds.missed
+    result.seed_extra = seeds.false_alarms
+    return result
+
+
+def main():
+    result = full_score()
+    print(f"{'kind':<16}{'labelled':>9}{'found':>7}{'recall':>8}")
+    for kind in sorted(result.labelled):
+        print(f"{kind:<16}{result.labelled[kind]:>9}{result.found[kind]:>7}{result.recall(kind):>8.1%}")
+    total = sum(result.labelled.values())
+    print(f"{'all':<16}{total:>9}{sum(result.found.values()):>7}{result.recall():>8.1%}")
+    print(f"precision: {result.true_findings}/{result.findings} = {result.precision:.1%}")
+    for missed in result.missed:
+        print("missed:", missed)
+    for alarm in result.false_alarms:
+        print("false alarm:", alarm)
+    for extra in getattr(result, "seed_extra", []):
+        print("also flagged in a client document:", extra[:2])
+
+
+if __name__ == "__main__":
+    main()

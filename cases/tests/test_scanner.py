@@ -1,0 +1,108 @@
+"""The de-identification scanner, measured against a labelled table and the client's own documents."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cases.scanner import KINDS, Finding, find_identifiers
+from cases.tests.scanner_cases import CASES, NEGATIVES
+from cases.tests.scanner_report import full_score, score, seed_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return full_score()
+
+
+def test_the_labelled_set_has_at_least_150_identifiers_across_every_kind(result):
+    assert sum(result.labelled.values()) >= 150
+    assert set(result.labelled) == set(KINDS)
+
+
+def test_recall_is_at_least_95_percent(result):
+    assert result.recall() >= 0.95, result.missed
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_no_kind_falls_below_90_percent(result, kind):
+    assert result.recall(kind) >= 0.90, [m for m in result.missed if m[0] == kind]
+
+
+def test_precision_is_at_least_85_percent(result):
+    assert result.precision >= 0.85, result.false_alarms
+
+
+@pytest.mark.skipif(not seed_documents(), reason="the client's source documents are not here")
+def test_every_identifier_the_client_flagged_is_found():
+    for name, text, labels in seed_documents():
+        missed = score([(text, labels)]).missed
+        assert not missed, (name, missed)
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_plain_medical_news_raises_no_alarm(sentence):
+    assert find_identifiers(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("Grandma Sun is 93.", "nickname", "Grandma Sun"),
+        ("Uncle Li came back.", "nickname", "Uncle Li"),
+        ("Ms. A said it helped.", "person_name", "Ms. A"),
+        ("Mr. Smith was discharged.", "person_name", "Mr. Smith"),
+        ("Seen in August 2016.", "date", "August 2016"),
+        ("Seen on 12/03/2021.", "date", "12/03/2021"),
+        ("Seen on 3 March.", "date", "3 March"),
+        ("The 92-year-old went home.", "age_over_89", "92-year-old"),
+        ("The 42-year-old went home.", "age", "42-year-old"),
+        ("Dr. Rosa Diaz treated her.", "clinician_name", "Dr. Rosa Diaz"),
+    ],
+)
+def test_the_examples_in_the_brief(text, kind, found):
+    assert (kind, found) in [(f.kind, f.text) for f in find_identifiers(text)]
+
+
+def test_a_year_alone_is_not_a_date_and_a_province_is_not_a_place():
+    assert find_identifiers("In 2016 she moved to Anhui Province.") == []
+
+
+def test_findings_carry_kind_text_and_offsets_into_the_original():
+    text = "Call 020 7946 0321 or write to tom.ray@mail.test about Mr. Ray."
+    findings = find_identifiers(text)
+    assert [(f.kind, f.text) for f in findings] == [
+        ("phone", "020 7946 0321"),
+        ("email", "tom.ray@mail.test"),
+        ("person_name", "Mr. Ray"),
+    ]
+    assert all(isinstance(f, Finding) and text[f.start : f.end] == f.text for f in findings)
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_never_fails_and_stays_in_bounds_on_any_text(text):
+    findings = find_identifiers(text)
+    assert all(0 <= f.start < f.end <= len(text) and text[f.start : f.end] == f.text for f in findings)
+    assert all(f.kind in KINDS for f in findings)
+    assert findings == sorted(findings, key=lambda f: (f.start, f.end))
+
+
+@given(st.lists(st.sampled_from([s for s, _ in CASES] + NEGATIVES), min_size=1, max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_joining_sentences_finds_what_each_sentence_finds(sentences):
+    alone = sorted({(f.kind, f.text) for s in sentences for f in find_identifiers(s)})
+    together = sorted({(f.kind, f.text) for f in find_identifiers(" ".join(sentences))})
+    assert set(alone) <= set(together) | {k for k in alone if k[0] in ("place", "person_name", "hospital")}
+
+
+def test_the_scanner_is_pure_python_without_django():
+    code = "import sys, cases.scanner; assert 'django' not in sys.modules; print('ok')"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert run.stdout.strip() == "ok", run.stderr
