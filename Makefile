@@ -16,7 +16,9 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
 	    && { "$$c" -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: run install test test-full lint format bench clean python
+.PHONY: run install test test-full lint format bench clean python tools
+
+VNU_VERSION ?= 26.9.27
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +58,13 @@ test: $(VENV)/.installed
 test-full: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Test tools from npm that are not Python packages: the Nu HTML Checker (runs on the machine's Java).
+tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.tools/node_modules/vnu-jar/build/dist/vnu.jar:
+	@command -v npm >/dev/null || { echo "npm is needed for the HTML checker (apt-get install npm)" >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -66,4 +75,4 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache

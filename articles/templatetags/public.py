@@ -87,3 +87,11 @@ def article_jsonld(context, article):
         .replace("&", "\\u0026")
     )
     return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308 - JSON with <>& escaped
+
+
+@register.filter
+def iso(value):
+    """A datetime as ISO 8601 to the second, the form HTML's <time datetime> accepts."""
+    if not value:
+        return ""
+    return value.replace(microsecond=0).isoformat()
