@@ -1,0 +1,210 @@
+"""Source documents into drafts: one Article per document, and a Case when it tells one patient's story.
+
+The parsing is pure (articles.documents); this module does the database side. Each document is
+imported in its own transaction, so one unreadable file never stops the others. Re-importing the same
+file updates its draft, and never touches an article or story that has moved on from draft.
+"""
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
+from articles.documents import parse_document as parse
+from articles.documents import patient_story as find_patient_story
+from articles.models import Article, DiseaseTag, Status, TherapyTag, unique_slug
+from articles.services import record_revision
+from cases.models import AgeBand, Case, PrivacyStatus, Sex
+from cases.scanner import find_identifiers
+
+log = logging.getLogger("newsdesk.import")
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+
+@dataclass
+class ImportResult:
+    """One line of the import report."""
+
+    file: str
+    article_id: int | None = None
+    title: str = ""
+    diseases: list[str] = field(default_factory=list)
+    therapies: list[str] = field(default_factory=list)
+    case_id: int | None = None
+    case_label: str = ""
+    findings: list[dict] = field(default_factory=list)
+    error: str | None = None
+    note: str = ""
+
+    def as_report(self) -> dict:
+        data = asdict(self)
+        data.pop("case_label")
+        return data
+
+
+def document_paths(paths) -> list[Path]:
+    """The importable files under `paths` (files or folders), in a stable order."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        else:
+            found.append(path)
+    return found
+
+
+class Vocabularies:
+    """The disease and therapy terms, read once per import run."""
+
+    def __init__(self):
+        self.terms = {}
+        for kind, model in (("diseases", DiseaseTag), ("therapies", TherapyTag)):
+            rows = model.objects.values_list("pk", "name", "synonyms", "abbreviations", "parent_id")
+            self.terms[kind] = [
+                Term(pk, name, list(syn), list(abbr), parent) for pk, name, syn, abbr, parent in rows
+            ]
+        self.names = {kind: {t.id: t.name for t in terms} for kind, terms in self.terms.items()}
+
+    def match(self, kind: str, text: str) -> list[int]:
+        return match_terms(text, self.terms[kind])
+
+
+def source_ref(name: str) -> str:
+    """What identifies a document across re-imports: its file name (the same file, edited, updates)."""
+    stem = Path(name).name
+    return f"doc:{stem}" if len(stem) <= 90 else "doc:" + hashlib.sha256(stem.encode()).hexdigest()[:40]
+
+
+def case_label(facts: PatientFacts, diagnosis: str) -> str:
+    """An anonymised label: "Woman in her 80s with B-cell acute lymphoblastic leukemia"."""
+    person = {"female": _("Woman"), "male": _("Man")}.get(facts.sex or "", _("Patient"))
+    if facts.age_band and facts.age_band in AgeBand.values:
+        band = AgeBand(facts.age_band)
+        if band in (AgeBand.CHILD_0_9, AgeBand.TEENS):
+            person = {"female": _("Girl"), "male": _("Boy")}.get(facts.sex or "", _("Child"))
+            age = _("under 10") if band == AgeBand.CHILD_0_9 else _("in their teens")
+        elif band == AgeBand.NINETY_PLUS:
+            age = _("aged 90 or over")
+        else:
+            pronoun = {"female": _("her"), "male": _("his")}.get(facts.sex or "", _("their"))
+            age = _("in %(pronoun)s %(decade)ss") % {"pronoun": pronoun, "decade": band.value.split("-")[0]}
+        person = f"{person} {age}"
+    return f"{person} {_('with')} {diagnosis}" if diagnosis else person
+
+
+NEUTRAL = {
+    "person_name": _("the patient"),
+    "nickname": _("the patient"),
+    "clinician_name": _("the doctor"),
+    "hospital": _("the hospital"),
+    "place": _("their home town"),
+    "date": _("that time"),
+    "age": _("that age"),
+    "age_over_89": _("that age"),
+}
+
+
+def neutralize_identifiers(text: str) -> str:
+    """Text for a story's own fields, with each identifier replaced by a neutral phrase."""
+    out, last = [], 0
+    for finding in find_identifiers(text):
+        out += [text[last : finding.start], NEUTRAL.get(finding.kind, "[removed]")]
+        last = finding.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def import_document(
+    name: str, data: bytes, *, vocabularies: Vocabularies, by=None, dry_run=False
+) -> ImportResult:
+    """Import one document. Never raises for a bad document: the result carries a one-line error."""
+    result = ImportResult(file=name)
+    try:
+        if len(data) > settings.NEWSDESK_MAX_DOCUMENT_BYTES:
+            raise UnreadableDocument(
+                _("over the %(mb)d MB limit") % {"mb": settings.NEWSDESK_MAX_DOCUMENT_BYTES // 1_000_000}
+            )
+        document = parse(data, filename=name)
+        with transaction.atomic():
+            _save(document, result, vocabularies=vocabularies, by=by)
+            if dry_run:
+                transaction.set_rollback(True)
+        if dry_run:
+            result.article_id = result.case_id = None
+    except UnreadableDocument as error:
+        result.error = f"{Path(name).name}: {error}"
+    except Exception as error:  # one broken document must not stop the others; the report says why
+        log.exception("import of %s failed", Path(name).name)
+        result.error = f"{Path(name).name}: {type(error).__name__}: {error}"
+    return result
+
+
+def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocabularies, by) -> None:
+    text = document.plain_text()
+    disease_ids = vocabularies.match("diseases", text)
+    therapy_ids = vocabularies.match("therapies", text)
+    findings = [{"kind": f.kind, "text": f.text} for f in find_identifiers(text)]
+    result.title = document.title
+    result.diseases = [vocabularies.names["diseases"][pk] for pk in disease_ids]
+    result.therapies = [vocabularies.names["therapies"][pk] for pk in therapy_ids]
+    result.findings = findings
+
+    ref = source_ref(result.file)
+    article = Article.objects.select_for_update().filter(source_ref=ref).first()
+    if article is not None and article.status != Status.DRAFT:
+        result.article_id = article.pk
+        result.note = _("Already %(status)s; left untouched.") % {
+            "status": article.get_status_display().lower()
+        }
+        return
+    article = article or Article(source_ref=ref, author=by if getattr(by, "pk", None) else None)
+    article.title = document.title[:200]
+    article.slug = article.slug or unique_slug(Article, article.title)
+    article.standfirst = document.standfirst[:400]
+    article.body = document.body_html()
+    article.source_publisher = document.source.publisher[:200]
+    article.source_url = document.source.url[:500]
+    article.source_date = _iso_date(document.source.date)
+    article.privacy_findings = findings
+    article.save()
+    article.diseases.set(list(DiseaseTag.objects.filter(pk__in=disease_ids)))
+    article.therapies.set(list(TherapyTag.objects.filter(pk__in=therapy_ids)))
+    record_revision(article, by, note=_("Imported from %(file)s") % {"file": Path(result.file).name})
+    result.article_id = article.pk
+
+    facts = find_patient_story(text)
+    if facts is None:
+        return
+    case = Case.objects.select_for_update().filter(source_ref=ref).first()
+    if case is not None and case.privacy_status != PrivacyStatus.PENDING:
+        result.case_id = case.pk
+        return
+    diagnosis = vocabularies.names["diseases"][disease_ids[0]] if disease_ids else ""
+    case = case or Case(source_ref=ref)
+    if diagnosis[1:].islower():
+        diagnosis = diagnosis.lower()
+    case.label = case_label(facts, diagnosis)[:200]
+    case.age_band = facts.age_band or ""
+    case.sex = facts.sex if facts.sex in Sex.values else Sex.UNSTATED
+    case.treatment_year = facts.treatment_year
+    case.outcome = neutralize_identifiers(facts.outcome or "")[:300]
+    case.privacy_findings = findings
+    case.save()
+    case.articles.add(article)
+    case.diseases.set(list(DiseaseTag.objects.filter(pk__in=disease_ids[:1])))
+    case.therapies.set(list(TherapyTag.objects.filter(pk__in=therapy_ids)))
+    result.case_id = case.pk
+    result.case_label = case.label
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

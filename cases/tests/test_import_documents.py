@@ -1,0 +1,249 @@
+"""Importing source documents: the client's five give what expected.json says, and so do our own."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Status
+from cases.importer import Vocabularies, import_document
+from cases.models import Case, PrivacyStatus
+from cases.tests.scanner_report import SEEDS
+
+DOCUMENTS = Path(__file__).resolve().parent / "documents"
+EXPECTED = SEEDS / "expected.json"
+needs_seeds = pytest.mark.skipif(not EXPECTED.exists(), reason="the client's source documents are not here")
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*paths, **options):
+    out = []
+    try:
+        call_command("import_documents", *map(str, paths), stdout=_Sink(out), stderr=_Sink(out), **options)
+    except CommandError as error:
+        return "".join(out), error
+    return "".join(out), None
+
+
+class _Sink:
+    def __init__(self, lines):
+        self.lines = lines
+
+    def write(self, text):
+        self.lines.append(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def report(tmp_path, *paths, **options):
+    target = tmp_path / "report.json"
+    output, error = run(*paths, report=str(target), **options)
+    return json.loads(target.read_text()), output, error
+
+
+@pytest.fixture
+def expected():
+    return json.loads(EXPECTED.read_text(encoding="utf-8"))["docs"]
+
+
+@needs_seeds
+class TestTheClientsDocuments:
+    """Acceptance: importing ../shared/seeds/ matches ../shared/seeds/expected.json."""
+
+    @pytest.fixture
+    def imported(self, vocabulary, tmp_path, expected):
+        rows, _, error = report(tmp_path, SEEDS)
+        assert error is None
+        return {Path(row["file"]).name: row for row in rows}
+
+    def test_every_document_imports_as_a_draft(self, imported, expected):
+        assert set(imported) == set(expected)
+        for _name, row in imported.items():
+            assert row["error"] is None, row
+            assert Article.objects.get(pk=row["article_id"]).status == Status.DRAFT
+
+    def test_every_title(self, imported, expected):
+        for name, doc in expected.items():
+            title = imported[name]["title"]
+            if doc["title_in_text"]:
+                assert title == doc["title"], name
+            else:
+                assert title and title not in doc["boilerplate_lines"], name
+            body = Article.objects.get(pk=imported[name]["article_id"]).body
+            assert not body.startswith(f"<p>{title}</p>"), name
+
+    def test_every_required_tag_and_no_forbidden_one(self, imported, expected):
+        for name, doc in expected.items():
+            for kind in ("disease", "therapy"):
+                got = set(imported[name][f"{kind.replace('y', 'ie') if kind == 'therapy' else kind}s"])
+                for required in doc[f"{kind}_tags"]:
+                    accepted = {required, *doc[f"{kind}_tags_also_accept"].get(required, [])}
+                    assert got & accepted, (name, required, got)
+                assert not got & set(doc[f"{kind}_tags_forbidden"]), (name, got)
+
+    def test_tag_precision(self, imported, expected):
+        right = wrong = 0
+        for name, doc in expected.items():
+            for kind, key in (("disease", "diseases"), ("therapy", "therapies")):
+                allowed = {*doc[f"{kind}_tags"], *doc[f"{kind}_tags_optional"]}
+                for substitutes in doc[f"{kind}_tags_also_accept"].values():
+                    allowed |= set(substitutes)
+                for tag in imported[name][key]:
+                    right, wrong = (right + 1, wrong) if tag in allowed else (right, wrong + 1)
+        precision = right / (right + wrong)
+        print(f"tag precision on the client's documents: {right}/{right + wrong} = {precision:.0%}")
+        assert precision >= 0.9
+
+    def test_patient_stories_become_pending_cases_with_their_facts(self, imported, expected):
+        for name, doc in expected.items():
+            row = imported[name]
+            if not doc["has_patient_story"]:
+                assert row["case_id"] is None, name
+                continue
+            case = Case.objects.get(pk=row["case_id"])
+            facts = doc["patient"]
+            assert case.privacy_status == PrivacyStatus.PENDING
+            assert case.age_band == facts["age_band"], name
+            assert case.sex == facts["sex"], name
+            assert facts["diagnosis_tag"] in case.diseases.names() or set(case.diseases.names()) & set(
+                doc["disease_tags_also_accept"].get(facts["diagnosis_tag"], [])
+            ), name
+            assert set(facts["therapy"]) & set(case.therapies.names()), name
+            raw = (SEEDS / name).read_bytes().decode(doc["encoding"])
+            assert case.treatment_year and str(case.treatment_year) in raw, name  # a year the story gives
+            assert case.outcome, name
+            assert list(case.articles.all()) == [Article.objects.get(pk=row["article_id"])]
+            for flag in doc["privacy_flags"]:
+                if flag["type"] in (
+                    "person_name",
+                    "nickname",
+                    "pseudonym",
+                    "doctor_name",
+                    "hospital",
+                    "place",
+                ):
+                    assert flag["text"] not in case.label and flag["text"] not in case.outcome, (name, flag)
+
+    def test_no_boilerplate_left_in_any_body(self, imported, expected):
+        from articles.richtext import plain_text
+
+        for name, doc in expected.items():
+            article = Article.objects.get(pk=imported[name]["article_id"])
+            lines = {line.strip() for line in plain_text(article.body).splitlines()}
+            for line in doc["boilerplate_lines"]:
+                assert line not in lines, (name, line)
+            for fragment in doc["boilerplate_fragments"]:
+                assert fragment not in article.body, (name, fragment)
+
+    def test_every_privacy_flag_is_found_and_stored_for_review(self, imported, expected):
+        for name, doc in expected.items():
+            article = Article.objects.get(pk=imported[name]["article_id"])
+            found = [f["text"] for f in article.privacy_findings]
+            for flag in doc["privacy_flags"]:
+                assert any(flag["text"] in text or text in flag["text"] for text in found), (name, flag)
+            assert article.privacy_findings == imported[name]["findings"]
+
+
+class TestOurOwnDocuments:
+    def test_other_diseases_therapies_clutter_and_encodings(self, vocabulary, tmp_path):
+        rows, output, error = report(tmp_path, DOCUMENTS)
+        by_name = {Path(r["file"]).name: r for r in rows}
+        myeloma = by_name["myeloma-story-cp1252.txt"]
+        assert (
+            myeloma["title"] == "Bispecific antibody brings a second remission for a grandfather with myeloma"
+        )
+        assert myeloma["diseases"] == ["Multiple myeloma"]
+        assert "Bispecific antibody therapy" in myeloma["therapies"]
+        case = Case.objects.get(pk=myeloma["case_id"])
+        assert (case.age_band, case.sex, case.treatment_year) == ("70-79", "male", 2022)
+        assert case.label == "Man in his 70s with multiple myeloma"
+        assert by_name["arthritis-news-utf16.txt"]["diseases"] == ["Rheumatoid arthritis"]
+        assert (
+            "Hematopoietic stem cell transplantation" not in by_name["arthritis-news-utf16.txt"]["therapies"]
+        )
+        assert by_name["arthritis-news-utf16.txt"]["case_id"] is None  # an audit of 412 patients
+        teen = Case.objects.get(pk=by_name["transplant-gb18030.txt"]["case_id"])
+        assert teen.label == "Girl in their teens with acute myeloid leukemia"
+        assert by_name["lupus-explainer-bom-crlf.md"]["diseases"] == ["Systemic lupus erythematosus"]
+        hostile = Article.objects.get(pk=by_name["hostile-page.html"]["article_id"])
+        assert (
+            "script" not in hostile.body
+            and "javascript" not in hostile.body
+            and "onerror" not in hostile.body
+        )
+        assert hostile.source_publisher == "City Hospital News"
+
+    def test_unreadable_files_get_one_line_errors_and_the_rest_still_import(self, vocabulary, tmp_path):
+        rows, output, error = report(tmp_path, DOCUMENTS)
+        errors = {Path(r["file"]).name: r["error"] for r in rows if r["error"]}
+        assert errors == {
+            "empty.txt": "empty.txt: empty",
+            "photo-not-text.txt": "photo-not-text.txt: binary file, not text",
+        }
+        assert error is not None and "2 failed" in str(error)  # the exit code says something failed
+        assert Article.objects.count() == len(rows) - 2
+
+    def test_the_size_limit(self, vocabulary, settings):
+        settings.NEWSDESK_MAX_DOCUMENT_BYTES = 100
+        result = import_document("big.txt", b"Title\n\n" + b"word " * 100, vocabularies=Vocabularies())
+        assert result.error == "big.txt: over the 0 MB limit" or "limit" in result.error
+        assert Article.objects.count() == 0
+
+    def test_the_report_has_the_agreed_shape(self, vocabulary, tmp_path):
+        rows, _, _ = report(tmp_path, DOCUMENTS / "myeloma-story-cp1252.txt")
+        assert set(rows[0]) == {"file", "article_id", "title", "diseases", "therapies", "case_id", "findings",
+                                "error", "note"}  # fmt: skip
+        assert {"kind", "text"} == set(rows[0]["findings"][0])
+
+
+class TestReimport:
+    def test_reimporting_updates_the_draft_and_duplicates_nothing(self, vocabulary, tmp_path):
+        source = tmp_path / "story.txt"
+        shutil.copy(DOCUMENTS / "myeloma-story-cp1252.txt", source)
+        run(source)
+        first = Article.objects.get()
+        source.write_bytes(source.read_bytes().replace(b"Eighteen months", b"Two years"))
+        run(source)
+        assert Article.objects.count() == 1 and Case.objects.count() == 1
+        updated = Article.objects.get()
+        assert updated.pk == first.pk and "Two years" in updated.body
+        assert updated.revisions.count() == 2
+
+    def test_published_content_is_never_touched(self, vocabulary, tmp_path, users):
+        from articles import workflow
+
+        source = tmp_path / "story.txt"
+        shutil.copy(DOCUMENTS / "lupus-explainer-bom-crlf.md", source)
+        run(source)
+        article = Article.objects.get()
+        Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED, published_at=article.created_at)
+        before = Article.objects.get().body
+        source.write_bytes(source.read_bytes() + b"\n\nA new paragraph.\n")
+        rows, _, _ = report(tmp_path, source)
+        assert Article.objects.get().body == before
+        assert rows[0]["note"].startswith("Already published")
+        assert workflow  # the workflow, not the importer, is how published text changes
+
+    def test_a_dry_run_saves_nothing(self, vocabulary, tmp_path):
+        rows, output, error = report(tmp_path, DOCUMENTS / "myeloma-story-cp1252.txt", dry_run=True)
+        assert rows[0]["title"] and rows[0]["article_id"] is None
+        assert Article.objects.count() == 0 and Case.objects.count() == 0
+        assert "(dry run)" in output
+
+
+def test_a_missing_path_is_a_clear_error(db):
+    _, error = run("/no/such/folder")
+    assert error is not None and "No such file or folder" in str(error)
+
+
+def test_progress_goes_to_a_terminal_only(vocabulary, tmp_path):
+    output, _ = run(DOCUMENTS / "lupus-explainer-bom-crlf.md")
+    assert "[###" not in output and re.search(r"1 of 1 documents imported", output)
