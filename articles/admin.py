@@ -150,6 +150,7 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [ArticleResource]
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     list_display = ["title", "status_badge", "sign_off_state", "author", "published_at", "updated_at"]
     list_filter = [NeedsMyActionFilter, "status", "diseases", "therapies", "author"]
     list_select_related = ["author"]

@@ -232,6 +232,7 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
             path("<int:pk>/clear/", wrap(self.clear_view), name="cases_case_clear"),
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="cases_case_withdraw"),
             path("consents/<int:pk>/form/", wrap(self.consent_form_view), name="cases_consent_form"),
+            path("import-documents/", wrap(import_documents_view), name="import_documents"),
             *super().get_urls(),
         ]
 
@@ -304,3 +305,86 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store, private"
         return response
+
+
+# --- Importing source documents -----------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data] or self.clean(None)
+        return [super().clean(data, initial)]
+
+
+class DocumentUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Documents"),
+        widget=MultipleFileInput(attrs={"accept": ".txt,.md,.html,.htm,.zip"}),
+        help_text=_("Press texts or saved web pages (.txt, .md, .html), or a .zip of them."),
+    )
+
+
+def import_documents_view(request):
+    """Upload documents, see what each would become, then confirm. Uploads wait in private storage."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from cases.importer import Vocabularies, import_document, read_uploads
+
+    if not request.user.has_perm("articles.import_article"):
+        raise PermissionDenied
+    storage = storages["private"]
+    context = {**admin.site.each_context(request), "title": _("Import documents"), "opts": Case._meta}
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        if not token.isalnum():
+            raise PermissionDenied
+        names = sorted(storage.listdir(f"imports/{token}")[1]) if storage.exists(f"imports/{token}") else []
+        vocabularies = Vocabularies()
+        results = []
+        for name in names:
+            path = f"imports/{token}/{name}"
+            with storage.open(path, "rb") as handle:
+                data = handle.read()
+            results.append(
+                import_document(name.split("-", 1)[1], data, vocabularies=vocabularies, by=request.user)
+            )
+            storage.delete(path)
+        done = [r for r in results if not r.error]
+        messages.success(request, _("%(n)d document(s) imported as drafts.") % {"n": len(done)})
+        for failed in (r for r in results if r.error):
+            messages.error(request, failed.error)
+        return TemplateResponse(
+            request, "admin/cases/import_documents.html", {**context, "results": results, "done": True}
+        )
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            documents = read_uploads(form.cleaned_data["files"], limit=settings.NEWSDESK_MAX_IMPORT_BYTES)
+        except ValidationError as problem:
+            form.add_error("files", problem)
+        else:
+            import secrets
+
+            token = secrets.token_hex(16)
+            vocabularies = Vocabularies()
+            results = []
+            for n, (name, data) in enumerate(documents):
+                storage.save(f"imports/{token}/{n:04d}-{name}", ContentFile(data))
+                results.append(
+                    import_document(name, data, vocabularies=vocabularies, by=request.user, dry_run=True)
+                )
+            return TemplateResponse(
+                request, "admin/cases/import_documents.html", {**context, "results": results, "token": token}
+            )
+    return TemplateResponse(request, "admin/cases/import_documents.html", {**context, "form": form})

@@ -6,6 +6,7 @@ file updates its draft, and never touches an article or story that has moved on 
 """
 
 import hashlib
+import io
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -208,3 +209,50 @@ def _iso_date(value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[str, bytes]]:
+    """(name, bytes) for each uploaded document, with .zip files opened. Refuses, with a message an
+    editor can act on, archives that hold too much or too many, and anything that is not a document."""
+    import zipfile
+
+    from django.core.exceptions import ValidationError
+
+    documents, total = [], 0
+    for upload in files:
+        name = Path(upload.name).name
+        if upload.size > limit:
+            raise ValidationError(
+                _("%(name)s is over the %(mb)d MB upload limit.") % {"name": name, "mb": limit // 1_000_000}
+            )
+        data = upload.read()
+        if name.lower().endswith(".zip"):
+            try:
+                archive = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile:
+                raise ValidationError(_("%(name)s is not a readable .zip file.") % {"name": name}) from None
+            for member in archive.infolist():
+                member_name = Path(member.filename).name
+                if (
+                    member.is_dir()
+                    or Path(member_name).suffix.lower() not in SUFFIXES
+                    or member_name.startswith(".")
+                ):
+                    continue
+                total += member.file_size
+                if total > limit:
+                    raise ValidationError(
+                        _("%(name)s unpacks to more than %(mb)d MB. Split it.")
+                        % {"name": name, "mb": limit // 1_000_000}
+                    )
+                documents.append((member_name, archive.read(member)))
+        elif Path(name).suffix.lower() in SUFFIXES:
+            total += len(data)
+            documents.append((name, data))
+        else:
+            raise ValidationError(_("%(name)s is not a .txt, .md, .html or .zip file.") % {"name": name})
+        if len(documents) > max_documents:
+            raise ValidationError(_("Import at most %(n)d documents at a time.") % {"n": max_documents})
+    if not documents:
+        raise ValidationError(_("No documents found in the upload."))
+    return documents

@@ -247,3 +247,64 @@ def test_a_missing_path_is_a_clear_error(db):
 def test_progress_goes_to_a_terminal_only(vocabulary, tmp_path):
     output, _ = run(DOCUMENTS / "lupus-explainer-bom-crlf.md")
     assert "[###" not in output and re.search(r"1 of 1 documents imported", output)
+
+
+class TestAdminImport:
+    def _upload(self, client, *files):
+        from django.urls import reverse
+
+        return client.post(reverse("admin:import_documents"), {"files": list(files)})
+
+    def _file(self, name):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile(name, (DOCUMENTS / name).read_bytes())
+
+    def test_preview_then_confirm(self, client, users, vocabulary):
+        import io
+        import zipfile
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("folder/arthritis.txt", (DOCUMENTS / "arthritis-news-utf16.txt").read_bytes())
+            archive.writestr("__MACOSX/._junk", b"junk")
+        client.force_login(users["editor"])
+        preview = self._upload(
+            client, self._file("myeloma-story-cp1252.txt"), SimpleUploadedFile("batch.zip", buffer.getvalue())
+        )
+        page = preview.content.decode()
+        assert "Preview: nothing has been saved yet" in page
+        assert (
+            "Bispecific antibody brings a second remission" in page
+            and "Man in his 70s with multiple myeloma" in page
+        )
+        assert "Biologic medicines keep rheumatoid arthritis in check" in page
+        assert Article.objects.count() == 0
+        token = re.search(r'name="token" value="(\w+)"', page).group(1)
+
+        from django.urls import reverse
+
+        done = client.post(reverse("admin:import_documents"), {"token": token})
+        assert "2 document(s) imported as drafts" in done.content.decode()
+        assert Article.objects.filter(status=Status.DRAFT, author=users["editor"]).count() == 2
+
+    def test_only_users_who_may_import(self, client, users):
+        from django.urls import reverse
+
+        client.force_login(users["writer"])
+        assert client.get(reverse("admin:import_documents")).status_code == 403
+        assert (
+            "Import documents"
+            not in client.get(reverse("admin:articles_article_changelist")).content.decode()
+        )
+        client.force_login(users["editor"])
+        assert "Import documents" in client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    def test_other_files_are_refused_with_a_message(self, client, users, vocabulary):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(users["editor"])
+        page = self._upload(client, SimpleUploadedFile("virus.exe", b"MZ...")).content.decode()
+        assert "virus.exe is not a .txt, .md, .html or .zip file." in page
