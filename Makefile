@@ -65,6 +65,12 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 	@command -v npm >/dev/null || { echo "npm is needed for the HTML checker (apt-get install npm)" >&2; exit 1; }
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION)
 
+# Speed and memory, as ratios measured side by side (see bench/run.py). BENCH_ARGS=--scale adds search on
+# PostgreSQL at 100,000 articles. Writes bench/results.md and bench/results.json.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk); using the Python load loop"
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -196,6 +196,8 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
 ]
 # Where the desk lives, for links in e-mail.
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Only `make bench` turns this on: it adds the "floor" view the benchmark compares pages against.
+NEWSDESK_BENCH = env.bool("NEWSDESK_BENCH", default=False)
 # How long an anonymous page may be served from the cache (changes retire it sooner).
 NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600)
 # How long an outside reader's preview link works unless the editor picks otherwise.

@@ -21,6 +21,14 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.NEWSDESK_BENCH:  # make bench only: the floor, a trivial page through the same middleware
+    from django.http import HttpResponse
+
+    def floor(request, size):
+        return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
+
+    urlpatterns.insert(0, path("__bench/floor/<int:size>/", floor))
+
 if settings.DEBUG:
     urlpatterns.insert(
         0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})

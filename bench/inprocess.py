@@ -1,0 +1,264 @@
+"""The parts of make bench measured inside Django: the admin, the imports and search at scale.
+
+Each measurement runs in its own process against its own database, and prints JSON; bench/run.py
+collects them. Figures are ratios between runs made side by side, never bare times.
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    django.setup()
+
+
+def spawn(task, database, *extra):
+    env = dict(os.environ, DATABASE_URL=database, CACHE_URL="dummycache://")
+    out = subprocess.run(
+        [sys.executable, __file__, task, *extra], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise SystemExit(f"{task} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fresh(articles=0, cases=0):
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("setup_roles", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("loaddata", "vocabulary", verbosity=0)
+    if articles:
+        call_command("seed_bench", articles=articles, cases=cases, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def timed(fn, repeat):
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def task_admin(articles):
+    setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from articles.models import Article
+
+    fresh(int(articles), int(articles) // 5)
+    admin = get_user_model().objects.create_superuser("bench-admin", "a@bench.test", "x")
+    client = Client()
+    client.force_login(admin)
+    changelist = "/admin/articles/article/?status__exact=published&q=remission&diseases__id__exact=1"
+    change = f"/admin/articles/article/{Article.objects.order_by('pk').first().pk}/change/"
+    for url in (changelist, change):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    def queries(url):
+        count = [0]
+
+        def counting(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counting):
+            client.get(url)
+        return count[0]
+
+    return {
+        "changelist_p50": timed(lambda: client.get(changelist), 15),
+        "change_form_p50": timed(lambda: client.get(change), 15),
+        "changelist_queries": queries(changelist),
+        "change_form_queries": queries(change),
+    }
+
+
+def generated_documents(folder: Path, count: int):
+    from cases.management.commands.seed_bench import body, sentence
+
+    rng = random.Random(3)
+    diseases = ["multiple myeloma", "lupus", "rheumatoid arthritis", "acute myeloid leukemia", "lymphoma"]
+    therapies = ["CAR-T cell therapy", "stem cell transplant", "chemotherapy", "biologic therapy"]
+    for n in range(count):
+        paragraphs = [sentence(rng) for _ in range(3)]
+        if n % 3 == 0:
+            paragraphs.insert(0, f"A {rng.randint(20, 95)}-year-old woman with {rng.choice(diseases)} received "
+                                 f"{rng.choice(therapies)} in 2021. She is in remission, and she walks daily.")  # fmt: skip
+        text = (
+            f"Share on Facebook\nNews about {rng.choice(diseases)} and {rng.choice(therapies)} number {n}\n\n"
+            + "\n\n".join(paragraphs)
+            + "\n\n"
+            + body(rng, 500)
+            .replace("<p>", "")
+            .replace("</p>", "\n\n")
+            .replace("<h2>", "")
+            .replace("</h2>", "\n")
+            + "\nAdvertisement\nRelated articles\nAnother headline\n"
+        )
+        (folder / f"doc-{n:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def task_documents(count):
+    setup()
+    from django.core.management import call_command
+
+    from articles.documents import parse_document
+
+    fresh()
+    count = int(count)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        generated_documents(folder, count)
+        started = time.perf_counter()
+        for path in sorted(folder.iterdir()):
+            parse_document(path.read_bytes(), path.name)
+        parse_only = time.perf_counter() - started
+        started = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            call_command("import_documents", str(folder), stdout=quiet, stderr=quiet)
+        elapsed = time.perf_counter() - started
+    return {
+        "count": count,
+        "per_second": round(count / elapsed, 1),
+        "vs_parse_only": round(elapsed / parse_only, 1),
+    }
+
+
+def task_spreadsheet(rows):
+    setup()
+    import tablib
+    from django.db import transaction
+
+    from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, TherapyTag
+    from articles.resources import ArticleResource
+    from articles.richtext import sanitize_html
+    from cases.management.commands.seed_bench import body, sentence
+
+    fresh()
+    rows = int(rows)
+    rng = random.Random(5)
+    diseases = list(DiseaseTag.objects.values_list("name", flat=True))
+    therapies = list(TherapyTag.objects.values_list("name", flat=True))
+    data = [
+        (f"bench-row-{n}", f"Row {n}: {sentence(rng)[:120]}", sentence(rng), body(rng, 300),
+         "; ".join(rng.sample(diseases, 2)), "; ".join(rng.sample(therapies, 2)))
+        for n in range(rows)
+    ]  # fmt: skip
+    dataset = tablib.Dataset(*data, headers=["slug", "title", "standfirst", "body", "diseases", "therapies"])
+    started = time.perf_counter()
+    result = ArticleResource().import_data(dataset)
+    imported = time.perf_counter() - started
+    assert not result.has_errors() and not result.has_validation_errors()
+    links = ArticleDisease.objects.count() + ArticleTherapy.objects.count()
+    assert links == rows * 4, links  # not one tag link lost
+    Article.objects.all().delete()
+    d_ids = dict(DiseaseTag.objects.values_list("name", "pk"))
+    t_ids = dict(TherapyTag.objects.values_list("name", "pk"))
+    started = time.perf_counter()
+    with transaction.atomic():
+        made = Article.objects.bulk_create(
+            [Article(slug=s, title=t, standfirst=f, body=sanitize_html(b)) for s, t, f, b, _, _ in data],
+            batch_size=1000,
+        )
+        ArticleDisease.objects.bulk_create(
+            [ArticleDisease(content_object=a, tag_id=d_ids[n]) for a, row in zip(made, data, strict=True)
+             for n in row[4].split("; ")], batch_size=5000,
+        )  # fmt: skip
+        ArticleTherapy.objects.bulk_create(
+            [ArticleTherapy(content_object=a, tag_id=t_ids[n]) for a, row in zip(made, data, strict=True)
+             for n in row[5].split("; ")], batch_size=5000,
+        )  # fmt: skip
+    bound = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "import_to_bulk_create": round(imported / bound, 2),
+        "rows_per_second": round(rows / imported),
+    }
+
+
+def task_search(articles):
+    setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from articles.models import Article
+
+    have = Article.objects.count() if _migrated() else 0
+    if not have:
+        fresh()
+    if have < int(articles):
+        call_command("seed_bench", articles=int(articles) - have, cases=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    client = Client()
+    return {
+        "p50": timed(lambda: client.get("/search/?q=remission+lasting"), 15),
+        "articles": Article.objects.count(),
+    }
+
+
+def _migrated():
+    from django.db import connection
+
+    return "articles_article" in connection.introspection.table_names()
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] in TASKS:
+        print(json.dumps(TASKS[sys.argv[1]](*sys.argv[2:])))
+        return
+    smoke = "--smoke" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        small = spawn("admin", f"sqlite:///{tmp}/admin-small.sqlite3", "100")
+        large = spawn("admin", f"sqlite:///{tmp}/admin-large.sqlite3", "300" if smoke else "10000")
+        documents = spawn("documents", f"sqlite:///{tmp}/documents.sqlite3", "50" if smoke else "1000")
+        spreadsheet = spawn("spreadsheet", f"sqlite:///{tmp}/sheet.sqlite3", "500" if smoke else "10000")
+    results = {
+        "admin": {
+            "changelist_p50_ratio_10k_to_100": round(large["changelist_p50"] / small["changelist_p50"], 2),
+            "change_form_p50_ratio_10k_to_100": round(large["change_form_p50"] / small["change_form_p50"], 2),
+            "changelist_queries": [small["changelist_queries"], large["changelist_queries"]],
+            "change_form_queries": [small["change_form_queries"], large["change_form_queries"]],
+        },
+        "documents": documents,
+        "spreadsheet": spreadsheet,
+    }
+    if "--scale" in sys.argv:
+        database = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsdesk_bench")
+        subprocess.run(
+            ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "newsdesk_bench"], check=False
+        )
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "newsdesk_bench"], check=True)
+        at_10k = spawn("search", database, "10000")
+        at_100k = spawn("search", database, "100000")
+        results["search_scale"] = {"p50_ratio_100k_to_10k": round(at_100k["p50"] / at_10k["p50"], 2)}
+    print(json.dumps(results))
+
+
+TASKS = {
+    "admin": task_admin,
+    "documents": task_documents,
+    "spreadsheet": task_spreadsheet,
+    "search": task_search,
+}
+
+if __name__ == "__main__":
+    main()

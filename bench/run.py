@@ -1,0 +1,350 @@
+"""make bench: the public pages, the admin, search and the imports, measured side by side.
+
+Every timing is reported as a ratio to a bound measured in the same run, never as a bare time:
+pages against the "floor" (a trivial view returning as many bytes through the same middleware) and
+the "static bound" (the same HTML as a static file from WhiteNoise, or nginx where installed).
+Rounds are interleaved so that a noisy moment hurts every target alike; medians are reported.
+
+    python bench/run.py            # the full run: 10,000 articles, 3 rounds of 5 s per URL
+    python bench/run.py --smoke    # one round of 3 s per URL on a small desk (part of make test)
+    python bench/run.py --scale    # also search at 10,000 and 100,000 articles on PostgreSQL
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+PY = sys.executable
+PAGES = ["home", "article", "story", "disease", "search", "rss", "sitemap"]
+
+
+def bench_env(database: str, cache: str = "locmemcache://bench") -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW_ASYNC", "DEBUG"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="bench-" + "k" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=database,
+        CACHE_URL=cache,
+        STATIC_ROOT=str(DATA / "static"),
+        MEDIA_ROOT=str(DATA / "media"),
+        PRIVATE_MEDIA_ROOT=str(DATA / "private"),
+        NEWSDESK_BENCH="true",
+        NEWSDESK_PAGE_CACHE_SECONDS="3600",
+        DJANGO_SETTINGS_MODULE="newsdesk.settings",
+    )
+    return env
+
+
+def manage(env, *args, capture=False):
+    run = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
+    return run.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with sync workers, one per core, on loopback."""
+
+    def __init__(self, env, workers):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [str(Path(PY).parent / "gunicorn"), "newsdesk.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url("/robots.txt"), timeout=1).read()  # noqa: S310 - loopback
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"gunicorn did not start: {self.process.stderr.read().decode()[-2000:]}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_pids(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+
+def rss_mb(pid) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def load(url, seconds, connections=8) -> dict:
+    """requests/s and p50/p99 latency (ms) from wrk, or from a Python load loop where wrk is missing."""
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+        def latency(pct):
+            m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+            value, unit = float(m.group(1)), m.group(2)
+            return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return {
+            "rps": rps,
+            "p50": latency(50),
+            "p99": latency(99),
+            "errors": int(errors.group(1)) if errors else 0,
+        }
+    return python_load(url, seconds, connections)
+
+
+def python_load(url, seconds, connections) -> dict:
+    latencies, errors, stop = [], [0], time.monotonic() + seconds
+
+    def worker():
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                urllib.request.urlopen(url, timeout=10).read()  # noqa: S310 - loopback
+            except OSError:
+                errors[0] += 1
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": latencies[len(latencies) // 2] if latencies else 0,
+        "p99": latencies[int(len(latencies) * 0.99)] if latencies else 0,
+        "errors": errors[0],
+    }
+
+
+PAGE_PATHS = """
+from articles.models import Article, DiseaseTag
+from cases.models import Case
+import json
+article = Article.objects.public().order_by("-published_at").first()
+story = Case.objects.public().order_by("reference").first()
+tag = DiseaseTag.objects.filter(article_links__isnull=False).order_by("slug").first()
+print(json.dumps({"home": "/", "article": article.get_absolute_url(), "story": story.get_absolute_url(),
+    "disease": tag.get_absolute_url(), "search": "/search/?q=remission", "rss": "/feeds/rss/",
+    "sitemap": "/sitemap.xml"}))
+"""
+
+
+def prepare(database, articles, cases, env_cache="locmemcache://bench"):
+    env = bench_env(database, env_cache)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "setup_roles", "-v0")
+    manage(env, "loaddata", "vocabulary", "-v0")
+    count = manage(env, "shell", "-c", "from articles.models import Article; print(Article.objects.count())")
+    if int(count.strip().splitlines()[-1]) < articles:
+        manage(env, "seed_bench", "--articles", str(articles), "--cases", str(cases))
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument(
+        "--scale", action="store_true", help="search at 10,000 and 100,000 articles on PostgreSQL"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rss-seconds", type=int, default=300)
+    parser.add_argument("--out", default=str(ROOT / "bench"))
+    args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.seconds, args.rss_seconds = 1, 3, 3
+    articles, cases = (300, 60) if args.smoke else (10_000, 2_000)
+    DATA.mkdir(parents=True, exist_ok=True)
+    database = f"sqlite:///{DATA / ('smoke.sqlite3' if args.smoke else 'bench.sqlite3')}"
+    started = time.time()
+    env = prepare(database, articles, cases)
+    paths = json.loads(manage(env, "shell", "-c", PAGE_PATHS).strip().splitlines()[-1])
+    workers = os.cpu_count() or 2
+
+    # The static bound: the article page's own HTML served as a static file.
+    manage(env, "collectstatic", "--noinput", "-v0")
+    cached, cold = Server(env, workers), Server(bench_env(database, "dummycache://"), workers)
+    article_html = urllib.request.urlopen(cold.url(paths["article"])).read()  # noqa: S310 - loopback
+    sizes = {name: len(urllib.request.urlopen(cold.url(p)).read()) for name, p in paths.items()}  # noqa: S310
+    cached.stop()
+    static_dir = DATA / "static" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "article.html").write_bytes(article_html)
+    cached = Server(env, workers)  # restarted so that WhiteNoise sees the file
+
+    targets = [
+        ("floor", cold, f"/__bench/floor/{sizes['article']}/"),
+        ("static", cold, "/static/bench/article.html"),
+    ]
+    for name in PAGES:
+        targets += [(f"{name} cold", cold, paths[name]), (f"{name} cached", cached, paths[name])]
+    samples: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+    try:
+        for _ in range(args.rounds):
+            for name, server, path in targets:
+                try:
+                    urllib.request.urlopen(server.url(path)).read()  # noqa: S310 - warm the cache
+                except OSError as error:
+                    raise SystemExit(f"{name}: {server.url(path)} answered {error}") from None
+                samples[name].append(load(server.url(path), args.seconds))
+        rss = rss_run(cold, paths["article"], args.rss_seconds)
+    finally:
+        cached.stop()
+        cold.stop()
+
+    median = {
+        name: {key: statistics.median(s[key] for s in runs) for key in ("rps", "p50", "p99", "errors")}
+        for name, runs in samples.items()
+    }
+    inprocess = json.loads(
+        subprocess.run([PY, str(ROOT / "bench" / "inprocess.py"), "--smoke" if args.smoke else "--full"]
+                       + (["--scale"] if args.scale else []),
+                       cwd=ROOT, env=bench_env(database), capture_output=True, text=True, check=True).stdout
+    )  # fmt: skip
+    results = {
+        "when": time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)),
+        "smoke": args.smoke,
+        "rounds": args.rounds,
+        "seconds_per_url": args.seconds,
+        "workers": workers,
+        "load_generator": "wrk" if shutil.which("wrk") else "python",
+        "articles": articles,
+        "page_bytes": sizes,
+        "pages": median,
+        "rss": rss,
+        **inprocess,
+    }
+    results["budgets"] = budgets(results)
+    out = Path(args.out)
+    name = "smoke" if args.smoke else "results"
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2))
+    (out / f"{name}.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+def rss_run(server, path, seconds):
+    pids = server.worker_pids()
+    before = max(rss_mb(pid) for pid in pids)
+    load(server.url(path), seconds)
+    after = max(rss_mb(pid) for pid in pids if Path(f"/proc/{pid}").exists())
+    return {"seconds": seconds, "start_mb": round(before, 1), "end_mb": round(after, 1),
+            "growth": round((after - before) / before, 3) if before else 0}  # fmt: skip
+
+
+def ratio(a, b):
+    return round(a / b, 3) if b else None
+
+
+def budgets(r):
+    floor = r["pages"]["floor"]["rps"]
+    static = r["pages"]["static"]["rps"]
+    article_cold = r["pages"]["article cold"]["rps"]
+    cached = min(r["pages"][f"{p} cached"]["rps"] for p in PAGES)
+    out = {
+        "uncached article >= 25% of floor": (ratio(article_cold, floor), ratio(article_cold, floor) >= 0.25),
+        "cached pages >= 80% of floor (slowest page)": (ratio(cached, floor), ratio(cached, floor) >= 0.8),
+        "cached page vs static bound (aim 25%)": (ratio(cached, static), ratio(cached, static) >= 0.25),
+        "worker RSS <= 150 MB": (r["rss"]["end_mb"], r["rss"]["end_mb"] <= 150),
+        "worker RSS growth < 10%": (r["rss"]["growth"], r["rss"]["growth"] < 0.10),
+    }
+    if "admin" in r:
+        changelist = r["admin"]["changelist_p50_ratio_10k_to_100"]
+        out["admin changelist p50 at 10k <= 1.5x at 100"] = (changelist, changelist <= 1.5)
+    if "spreadsheet" in r:
+        spreadsheet = r["spreadsheet"]["import_to_bulk_create"]
+        out["spreadsheet import <= 3x bulk_create"] = (spreadsheet, spreadsheet <= 3)
+    if "search_scale" in r:
+        scale = r["search_scale"]["p50_ratio_100k_to_10k"]
+        out["search p50 at 100k <= 2x at 10k (PostgreSQL)"] = (scale, scale <= 2)
+    return {k: {"figure": v[0], "met": bool(v[1])} for k, v in out.items()}
+
+
+def markdown(r) -> str:
+    floor, static = r["pages"]["floor"], r["pages"]["static"]
+    lines = [
+        f"# Newsdesk bench ({'smoke run' if r['smoke'] else 'full run'}, {r['when']} UTC)",
+        "",
+        f"{r['articles']} articles, gunicorn with {r['workers']} sync workers, {r['rounds']} interleaved rounds of "
+        f"{r['seconds_per_url']} s per URL, load from {r['load_generator']}. Medians. Throughput is shown as a share "
+        "of the floor (a trivial view returning the same number of bytes through the same middleware) and of the "
+        "static bound (the article's HTML as a static file through WhiteNoise). Latencies as multiples of the floor's.",
+        "",
+        f"Floor to static bound: {ratio(floor['rps'], static['rps']):.0%}.",
+        "",
+        "| page | cold: share of floor | cold: p50 / floor p50 | cold: p99 / floor p99 | cached: share of floor "
+        "| cached: share of static | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for page in PAGES:
+        c, h = r["pages"][f"{page} cold"], r["pages"][f"{page} cached"]
+        lines.append(
+            f"| {page} | {ratio(c['rps'], floor['rps']):.0%} | {ratio(c['p50'], floor['p50']):.1f}x "
+            f"| {ratio(c['p99'], floor['p99']):.1f}x | {ratio(h['rps'], floor['rps']):.0%} "
+            f"| {ratio(h['rps'], static['rps']):.0%} | {int(c['errors'] + h['errors'])} |"
+        )
+    lines += ["", "## Budgets", "", "| budget | figure | met |", "|---|---|---|"]
+    lines += [f"| {k} | {v['figure']} | {'yes' if v['met'] else '**no**'} |" for k, v in r["budgets"].items()]
+    lines += ["", "## Worker memory", "",
+              f"Peak RSS of a worker: {r['rss']['end_mb']} MB after {r['rss']['seconds']} s of load "
+              f"(growth {r['rss']['growth']:.1%})."]  # fmt: skip
+    if "admin" in r:
+        a = r["admin"]
+        lines += ["", "## Admin (in-process, p50 at 10,000 articles as a multiple of p50 at 100)", "",
+                  f"- changelist with a filter and a search: {a['changelist_p50_ratio_10k_to_100']}x",
+                  f"- change form: {a['change_form_p50_ratio_10k_to_100']}x",
+                  f"- queries: changelist {a['changelist_queries']}, change form {a['change_form_queries']} "
+                  "(the same at both sizes)"]  # fmt: skip
+    if "documents" in r:
+        d = r["documents"]
+        lines += ["", "## Imports", "",
+                  f"- import_documents: {d['per_second']} documents/s over {d['count']} generated documents "
+                  f"({d['vs_parse_only']}x the time of parsing alone)",
+                  f"- spreadsheet import of {r['spreadsheet']['rows']} rows with tags: "
+                  f"{r['spreadsheet']['import_to_bulk_create']}x the time of a plain bulk_create of the same rows "
+                  f"and links ({r['spreadsheet']['rows_per_second']} rows/s)"]  # fmt: skip
+    if "search_scale" in r:
+        s = r["search_scale"]
+        lines += ["", "## Search on PostgreSQL", "",
+                  f"p50 at 100,000 articles is {s['p50_ratio_100k_to_10k']}x its p50 at 10,000."]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
