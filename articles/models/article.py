@@ -203,10 +203,13 @@ class Article(models.Model):
 
     @property
     def medical_review(self):
-        """The sign-off that covers the current text, or None."""
+        """The sign-off that covers the current text, or None (looked up once per instance)."""
         from articles.workflow import current_sign_off
 
-        return current_sign_off(self)
+        if getattr(self, "_medical_review_for", None) != self.text_hash():
+            self._medical_review = current_sign_off(self)
+            self._medical_review_for = self.text_hash()
+        return self._medical_review
 
     @property
     def is_public(self) -> bool:
