@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -166,6 +166,7 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient"]},
         ),
         (_("Source"), {"fields": ["source_publisher", "source_url", "source_date"], "classes": ["collapse"]}),
+        (_("Privacy findings from import"), {"fields": ["import_findings"], "classes": ["collapse"]}),
         (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
@@ -173,7 +174,13 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["status", "published_at", "created_at", "updated_at"]  # only workflow moves set these
+        fields = [
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "import_findings",
+        ]  # set by moves and imports
         if obj is None or not request.user.has_perm("articles.publish_article"):
             fields.append("author")
         return fields
@@ -205,6 +212,19 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
                 "when": timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M")
             }
         return format_html('<span class="status-badge status-{}">{}</span>', article.status, label)
+
+    @admin.display(description=_("what the scanner flagged"))
+    def import_findings(self, article):
+        if not article.privacy_findings:
+            return _("Nothing flagged.")
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            _("Fix or justify each before publishing; the privacy officer reviews stories that link here."),
+            format_html_join(
+                "", "<li><strong>{}</strong>: {}</li>",
+                ((f["kind"].replace("_", " "), f["text"]) for f in article.privacy_findings),
+            ),
+        )  # fmt: skip
 
     @admin.display(description=_("medical sign-off"))
     def sign_off_state(self, article):

@@ -8,9 +8,10 @@ from articles.views import tags_with_counts
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.8
+    limit = 1000  # per page of the sitemap index: every response stays small on a desk with years of news
 
     def items(self):
-        return Article.objects.public().order_by("-published_at")
+        return Article.objects.public().order_by("-published_at").only("slug", "updated_at")
 
     def lastmod(self, article):
         return article.updated_at
@@ -19,6 +20,7 @@ class ArticleSitemap(Sitemap):
 class TagSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
+    limit = 1000
 
     def items(self):
         return [*tags_with_counts(DiseaseTag), *tags_with_counts(TherapyTag)]

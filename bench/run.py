@@ -73,7 +73,7 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [str(Path(PY).parent / "gunicorn"), "newsdesk.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"],
+             "--workers", str(workers), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         for _ in range(100):
@@ -221,8 +221,8 @@ def main():
             for name, server, path in targets:
                 try:
                     urllib.request.urlopen(server.url(path)).read()  # noqa: S310 - warm the cache
-                except OSError as error:
-                    raise SystemExit(f"{name}: {server.url(path)} answered {error}") from None
+                except Exception as error:  # noqa: BLE001 - report which page broke, whatever broke it
+                    raise SystemExit(f"{name}: {server.url(path)} answered {error!r}") from None
                 samples[name].append(load(server.url(path), args.seconds))
         rss = rss_run(cold, paths["article"], args.rss_seconds)
     finally:

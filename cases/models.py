@@ -73,11 +73,14 @@ class CaseQuerySet(models.QuerySet):
         """A patient story is public when the privacy officer has cleared it, its consent covers the web
         and is neither withdrawn nor expired, and it is linked to at least one public article. Withdrawn
         or pending cases never show, whatever their articles do."""
-        public_articles = Article.objects.public().filter(cases=models.OuterRef("pk"))
-        web_consent = Consent.objects.valid().filter(case=models.OuterRef("pk"), scope_web=True)
+        told_in_public = Case.articles.through.objects.filter(article__in=Article.objects.public())
+        web_consent = Consent.objects.valid().filter(scope_web=True)
+        # Uncorrelated IN subqueries: each is evaluated once, so the cost does not multiply with the
+        # number of stories and articles (a correlated EXISTS made SQLite scan every article per story).
         return self.filter(
-            models.Exists(public_articles), models.Exists(web_consent), privacy_status=PrivacyStatus.CLEARED
-        )
+            pk__in=told_in_public.values("case_id"),
+            privacy_status=PrivacyStatus.CLEARED,
+        ).filter(pk__in=web_consent.values("case_id"))
 
     def with_tags(self):
         return self.prefetch_related("diseases", "therapies")

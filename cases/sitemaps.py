@@ -8,9 +8,10 @@ class CaseSitemap(Sitemap):
 
     changefreq = "monthly"
     priority = 0.6
+    limit = 1000
 
     def items(self):
-        return Case.objects.public().order_by("reference")
+        return Case.objects.public().order_by("reference").only("reference", "updated_at")
 
     def lastmod(self, case):
         return case.updated_at

@@ -231,7 +231,15 @@ class TestFeedsAndSitemap:
     def test_sitemap_lists_public_pages_with_lastmod(self, client, make_article, sle):
         public = make_article(title="In the sitemap", status=Status.PUBLISHED, diseases=[sle])
         draft = make_article(title="Not in the sitemap", status=Status.DRAFT)
-        xml = client.get("/sitemap.xml").content.decode()
+        index = client.get("/sitemap.xml").content.decode()
+        sections = re.findall(r"<loc>http://testserver(/sitemap-\w+\.xml)</loc>", index)
+        assert sorted(sections) == [
+            "/sitemap-articles.xml",
+            "/sitemap-pages.xml",
+            "/sitemap-stories.xml",
+            "/sitemap-topics.xml",
+        ]
+        xml = "".join(client.get(section).content.decode() for section in sections)
         assert f"http://testserver{public.get_absolute_url()}" in xml
         assert draft.slug not in xml
         assert "<lastmod>" in xml
@@ -253,7 +261,7 @@ class TestSpeed:
             status=Status.PUBLISHED, diseases=diseases[:1]
         )  # so related articles exist from the start
         urls = ["/", "/news/", first.get_absolute_url(), diseases[0].get_absolute_url(), "/diseases/",
-                "/search/?q=article", "/feeds/rss/", "/sitemap.xml"]  # fmt: skip
+                "/search/?q=article", "/feeds/rss/", "/sitemap.xml", "/sitemap-articles.xml"]  # fmt: skip
         small = {url: self._queries(client, url) for url in urls}
         for _ in range(10):
             make_article(status=Status.PUBLISHED, diseases=diseases, therapies=therapies)
@@ -271,6 +279,7 @@ class TestSpeed:
             ("/search/?q=article", 14),
             ("/feeds/rss/", 6),
             ("/sitemap.xml", 10),
+            ("/sitemap-articles.xml", 6),
         ],
     )
     def test_query_budgets(
