@@ -129,13 +129,14 @@ class Source:
     url: str = ""
     date: str = ""  # ISO yyyy-mm-dd, or ""
     author: str = ""
+    title: str = ""  # the cited source's own headline, when a "Source:" block gives one
 
 
 @dataclass
 class ParsedDocument:
     title: str
     standfirst: str
-    blocks: list[tuple[str, str]]  # ("h2" | "p", text)
+    blocks: list[tuple[str, str]]  # ("h2" | "p" | "li", text); consecutive "li" blocks form one list
     source: Source = field(default_factory=Source)
     dropped: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
@@ -145,7 +146,15 @@ class ParsedDocument:
         return [text for kind, text in self.blocks if kind == "p"]
 
     def body_html(self) -> str:
-        parts = [f"<{kind}>{html.escape(text, quote=False)}</{kind}>" for kind, text in self.blocks]
+        parts, in_list = [], False
+        for kind, text in self.blocks:
+            if (kind == "li") != in_list:
+                parts.append("<ul>" if kind == "li" else "</ul>")
+                in_list = kind == "li"
+            tag = kind if kind in ("h2", "h3", "p", "li") else "p"
+            parts.append(f"<{tag}>{html.escape(text, quote=False)}</{tag}>")
+        if in_list:
+            parts.append("</ul>")
         return sanitize_html("".join(parts))
 
     def plain_text(self) -> str:
@@ -193,7 +202,8 @@ _SOURCE_LINE = re.compile(
     re.I,
 )
 _PUBLISHED_LINE = re.compile(
-    r"^(?:published|posted|updated|released|date|first published)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$", re.I
+    r"^(?:published|posted|updated|released|date|first published)(?! by)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$",
+    re.I,
 )
 _BYLINE_LINE = re.compile(
     r"^(?:uploaded|posted|written|edited|reported) by\s*[:：]?\s*(?P<rest>.+)$|^author\s*[:：]\s*(?P<author>.+)$",
@@ -201,7 +211,11 @@ _BYLINE_LINE = re.compile(
 )
 
 
+_CAPTION = re.compile(r"\[(caption|embed|gallery)\b[^\]]*\].*?\[/\1\]", re.IGNORECASE)
+
+
 def _clean_line(line: str) -> str:
+    line = _CAPTION.sub("", line)
     line = _TEMPLATE_TOKEN.sub("", line)
     line = line.replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"[ \t]+", " ", line).strip()
@@ -311,78 +325,140 @@ def _lines_from_text(text: str, markdown: bool) -> list[tuple[str, str]]:
     return out
 
 
-_LABEL_LINE = re.compile(r"^[A-Z][\w ]{1,30}\s*[:：]\s*\S.{0,80}$")
+# A "Label: value" line: a field of a case page ("Age: 20") or a lead-in list item ("Cost: The therapy...").
+_LABEL_LINE = re.compile(r"^[A-Z][\w’' -]{1,40}\s*[:：]\s*\S.*$")
+_SENTENCE_STARTERS = (
+    "The|A|An|In|On|At|After|Before|During|Since|When|While|As|For|She|He|It|They|We|This|These|That|Those|"
+    "Our|Her|His|Their|Doctors|Patients|Researchers|According|Today|Now|Last|Next|Once|Then|However|But|"
+    "Although|Because|With|Without|Over|Under|Many|Most|Some|Each|Every|One|Two|Three|Until|By|From"
+)
+_GLUED_CAMEL = re.compile(
+    rf"^(?P<head>[A-Z][^.!?:;]{{2,80}}?[a-z]{{3}}\)?)(?P<rest>(?:{_SENTENCE_STARTERS}|[A-Z][a-z]+(?=\s))\s.*)$"
+)
+_GLUED_SPACED = re.compile(
+    rf"^(?P<head>[A-Z][\w’'-]*(?:\s+[\w’'-]+){{0,6}}?)\s+(?P<rest>(?:{_SENTENCE_STARTERS})\s+[a-z0-9].*)$"
+)
+_FUNCTION_WORDS = {
+    "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by", "from", "at", "as", "is", "are",
+    "was", "were", "that", "which", "who", "whose", "its", "their", "his", "her", "than", "into", "but",
+}  # fmt: skip
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", text)
 
 
 def _looks_like_heading(text: str) -> bool:
-    return 0 < len(text) <= 120 and not re.search(r"[.;:,]$", text) and len(text.split()) <= 16
+    return (
+        0 < len(text) <= 120
+        and not re.search(r"[.;:,…。！？；：，]$", text)
+        and len(text.split()) <= 16
+        and not _LABEL_LINE.match(text)
+    )
 
 
-_GLUED_CAMEL = re.compile(r"^(?P<head>[A-Z][^.!?]{3,80}?[a-z)])(?P<rest>[A-Z][a-z]+\s.*)$")
-_GLUED_TITLE = re.compile(
-    r"^(?P<head>(?:[A-Z][\w'’-]*\s+){1,7}[A-Z][\w'’-]*)\s+(?P<rest>(?:The|A|An|In|On|After|Since|When|She|He|It|"
-    r"This|These|Our|Doctors|Patients|Researchers|According)\s.*)$"
-)
+def _title_case(text: str) -> bool:
+    """Most of the significant words capitalised, as in a headline or subheading."""
+    significant = [w for w in _words(text) if w.lower() not in _FUNCTION_WORDS]
+    return bool(significant) and sum(w[:1].isupper() or w[:1].isdigit() for w in significant) >= 0.75 * len(
+        significant
+    )
 
 
 def _split_glued_heading(text: str) -> tuple[str, str] | None:
-    """'Treatment choicesThe team decided...' or 'Treatment Choices The team decided...' -> heading, text."""
-    for pattern in (_GLUED_CAMEL, _GLUED_TITLE):
+    """'Treatment choicesThe team decided...' or 'Treatment choices The team decided...' -> heading, text."""
+    for pattern in (_GLUED_CAMEL, _GLUED_SPACED):
         m = pattern.match(text)
-        if m and len(m.group("rest")) > 40 and not re.search(r"[.!?]", m.group("head")):
-            head = m.group("head").strip()
-            if pattern is _GLUED_TITLE and sum(w[:1].isupper() for w in head.split()) < len(head.split()):
-                continue
-            return head, m.group("rest").strip()
+        if not m:
+            continue
+        head, rest = m.group("head").strip(), m.group("rest").strip()
+        words = head.split()
+        if len(rest) < 40 or not 1 <= len(words) <= 8 or re.search(r"[.!?,;:]", head):
+            continue
+        if pattern is _GLUED_SPACED and (len(words) < 2 or words[-1].lower() in _FUNCTION_WORDS):
+            continue  # "Professor Lee The ..." is a name, "the results of The ..." a sentence
+        if pattern is _GLUED_CAMEL and len(words) < 2 and len(head) < 8:
+            continue  # "McDonald", "MacLeod": capitals inside one name
+        return head, rest
     return None
 
 
-def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
+def _text_of(data: bytes | str) -> tuple[str, str]:
     if isinstance(data, bytes):
-        text, encoding = decode(data)
-    else:
-        text, encoding = data.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"), "utf-8"
-        if not text.strip():
-            raise UnreadableDocument("empty")
-        if not any(ch.isalnum() for ch in text):
-            raise UnreadableDocument("no readable text")
-    name = filename.lower()
-    is_html = name.endswith((".html", ".htm")) or re.match(r"\s*(?:<!doctype html|<html)", text, re.I)
-    source = Source()
-    html_title = ""
-    if is_html:
-        raw_lines, meta, html_title = _lines_from_html(text)
-        source.publisher = meta.get("og:site_name", "")
-        url = meta.get("og:url", "")
-        source.url = url if url.startswith(("http://", "https://")) else ""
-        source.date = _iso_date(meta.get("article:published_time", "") or meta.get("date", ""))
-        source.author = meta.get("author", "")
-    else:
-        raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
+        return decode(data)
+    text = data.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadableDocument("empty")
+    if not any(ch.isalnum() for ch in text):
+        raise UnreadableDocument("no readable text")
+    return text, "utf-8"
 
-    # Pass 1: clean, drop clutter, take source lines out of the text.
+
+def _site_name(text: str) -> bool:
+    """'Reuters', 'City Hospital News', 'nature.com': a publisher rather than a cited headline."""
+    words = text.split()
+    return bool(re.search(r"\w\.(?:com|org|net|gov|edu|cn|de|uk|io|test)\b", text)) or (
+        len(words) <= 4 and (_title_case(text) or len(words) <= 2)
+    )
+
+
+def _take_source(rest: str, source: Source) -> None:
+    url = re.search(r"(?:https?://|www\.)\S+", rest)
+    if url:
+        found = url.group(0).rstrip(").,;")
+        source.url = source.url or (found if found.startswith("http") else f"https://{found}")
+        rest = (rest[: url.start()] + rest[url.end() :]).strip(" ,;|-–—()")
+    if not rest:
+        return
+    if _site_name(rest):
+        source.publisher = source.publisher or rest[:200]
+    else:
+        source.title = source.title or rest[:300]
+
+
+_RELATED_MARKER = re.compile(
+    r"^(?:related|recommended|popular|trending|more|latest|further)(?: \w+)? (?:articles?|stories|news|posts|"
+    r"reading|links?|content|from .*)\W*$|^(?:read more|see also|you (?:may|might) also (?:like|enjoy)|"
+    r"also (?:read|on)|more on this)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_clutter(
+    raw_lines: list[tuple[str, str]], source: Source
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Clean every line; take clutter out (keeping a record) and turn attribution lines into `source`."""
     lines: list[tuple[str, str]] = []
     dropped: list[str] = []
-    expecting_source = False
+    source_lines = 0  # lines still expected after a bare "Source:" line
+    in_related = False
     for kind, raw in raw_lines:
         line = _clean_line(raw)
         if not line:
             lines.append(("", ""))
             continue
-        if expecting_source:
-            expecting_source = False
-            if len(line) <= 200 and not line.endswith("."):
-                source.publisher = source.publisher or line
+        if in_related:
+            if _looks_like_heading(line) or _is_clutter(line) or _RELATED_MARKER.match(line):
                 dropped.append(line)
                 continue
+            in_related = False
+        if source_lines:
+            source_lines -= 1
+            if (
+                len(line) <= 300
+                and (not _is_clutter(line) or re.match(r"^(?:https?://|www\.)\S+$", line))
+                and (not line.endswith(".") or re.match(r"^(?:https?://|www\.)", line))
+            ):
+                _take_source(line, source)
+                dropped.append(line)
+                continue
+            source_lines = 0
         if m := _SOURCE_LINE.match(line):
             rest = m.group("rest").strip()
-            if rest.startswith(("http://", "https://", "www.")):
-                source.url = source.url or (rest if rest.startswith("http") else f"https://{rest}")
-            elif rest:
-                source.publisher = source.publisher or rest[:200]
+            if rest:
+                _take_source(rest, source)
             else:
-                expecting_source = True
+                source_lines = 2
             dropped.append(line)
             continue
         if (m := _PUBLISHED_LINE.match(line)) and len(line) < 80 and _iso_date(m.group("rest")):
@@ -390,126 +466,228 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
             dropped.append(line)
             continue
         if (m := _BYLINE_LINE.match(line)) and len(line) < 80:
-            source.author = source.author or (m.group("rest") or m.group("author") or "").strip()
+            byline = (m.group("rest") or m.group("author") or "").strip()
+            if date := _iso_date(byline):
+                source.date = source.date or date
+                byline = re.split(r"\s+(?:on|at|[|,–—-])\s+", byline)[0]
+            source.author = source.author or byline.strip(" ,|")[:100]
+            dropped.append(line)
+            continue
+        if _RELATED_MARKER.match(line):
+            in_related = True
             dropped.append(line)
             continue
         if _is_clutter(line):
             dropped.append(line)
             continue
         lines.append((kind, line))
+    return lines, dropped
 
-    # Group lines into blocks: consecutive non-blank text lines in plain text are separate lines of
-    # their own when short and heading-like, otherwise one paragraph per line.
+
+def _join_broken_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A plain-text line that stops mid-sentence (ending 'the name of', then 'the drug is ...') joins the next."""
+    out: list[tuple[str, str]] = []
+    for kind, line in lines:
+        if out and line and kind == "p" and out[-1][0] == "p" and out[-1][1]:
+            previous = out[-1][1]
+            last = previous.rsplit(" ", 1)[-1]
+            if len(previous) > 60 and (previous.endswith(",") or last in _FUNCTION_WORDS):
+                out[-1] = ("p", f"{previous} {line}")
+                continue
+        out.append((kind, line))
+    return out
+
+
+def _blocks(lines: list[tuple[str, str]], is_html: bool) -> list[tuple[str, str]]:
+    """Blocks from the kept lines: headings stand alone, runs of 'Label: text' lines become a list, every other
+    line is a paragraph."""
+    texts = [(k, t) for k, t in lines if t]
     blocks: list[tuple[str, str]] = []
-    for index, (kind, line) in enumerate(lines):
-        if not line:
-            continue
-        following = next((t for k, t in lines[index + 1 :] if t), "")
-        if kind in ("h1", "h2"):
+    for index, (kind, line) in enumerate(texts):
+        following = texts[index + 1][1] if index + 1 < len(texts) else ""
+        previous = texts[index - 1][1] if index else ""
+        if kind in ("h1", "h2", "li"):
             blocks.append((kind, line))
+        elif is_html:
+            blocks.append(("p", line))
         elif (
-            _looks_like_heading(line) and len(following) > 120 and not is_html and not _LABEL_LINE.match(line)
+            _LABEL_LINE.match(line)
+            and len(line) <= 300
+            and (_LABEL_LINE.match(following) or _LABEL_LINE.match(previous))
+        ):
+            blocks.append(("li", line))
+        elif (
+            _looks_like_heading(line)
+            and following
+            and (
+                len(following) > 120
+                or line.endswith("?")
+                or _title_case(line)
+                or _LABEL_LINE.match(following)
+            )
         ):
             blocks.append(("h2", line))
         elif (
-            not is_html
-            and len(line) <= 120
+            len(line) <= 120
             and re.search(r"[.!?]$", line)
             and line.count(". ") == 0
             and len(following) > 200
-            and index + 1 < len(lines)
-            and lines[index + 1][1]
             and blocks
+            and _line_after(lines, line)
         ):
-            blocks.append(("h2", line.rstrip(".")))  # a one-sentence line glued above its paragraph
+            blocks.append(("h2", line.rstrip(".")))  # a one-sentence line set directly above its paragraph
         else:
             blocks.append(("p", line))
+    return blocks
 
-    # Related-article links and repeated summaries at the end: short, title-like lines.
-    while blocks and blocks[-1][0] in ("h2", "p") and _looks_like_heading(blocks[-1][1]) and len(blocks) > 2:
+
+def _line_after(lines: list[tuple[str, str]], line: str) -> bool:
+    """Whether `line` is followed directly (no blank line) by another line."""
+    for index, (_, text) in enumerate(lines[:-1]):
+        if text == line:
+            return bool(lines[index + 1][1])
+    return False
+
+
+def _capitalised(text: str) -> str:
+    """'author team is a group...' (a scraped paragraph that lost its first word's capital) -> 'Author team...'."""
+    first = text.split(" ", 1)[0]
+    return text[0].upper() + text[1:] if first.isalpha() and first.islower() else text
+
+
+def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
+    """The parts of a draft: headline, standfirst, body blocks, attribution and the clutter left out."""
+    text, encoding = _text_of(data)
+    name = filename.lower()
+    is_html = bool(
+        name.endswith((".html", ".htm"))
+        or (
+            not name.endswith((".txt", ".md", ".markdown"))
+            and re.match(r"\s*(?:<!doctype html|<html)", text, re.I)
+        )
+    )
+    source = Source()
+    html_title = ""
+    if is_html:
+        raw_lines, meta, html_title = _lines_from_html(text)
+        source.publisher = meta.get("og:site_name", "")
+        url = meta.get("og:url", "")
+        source.url = url if url.startswith(("http://", "https://")) else ""
+        source.date = _iso_date(
+            meta.get("article:published_time", "") or meta.get("date", "") or meta.get("pubdate", "")
+        )
+        source.author = meta.get("author", "") or meta.get("article:author", "")
+        if not source.author.startswith(("http://", "https://")):
+            source.author = source.author[:100]
+        else:
+            source.author = ""
+    else:
+        raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
+
+    lines, dropped = _drop_clutter(raw_lines, source)
+    if not is_html:
+        lines = _join_broken_lines(lines)
+    blocks = _blocks(lines, is_html)
+
+    # Related-article links at the end: short, title-like lines after the last paragraph.
+    while blocks and len(blocks) > 2 and _looks_like_heading(blocks[-1][1]):
         dropped.append(blocks.pop()[1])
 
-    # Headline.
-    title = ""
-    h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
-    if h1 is not None:
-        title = blocks.pop(h1)[1]
-    elif html_title and is_html:
-        title = re.split(r"\s+[|–—-]\s+", html_title)[0]
-    elif (
-        (
-            blocks
-            and len(blocks[0][1]) <= 200
-            and len(blocks) > 1
-            and not blocks[0][1].endswith((".", ",", ";"))
-        )
-        or blocks
-        and len(blocks[0][1]) <= 200
-        and len(blocks) > 1
-        and blocks[0][0] == "h2"
-    ):
-        title = blocks.pop(0)[1]
-    if not title:
-        title = _title_from_lead(blocks)
+    title, blocks = _take_title(blocks, html_title if is_html else "")
     if not blocks and not title.strip(" .…"):
         raise UnreadableDocument("no readable text")
-    blocks = [(k, t) for k, t in blocks if t.strip().casefold() != title.strip().casefold()]
+    folded = title.strip().casefold()
+    blocks = [(k, t) for k, t in blocks if t.strip().casefold() != folded]
 
-    # An image alt or kicker right under the headline: a short fragment before the first paragraph.
-    while (
-        blocks
-        and blocks[0][0] == "h2"
-        and len(blocks[0][1]) <= 60
-        and len(blocks) > 1
-        and blocks[1][0] == "p"
-    ):
-        first_words = set(re.findall(r"\w+", blocks[0][1].lower()))
-        if first_words & set(re.findall(r"\w+", title.lower())):
+    # An image alt or kicker right under the headline: a short fragment sharing its words, before the lead.
+    while blocks and blocks[0][0] in ("h2", "p") and len(blocks[0][1]) <= 60 and len(blocks) > 1:
+        kicker = blocks[0][1]
+        shared = set(re.findall(r"\w+", kicker.lower())) & set(re.findall(r"\w+", title.lower()))
+        if _looks_like_heading(kicker) and blocks[1][0] == "p" and len(shared) >= 2:
             dropped.append(blocks.pop(0)[1])
         else:
             break
 
-    # Subheadings glued to the start of a paragraph.
     split: list[tuple[str, str]] = []
-    for kind, text in blocks:
-        glued = _split_glued_heading(text) if kind == "p" else None
-        split += [("h2", glued[0]), ("p", glued[1])] if glued else [(kind, text)]
-    blocks = split
+    for kind, block in blocks:
+        glued = _split_glued_heading(block) if kind == "p" else None
+        split += [("h2", glued[0]), ("p", glued[1])] if glued else [(kind, block)]
+    blocks = [(kind, _capitalised(block)) for kind, block in split]
 
-    standfirst = _standfirst(blocks)
-    if standfirst and blocks and blocks[0] == ("p", standfirst):
-        blocks = blocks[1:]
+    standfirst, blocks = _take_standfirst(blocks)
     return ParsedDocument(
         title=title, standfirst=standfirst, blocks=blocks, source=source, dropped=dropped, encoding=encoding
     )
 
 
+def _take_title(blocks: list[tuple[str, str]], html_title: str) -> tuple[str, list[tuple[str, str]]]:
+    h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
+    if h1 is not None:
+        return blocks[h1][1], blocks[:h1] + blocks[h1 + 1 :]
+    if html_title:
+        parts = re.split(r"\s+[|–—]\s+|\s+-\s+", html_title)
+        return max(parts[:2], key=len) if len(parts) > 1 and len(parts[0]) < 20 else parts[0], blocks
+    if blocks and len(blocks) > 1 and len(blocks[0][1]) <= 200 and blocks[0][0] in ("h2", "p"):
+        first = blocks[0][1]
+        if blocks[0][0] == "h2" or not first.endswith((".", ",", ";", ":")) and len(_sentences(first)) <= 1:
+            return first, blocks[1:]
+    return _title_from_lead(blocks), blocks
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“(])", text) if s.strip()]
+    parts = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(])|(?<=[。！？])|\n+", text)
+    return [s.strip() for s in parts if s.strip()]
+
+
+_OPENERS = re.compile(
+    r"^(?:(?:when it comes to|speaking of|as (?:we all|everyone|is well) know[sn]?|in recent years|recently|"
+    r"however|meanwhile|today|generally speaking|it is (?:well )?known that)[^,]{0,60},\s*)+",
+    re.IGNORECASE,
+)
 
 
 def _title_from_lead(blocks: list[tuple[str, str]]) -> str:
-    lead = next((t for k, t in blocks if k == "p"), "")
+    """A short headline made from the first sentence of the lead, for texts that arrive without one."""
+    lead = next((t for k, t in blocks if k == "p" and not _LABEL_LINE.match(t)), "")
+    lead = lead or next((t for k, t in blocks if k == "p"), "")
     sentence = _sentences(lead)[0] if lead else "Untitled document"
+    shorter = _OPENERS.sub("", sentence)
+    if len(shorter.split()) >= 5:
+        sentence = shorter[0].upper() + shorter[1:]
     sentence = sentence.rstrip(".")
-    if len(sentence) > 110:
-        sentence = sentence[:110].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    if len(sentence) > 100:
+        cut = sentence[:100]
+        clause = max(cut.rfind(", "), cut.rfind("; "), cut.rfind(" – "))
+        sentence = cut[:clause] if clause > 40 else cut.rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
 
 
-def _standfirst(blocks: list[tuple[str, str]]) -> str:
-    paragraphs = [t for k, t in blocks if k == "p" and not _LABEL_LINE.match(t)]
-    if not paragraphs:
-        return ""
-    first = paragraphs[0]
-    if len(first) <= 300 and len(paragraphs) > 1 and blocks[0] == ("p", first):
-        return first
-    summary = ""
-    for sentence in _sentences(first):
-        if len(summary) + len(sentence) > 280:
+def _take_standfirst(blocks: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """The first paragraph when it is short enough to read as a summary, else its first sentence or two.
+    What becomes the standfirst leaves the body, so nothing is printed twice."""
+    index = next((i for i, (k, t) in enumerate(blocks) if k == "p" and not _LABEL_LINE.match(t)), None)
+    if index is None:
+        return "", blocks
+    first = blocks[index][1]
+    more = any(k == "p" for k, _ in blocks[index + 1 :])
+    if len(first) <= 300 and more:
+        return first, blocks[:index] + blocks[index + 1 :]
+    sentences = _sentences(first)
+    taken: list[str] = []
+    for sentence in sentences:
+        if taken and len(" ".join(taken)) + len(sentence) > 280:
             break
-        summary = f"{summary} {sentence}".strip()
-    return summary or first[:280].rsplit(" ", 1)[0] + "…"
+        taken.append(sentence)
+    if len(taken) == len(sentences) and not more:
+        taken = taken[:-1]  # keep a body: the only paragraph does not all go into the standfirst
+    if not taken:
+        return "", blocks
+    standfirst = " ".join(taken)
+    if len(standfirst) > 400:
+        return standfirst[:390].rsplit(" ", 1)[0] + "…", blocks  # too long to move; shortened copy
+    rest = " ".join(sentences[len(taken) :])
+    remaining = [(blocks[index][0], rest)] if rest else []
+    return standfirst, blocks[:index] + remaining + blocks[index + 1 :]
 
 
 # --- Vocabulary terms ------------------------------------------------------------------------------
@@ -567,12 +745,24 @@ def _abbreviation_in_context(text: str, start: int, end: int) -> bool:
     return bool(_ABBREVIATION_BEFORE.search(before)) and not _ABBREVIATION_AFTER.match(after)
 
 
+# A generic therapy class used as a description of another one: "is a new targeted therapy", "a type of
+# immunotherapy". The class is then not a topic of its own.
+_CLASS_WORD = re.compile(r"(?:therapy|therapies|treatment)$", re.IGNORECASE)
+_CLASSIFYING = re.compile(
+    r"(?:\b(?:is|was|are|as|being)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}|\b(?:type|form|kind|class)\s+of\s+)$",
+    re.IGNORECASE,
+)
+_HEAD_NOUN_END = re.compile(r"\s*(?:$|[.,;:)!?]|(?:for|that|which|used|in|to|against|approved)\b)", re.I)
 _VACCINE_CONTEXT = re.compile(r"\bvaccin|\bimmuni[sz]ation|\bjabs?\b", re.IGNORECASE)
 
 
 def _alias_pattern(alias: str, case_sensitive: bool) -> re.Pattern:
-    words = re.split(r"[\s\-‐‑–]+", alias.strip())
-    body = _SEP.join(re.escape(w) for w in words if w)
+    words = [w for w in re.split(r"[\s\-‐‑–]+", alias.strip()) if w]
+    if not case_sensitive and len(alias) >= 6 and re.search(r"[^sui'’]s$", alias):
+        words[-1] = re.escape(words[-1][:-1]) + "(?:s)?"  # "biologics" names "a biologic" too
+        body = _SEP.join([*(re.escape(w) for w in words[:-1]), words[-1]])
+        return re.compile(rf"(?<![\w\-]){body}(?![\w]|-\w)", re.IGNORECASE)
+    body = _SEP.join(re.escape(w) for w in words)
     plural = "" if case_sensitive or len(alias) < 5 else r"(?:s|es)?"
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.compile(rf"(?<![\w\-]){body}{plural}(?![\w]|-\w)", flags)
@@ -622,6 +812,12 @@ def match_terms(text: str, terms: list[Term]) -> list[int]:
             text[start:end]
         ):
             continue
+        if (
+            _CLASS_WORD.search(text[start:end])
+            and _CLASSIFYING.search(text[max(0, start - 40) : start])
+            and _HEAD_NOUN_END.match(text[end : end + 20])
+        ):
+            continue  # "CAR-T is a new targeted therapy": what kind of therapy it is, not a second topic
         taken.append((start, end))
         first_seen[term_id] = min(first_seen.get(term_id, start), start)
         counts[term_id] = counts.get(term_id, 0) + 1
@@ -630,8 +826,8 @@ def match_terms(text: str, terms: list[Term]) -> list[int]:
     for term_id in first_seen:
         parent = parents.get(term_id)
         while parent is not None:
-            if parent in counts and counts[term_id] >= counts[parent]:
-                broader.add(parent)  # the narrower term carries the topic at least as often
+            if parent in counts and 2 * counts[term_id] >= counts[parent]:
+                broader.add(parent)  # the narrower term carries the topic, the broad name is its shorthand
             parent = parents.get(parent)
     return sorted((t for t in first_seen if t not in broader), key=first_seen.get)
 
@@ -652,28 +848,46 @@ _FEMALE = (
     r"woman|female|girl|lady|mother|grandmother|grandma|granny|wife|daughter|aunt|auntie|Ms\.?|Mrs\.?|Miss"
 )
 _MALE = r"man|male|boy|gentleman|father|grandfather|grandpa|husband|son|uncle|Mr\.?"
+_GROUP_NOUNS = r"patients|participants|people|children|adults|women|men|subjects|volunteers|boys|girls"
 _INDIVIDUAL = re.compile(
     rf"\b(?:[Aa]n?|[Tt]he)\s+(?P<age>\d{{1,3}})[\s-]year[\s-]old\s+(?:(?:\w+\s+){{0,2}})?(?P<who>{_FEMALE}|{_MALE}|patient|child)\b"
-    rf"|\b(?P<named>(?:Ms|Mrs|Mr|Miss)\.?\s+[A-Z]\w*|[A-Z][a-z]+),\s+an?\s+(?P<age4>\d{{1,3}})[\s-]year[\s-]old\b"
+    rf"|\b(?P<named>(?:Ms|Mrs|Mr|Miss)\.?\s+[A-Z]\w*|[A-Z][a-z]+),\s+(?:an?\s+)?(?P<age4>\d{{1,3}})(?:[\s-]year[\s-]old\b|,)"
     rf"|\b(?P<age2>\d{{1,3}})[\s-]year[\s-]old\s+(?P<honorific>(?:Ms|Mrs|Miss|Mr)\.?\s+[A-Z]\w*)"
-    rf"|\b(?P<kin>Grandma|Grandpa|Granny|Uncle|Auntie|Aunt|Little)\s+[A-Z][a-z]+"
+    rf"|\b(?P<kin>Grandma|Grandpa|Granny|Grandpa|Uncle|Auntie|Aunt|Little|Brother|Sister|Old)\s+[A-Z][a-z]+"
     rf"|\b(?P<hon>(?:Ms|Mrs|Miss|Mr)\.?\s+[A-Z]\w*)\b"
-    rf"|^\s*Age\s*[:：]\s*(?P<age3>\d{{1,3}})",
+    rf"|^\s*Age\s*[:：]\s*(?P<age3>\d{{1,3}})"
+    rf"|\b(?:is|was|an?|aged)\s+(?P<age5>\d{{1,3}})(?:[\s-]years?[\s-]old\b(?!\s+(?:\w+\s+)?(?:{_GROUP_NOUNS})\b)|(?=[,.;]))"
+    rf"|\b[Tt]he\s+(?:little\s+|young\s+|elderly\s+|old\s+)?(?P<who2>boy|girl|toddler|baby|grandmother|grandfather|old man|old woman)\b",
     re.MULTILINE,
 )
 _AGGREGATE = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|hundreds of)\s+(?:\w+\s+){0,2}"
-    r"(?:patients|participants|children|adults|people|subjects|women|men)\b|\bcohort\b|\baged between\b",
+    rf"(?:{_GROUP_NOUNS})\b|\bcohort\b|\baged between\b|\b(?:\d+|two|three|four|five) of (?:the )?\d+\b",
     re.IGNORECASE,
 )
 _GENDER_LABEL = re.compile(r"^\s*(?:gender|sex)\s*[:：]\s*(female|male|f|m)\b", re.IGNORECASE | re.MULTILINE)
+_SINGULAR = r"\b(?:[Ss]he|[Hh]er|[Hh]e|[Hh]is|[Hh]im|the patient)\b"
+_PATIENT_EVENT = re.compile(
+    r"\b(?:diagnosed|received|underwent|undergoing|was treated|was given|relapsed|was admitted|developed|"
+    r"was told|went home|was discharged|infused|had (?:a|an|two|three|several)\b|lived with|living with|"
+    r"suffered|offered (?:him|her)|treated|remains? in|relapses?)",
+    re.IGNORECASE,
+)
 _OUTCOME_WORDS = re.compile(
-    r"\b(?:remission|relapse[sd]?|recurrence|recurred|disease[- ]free|cured|recovered|normal|no longer|"
-    r"stopped|off (?:all )?(?:steroids|medication)|discharged|improved|disappeared|resolved|survived)\b",
+    r"\b(?:remission|relapse[sd]?|recurrence|recurred|disease[- ]free|symptom[- ]free|free of|cured|recovered|"
+    r"normal|no longer|stopped|off (?:all )?(?:steroids|medication)|discharged|improved|disappeared|resolved|"
+    r"survived|no (?:sign|signs|evidence|trace) of|complete response|back (?:to|at|on|behind|in)|"
+    r"returned to (?:work|school)|doing well|are gone|is gone)\b",
     re.IGNORECASE,
 )
 _THERAPY_WORDS = re.compile(
     r"CAR[\s-]?T|transplant|chemotherapy|infusion|immunotherapy|radiotherapy|surgery|therapy|treatment", re.I
+)
+# A named treatment rather than "treatment": what a story's key therapy year hangs on.
+_SPECIFIC_THERAPY = re.compile(
+    r"CAR[\s-]?T|transplant|chemo|radiotherapy|radiation|surgery|operation|antibod|infusion|gene therapy|"
+    r"immunotherapy|trial|\w+(?:mab|cel|nib|tinib|mib)\b",
+    re.IGNORECASE,
 )
 
 
@@ -683,19 +897,31 @@ def patient_story(text: str) -> PatientFacts | None:
     aggregate = _AGGREGATE.findall(text)
     singular_mentions = len(re.findall(r"\b(?:she|her|he|his|him)\b", text, re.IGNORECASE))
     named = [
-        m for m in individuals if m.group("kin") or m.group("hon") or m.group("honorific") or m.group("named")
+        m
+        for m in individuals
+        if m.group("kin") or m.group("hon") or m.group("honorific") or m.group("named") or m.group("age3")
     ]
     if not individuals or (aggregate and not named and len(individuals) < 2):
         return None
     if singular_mentions < 3 and len(individuals) < 2:
         return None
+    events = [
+        s
+        for s in _sentences(text)
+        if (_PATIENT_EVENT.search(s) or _GOOD_NEWS.search(s))
+        and (re.search(_SINGULAR, s) or _INDIVIDUAL.search(s))
+    ]
+    if not events:
+        return None  # someone is introduced, but nobody's illness or treatment is told
     facts = PatientFacts()
     for m in individuals:
-        age = m.group("age") or m.group("age2") or m.group("age3") or m.group("age4")
-        if age and facts.age is None:
+        age = next((m.group(g) for g in ("age", "age2", "age3", "age4", "age5") if m.group(g)), None)
+        if age and facts.age is None and 0 < int(age) < 120:
             facts.age = int(age)
     if facts.age is not None:
         facts.age_band = "90+" if facts.age >= 90 else f"{facts.age // 10 * 10}-{facts.age // 10 * 10 + 9}"
+        if facts.age >= 90:
+            facts.age = None  # an exact age over 89 identifies; only the band is kept
     facts.sex = _sex(text, individuals)
     facts.treatment_year = _treatment_year(text)
     facts.outcome = _outcome(text)
@@ -708,16 +934,17 @@ def _sex(text, individuals) -> str | None:
     for m in individuals:
         word = (
             m.group("who")
+            or m.group("who2")
             or m.group("kin")
             or m.group("hon")
             or m.group("honorific")
             or m.group("named")
             or "-"
         )
-        word = word.split()[0]
-        if re.fullmatch(_FEMALE, word, re.IGNORECASE):
+        word = word.split()[-1] if m.group("who2") else word.split()[0]
+        if re.fullmatch(_FEMALE, word, re.IGNORECASE) or word.lower() in ("sister",):
             return "female"
-        if re.fullmatch(_MALE, word, re.IGNORECASE):
+        if re.fullmatch(_MALE, word, re.IGNORECASE) or word.lower() in ("brother",):
             return "male"
     she = len(re.findall(r"\b(?:she|her|hers)\b", text, re.IGNORECASE))
     he = len(re.findall(r"\b(?:he|his|him)\b", text, re.IGNORECASE))
@@ -727,34 +954,70 @@ def _sex(text, individuals) -> str | None:
 
 
 _PERSON_IN_SENTENCE = re.compile(
-    r"\b(?:[Ss]he|[Hh]er|[Hh]e|[Hh]is|[Hh]im|the patient)\b"
-    r"|\b(?:Grandma|Grandpa|Granny|Uncle|Aunt|Auntie|Ms|Mrs|Mr|Miss)\.?\s+[A-Z]"
+    rf"{_SINGULAR}|\b(?:Grandma|Grandpa|Granny|Uncle|Aunt|Auntie|Ms|Mrs|Mr|Miss)\.?\s+[A-Z]"
 )
+# Years that date the illness, not its treatment: "diagnosed in 2013", "since 2015".
+_NOT_TREATMENT = re.compile(r"\b(?:diagnosed|diagnosis|onset|born|since|noticed|began)\b(?:\s+in)?\s*$", re.I)
 
 
 def _treatment_year(text) -> int | None:
-    """The year the patient received the key treatment: a year in a sentence that names both the
-    patient and a therapy; failing that, the latest year the story mentions."""
-    years = []
-    for sentence in _sentences(text.replace("\n", " ")):
-        found = [(m.start(), int(m.group(0))) for m in re.finditer(r"\b(?:19|20)\d\d\b", sentence)]
+    """The year the patient received the key treatment: the latest year given in a sentence that names both
+    the patient and a specific therapy (the last line of treatment is the one a story is about); failing
+    that, one next to a general 'treatment'; failing that, None."""
+    best: list[tuple[int, int]] = []  # (weight, year)
+    for sentence in _sentences(text):
+        found = [
+            (m.start(), int(m.group(0)))
+            for m in re.finditer(r"\b(?:19|20)\d\d\b", sentence)
+            if not _NOT_TREATMENT.search(sentence[max(0, m.start() - 20) : m.start()])
+        ]
         if not found or not _PERSON_IN_SENTENCE.search(sentence):
             continue
-        for therapy in _THERAPY_WORDS.finditer(sentence):
-            after = [year for at, year in found if at > therapy.start()]
-            before = [year for at, year in found if at < therapy.start()]
-            years += after[:1] or before[-1:]
-    if years:
-        return min(years)
-    every = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
-    return max(every) if every else None
+        specific = list(_SPECIFIC_THERAPY.finditer(sentence))
+        general = list(_THERAPY_WORDS.finditer(sentence))
+        if not specific and not general:
+            continue
+        weight = 2 if specific else 1
+        for anchor in specific or general:
+            distances = [(abs(at - anchor.start()), year) for at, year in found]
+            best.append((weight, min(distances)[1]))
+    if not best:
+        return None
+    top = max(weight for weight, _ in best)
+    return max(year for weight, year in best if weight == top)
+
+
+_GOOD_NEWS = re.compile(
+    r"\b(?:remission|disease[- ]free|symptom[- ]free|free of|cured|recovered|normal|no longer|stopped|"
+    r"off (?:all )?(?:steroids|medication)|discharged|improved|disappeared|resolved|survived|"
+    r"no (?:sign|signs|evidence|trace) of|complete response|back (?:to|at|on|behind|in)|returned to (?:work|school)|"
+    r"doing well|are gone|is gone|(?:not|no|never|without)\s+(?:\w+\s+){0,2}(?:relapse|recur)\w*)",
+    re.IGNORECASE,
+)
+_BAD_NEWS = re.compile(r"\b(?:worsen\w*|weakened|deteriorat\w*|died|progressed|spread)\b", re.IGNORECASE)
 
 
 def _outcome(text) -> str:
-    candidates = [
-        s for s in _sentences(text.replace("\n", " ")) if _OUTCOME_WORDS.search(s) and len(s) <= 300
-    ]
-    if not candidates:
-        return ""
-    later = [s for s in candidates if not _THERAPY_WORDS.search(s)] or candidates
-    return later[-1].strip(' "“”')
+    """One sentence from the text on how the patient is now: good or bad news about them, told late in the
+    story, preferring narration to quotes and the patient to patients in general."""
+    sentences = _sentences(text)
+    best, best_score = "", 0.0
+    for index, sentence in enumerate(sentences):
+        if not 20 <= len(sentence) <= 300 or not _OUTCOME_WORDS.search(sentence):
+            continue
+        good = bool(_GOOD_NEWS.search(sentence))
+        relapse_only = not good and re.search(r"\b(?:relapse|recur)\w*", sentence, re.IGNORECASE)
+        score = 3.0 if good else 1.0
+        score -= 2 if relapse_only or _BAD_NEWS.search(sentence) and not good else 0
+        score += (
+            1
+            if _PERSON_IN_SENTENCE.search(sentence)
+            or re.search(r"\b(?:elderly|old) (?:man|woman)\b", sentence)
+            else 0
+        )
+        score -= 1 if re.search(r"[\"“”]|\b(?:I|my)\b", sentence) else 0
+        score -= 1 if re.search(r"\bpatients\b|\b(?:gradually|generally|usually|often)\b", sentence) else 0
+        score += index / max(1, len(sentences))  # later is likelier the result
+        if score > best_score:
+            best, best_score = sentence, score
+    return best.strip(' "“”')
