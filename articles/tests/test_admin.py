@@ -278,3 +278,36 @@ def test_the_admin_home_shows_each_role_its_queue(client, users, make_article):
     assert "1 article needs your action" in page and "Awaiting review" in page
     client.force_login(users["writer"])
     assert "Nothing is waiting for you." in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_changelist_runs_a_constant_number_of_queries(
+    client, users, make_article, vocabulary, django_assert_max_num_queries
+):
+    from articles.models import DiseaseTag
+
+    sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+    url = reverse("admin:articles_article_changelist") + f"?q=news&diseases__id__exact={sle.pk}"
+    client.force_login(users["editor"])
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    article = make_article(
+        title="Lupus news 0", status=Status.IN_REVIEW, author=users["writer"], diseases=[sle]
+    )
+    workflow.sign_off(article, by=users["medical_reviewer"])
+    few = count()
+    for n in range(1, 25):
+        more = make_article(
+            title=f"Lupus news {n}", status=Status.IN_REVIEW, author=users["writer"], diseases=[sle]
+        )
+        workflow.sign_off(more, by=users["medical_reviewer"])
+    assert count() == few
+    with django_assert_max_num_queries(few):
+        client.get(url)
