@@ -109,3 +109,16 @@ def test_only_the_admin_allows_inline_styles_for_its_editor(admin_client):
     policy = admin_client.get("/admin/").headers["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "script-src 'self'" in policy and "script-src 'self' 'unsafe-inline'" not in policy
+
+
+def test_production_static_files_are_fingerprinted_and_compressed(tmp_path):
+    """WhiteNoise serves what collectstatic wrote: hashed names (cacheable forever) and gzip/brotli copies."""
+    run = manage(PRODUCTION | {"STATIC_ROOT": str(tmp_path)}, "collectstatic", "--noinput", "-v0")
+    assert run.returncode == 0, run.stderr
+    css = sorted(p.name for p in (tmp_path / "css").iterdir() if p.name.startswith("site."))
+    hashed = [name for name in css if name.count(".") == 2 and name.endswith(".css")]
+    assert hashed, css
+    assert f"{hashed[0]}.gz" in css
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings_in_subprocess(
+        PRODUCTION, "settings.MIDDLEWARE"
+    )
