@@ -96,6 +96,29 @@ class Server:
         self.process.wait(timeout=10)
 
 
+def cpu_ticks(pids) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def settle(server, timeout=15.0):
+    """Wait until the server's workers stop using CPU (a slow page leaves a backlog behind the load)."""
+    deadline = time.monotonic() + timeout
+    last = cpu_ticks(server.worker_pids())
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = cpu_ticks(server.worker_pids())
+        if now == last:
+            return
+        last = now
+
+
 def rss_mb(pid) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -224,6 +247,7 @@ def main():
                 except Exception as error:  # noqa: BLE001 - report which page broke, whatever broke it
                     raise SystemExit(f"{name}: {server.url(path)} answered {error!r}") from None
                 samples[name].append(load(server.url(path), args.seconds))
+                settle(server)  # let queued slow requests finish before the next target shares the cores
         rss = rss_run(cold, paths["article"], args.rss_seconds)
     finally:
         cached.stop()
