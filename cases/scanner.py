@@ -55,7 +55,10 @@ CLINICIAN_ROLES = (
     "doctor|physician|surgeon|nurse|professor|director|hematologist|haematologist|oncologist|"
     "rheumatologist|immunologist|nephrologist|neurologist|cardiologist|pediatrician|paediatrician|"
     "radiologist|pathologist|geneticist|researcher|scientist|investigator|consultant|specialist|"
-    "chief|head|dean|pharmacist|psychologist|therapist|midwife|registrar|resident|clinician|expert"
+    "chief|head|dean|pharmacist|psychologist|therapist|midwife|registrar|resident|clinician|expert|"
+    "practitioner|matron|anaesthetist|anesthetist|obstetrician|gynaecologist|gynecologist|dermatologist|"
+    "gastroenterologist|endocrinologist|urologist|pulmonologist|transplant specialist|dietitian|"
+    "physiotherapist|paramedic|intensivist|internist|hepatologist|oncology nurse"
 )
 INSTITUTION_WORDS = (
     r"Hospital|Hospitals|Clinic|Infirmary|Medical Cent(?:er|re)|Cancer Cent(?:er|re)|Health Cent(?:er|re)|"
@@ -65,7 +68,10 @@ STREET_WORDS = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|"
     r"Crescent|Close|Square|Sq|Highway|Hwy|Parkway|Pkwy|Alley|Row|Gardens|Hill|Walk"
 )
-PLACE_WORDS = r"District|County|Village|Town|Township|City|Borough|Prefecture|Municipality|Parish|Suburb|Ward"
+PLACE_WORDS = (
+    r"District|County|Village|Town|Township|City|Borough|Prefecture|Municipality|Parish|Suburb|Ward|"
+    r"Heights|Springs|Falls|Beach|Hamlet|Estate|Subdistrict|Commune|Neighbourhood|Neighborhood"
+)
 
 # Capitalised words that are never personal names or small places in our texts.
 NOT_NAMES = {
@@ -130,7 +136,7 @@ ORG_CONTINUATION = re.compile(
 
 # --- Patterns --------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
 _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
 _IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
@@ -155,6 +161,10 @@ _PHONE_CONTEXT = re.compile(
 
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+_NUMERIC_DATE = re.compile(
+    r"\b(?:[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})|[01]?\d[/.][0-3]?\d[/.](?:\d{4}|\d{2})"
+    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))\b"
+)
 _DATES = [
     re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
     re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
@@ -171,8 +181,7 @@ _DATES = [
     ),
     re.compile(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE),
     re.compile(rf"\b(?:{WEEKDAYS})\b"),
-    re.compile(r"\b(?:[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})|[01]?\d[/.][0-3]?\d[/.](?:\d{4}|\d{2}))\b"),
-    re.compile(r"\b(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b"),
+    _NUMERIC_DATE,
     re.compile(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
     re.compile(
         r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"
@@ -184,13 +193,16 @@ _AGES = [
     re.compile(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
     re.compile(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
     re.compile(
-        r"\b(?:at|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:,|\.|years|when|she|he))"
+        r"\b(?:at|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|in|on|this|last)\b))"
     ),
     re.compile(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
+    re.compile(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
     re.compile(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
     re.compile(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>9\d|1[0-2]\d)s\b"),
     re.compile(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
     re.compile(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
+    re.compile(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
+    re.compile(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)"),
     re.compile(
         r"\b(?:who is|who was|is now|now|turns|turned)\s+(?P<n>\d{2,3})\b"
         r"(?=[,.;]|\s+(?:this|when|and|last|next))"
@@ -209,20 +221,23 @@ _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _ZIP = re.compile(
     r"(?:\b(?:ZIP|zip code|postcode|postal code|post code)\s*:?\s*|\b[A-Z]{2}\s)(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
+_CITY_STATE_ZIP = re.compile(
+    rf"\b(?P<city>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}),\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b"
+)
 _PLACE_UNIT = re.compile(rf"\b(?:{NAME_WORD}\s+){{1,3}}(?:{PLACE_WORDS})\b")
 _PLACE_CUE = re.compile(
     rf"\b(?:in|from|near|at|of|to|outside|around|lives in|living in|native of|hometown of|village of|town of|"
     rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
 )
-_HOSPITAL = re.compile(
-    rf"(?:\b(?:the\s+)?(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint|of|the|and|&|Affiliated|People's|"
-    rf"University's|[A-Z][a-z]+'s)(?:\s+|(?=\s)))*?"
-    rf"\b(?:{NAME_WORD}\s+|[A-Z][a-z]+'s\s+)+(?:[A-Z][a-z]+\s+)*(?:{INSTITUTION_WORDS})\b"
-    rf"(?:\s+of\s+(?:the\s+)?(?:{NAME_WORD}\s*)+)?"
-)
 _HOSPITAL_SIMPLE = re.compile(
-    rf"(?:(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint)(?:'s)?\s+)(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
+    rf"(?<![\w'’])(?:(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint)(?:'s)?\s+)(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
     rf"(?:{INSTITUTION_WORDS})\b(?:\s+of\s+(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}})?"
+)
+_ORG_WORD = re.compile(
+    r"\b(?:University|University's|College|Institute|Academy|Medical|Affiliated|People's|Children's|Women's|"
+    r"Cancer|Health|Research|Memorial|General|Royal|Central|Provincial|Municipal|National|Regional|"
+    r"Community|Teaching|Union|Army|Military|Traditional|Chinese|Maternity|Eye|Heart|Hospital|Clinic|"
+    r"Foundation|Trust|Center|Centre|Sciences?)\b"
 )
 _HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?:[A-Z](?![a-z])\.?|{NAME_WORD}(?:\s+{NAME_WORD})?)")
 _PATIENT_LETTER = re.compile(
@@ -240,21 +255,42 @@ _CLINICIAN_ROLE_AFTER = re.compile(
 _CLINICIAN_SAID = re.compile(
     rf"\b(?:[Aa]ccording to|said|says|explained|noted|added|told)\s+(?P<name>{NAME_WORD}\s+{NAME_WORD})\b"
 )
+_PATIENT_AFTER = re.compile(
+    r",\s*(?:\d|an?\s+\d|then\s+\d|aged\b|who\s+(?:was|is|has|had)\s+(?:diagnosed|treated|admitted)|"
+    r"an?\s+(?:patient|mother|father|grandmother|grandfather|retired|former patient)|her\s|his\s)"
+)
 _TEAM_NAME = re.compile(
     rf"\b(?:the\s+)?(?P<name>{NAME_WORD})(?:'s)?\s+(?:team|group|lab|laboratory)\b"
     rf"|\b(?P<etal>{NAME_WORD})\s+et al\b"
 )
 _INTRO_NAME = re.compile(
     rf"(?:^|(?<=[\s\"“(]))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
-    r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|aged|who|mother|father|grandmother|grandfather|woman|man|girl|boy|"
-    r"patient|retired|farmer|teacher|student|mother of|father of)"
+    r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|then \d|aged|who|mother|father|grandmother|grandfather|"
+    r"woman|man|girl|boy|patient|retired|farmer|teacher|student|mother of|father of)"
+)
+_APPOSITION = re.compile(
+    rf"\b(?:[Tt]he|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)\s+(?:[a-z]+\s+)?[a-z]{{3,}},\s+"
+    rf"(?P<name>{NAME_WORD}\s+{NAME_WORD}),"
+)
+_POSSESSIVE_NAME = re.compile(
+    rf"\b(?P<name>{NAME_WORD})['’]s\s+(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
+    r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
 _NAMED = re.compile(
     rf"\b(?:named|called|nicknamed|known as|pseudonym|alias)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
+RELATIVES = (
+    r"daughter|son|husband|wife|mother|father|sister|brother|partner|grandson|granddaughter|grandchild|"
+    r"child|friend|neighbour|neighbor|fiancée?|niece|nephew|cousin|mum|mom|dad|stepson|stepdaughter|carer|"
+    r"caregiver|twin|boyfriend|girlfriend|spouse"
+)
 _RELATIVE_NAME = re.compile(
-    rf"\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:daughter|son|husband|wife|mother|father|sister|brother|partner|"
-    rf"grandson|granddaughter|child|friend|neighbour|neighbor)\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+    rf"(?:\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)|(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s)\s+"
+    rf"(?:(?:older|younger|elder|eldest|youngest|little|big|baby|twin|\d+-year-old)\s+)?(?:{RELATIVES})"
+    rf"\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+)
+_NAME_AND_RELATIVE = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
 )
 _NAME_VERB = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
@@ -315,6 +351,8 @@ def find_identifiers(text: str) -> list[Finding]:
         groups = re.findall(r"\d+", m.group(0))
         if not 7 <= len(digits) <= 15 or _SSN.fullmatch(m.group(0)):
             continue
+        if _NUMERIC_DATE.fullmatch(m.group(0)):
+            continue  # "2022-07-14", "14.11.2020": a date
         if all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups):
             continue  # "2013-2016", "2016 2017": years, not a number
         context = _PHONE_CONTEXT.search(text[max(0, m.start() - 20) : m.start()])
@@ -333,7 +371,8 @@ def find_identifiers(text: str) -> list[Finding]:
                 continue  # "up to 25 years of age", "aged 18 to 65": a rule about many people, not one
             value = m.groupdict().get("n")
             kind = _age_kind(value) if value else "age_over_89"
-            add(kind, m.start(), m.end())
+            group = "a" if "a" in pattern.groupindex else 0
+            add(kind, m.start(group), m.end(group))
 
     # Places.
     for m in _STREET.finditer(text):
@@ -346,6 +385,9 @@ def find_identifiers(text: str) -> list[Finding]:
         add("place", m.start(), m.end())
     for m in _ZIP.finditer(text):
         add("place", m.start("zip"), m.end("zip"))
+    for m in _CITY_STATE_ZIP.finditer(text):
+        if _ok_name(m.group("city")):
+            add("place", m.start("city"), m.end("city"))
     for m in _PLACE_UNIT.finditer(text):
         words = m.group(0).split()
         while words and words[0].casefold() in NOT_NAMES:
@@ -379,6 +421,13 @@ def find_identifiers(text: str) -> list[Finding]:
         if len(words) < 2:
             continue
         start = m.end() - len(" ".join(words)) if span.endswith(words[-1]) else m.start()
+        # "Professor Ann Lee of Oslo University Hospital", "Hematology of X's Second Affiliated Hospital":
+        # what comes before an "of" with no word of an institution in it is not part of the name.
+        head = re.search(rf"\b(?:{INSTITUTION_WORDS})\b", text[start : m.end()])
+        for of in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", text[start : start + head.start()]))):
+            if not _ORG_WORD.search(text[start : start + of.start()]):
+                start += of.end()
+                break
         add("hospital", start, m.end())
 
     # People.
@@ -393,7 +442,10 @@ def find_identifiers(text: str) -> list[Finding]:
     for pattern in (_CLINICIAN_ROLE_BEFORE, _CLINICIAN_ROLE_AFTER, _CLINICIAN_SAID):
         for m in pattern.finditer(text):
             if _ok_name(m.group("name")) and not ORG_CONTINUATION.match(text, m.end("name")):
-                add("clinician_name", m.start("name"), m.end("name"))
+                kind = "clinician_name"
+                if pattern is _CLINICIAN_SAID and _PATIENT_AFTER.match(text, m.end("name")):
+                    kind = "person_name"  # "said Ann Lee, 61", "said Ann Lee, who was diagnosed ..."
+                add(kind, m.start("name"), m.end("name"))
     for m in _TEAM_NAME.finditer(text):
         group = "name" if m.group("name") else "etal"
         if _ok_name(m.group(group)):
@@ -406,7 +458,19 @@ def find_identifiers(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _PATIENT_LETTER.finditer(text):
         add("person_name", m.start(), m.end())
-    for pattern in (_INTRO_NAME, _NAMED, _RELATIVE_NAME, _NAME_VERB, _NAME_LABEL):
+    for m in _RELATIVE_NAME.finditer(text):
+        if m.group("owner") and _ok_name(m.group("owner")):
+            add("person_name", m.start("owner"), m.end("owner"))
+    for pattern in (
+        _INTRO_NAME,
+        _APPOSITION,
+        _POSSESSIVE_NAME,
+        _NAMED,
+        _RELATIVE_NAME,
+        _NAME_AND_RELATIVE,
+        _NAME_VERB,
+        _NAME_LABEL,
+    ):
         for m in pattern.finditer(text):
             name = m.group("name")
             if _ok_name(name) or re.match(HONORIFICS, name):
@@ -425,11 +489,14 @@ def _tidy(text: str, found: list[Finding]) -> list[Finding]:
     """One finding per stretch of text: the longest wins, then the more specific kind; clinicians' names
     also found as plain names stay clinicians'; a name inside a found hospital or address is dropped."""
     found = sorted(set(found), key=lambda f: (f.start, -(f.end - f.start), _PRIORITY[f.kind]))
-    kept: list[Finding] = []
+    kept: dict[Finding, None] = {}  # insertion-ordered set
+    active: list[Finding] = []  # kept findings that may still overlap what comes next (sorted by start)
     for f in found:
-        clash = next((k for k in kept if f.start < k.end and k.start < f.end), None)
+        active = [k for k in active if k.end > f.start and k in kept]
+        clash = next((k for k in active if k.start < f.end), None)
         if clash is None:
-            kept.append(f)
+            kept[f] = None
+            active.append(f)
             continue
         inside = clash.start <= f.start and f.end <= clash.end
         if inside and f.kind == clash.kind:
@@ -444,16 +511,18 @@ def _tidy(text: str, found: list[Finding]) -> list[Finding]:
             continue
         if (
             inside
-            and f.kind in ("date", "age", "age_over_89", "place")
-            and clash.kind in ("date", "hospital", "url", "email", "id_number")
+            and f.kind in ("date", "age", "age_over_89", "place", "phone")
+            and clash.kind in ("date", "hospital", "url", "email", "id_number", "ip_address")
         ):
             continue
         if not inside and f.kind == clash.kind:
             merged = Finding(f.kind, "", min(f.start, clash.start), max(f.end, clash.end))
-            kept.remove(clash)
-            kept.append(merged)
+            del kept[clash]
+            kept[merged] = None
+            active.append(merged)
             continue
-        kept.append(f)
+        kept[f] = None
+        active.append(f)
     return sorted(
         (Finding(k.kind, text[k.start : k.end], k.start, k.end) for k in kept), key=lambda f: (f.start, f.end)
     )

@@ -8,6 +8,7 @@ finding as right when it overlaps any labelled identifier; the negative sentence
 
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +17,19 @@ from cases.scanner import find_identifiers
 from cases.tests.scanner_cases import CASES, NEGATIVES
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# Which finding kinds satisfy a label. Names and nicknames are interchangeable; an age over 89 must be
+# reported as such; everything else needs its own kind.
 ACCEPT = {
+    "person_name": {"person_name", "nickname"},
+    "nickname": {"nickname", "person_name"},
+}
+# The client's labels (expected.json) use their own type names. They also label a quoted professor as a
+# plain person_name; a clinician_name finding is at least as strict a flag, so it is accepted there.
+SEED_ACCEPT = {
     "person_name": {"person_name", "nickname", "clinician_name"},
     "pseudonym": {"person_name", "nickname"},
     "nickname": {"nickname", "person_name"},
     "doctor_name": {"clinician_name"},
-    "clinician_name": {"clinician_name"},
 }
 SEED_KIND = {"pseudonym": "person_name", "doctor_name": "clinician_name"}
 
@@ -30,8 +38,8 @@ SEED_KIND = {"pseudonym": "person_name", "doctor_name": "clinician_name"}
 class Score:
     labelled: Counter = field(default_factory=Counter)
     found: Counter = field(default_factory=Counter)
-    findings: int = 0
-    true_findings: int = 0
+    flagged: Counter = field(default_factory=Counter)  # findings per kind
+    right: Counter = field(default_factory=Counter)  # of which overlap a labelled identifier
     missed: list = field(default_factory=list)
     false_alarms: list = field(default_factory=list)
 
@@ -40,9 +48,18 @@ class Score:
         found = self.found[kind] if kind else sum(self.found.values())
         return found / labelled if labelled else 1.0
 
+    def precision(self, kind=None):
+        flagged = self.flagged[kind] if kind else sum(self.flagged.values())
+        right = self.right[kind] if kind else sum(self.right.values())
+        return right / flagged if flagged else 1.0
+
     @property
-    def precision(self):
-        return self.true_findings / self.findings if self.findings else 1.0
+    def findings(self):
+        return sum(self.flagged.values())
+
+    @property
+    def true_findings(self):
+        return sum(self.right.values())
 
 
 def seed_documents():
@@ -57,7 +74,7 @@ def seed_documents():
     return out
 
 
-def score(samples, score=None) -> Score:
+def score(samples, score=None, accept=ACCEPT) -> Score:
     score = score or Score()
     for text, labels in samples:
         findings = find_identifiers(text)
@@ -68,7 +85,7 @@ def score(samples, score=None) -> Score:
                 counted_as = SEED_KIND.get(kind, kind)
                 score.labelled[counted_as] += 1
                 ok = any(
-                    f.start < m.end() and m.start() < f.end and f.kind in ACCEPT.get(kind, {kind})
+                    f.start < m.end() and m.start() < f.end and f.kind in accept.get(kind, {kind})
                     for f in findings
                 )
                 if ok:
@@ -76,9 +93,9 @@ def score(samples, score=None) -> Score:
                 else:
                     score.missed.append((counted_as, labelled, text[:80]))
         for f in findings:
-            score.findings += 1
+            score.flagged[f.kind] += 1
             if any(f.start < end and start < f.end for start, end in spans):
-                score.true_findings += 1
+                score.right[f.kind] += 1
             else:
                 score.false_alarms.append((f.kind, f.text, text[:80]))
     return score
@@ -89,7 +106,7 @@ def full_score() -> Score:
     are labelled exhaustively (the client's lists name what must be flagged, not everything that may)."""
     result = score(CASES)
     result = score([(text, []) for text in NEGATIVES], result)
-    seeds = score([(text, labels) for _, text, labels in seed_documents()])
+    seeds = score([(text, labels) for _, text, labels in seed_documents()], accept=SEED_ACCEPT)
     result.labelled.update(seeds.labelled)
     result.found.update(seeds.found)
     result.missed += seeds.missed
@@ -97,20 +114,43 @@ def full_score() -> Score:
     return result
 
 
+def scan_speed(size: int = 50_000) -> tuple[int, float]:
+    """Seconds to scan `size` characters of labelled sentences run together (the best of three)."""
+    sample = " ".join([text for text, _ in CASES] + NEGATIVES)
+    text = (sample * (size // len(sample) + 1))[:size]
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        find_identifiers(text)
+        times.append(time.perf_counter() - began)
+    return len(text), min(times)
+
+
 def main():
     result = full_score()
-    print(f"{'kind':<16}{'labelled':>9}{'found':>7}{'recall':>8}")
-    for kind in sorted(result.labelled):
-        print(f"{kind:<16}{result.labelled[kind]:>9}{result.found[kind]:>7}{result.recall(kind):>8.1%}")
-    total = sum(result.labelled.values())
-    print(f"{'all':<16}{total:>9}{sum(result.found.values()):>7}{result.recall():>8.1%}")
-    print(f"precision: {result.true_findings}/{result.findings} = {result.precision:.1%}")
+    print(f"{'kind':<16}{'labelled':>9}{'found':>7}{'recall':>8}{'flagged':>9}{'right':>7}{'precision':>10}")
+    for kind in sorted(set(result.labelled) | set(result.flagged)):
+        print(
+            f"{kind:<16}{result.labelled[kind]:>9}{result.found[kind]:>7}{result.recall(kind):>8.1%}"
+            f"{result.flagged[kind]:>9}{result.right[kind]:>7}{result.precision(kind):>10.1%}"
+        )
+    print(
+        f"{'all':<16}{sum(result.labelled.values()):>9}{sum(result.found.values()):>7}{result.recall():>8.1%}"
+        f"{result.findings:>9}{result.true_findings:>7}{result.precision():>10.1%}"
+    )
+    table = sum(len(labels) for _, labels in CASES)
+    print(
+        f"(labels: {table} in {len(CASES)} table sentences + the client's flags; {len(NEGATIVES)} negatives;"
+    )
+    print(" precision over the table and the negatives only, as the client's lists are not exhaustive)")
     for missed in result.missed:
         print("missed:", missed)
     for alarm in result.false_alarms:
         print("false alarm:", alarm)
     for extra in getattr(result, "seed_extra", []):
         print("also flagged in a client document:", extra[:2])
+    size, seconds = scan_speed()
+    print(f"speed: {size} characters in {seconds * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The de-identification scanner, measured against a labelled table and the client's own documents."""
 
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from cases.scanner import KINDS, Finding, find_identifiers
 from cases.tests.scanner_cases import CASES, NEGATIVES
-from cases.tests.scanner_report import full_score, score, seed_documents
+from cases.tests.scanner_report import SEED_ACCEPT, full_score, scan_speed, score, seed_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +22,31 @@ def result():
     return full_score()
 
 
-def test_the_labelled_set_has_at_least_150_identifiers_across_every_kind(result):
-    assert sum(result.labelled.values()) >= 150
-    assert set(result.labelled) == set(KINDS)
+def test_the_labelled_set_has_at_least_150_identifiers_and_10_of_every_kind():
+    table = Counter(
+        kind for text, labels in CASES for kind, label in labels for _ in re.finditer(re.escape(label), text)
+    )
+    assert sum(table.values()) >= 150
+    assert set(table) == set(KINDS)
+    assert min(table.values()) >= 10, table
+    assert all(label in text for text, labels in CASES for _, label in labels)
+
+
+@pytest.mark.skipif(not seed_documents(), reason="the client's source documents are not here")
+def test_no_sentence_of_the_client_documents_is_copied_into_the_repository():
+    def runs(text):
+        words = re.findall(r"\w+", text.casefold())
+        return {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+
+    seeds = set().union(*(runs(text) for _, text, _ in seed_documents()))
+    for path in ["cases/scanner.py", "cases/tests/scanner_cases.py", "cases/tests/test_scanner.py"]:
+        assert not runs((ROOT / path).read_text(encoding="utf-8")) & seeds, path
+
+
+def test_scan_speed_is_measured(capsys):
+    size, seconds = scan_speed()
+    with capsys.disabled():
+        print(f"\n[scanner] {size} characters in {seconds * 1000:.0f} ms")
 
 
 def test_recall_is_at_least_95_percent(result):
@@ -35,13 +59,13 @@ def test_no_kind_falls_below_90_percent(result, kind):
 
 
 def test_precision_is_at_least_85_percent(result):
-    assert result.precision >= 0.85, result.false_alarms
+    assert result.precision() >= 0.85, result.false_alarms
 
 
 @pytest.mark.skipif(not seed_documents(), reason="the client's source documents are not here")
 def test_every_identifier_the_client_flagged_is_found():
     for name, text, labels in seed_documents():
-        missed = score([(text, labels)]).missed
+        missed = score([(text, labels)], accept=SEED_ACCEPT).missed
         assert not missed, (name, missed)
 
 
