@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -171,6 +172,18 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Reviewers and anyone reading a locked article see the body as readers will, not its HTML.
+            return [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": ["body_as_readers_see_it" if f == "body" else f for f in options["fields"]],
+                    },
+                )
+                for name, options in self.fieldsets
+            ]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -217,6 +230,10 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
                 "when": timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M")
             }
         return format_html('<span class="status-badge status-{}">{}</span>', article.status, label)
+
+    @admin.display(description=_("body"))
+    def body_as_readers_see_it(self, article):
+        return format_html('<div class="article-body-preview">{}</div>', mark_safe(article.body))  # noqa: S308 - sanitized on save
 
     @admin.display(description=_("what the scanner flagged"))
     def import_findings(self, article):

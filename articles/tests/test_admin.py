@@ -311,3 +311,16 @@ def test_the_changelist_runs_a_constant_number_of_queries(
     assert count() == few
     with django_assert_max_num_queries(few):
         client.get(url)
+
+
+@pytest.mark.django_db
+def test_reviewers_read_the_body_as_readers_will_not_as_html(client, users, make_article):
+    article = make_article(
+        status=Status.IN_REVIEW,
+        body="<p>Twelve <strong>adults</strong> responded.</p>",
+        author=users["writer"],
+    )
+    client.force_login(users["medical_reviewer"])
+    page = client.get(change_url(article)).content.decode()
+    assert '<div class="article-body-preview"><p>Twelve <strong>adults</strong> responded.</p></div>' in page
+    assert "&lt;p&gt;Twelve" not in page
