@@ -47,7 +47,8 @@ MONTHS = (
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Madam|Mme|Sir)\.?"
 KINSHIP = (
-    "Grandma|Grandpa|Granny|Grandmother|Grandfather|Gran|Nana|Uncle|Aunt|Auntie|Aunty|Brother|Sister|"
+    "Grandma|Grandpa|Granny|Grandmother|Grandfather|Gran|Grandad|Granddad|Gramps|Nan|Nana|Uncle|Aunt|"
+    "Auntie|Aunty|Cousin|Brother|Sister|"
     "Mama|Papa|Mother|Father|Baby|Little|Old|Big Brother|Big Sister|Xiao|Lao|A-"
 )
 CLINICIAN_TITLES = r"(?:Dr|Doctor|Prof|Professor|Director|Nurse|Dean|Matron|Sister)\.?"
@@ -128,7 +129,7 @@ LARGE_PLACES = {
     """.split()  # noqa: SIM905
 }
 
-NAME_WORD = r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
+NAME_WORD = r"(?:[OD]['’])?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
 ORG_CONTINUATION = re.compile(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
@@ -141,24 +142,30 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNO
 _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
 _IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
 _ID_KEYWORD = re.compile(
-    r"\b(?:MRN|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|hospital (?:number|no\.?|ID)|"
+    r"\b(?:MRN|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|"
+    r"hosp(?:ital)?\.? (?:number|no\.?|ID)|"
     r"patient (?:ID|number|no\.?)|case (?:number|no\.?)|admission (?:number|no\.?)|bed (?:number|no\.?)|"
     r"NHS (?:number|no\.?)|SSN|social security(?: number)?|insurance (?:ID|number|no\.?)|"
     r"member (?:ID|number)|policy (?:number|no\.?)|account (?:number|no\.?)|passport(?: number| no\.?)?|"
     r"ID(?: card)?(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|beneficiary (?:number|ID)|"
     r"certificate (?:number|no\.?)|serial (?:number|no\.?))"
-    r"\s*(?:is\s+|was\s+)?[:#]?\s*"
-    r"(?P<value>(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
+    r"\s*(?:is\s+|was\s+)?[:#,]?\s*"
+    r"(?P<value>[A-Z]{1,4}\s\d{3,}(?:\s\d{3,}){0,3}|(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
     re.IGNORECASE,
 )
 _SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 _PHONE = re.compile(
     r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
 )
+_PHONE_LOCAL = re.compile(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
 _PHONE_CONTEXT = re.compile(
     r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I
 )
 
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred"
+)
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _NUMERIC_DATE = re.compile(
@@ -175,6 +182,7 @@ _DATES = [
         rf"\b(?:{MONTHS})\s+(?:of|in)\s+(?:the\s+)?(?:same|that|this|last|following|next|previous)\s+year\b"
     ),
     re.compile(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b"),
+    re.compile(rf"\b(?:the\s+)?(?:following|previous|next|same|that)\s+(?:{MONTHS})\b"),
     re.compile(
         rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
         rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
@@ -198,7 +206,10 @@ _AGES = [
     re.compile(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
     re.compile(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
     re.compile(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
-    re.compile(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>9\d|1[0-2]\d)s\b"),
+    # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
+    re.compile(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
+    re.compile(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
+    re.compile(rf"\b(?:turned|turning|aged|turns)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
     re.compile(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
     re.compile(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
     re.compile(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
@@ -216,6 +227,7 @@ _STREET = re.compile(
     rf"\b(?:No\.\s*)?\d{{1,5}}[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
     rf"|\b(?:{NAME_WORD}\s+){{1,2}}(?:Street|Road|Avenue|Lane|Boulevard)\b"
 )
+_TOWN_AFTER_ADDRESS = re.compile(rf",\s+(?P<town>{NAME_WORD}(?:[\s-]{NAME_WORD}){{0,2}})\b")
 _UNIT = re.compile(r"\b(?:Apt|Apartment|Unit|Flat|Suite|Room|Building|Bldg)\.?\s*#?\s*\d+[A-Z]?\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _ZIP = re.compile(
@@ -244,7 +256,9 @@ _PATIENT_LETTER = re.compile(
     r"\b(?:[Pp]atient|[Cc]ase|[Ss]ubject)\s+(?:[A-Z]|No\.\s*\d+|#\d+)\b(?![a-z-])(?!\s+(?:cells?|lymph|helper))"
 )
 _NICKNAME = re.compile(rf"\b(?:{KINSHIP})\s+{NAME_WORD}")
-_CLINICIAN_TITLED = re.compile(rf"\b{CLINICIAN_TITLES}\s+(?:{NAME_WORD}\s+){{0,2}}{NAME_WORD}(?:\s+[A-Z]\.)?")
+_CLINICIAN_TITLED = re.compile(
+    rf"\b{CLINICIAN_TITLES}\s+(?:[A-Z]\.\s*){{0,2}}(?:{NAME_WORD}\s+){{0,2}}{NAME_WORD}(?:\s+[A-Z]\.)?"
+)
 _CLINICIAN_ROLE_BEFORE = re.compile(
     rf"\b(?i:{CLINICIAN_ROLES})\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\b"
 )
@@ -257,7 +271,7 @@ _CLINICIAN_SAID = re.compile(
 )
 _PATIENT_AFTER = re.compile(
     r",\s*(?:\d|an?\s+\d|then\s+\d|aged\b|who\s+(?:was|is|has|had)\s+(?:diagnosed|treated|admitted)|"
-    r"an?\s+(?:patient|mother|father|grandmother|grandfather|retired|former patient)|her\s|his\s)"
+    r"an?\s+(?:patient|mother|father|grandmother|grandfather|retired|former patient)|her\s|his\s|whose\s)"
 )
 _TEAM_NAME = re.compile(
     rf"\b(?:the\s+)?(?P<name>{NAME_WORD})(?:'s)?\s+(?:team|group|lab|laboratory)\b"
@@ -273,11 +287,12 @@ _APPOSITION = re.compile(
     rf"(?P<name>{NAME_WORD}\s+{NAME_WORD}),"
 )
 _POSSESSIVE_NAME = re.compile(
-    rf"\b(?P<name>{NAME_WORD})['’]s\s+(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
+    rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s\s+(?:full\s+|own\s+)?(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
     r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
 _NAMED = re.compile(
-    rf"\b(?:named|called|nicknamed|known as|pseudonym|alias)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+    rf"\b(?:named|called|nicknamed|known as|pseudonym|alias|surnamed|first name|surname)\s+"
+    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
 RELATIVES = (
     r"daughter|son|husband|wife|mother|father|sister|brother|partner|grandson|granddaughter|grandchild|"
@@ -285,12 +300,15 @@ RELATIVES = (
     r"caregiver|twin|boyfriend|girlfriend|spouse"
 )
 _RELATIVE_NAME = re.compile(
-    rf"(?:\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur)|(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s)\s+"
+    rf"(?:\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur|[Ww]hose)|(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s)\s+"
     rf"(?:(?:older|younger|elder|eldest|youngest|little|big|baby|twin|\d+-year-old)\s+)?(?:{RELATIVES})"
     rf"\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
 _NAME_AND_RELATIVE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
+)
+_NAME_BRACKETED_ID = re.compile(
+    rf"(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+\((?:SSN|MRN|NHS|ID|DOB|born|aged|age)\b"
 )
 _NAME_VERB = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
@@ -298,7 +316,9 @@ _NAME_VERB = re.compile(
     r"returned|went|came|wanted|hoped|joined|agreed)\b"
 )
 _NAME_LABEL = re.compile(
-    rf"\b(?:Name|Patient name|Patient)\s*:\s*(?P<name>{HONORIFICS}\s+\w+|{NAME_WORD}(?:\s+{NAME_WORD})?)"
+    rf"\b(?:Name|Patient name|Patient|Member|Policyholder|Insured|Client|Subscriber|Next of kin|Contact)"
+    r"\s*:\s*"
+    rf"(?P<name>{HONORIFICS}\s+\w+|{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
 
 
@@ -359,6 +379,8 @@ def find_identifiers(text: str) -> list[Finding]:
         shaped = m.group(0).startswith(("+", "(")) or len(groups) >= 3 or len(digits) >= 10
         if context or shaped:
             add("phone", m.start(), m.end())
+    for m in _PHONE_LOCAL.finditer(text):
+        add("phone", m.start(), m.end())
     for pattern in _DATES:
         for m in pattern.finditer(text):
             group = "d" if "d" in pattern.groupindex else 0
@@ -370,12 +392,24 @@ def find_identifiers(text: str) -> list[Finding]:
             ):
                 continue  # "up to 25 years of age", "aged 18 to 65": a rule about many people, not one
             value = m.groupdict().get("n")
-            kind = _age_kind(value) if value else "age_over_89"
+            word = m.groupdict().get("w")
+            if word:
+                kind = "age_over_89" if word.lower() in ("ninety", "a hundred", "one hundred") else "age"
+            else:
+                kind = _age_kind(value) if value else "age_over_89"
             group = "a" if "a" in pattern.groupindex else 0
             add(kind, m.start(group), m.end(group))
 
     # Places.
     for m in _STREET.finditer(text):
+        town = _TOWN_AFTER_ADDRESS.match(text, m.end())
+        if (
+            town
+            and re.search(r"\d", m.group(0))
+            and not any(w.casefold() in LARGE_PLACES for w in town.group("town").split())
+        ):
+            add("place", m.start(), m.end())
+            add("place", town.start("town"), town.end("town"))
         if not re.search(r"\d", m.group(0)) and not _ok_name(m.group(0).rsplit(" ", 1)[0]):
             continue
         add("place", m.start(), m.end())
@@ -470,11 +504,16 @@ def find_identifiers(text: str) -> list[Finding]:
         _NAME_AND_RELATIVE,
         _NAME_VERB,
         _NAME_LABEL,
+        _NAME_BRACKETED_ID,
     ):
         for m in pattern.finditer(text):
-            name = m.group("name")
+            name, start = m.group("name"), m.start("name")
+            while " " in name and name.split()[0].casefold() in NOT_NAMES:  # "Read Amelia's story"
+                first = name.split()[0]
+                start += len(first) + 1
+                name = name[len(first) + 1 :]
             if _ok_name(name) or re.match(HONORIFICS, name):
-                add("person_name", m.start("name"), m.end("name"))
+                add("person_name", start, m.end("name"))
 
     return _tidy(text, found)
 
