@@ -87,8 +87,10 @@ def clean_upload(uploaded) -> ContentFile:
 
 
 def validate_image(uploaded) -> None:
-    """Form validator: refuse what clean_upload would refuse, before anything is saved."""
-    clean_upload(uploaded)
+    """Form validator: refuse what clean_upload would refuse, before anything is saved (the re-encoding
+    itself happens once, in Article.save)."""
+    uploaded.seek(0)
+    _open_checked(uploaded.read())
     uploaded.seek(0)
 
 

@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
@@ -36,8 +37,6 @@ TO_OWNER = {
 def holders_of(permission: str):
     app_label, codename = permission.split(".")
     perm = Q(content_type__app_label=app_label, codename=codename)
-    from django.contrib.auth.models import Permission
-
     perms = Permission.objects.filter(perm)
     return (
         get_user_model()

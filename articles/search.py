@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -116,8 +116,6 @@ def _postgres(articles, query, tagged_ids):
     )
     boost = Value(0.0, output_field=FloatField())
     if tagged_ids:
-        from django.db.models import Case, When
-
         boost = Case(When(pk__in=tagged_ids, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
     return matched.annotate(
         rank=Coalesce(SearchRank(F("document"), text_query), Value(0.0), output_field=FloatField()) + boost
@@ -146,8 +144,6 @@ def _fallback(articles, terms, tagged_ids):
 
     order = sorted(candidates, key=lambda row: (score(row), row["published_at"]), reverse=True)
     pks = [row["pk"] for row in order]
-    from django.db.models import Case, IntegerField, When
-
     position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(pks)], output_field=IntegerField())
     return (
         articles.filter(pk__in=pks).annotate(position=position).order_by("position")

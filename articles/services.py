@@ -4,7 +4,6 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from html import unescape
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink, Status
+from articles.richtext import plain_text
 
 
 def record_revision(article: Article, by=None, note: str = "") -> ArticleRevision:
@@ -57,23 +57,19 @@ def restore_revision(revision: ArticleRevision, *, by) -> Article:
         article.save()
         article.diseases.set(revision.diseases)
         article.therapies.set(revision.therapies)
-        ArticleEvent.objects.create(
-            article=article,
-            actor=by,
+        ArticleEvent.record(
+            article,
+            by=by,
             action=ArticleEvent.Action.RESTORED,
-            from_status=article.status,
-            to_status=article.status,
             comment=_("Restored revision %(number)s.") % {"number": revision.number},
-            text_hash=article.text_hash(),
         )
         record_revision(article, by, note=_("Restored from revision %(n)s") % {"n": revision.number})
     return article
 
 
 def _words(html: str) -> list[str]:
-    text = re.sub(r"</(p|h[1-6]|li|blockquote)>", "\n\n", html)
-    text = unescape(re.sub(r"<[^>]+>", "", text))
-    return re.findall(r"\n\n|\S+", text)
+    """The words of rich text, with a "\n\n" token between blocks (what the diff shows as a break)."""
+    return re.findall(r"\n\n|\S+", plain_text(html).replace("\n", "\n\n"))
 
 
 @dataclass
@@ -125,15 +121,12 @@ def share_preview(article: Article, *, by, audience: str, days: int | None = Non
             created_by=by,
             expires_at=timezone.now() + timedelta(days=days),
         )
-        ArticleEvent.objects.create(
-            article=article,
-            actor=by,
+        ArticleEvent.record(
+            article,
+            by=by,
             action=ArticleEvent.Action.PREVIEW_SHARED,
-            from_status=article.status,
-            to_status=article.status,
             comment=_("Shared with %(audience)s until %(date)s.")
             % {"audience": link.audience, "date": link.expires_at.date().isoformat()},
-            text_hash=article.text_hash(),
         )
     return link
 
@@ -145,13 +138,10 @@ def revoke_preview(link: PreviewLink, *, by) -> PreviewLink:
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
             link.save(update_fields=["revoked_at"])
-            ArticleEvent.objects.create(
-                article=link.article,
-                actor=by,
+            ArticleEvent.record(
+                link.article,
+                by=by,
                 action=ArticleEvent.Action.PREVIEW_REVOKED,
-                from_status=link.article.status,
-                to_status=link.article.status,
                 comment=_("Revoked the link shared with %(audience)s.") % {"audience": link.audience},
-                text_hash=link.article.text_hash(),
             )
     return link

@@ -10,6 +10,7 @@ the way a hospital desk needs are done here:
 * Tag links are written in bulk after the rows are (import-export's bulk mode silently drops them).
 """
 
+import copy
 import re
 
 from django import forms
@@ -44,8 +45,6 @@ class SafeCellsMixin:
         if not kwargs.get("dry_run") and not (args and args[0]):
             # The confirmed import shows totals, not row diffs: the preview already showed those, so
             # copying and comparing every row again would only slow a 10,000-row import down.
-            import copy
-
             self._meta = copy.copy(self._meta)
             self._meta.skip_diff = True
         return super().import_data(

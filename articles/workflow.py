@@ -154,13 +154,16 @@ def current_sign_off(article: Article) -> ArticleEvent | None:
     """The latest sign-off, by someone other than the author, of exactly the article's current text."""
     if article.pk is None:
         return None
-    event = (
-        article.events.filter(action=Action.SIGNED_OFF, text_hash=article.text_hash())
+    text = article.text_hash()
+    prefetched = getattr(article, "sign_offs", None)  # lists prefetch every sign-off, newest first
+    if prefetched is not None:
+        return next((e for e in prefetched if e.text_hash == text and e.actor_id != article.author_id), None)
+    return (
+        article.events.filter(action=Action.SIGNED_OFF, text_hash=text)
         .exclude(actor_id=article.author_id)
         .select_related("actor")
         .first()
     )
-    return event
 
 
 def sign_off_is_current(article: Article) -> list[str]:
@@ -230,14 +233,8 @@ def _went_live_since_scheduled(article: Article) -> bool:
 
 
 def _record(article, by, action, from_status, to_status, comment) -> ArticleEvent:
-    event = ArticleEvent.objects.create(
-        article=article,
-        actor=by,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        comment=comment,
-        text_hash=article.text_hash(),
+    event = ArticleEvent.record(
+        article, by=by, action=action, comment=comment, from_status=from_status, to_status=to_status
     )
     log.info(
         "article %s: %s by %s (%s -> %s)",

@@ -1,8 +1,13 @@
 """The privacy officer's desk: findings highlighted in place, consent records, clearance and withdrawal."""
 
+import secrets
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import SpreadsheetMixin
 from cases import services
+from cases.importer import Vocabularies, import_document, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus
-from cases.privacy import KINDS, case_texts, highlight
+from cases.privacy import KINDS, case_findings, case_texts, highlight
 from cases.resources import CaseResource
 
 CLEAR_PERMISSION = "cases.clear_case"
@@ -255,8 +261,6 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
                     request, _("%(ref)s is cleared for its current text.") % {"ref": case.reference}
                 )
                 return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
-        from cases.privacy import case_findings
-
         return TemplateResponse(
             request,
             "admin/cases/case/clear.html",
@@ -335,12 +339,6 @@ class DocumentUploadForm(forms.Form):
 
 def import_documents_view(request):
     """Upload documents, see what each would become, then confirm. Uploads wait in private storage."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import storages
-
-    from cases.importer import Vocabularies, import_document, read_uploads
-
     if not request.user.has_perm("articles.import_article"):
         raise PermissionDenied
     storage = storages["private"]
@@ -374,8 +372,6 @@ def import_documents_view(request):
         except ValidationError as problem:
             form.add_error("files", problem)
         else:
-            import secrets
-
             token = secrets.token_hex(16)
             vocabularies = Vocabularies()
             results = []

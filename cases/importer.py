@@ -8,11 +8,13 @@ file updates its draft, and never touches an article or story that has moved on 
 import hashlib
 import io
 import logging
+import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -214,10 +216,6 @@ def _iso_date(value: str) -> date | None:
 def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[str, bytes]]:
     """(name, bytes) for each uploaded document, with .zip files opened. Refuses, with a message an
     editor can act on, archives that hold too much or too many, and anything that is not a document."""
-    import zipfile
-
-    from django.core.exceptions import ValidationError
-
     documents, total = [], 0
     for upload in files:
         name = Path(upload.name).name

@@ -206,9 +206,10 @@ class Article(models.Model):
         """The sign-off that covers the current text, or None (looked up once per instance)."""
         from articles.workflow import current_sign_off
 
-        if getattr(self, "_medical_review_for", None) != self.text_hash():
+        text = self.text_hash()
+        if getattr(self, "_medical_review_for", None) != text:
             self._medical_review = current_sign_off(self)
-            self._medical_review_for = self.text_hash()
+            self._medical_review_for = text
         return self._medical_review
 
     @property

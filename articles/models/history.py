@@ -74,6 +74,19 @@ class ArticleEvent(AppendOnly):
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor or _('the scheduler')}"
 
+    @classmethod
+    def record(cls, article, *, by, action, comment="", from_status=None, to_status=None) -> "ArticleEvent":
+        """Append an entry for `article` as it is now: its states (unchanged unless given) and text hash."""
+        return cls.objects.create(
+            article=article,
+            actor=by,
+            action=action,
+            from_status=from_status or article.status,
+            to_status=to_status or article.status,
+            comment=comment,
+            text_hash=article.text_hash(),
+        )
+
 
 class ArticleRevision(AppendOnly):
     """The article's text and tags as one save left them. Restoring one writes a new revision."""

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.importer import Vocabularies, document_paths, import_document
+from cases.importer import ImportResult, Vocabularies, document_paths, import_document
 
 
 class Command(BaseCommand):
@@ -69,6 +69,4 @@ class Command(BaseCommand):
 
 
 def _unreadable(path, error):
-    from cases.importer import ImportResult
-
     return ImportResult(file=str(path), error=f"{path.name}: cannot be read ({error.strerror or error})")
