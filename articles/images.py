@@ -7,17 +7,26 @@ are all dropped. Renditions are made from that clean original, so they carry not
 """
 
 import io
+import re
+import warnings
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
 RENDITION_WIDTHS = (480, 800, 1200)
+# Web code a browser might run if it ever took the file for a page, or a script a server might run. Each
+# pattern is long enough that compressed pixels match it by chance about once in a billion photos.
+_HIDDEN_CODE = re.compile(
+    rb"<(?:script|html|body|iframe|object|embed)[\s>/]|<\?php\s|javascript:", re.IGNORECASE
+)
 
 
 def _open_checked(data: bytes) -> Image.Image:
@@ -27,6 +36,23 @@ def _open_checked(data: bytes) -> Image.Image:
             % {"size": len(data) / 1e6, "limit": settings.NEWSDESK_MAX_IMAGE_BYTES // 1_000_000},
             code="too_large",
         )
+    if _HIDDEN_CODE.search(data) or zipfile.is_zipfile(io.BytesIO(data)):
+        # A polyglot: a picture that is also a web page, a script or an archive (GIFAR). Re-encoding would
+        # drop the extra part, but a file built to deceive is refused outright.
+        raise ValidationError(
+            _(
+                "This file hides web code or an archive inside the picture. Open the picture in a photo "
+                "editor, export it again as JPEG or PNG, and upload that."
+            ),
+            code="polyglot",
+        )
+    with warnings.catch_warnings():
+        # Pillow only warns about an image with many times more pixels than any photo; here that is an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        return _decode(data)
+
+
+def _decode(data: bytes) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
@@ -44,7 +70,11 @@ def _open_checked(data: bytes) -> Image.Image:
                 code="too_many_pixels",
             )
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            _("This image has too many pixels to process safely. Resize it first."), code="too_many_pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."), code="invalid"
         ) from error
@@ -82,8 +112,19 @@ def clean_upload(uploaded) -> ContentFile:
     image = _open_checked(data)
     fmt = image.format if image.format in ("JPEG", "PNG", "WEBP") else "PNG"
     clean = _pixels_only(image)
-    stem = (getattr(uploaded, "name", "") or "image").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80] or "image"
-    return ContentFile(_encode(clean, fmt), name=f"{stem}.{ALLOWED_FORMATS[fmt]}")
+    name = f"{safe_stem(getattr(uploaded, 'name', ''))}.{ALLOWED_FORMATS[fmt]}"
+    return ContentFile(_encode(clean, fmt), name=name)
+
+
+def safe_stem(name: str) -> str:
+    """The part of an uploaded file's name worth keeping, as plain ASCII words joined by hyphens.
+
+    Folders (`../`), NUL and control characters, right-to-left overrides and every dot go, so
+    `shell.php.jpg` is stored as `shell-php.jpg` and no server can take it for a script.
+    """
+    base = re.split(r"[/\\]", name or "")[-1]
+    base = base.rsplit(".", 1)[0] if "." in base else base
+    return slugify(base.replace(".", " "))[:80].strip("-") or "image"
 
 
 def validate_image(uploaded) -> None:

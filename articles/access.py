@@ -1,0 +1,120 @@
+"""Who may do what on the desk: the one access table, for articles, patient stories and consent forms.
+
+`RULES` maps (content type, action) to what the action needs: a permission, the states in which it is
+open, and whether only the item's author (or an editor) or only someone other than its author may do
+it. The workflow moves are not repeated here: their rows are made from `articles.workflow.MOVES`, and
+`refusal()` asks `workflow.move_refusal()` about them, so the buttons, `transition()` and this table
+cannot disagree. The admin's `has_*_permission` methods, its action views and the services consult
+`may()`.
+
+Content types and states are plain strings (`"cases.case"`, `"cleared"`) so that `articles` never
+imports `cases`. Roles are never named here: roles are sets of permissions (`articles.roles`).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Status
+from articles.workflow import MOVES, SIGN_OFF_PERMISSION, move_refusal
+
+ARTICLE = "articles.article"
+CASE = "cases.case"
+CONSENT = "cases.consent"
+
+SCHEDULED = "scheduled"  # published with a future publication time: not public yet, but locked
+ARTICLE_STATES = (
+    Status.DRAFT.value,
+    Status.IN_REVIEW.value,
+    SCHEDULED,
+    Status.PUBLISHED.value,
+    Status.RETRACTED.value,
+)
+CASE_STATES = ("pending", "cleared", "withdrawn")
+EDITABLE_ARTICLE = frozenset({Status.DRAFT.value, Status.IN_REVIEW.value})
+EDITOR_PERMISSION = "articles.review_article"  # may act on anyone's article, not only their own
+
+
+@dataclass(frozen=True)
+class Rule:
+    permission: str
+    states: frozenset[str] | None = None  # None: open in every state (or the action has no item)
+    owner_or: str | None = None  # only the author may, unless the user also holds this permission
+    not_by_author: bool = False  # the four-eyes rule
+    move: str | None = None  # a workflow move: MOVES[move] decides, through move_refusal()
+
+
+def _move_rule(name: str) -> Rule:
+    move = MOVES[name]
+    sources = {move.source.value} | ({SCHEDULED} if move.source == Status.PUBLISHED else set())
+    return Rule(
+        move.permission,
+        frozenset(sources),
+        owner_or=EDITOR_PERMISSION if move.author_or_reviewer else None,
+        not_by_author=move.not_by_author,
+        move=name,
+    )
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    (ARTICLE, "view"): Rule("articles.view_article"),
+    (ARTICLE, "create"): Rule("articles.add_article"),
+    (ARTICLE, "edit"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=EDITOR_PERMISSION),
+    (ARTICLE, "revert"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=EDITOR_PERMISSION),
+    (ARTICLE, "sign_off"): Rule(SIGN_OFF_PERMISSION, frozenset({Status.IN_REVIEW.value}), not_by_author=True),
+    **{(ARTICLE, name): _move_rule(name) for name in MOVES},
+    # The history is append-only, so nothing that has been on the desk is deleted: retract it instead.
+    # No role holds the permission; a draft is the only state where a superuser may remove a mistake.
+    (ARTICLE, "delete"): Rule("articles.delete_article", frozenset({Status.DRAFT.value})),
+    (ARTICLE, "share_preview"): Rule("articles.publish_article"),
+    (ARTICLE, "import"): Rule("articles.import_article"),
+    (ARTICLE, "export"): Rule("articles.export_article"),
+    (CASE, "view"): Rule("cases.view_case"),
+    (CASE, "create"): Rule("cases.add_case"),
+    # An edit that would void the clearance of a story a published article tells is refused by the
+    # case form ("unpublish first"); recording consent on such a story stays open.
+    (CASE, "edit"): Rule("cases.change_case", frozenset(CASE_STATES)),
+    # A withdrawal is final: if the patient consents again, the story starts afresh as a new case.
+    (CASE, "clear"): Rule("cases.clear_case", frozenset({"pending", "cleared"})),
+    (CASE, "withdraw"): Rule("cases.clear_case", frozenset({"pending", "cleared"})),
+    (CASE, "delete"): Rule("cases.delete_case", frozenset({"pending"})),
+    (CASE, "import"): Rule("cases.import_case"),
+    (CASE, "export"): Rule("cases.export_case"),
+    (CONSENT, "download"): Rule("cases.clear_case"),
+}
+
+
+def state_of(item) -> str | None:
+    """The state the table speaks of: an article's status (scheduled apart), a story's privacy status."""
+    if item is None:
+        return None
+    if isinstance(item, Article):
+        return SCHEDULED if item.is_scheduled else item.status
+    return getattr(item, "privacy_status", None)
+
+
+def refusal(user, action: str, content: str, item=None) -> str | None:
+    """Why `user` may not do `action` on `item` (or on `content` in general when `item` is None)."""
+    rule = RULES[(content, action)]
+    if user is None or not user.is_authenticated or not user.is_active:
+        return str(_("Log in first."))
+    if rule.move and item is not None:
+        refused = move_refusal(MOVES[rule.move], item, user)
+        return str(refused) if refused else None
+    if not user.has_perm(rule.permission):
+        return str(_("You do not have permission to do that."))
+    if item is None:
+        return None
+    if rule.states is not None and state_of(item) not in rule.states:
+        return str(_("That cannot be done while it is %(state)s.") % {"state": state_of(item)})
+    author_id = getattr(item, "author_id", None)
+    is_author = author_id is not None and author_id == user.pk
+    if rule.owner_or and author_id is not None and not is_author and not user.has_perm(rule.owner_or):
+        return str(_("Only its author or an editor may do that."))
+    if rule.not_by_author and is_author:
+        return str(_("You wrote it, so someone else must do that (four-eyes rule)."))
+    return None
+
+
+def may(user, action: str, content: str, item=None) -> bool:
+    return refusal(user, action, content, item) is None

@@ -1,0 +1,309 @@
+"""make bench-publishing: the public site under load while an editor publishes and unpublishes every 5 s.
+
+gunicorn (sync workers, DEBUG off) serves a copy of the bench desk on loopback. wrk loads an article, a
+tag page, search, the RSS feed and the sitemap, first idle and then for the same time while a second
+process, an editor, publishes and unpublishes a probe article through `articles.workflow.transition`
+against the same database and cache. Checked, and written to bench/publishing.json and bench/results.md:
+
+* 0 errors: no response outside 2xx/3xx and no socket errors, idle or publishing;
+* the probe appears on its page, its tag page, search, the feed and the sitemap within 5 s of going
+  live, and is gone from all of them within 5 s of being unpublished;
+* p99 latency while publishing is within 1.5x of p99 idle, on the same URLs.
+
+    python bench/publishing_load.py                 # 60 s idle, then 60 s while publishing
+    python bench/publishing_load.py --seconds 10    # a short smoke run
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+os.environ.setdefault("BENCH_PORTS", "8340-8359")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as bench  # noqa: E402 - the shared bench helpers (servers, environment, wrk)
+
+ROOT, DATA = bench.ROOT, bench.DATA
+DATABASE = DATA / "publishing.sqlite3"
+CACHE = os.environ.get("PUBLISHING_CACHE_URL", "redis://127.0.0.1:6379/14")
+PROBE_WORD = "quokkaprobe"  # in the probe's headline only, so search finds exactly it
+WITHIN = 5.0  # seconds allowed for a change to reach every surface
+SURFACES = ["article", "tag", "search", "rss", "sitemap"]
+
+
+# --- The editor: a separate process that moves the probe through the workflow -----------------------
+
+
+def editor(period: float, until: float) -> None:
+    """Publish and unpublish the probe every `period` seconds until `until`, printing each move."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from articles.models import Article, DiseaseTag, Status
+    from articles.roles import EDITOR, MEDICAL_REVIEWER, WRITER
+    from articles.workflow import sign_off, transition
+
+    people = {}
+    for name, role in (
+        ("bench-writer", WRITER),
+        ("bench-reviewer", MEDICAL_REVIEWER),
+        ("bench-editor", EDITOR),
+    ):
+        user, _ = get_user_model().objects.get_or_create(
+            username=name, defaults={"is_staff": True, "email": f"{name}@bench.test"}
+        )
+        user.groups.add(Group.objects.get(name=role))
+        people[name] = get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+    writer, reviewer, chief = people["bench-writer"], people["bench-reviewer"], people["bench-editor"]
+    probe = Article.objects.filter(slug="publishing-load-probe").first()
+    if probe is None:
+        probe = Article.objects.create(
+            title=f"Publishing load probe {PROBE_WORD}",
+            slug="publishing-load-probe",
+            standfirst="An article the publishing bench moves in and out of view.",
+            body="<p>It carries no news.</p>",
+            author=writer,
+        )
+        probe.diseases.add(DiseaseTag.objects.filter(articles__isnull=False).order_by("slug").first())
+    if probe.status == Status.PUBLISHED:
+        transition(probe, to=Status.DRAFT, by=chief, comment="Publishing bench: start hidden")
+    tag = probe.diseases.first()
+    print(json.dumps({"ready": True, "slug": probe.slug, "tag": tag.get_absolute_url()}), flush=True)
+    sys.stdin.readline()  # the orchestrator says go once the idle measurement is done
+
+    while time.time() < until:
+        started = time.time()
+        probe.refresh_from_db()
+        if probe.status == Status.PUBLISHED:
+            transition(probe, to=Status.DRAFT, by=chief, comment="Publishing bench: unpublish")
+            action = "unpublished"
+        else:
+            transition(probe, to=Status.IN_REVIEW, by=writer)
+            sign_off(probe, by=reviewer)
+            transition(probe, to=Status.PUBLISHED, by=chief)
+            action = "published"
+        print(json.dumps({"action": action, "at": time.time(), "took": time.time() - started}), flush=True)
+        time.sleep(max(0.0, period - (time.time() - started)))
+
+
+# --- The orchestrator ------------------------------------------------------------------------------
+
+
+def prepare() -> dict:
+    """A copy of the bench desk (or a new 2,000-article one), migrated, with static files collected."""
+    source = DATA / "bench.sqlite3"
+    if source.exists() and not DATABASE.exists():
+        with sqlite3.connect(source) as src, sqlite3.connect(DATABASE) as dst:
+            src.backup(dst)  # consistent even while another bench writes the source
+    env = bench.prepare(f"sqlite:///{DATABASE}", 2_000, 400, env_cache=CACHE)
+    env.update(STATIC_ROOT=str(DATA / "publishing-static"), EMAIL_URL="memorymail://")
+    bench.manage(env, "collectstatic", "--noinput", "-v0")
+    return env
+
+
+def fetch(url) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:  # reset or refused: counted as not seen, and tried again
+        return 0, ""
+
+
+def visible(server, slug, tag) -> dict[str, bool]:
+    """Where the probe can be seen right now, surface by surface."""
+    out = {}
+    status, _ = fetch(server.url(f"/news/{slug}/"))
+    out["article"] = status == 200
+    for surface, path in (
+        ("tag", tag),
+        ("search", f"/search/?q={PROBE_WORD}"),
+        ("rss", "/feeds/rss/"),
+        ("sitemap", "/sitemap-articles.xml"),
+    ):
+        out[surface] = f"/news/{slug}/" in fetch(server.url(path))[1]
+    return out
+
+
+def watch(server, slug, tag, moves, delays, stop):
+    """For each move the editor reports, time how long until every surface shows it (up to 15 s)."""
+    for line in moves:
+        event = json.loads(line)
+        if "action" not in event or stop.is_set():
+            continue
+        wanted = event["action"] == "published"
+        pending, seen = set(SURFACES), {}
+        while pending and time.time() - event["at"] < 15:
+            now = visible(server, slug, tag)
+            for surface in list(pending):
+                if now[surface] == wanted:
+                    seen[surface] = round(time.time() - event["at"], 3)
+                    pending.discard(surface)
+            time.sleep(0.1)
+        delays.append({"action": event["action"], "seen_after": seen, "never": sorted(pending)})
+
+
+def wrk_mixed(server, paths, seconds, connections=8) -> dict:
+    """wrk over several URLs at once (a Lua script cycles through them): rps, p50, p99, errors."""
+    listed = ", ".join(json.dumps(p) for p in paths)
+    script = (
+        f"paths = {{{listed}}}\ni = 0\n"
+        'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n'
+    )
+    if not shutil.which("wrk"):
+        results = [bench.python_load(server.url(p), seconds / len(paths), connections) for p in paths]
+        return {
+            "rps": sum(r["rps"] for r in results) / len(results),
+            "p50": max(r["p50"] for r in results),
+            "p99": max(r["p99"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+            "socket_errors": 0,
+            "generator": "python",
+        }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua.name, server.url("/")],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(lua.name)
+
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in sockets.groups()) if sockets else 0,
+        "generator": "wrk",
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60, help="load time, idle and again while publishing")
+    parser.add_argument("--period", type=float, default=5.0, help="seconds between the editor's moves")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--editor", type=float, help=argparse.SUPPRESS)  # run as the editor until this time
+    args = parser.parse_args()
+    if args.editor:
+        return editor(args.period, args.editor)
+
+    env = prepare()
+    until = time.time() + 3600
+    editor_process = subprocess.Popen(
+        [sys.executable, __file__, "--editor", str(until), "--period", str(args.period)],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    server = None
+    try:
+        ready = json.loads(editor_process.stdout.readline() or "{}")
+        if not ready.get("ready"):
+            raise SystemExit("The editor process did not start; see its output above.")
+        server = bench.Server(env, args.workers)
+        paths = [
+            bench_article_path(server),
+            ready["tag"],
+            "/search/?q=remission",
+            "/feeds/rss/",
+            "/sitemap-articles.xml",
+        ]
+        for path in paths:  # warm every worker's first render
+            fetch(server.url(path))
+        idle = wrk_mixed(server, paths, args.seconds)
+        bench.settle(server)
+        delays, stop = [], threading.Event()
+        watcher = threading.Thread(
+            target=watch, args=(server, ready["slug"], ready["tag"], editor_process.stdout, delays, stop),
+            daemon=True,
+        )  # fmt: skip
+        watcher.start()
+        editor_process.stdin.write("go\n")
+        editor_process.stdin.flush()
+        busy = wrk_mixed(server, paths, args.seconds)
+        time.sleep(WITHIN)  # the last move's checks finish
+        stop.set()
+    finally:
+        editor_process.terminate()
+        editor_process.wait(timeout=10)
+        if server is not None:
+            server.stop()
+
+    worst = {s: max((d["seen_after"].get(s, 99) for d in delays), default=None) for s in SURFACES}
+    late = [d for d in delays if d["never"] or any(v > WITHIN for v in d["seen_after"].values())]
+    result = {
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "urls": paths,
+        "idle": idle,
+        "publishing": busy,
+        "moves": len(delays),
+        "published": sum(d["action"] == "published" for d in delays),
+        "unpublished": sum(d["action"] == "unpublished" for d in delays),
+        "worst_seconds_to_every_surface": worst,
+        "late_or_missed_moves": late,
+        "p99_ratio": round(busy["p99"] / idle["p99"], 2) if idle["p99"] else None,
+    }
+    result["checks"] = {
+        "no_errors": idle["errors"] + idle["socket_errors"] + busy["errors"] + busy["socket_errors"] == 0,
+        "changes_visible_within_5s": bool(delays) and not late,
+        "p99_within_1.5x_idle": result["p99_ratio"] is not None and result["p99_ratio"] <= 1.5,
+    }
+    (ROOT / "bench" / "publishing.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.seconds >= 60:  # a full run is a result; a short one is only a smoke check
+        with open(ROOT / "bench" / "results.md", "a") as md:
+            md.write(markdown(result))
+    print(markdown(result))
+    return 0 if all(result["checks"].values()) else 1
+
+
+def bench_article_path(server) -> str:
+    """A long-published article from the bench desk (not the probe), read off the feed."""
+    body = fetch(server.url("/feeds/rss/"))[1]
+    links = [p for p in re.findall(r"<link>https?://[^/]+(/news/[^<]+)</link>", body) if "probe" not in p]
+    return links[-1] if links else "/news/"
+
+
+def markdown(r) -> str:
+    ok = "yes" if all(r["checks"].values()) else "NO"
+    worst = ", ".join(f"{s} {v} s" for s, v in r["worst_seconds_to_every_surface"].items())
+    return (
+        f"\n## Load while publishing\n\n"
+        f"gunicorn with {r['workers']} sync workers, {r['idle']['generator']} with 8 connections over "
+        f"{len(r['urls'])} URLs (article, tag, search, feed, sitemap) for {r['seconds']} s idle and "
+        f"{r['seconds']} s while an editor published or unpublished a probe every 5 s "
+        f"({r['published']} publishes, {r['unpublished']} unpublishes).\n\n"
+        f"| | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|\n"
+        f"| idle | {r['idle']['rps']:.0f} | {r['idle']['p50']:.1f} | {r['idle']['p99']:.1f} | "
+        f"{r['idle']['errors'] + r['idle']['socket_errors']} |\n"
+        f"| publishing | {r['publishing']['rps']:.0f} | {r['publishing']['p50']:.1f} | "
+        f"{r['publishing']['p99']:.1f} | {r['publishing']['errors'] + r['publishing']['socket_errors']} |\n\n"
+        f"p99 while publishing / idle: {r['p99_ratio']} (limit 1.5). Slowest time for a change to reach "
+        f"each surface: {worst} (limit {WITHIN:.0f} s). All checks hold: {ok}.\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
