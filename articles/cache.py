@@ -2,19 +2,24 @@
 
 Pages are cached under a "generation" number; publishing, editing, unpublishing a story or withdrawing
 consent bumps it (see articles.signals and cases.signals), which retires every cached page at once.
-A scheduled article changes pages without any write, so no page is kept past the next scheduled time.
+A scheduled article or an expiring one changes pages without any write, so no page is kept past the
+next go-live or expiry.
 Signed-in staff always get fresh pages.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
 
 GENERATION_KEY = "newsdesk:public-generation"
+logger = logging.getLogger(__name__)
 
 
 def generation() -> int:
@@ -22,23 +27,42 @@ def generation() -> int:
 
 
 def bump(**_ignored) -> None:
-    """Retire every cached public page. Safe to call from any signal."""
+    """Retire every cached public page, now and again once the change is committed. Safe from any signal.
+
+    Retiring only before the commit leaves a gap: a reader arriving in between renders the old text from
+    the database and caches it under the new generation, where it would stay until the page expires.
+    A rolled-back change only retires pages for nothing, which is harmless.
+    """
+    _retire()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_retire, robust=True)
+
+
+def _retire() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+    # A CDN or reverse proxy in front keeps pages for up to max-age: each hook tells it to drop them.
+    for path in settings.NEWSDESK_PURGE_HOOKS:
+        try:
+            import_string(path)()
+        except Exception:
+            logger.exception("Purging the cache in front failed (%s): pages may stay up to max-age.", path)
 
 
-def _seconds_until_next_scheduled() -> int | None:
+def _seconds_until_next_change() -> int | None:
+    """Seconds until a scheduled article goes live or a live one expires, whichever comes first."""
     from articles.models import Article, Status
 
-    upcoming = (
-        Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return None if upcoming is None else max(1, int((upcoming - timezone.now()).total_seconds()) + 1)
+    now = timezone.now()
+    published = Article.objects.filter(status=Status.PUBLISHED)
+    moments = [  # two index range scans, each reading one entry
+        published.filter(published_at__gt=now).order_by("published_at").values_list("published_at").first(),
+        published.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at").first(),
+    ]
+    upcoming = min((m[0] for m in moments if m), default=None)
+    return None if upcoming is None else max(1, int((upcoming - now).total_seconds()) + 1)
 
 
 def public_page(view):
@@ -64,7 +88,7 @@ def public_page(view):
         if response.status_code == 200 and not response.cookies:
             timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
             valid_until = None
-            if (upcoming := _seconds_until_next_scheduled()) is not None:
+            if (upcoming := _seconds_until_next_change()) is not None:
                 timeout = min(timeout, upcoming)
                 valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
             patch_cache_control(response, public=True, max_age=min(timeout, 60))

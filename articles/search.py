@@ -19,6 +19,7 @@ from articles.models import Article, DiseaseTag, TherapyTag
 from articles.richtext import plain_text
 
 MAX_QUERY_LENGTH = 200
+MAX_RANKED = 1000  # a query matching more ranks its 1,000 newest matches
 STOPWORDS = frozenset(
     [
         "a",
@@ -48,6 +49,8 @@ STOPWORDS = frozenset(
 
 
 def search_vector():
+    """The weighted document an article is searched by. PostgreSQL stores it in `Article.search_vector`
+    (migration 0006 writes the same expression as a trigger); this form serves older migrations."""
     from django.contrib.postgres.search import SearchVector
 
     return (
@@ -111,15 +114,17 @@ def _postgres(articles, query, tagged_ids):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     text_query = SearchQuery(query, search_type="websearch", config="english")
-    matched = articles.annotate(document=search_vector()).filter(
-        Q(document=text_query) | Q(pk__in=tagged_ids)
-    )
+    # The stored document (a trigger keeps it current), so neither matching nor ranking re-parses bodies.
+    matched = articles.filter(Q(search_vector=text_query) | Q(pk__in=tagged_ids))
+    # Rank the newest matches only, so a word found in most of the archive costs the same on a desk of
+    # 10,000 articles as on one of 100,000 (ranking reads every matching document; the fallback below
+    # caps its candidates the same way).
+    newest = list(matched.order_by("-published_at").values_list("pk", flat=True)[:MAX_RANKED])
     boost = Value(0.0, output_field=FloatField())
     if tagged_ids:
         boost = Case(When(pk__in=tagged_ids, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
-    return matched.annotate(
-        rank=Coalesce(SearchRank(F("document"), text_query), Value(0.0), output_field=FloatField()) + boost
-    ).order_by("-rank", "-published_at")
+    rank = Coalesce(SearchRank(F("search_vector"), text_query), Value(0.0), output_field=FloatField())
+    return articles.filter(pk__in=newest).annotate(rank=rank + boost).order_by("-rank", "-published_at")
 
 
 def _fallback(articles, terms, tagged_ids):
@@ -130,7 +135,7 @@ def _fallback(articles, terms, tagged_ids):
     candidates = list(
         articles.filter(condition | Q(pk__in=tagged_ids)).values(
             "pk", "title", "standfirst", "body", "published_at"
-        )[:500]
+        )[:MAX_RANKED]
     )
 
     def score(row):

@@ -7,6 +7,7 @@ collects them. Figures are ratios between runs made side by side, never bare tim
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -69,10 +70,13 @@ def task_admin(articles):
     client = Client()
     client.force_login(admin)
     changelist = "/admin/articles/article/?status__exact=published&q=remission&diseases__id__exact=1"
+    full_page = "/admin/articles/article/"  # a full page of rows at both sizes: like for like
     change = f"/admin/articles/article/{Article.objects.order_by('pk').first().pk}/change/"
-    for url in (changelist, change):
+    rows = {}
+    for url in (changelist, full_page, change):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        rows[url] = response.content.count(b'name="_selected_action"')  # one checkbox per row shown
 
     def queries(url):
         count = [0]
@@ -87,6 +91,9 @@ def task_admin(articles):
 
     return {
         "changelist_p50": timed(lambda: client.get(changelist), 15),
+        "changelist_rows": rows[changelist],
+        "full_page_p50": timed(lambda: client.get(full_page), 9),
+        "full_page_rows": rows[full_page],
         "change_form_p50": timed(lambda: client.get(change), 15),
         "changelist_queries": queries(changelist),
         "change_form_queries": queries(change),
@@ -199,6 +206,7 @@ def task_spreadsheet(rows):
 def task_search(articles):
     setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from articles.models import Article
@@ -206,12 +214,35 @@ def task_search(articles):
     have = Article.objects.count() if _migrated() else 0
     if not have:
         fresh()
+    started = time.perf_counter()
     if have < int(articles):
         call_command("seed_bench", articles=int(articles) - have, cases=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seeded = time.perf_counter() - started
     client = Client()
+    plan = rare_plan = ""
+    if connection.vendor == "postgresql":
+        from django.test.utils import CaptureQueriesContext
+
+        from articles.search import search
+
+        with CaptureQueriesContext(connection) as rare:
+            list(search("treatment 91234").articles)  # a word in one article: the GIN index answers
+        with CaptureQueriesContext(connection) as captured:
+            list(search("remission lasting").articles)  # words in every synthetic article
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article")
+            for sql in [q["sql"] for q in captured.captured_queries if '"articles_article"' in q["sql"]]:
+                cursor.execute("EXPLAIN " + sql)
+                found = "\n".join(row[0] for row in cursor.fetchall())
+                plan += re.sub(r"\{([0-9,]{40})[0-9,]*\}", r"{\1...}", found) + "\n\n"  # 1,000 ids, shortened
+            cursor.execute("EXPLAIN " + next(q["sql"] for q in rare.captured_queries if "@@" in q["sql"]))
+            rare_plan = "\n".join(row[0] for row in cursor.fetchall())
     return {
         "p50": timed(lambda: client.get("/search/?q=remission+lasting"), 15),
         "articles": Article.objects.count(),
+        "seed_seconds": round(seeded, 1),
+        "plan": plan,
+        "rare_plan": rare_plan,
     }
 
 
@@ -234,6 +265,9 @@ def main():
     results = {
         "admin": {
             "changelist_p50_ratio_10k_to_100": round(large["changelist_p50"] / small["changelist_p50"], 2),
+            "changelist_rows": [small["changelist_rows"], large["changelist_rows"]],
+            "full_page_p50_ratio_10k_to_100": round(large["full_page_p50"] / small["full_page_p50"], 2),
+            "full_page_rows": [small["full_page_rows"], large["full_page_rows"]],
             "change_form_p50_ratio_10k_to_100": round(large["change_form_p50"] / small["change_form_p50"], 2),
             "changelist_queries": [small["changelist_queries"], large["changelist_queries"]],
             "change_form_queries": [small["change_form_queries"], large["change_form_queries"]],
@@ -242,14 +276,22 @@ def main():
         "spreadsheet": spreadsheet,
     }
     if "--scale" in sys.argv:
-        database = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsdesk_bench")
-        subprocess.run(
-            ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "newsdesk_bench"], check=False
+        database = os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsdesk_bench_search"
         )
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "newsdesk_bench"], check=True)
+        name = database.rsplit("/", 1)[1]
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=False)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
         at_10k = spawn("search", database, "10000")
-        at_100k = spawn("search", database, "100000")
-        results["search_scale"] = {"p50_ratio_100k_to_10k": round(at_100k["p50"] / at_10k["p50"], 2)}
+        at_100k = spawn("search", database, "100000")  # adds 90,000 to the same database
+        results["search_scale"] = {
+            "p50_ratio_100k_to_10k": round(at_100k["p50"] / at_10k["p50"], 2),
+            "seed_seconds": [at_10k["seed_seconds"], at_100k["seed_seconds"]],
+            "plan_at_100k": at_100k["plan"],
+            "seq_scan_at_100k": "Seq Scan on articles_article" in at_100k["plan"],
+            "gin_index_at_100k": "article_search_vector" in at_100k["plan"],
+            "plan_rare_word_at_100k": at_100k["rare_plan"],
+        }
     print(json.dumps(results))
 
 

@@ -60,29 +60,61 @@ def manage(env, *args, capture=False):
     return run.stdout
 
 
+# Servers listen on loopback ports from this range (BENCH_PORTS=first-last), skipping ports in use.
+FIRST_PORT, LAST_PORT = (int(p) for p in os.environ.get("BENCH_PORTS", "8320-8339").split("-"))
+_taken: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in range(FIRST_PORT, LAST_PORT + 1):
+        if port in _taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
+    raise SystemExit(f"No free port in {FIRST_PORT}-{LAST_PORT}; set BENCH_PORTS=first-last.")
+
+
+BIN = Path(PY).parent
+# The app servers compared side by side: gunicorn's sync workers (the deployment default) and granian's
+# Rust HTTP front end running the same WSGI application, where installed.
+SERVERS = {
+    "gunicorn": lambda port, workers: [
+        str(BIN / "gunicorn"), "newsdesk.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
+    "granian": lambda port, workers: [
+        str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--no-log", "newsdesk.wsgi:application"],
+}  # fmt: skip
+
+
+def have_server(kind) -> bool:
+    return Path(SERVERS[kind](0, 1)[0]).exists()
 
 
 class Server:
-    """gunicorn with sync workers, one per core, on loopback."""
+    """An app server (gunicorn sync workers by default), one worker per core, on loopback."""
 
-    def __init__(self, env, workers):
-        self.port = free_port()
+    def __init__(self, env, workers, kind="gunicorn"):
+        self.port, self.kind = free_port(), kind
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "newsdesk.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            SERVERS[kind](self.port, workers), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True,
         )  # fmt: skip
-        for _ in range(100):
+        for _ in range(150):
             try:
                 urllib.request.urlopen(self.url("/robots.txt"), timeout=1).read()  # noqa: S310 - loopback
                 return
             except OSError:
+                if self.process.poll() is not None:
+                    break
                 time.sleep(0.1)
-        raise SystemExit(f"gunicorn did not start: {self.process.stderr.read().decode()[-2000:]}")
+        self.stop()
+        raise SystemExit(f"{kind} did not start: {self.process.stderr.read().decode()[-2000:]}")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -92,8 +124,107 @@ class Server:
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        _taken.discard(self.port)
+
+
+NGINX_CONF = """
+worker_processes {workers};
+pid {data}/nginx.pid;
+error_log {data}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    proxy_cache_path {data}/nginx-cache keys_zone=pages:10m max_size=100m inactive=10m;
+    server {{
+        listen 127.0.0.1:{static_port};
+        location /static/ {{ alias {static}/; }}
+    }}
+    server {{
+        listen 127.0.0.1:{proxy_port};
+        location / {{
+            proxy_pass http://127.0.0.1:{app_port};
+            proxy_http_version 1.1;
+            proxy_set_header Host 127.0.0.1;
+            proxy_set_header Connection "";
+            proxy_cache pages;
+            proxy_cache_lock on;
+            proxy_cache_use_stale updating;
+            add_header X-Cache $upstream_cache_status;
+        }}
+    }}
+}}
+"""
+
+
+class NginxUnavailable(RuntimeError):
+    """nginx is optional: without it the bench reports its other figures."""
+
+
+class Nginx:
+    """nginx from Debian, as the deployment would put it in front: the static bound (the page's HTML as
+    a file) and a reverse-proxy cache honouring the app's Cache-Control (max-age 60 for anonymous pages)."""
+
+    def __init__(self, app: Server, workers):
+        self.data = DATA / f"nginx-{os.getpid()}"  # its own folder: a smoke run may be going on beside
+        shutil.rmtree(self.data, ignore_errors=True)
+        (self.data / "nginx-cache").mkdir(parents=True)
+        self.static_port, self.proxy_port = free_port(), free_port()
+        conf = self.data / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(
+            workers=workers, data=self.data, static=DATA / "static", static_port=self.static_port,
+            proxy_port=self.proxy_port, app_port=app.port))  # fmt: skip
+        self.process = subprocess.Popen(
+            [shutil.which("nginx"), "-c", str(conf), "-p", str(self.data), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        for _ in range(50):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.proxy_port}/robots.txt", timeout=1).read()  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        log = (
+            (self.data / "nginx-error.log").read_text()[-2000:]
+            if (self.data / "nginx-error.log").exists()
+            else ""
+        )
+        raise NginxUnavailable(f"{self.process.stderr.read().decode()[-2000:]}{log}")
+
+    def url(self, path, cached=True):
+        return f"http://127.0.0.1:{self.proxy_port if cached else self.static_port}{path}"
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.data, ignore_errors=True)
+        _taken.discard(self.static_port)
+        _taken.discard(self.proxy_port)
+
+
+class Via:
+    """A target served through nginx: load goes to nginx, settling watches the app server behind it."""
+
+    def __init__(self, nginx, app, cached=True):
+        self.nginx, self.app, self.cached = nginx, app, cached
+
+    def url(self, path):
+        return self.nginx.url(path, self.cached)
+
+    def worker_pids(self):
+        return self.app.worker_pids()
 
 
 def cpu_ticks(pids) -> int:
@@ -231,13 +362,30 @@ def main():
     static_dir.mkdir(parents=True, exist_ok=True)
     (static_dir / "article.html").write_bytes(article_html)
     cached = Server(env, workers)  # restarted so that WhiteNoise sees the file
-
+    floor_path = f"/__bench/floor/{sizes['article']}/"
+    extra = []  # servers started for the optional targets, stopped at the end
     targets = [
-        ("floor", cold, f"/__bench/floor/{sizes['article']}/"),
-        ("static", cached, "/static/bench/article.html"),  # served by the server started after the file
+        ("floor", cold, floor_path),
+        ("static whitenoise", cached, "/static/bench/article.html"),  # the server started after the file
     ]
     for name in PAGES:
         targets += [(f"{name} cold", cold, paths[name]), (f"{name} cached", cached, paths[name])]
+    # Raising the floor: the same application under granian, side by side with gunicorn (optional).
+    if have_server("granian") and not args.smoke:
+        extra.append(Server(env, workers, kind="granian"))
+        targets += [
+            ("floor granian", extra[-1], floor_path),
+            ("article cached granian", extra[-1], paths["article"]),
+        ]
+    # The deployment's front: nginx serving the file (the static bound) and caching pages (optional).
+    if shutil.which("nginx"):
+        try:
+            extra.append(Nginx(cached, workers))
+        except NginxUnavailable as problem:
+            print(f"nginx did not start, its steps are skipped: {problem}", file=sys.stderr)
+        else:
+            targets += [("static nginx", Via(extra[-1], cached, cached=False), "/static/bench/article.html"),
+                        ("article nginx cache", Via(extra[-1], cached), paths["article"])]  # fmt: skip
     samples: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
     try:
         for _ in range(args.rounds):
@@ -250,13 +398,17 @@ def main():
                 settle(server)  # let queued slow requests finish before the next target shares the cores
         rss = rss_run(cold, paths["article"], args.rss_seconds)
     finally:
-        cached.stop()
-        cold.stop()
+        for server in [*extra, cached, cold]:
+            server.stop()
 
     median = {
         name: {key: statistics.median(s[key] for s in runs) for key in ("rps", "p50", "p99", "errors")}
         for name, runs in samples.items()
     }
+    # The static bound is nginx serving the file where nginx is installed, WhiteNoise otherwise.
+    static_bound = "nginx" if "static nginx" in median else "whitenoise"
+    median["static"] = median[f"static {static_bound}"]
+    two_servers = shared_invalidation(args) if not args.smoke else None
     inprocess = json.loads(
         subprocess.run([PY, str(ROOT / "bench" / "inprocess.py"), "--smoke" if args.smoke else "--full"]
                        + (["--scale"] if args.scale else []),
@@ -271,16 +423,81 @@ def main():
         "load_generator": "wrk" if shutil.which("wrk") else "python",
         "articles": articles,
         "page_bytes": sizes,
+        "static_bound": static_bound,
         "pages": median,
         "rss": rss,
+        **({"two_servers": two_servers} if two_servers else {}),
         **inprocess,
     }
     results["budgets"] = budgets(results)
     out = Path(args.out)
     name = "smoke" if args.smoke else "results"
     (out / f"{name}.json").write_text(json.dumps(results, indent=2))
-    (out / f"{name}.md").write_text(markdown(results))
+    # bench/publishing_load.py (make bench-publishing) adds its own section to results.md: keep the last one.
+    previous = (out / f"{name}.md").read_text() if (out / f"{name}.md").exists() else ""
+    kept = (
+        previous[previous.rfind("\n## Load while publishing") :]
+        if "## Load while publishing" in previous
+        else ""
+    )
+    (out / f"{name}.md").write_text(markdown(results) + kept)
     print(markdown(results))
+
+
+TWO_SERVERS_DB = os.environ.get(
+    "BENCH_TWO_SERVERS_DB", "postgres://postgres@127.0.0.1:5432/newsdesk_bench_two"
+)
+TWO_SERVERS_CACHE = os.environ.get("BENCH_TWO_SERVERS_CACHE", "redis://127.0.0.1:6379/12")
+EDIT = """
+from articles.models import Article
+article = Article.objects.get(slug={slug!r})
+article.title = {title!r}
+article.save()  # what every edit, publish and unpublish does: the post_save signal bumps the shared generation
+"""
+
+
+def shared_invalidation(args) -> dict:
+    """Two app servers on two ports sharing PostgreSQL and Redis: an edit saved against the shared
+    database (by a third process) must reach readers of the *other* server within 5 s, although both
+    hold the page in the shared cache."""
+    name = TWO_SERVERS_DB.rsplit("/", 1)[1]
+    try:
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True,
+                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True, capture_output=True
+        )
+        env = prepare(TWO_SERVERS_DB, 300, 60, env_cache=TWO_SERVERS_CACHE)
+    except (OSError, subprocess.CalledProcessError, SystemExit) as error:
+        return {"seconds": None, "summary": f"Not measured: PostgreSQL or Redis is not available ({error})."}
+    paths = json.loads(manage(env, "shell", "-c", PAGE_PATHS).strip().splitlines()[-1])
+    slug = paths["article"].rstrip("/").rsplit("/", 1)[1]
+    first, second = Server(env, 1), Server(env, 1)
+    try:
+        before = [urllib.request.urlopen(s.url(paths["article"])).read() for s in (first, second)]  # noqa: S310
+        again = urllib.request.urlopen(second.url(paths["article"])).read()  # noqa: S310 - now from the cache
+        title = f"Shared invalidation check {time.time_ns()}"
+        manage(env, "shell", "-c", EDIT.format(slug=slug, title=title))
+        saved = time.monotonic()
+        seconds = None
+        while time.monotonic() - saved < 10:
+            if title.encode() in urllib.request.urlopen(second.url(paths["article"])).read():  # noqa: S310
+                seconds = round(time.monotonic() - saved, 2)
+                break
+            time.sleep(0.05)
+        on_first = title.encode() in urllib.request.urlopen(first.url(paths["article"])).read()  # noqa: S310
+    finally:
+        first.stop()
+        second.stop()
+    cached_before = before[1] == again
+    summary = (
+        f"Two gunicorn servers (ports {first.port} and {second.port}) sharing PostgreSQL and Redis, the article "
+        f"page cached on both. An edit saved by a third process was served by the second server "
+        + (f"{seconds} s after the save" if seconds is not None else "**not within 10 s**")
+        + f" and by the first one {'as well' if on_first else '**not**'}."
+        + ("" if cached_before else " (The page was not served from the cache before the edit.)")
+    )
+    return {"seconds": seconds, "first_server_too": on_first, "summary": summary}
 
 
 def rss_run(server, path, seconds):
@@ -308,6 +525,13 @@ def budgets(r):
         "worker RSS <= 150 MB": (r["rss"]["end_mb"], r["rss"]["end_mb"] <= 150),
         "worker RSS growth < 10%": (r["rss"]["growth"], r["rss"]["growth"] < 0.10),
     }
+    if "article nginx cache" in r["pages"]:
+        proxied = r["pages"]["article nginx cache"]["rps"]
+        out["cached page behind nginx's cache vs static bound (aim 25%)"] = (
+            ratio(proxied, static), ratio(proxied, static) >= 0.25)  # fmt: skip
+    if "two_servers" in r and r["two_servers"].get("seconds") is not None:
+        seconds = r["two_servers"]["seconds"]
+        out["second app server serves a change within 5 s"] = (seconds, seconds <= 5)
     if "admin" in r:
         changelist = r["admin"]["changelist_p50_ratio_10k_to_100"]
         out["admin changelist p50 at 10k <= 1.5x at 100"] = (changelist, changelist <= 1.5)
@@ -328,7 +552,8 @@ def markdown(r) -> str:
         f"{r['articles']} articles, gunicorn with {r['workers']} sync workers, {r['rounds']} interleaved rounds of "
         f"{r['seconds_per_url']} s per URL, load from {r['load_generator']}. Medians. Throughput is shown as a share "
         "of the floor (a trivial view returning the same number of bytes through the same middleware) and of the "
-        "static bound (the article's HTML as a static file through WhiteNoise). Latencies as multiples of the floor's.",
+        f"static bound (the article's HTML as a static file from {r.get('static_bound', 'whitenoise')}). Latencies "
+        "as multiples of the floor's.",
         "",
         f"Floor to static bound: {ratio(floor['rps'], static['rps']):.0%}.",
         "",
@@ -343,6 +568,18 @@ def markdown(r) -> str:
             f"| {ratio(c['p99'], floor['p99']):.1f}x | {ratio(h['rps'], floor['rps']):.0%} "
             f"| {ratio(h['rps'], static['rps']):.0%} | {int(c['errors'] + h['errors'])} |"
         )
+    lines += ["", "## Raising the floor", "", "Same run, same pages; throughput as a share of the static bound.", "",
+              "| target | requests/s as share of static bound | p50 / floor p50 |", "|---|---|---|"]  # fmt: skip
+    for name in ("floor", "floor granian", "static whitenoise", "article cached", "article cached granian",
+                 "article nginx cache"):  # fmt: skip
+        if name in r["pages"]:
+            t = r["pages"][name]
+            lines.append(
+                f"| {name} | {ratio(t['rps'], static['rps']):.0%} | {ratio(t['p50'], floor['p50']):.2f}x |"
+            )
+    if "two_servers" in r:
+        t = r["two_servers"]
+        lines += ["", "## Two app servers", "", t["summary"]]
     lines += ["", "## Budgets", "", "| budget | figure | met |", "|---|---|---|"]
     lines += [f"| {k} | {v['figure']} | {'yes' if v['met'] else '**no**'} |" for k, v in r["budgets"].items()]
     lines += ["", "## Worker memory", "",
@@ -351,7 +588,10 @@ def markdown(r) -> str:
     if "admin" in r:
         a = r["admin"]
         lines += ["", "## Admin (in-process, p50 at 10,000 articles as a multiple of p50 at 100)", "",
-                  f"- changelist with a filter and a search: {a['changelist_p50_ratio_10k_to_100']}x",
+                  f"- changelist with a filter and a search: {a['changelist_p50_ratio_10k_to_100']}x "
+                  f"(rows shown: {a['changelist_rows'][0]} at 100, {a['changelist_rows'][1]} at 10,000)",
+                  f"- changelist, a full page at both sizes: {a['full_page_p50_ratio_10k_to_100']}x "
+                  f"(rows shown: {a['full_page_rows'][0]} and {a['full_page_rows'][1]})",
                   f"- change form: {a['change_form_p50_ratio_10k_to_100']}x",
                   f"- queries: changelist {a['changelist_queries']}, change form {a['change_form_queries']} "
                   "(the same at both sizes)"]  # fmt: skip
@@ -366,7 +606,13 @@ def markdown(r) -> str:
     if "search_scale" in r:
         s = r["search_scale"]
         lines += ["", "## Search on PostgreSQL", "",
-                  f"p50 at 100,000 articles is {s['p50_ratio_100k_to_10k']}x its p50 at 10,000."]  # fmt: skip
+                  f"p50 at 100,000 articles is {s['p50_ratio_100k_to_10k']}x its p50 at 10,000 (the query "
+                  "'remission lasting', whose words are in every synthetic article). Seeding took "
+                  f"{s['seed_seconds'][0]} s for 10,000 and {s['seed_seconds'][1]} s for 90,000 more.",
+                  "", f"Plans at 100,000: {'**a sequential scan**' if s['seq_scan_at_100k'] else 'no sequential scan'}"
+                  ". A word found everywhere walks the publication-date index until it has the 1,000 newest "
+                  "matches, then ranks those by key; a rare word goes through the GIN index:", "", "```",
+                  s["plan_at_100k"].strip(), "", s.get("plan_rare_word_at_100k", "").strip(), "```"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

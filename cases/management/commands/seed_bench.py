@@ -31,6 +31,7 @@ STARTS = [
     "A new study",
     "Patients",
 ]
+CHUNK = 5_000  # articles generated and inserted at a time
 VERBS = ["reported", "measured", "observed", "described", "tracked", "reviewed", "compared", "confirmed"]
 
 
@@ -69,34 +70,31 @@ class Command(BaseCommand):
         )
         now = timezone.now()
         existing = Article.objects.count()
-        rows = []
-        for n in range(existing, existing + articles):
-            title = f"{rng.choice(STARTS)} {rng.choice(VERBS)} {' '.join(rng.sample(WORDS[:60], 5))} {n}"
-            published = now - timedelta(minutes=n * 7 + 60)
-            rows.append(
-                Article(
-                    title=title[:200],
-                    slug=slugify(title)[:190],
-                    standfirst=sentence(rng),
-                    body=body(rng),
-                    byline="Bench desk",
-                    author=author,
-                    status=Status.PUBLISHED,
-                    published_at=published,
+        created = []  # primary keys only: 100,000 bodies of 800 words would not fit in memory at once
+        for chunk in range(existing, existing + articles, CHUNK):
+            rows = []
+            for n in range(chunk, min(chunk + CHUNK, existing + articles)):
+                title = f"{rng.choice(STARTS)} {rng.choice(VERBS)} {' '.join(rng.sample(WORDS[:60], 5))} {n}"
+                published = now - timedelta(minutes=n * 7 + 60)
+                rows.append(
+                    Article(
+                        title=title[:200], slug=slugify(title)[:190], standfirst=sentence(rng),
+                        body=body(rng),
+                        byline="Bench desk", author=author, status=Status.PUBLISHED, published_at=published,
+                    )
                 )  # fmt: skip
-            )
-        created = Article.objects.bulk_create(rows, batch_size=1000)
-        links_d, links_t = [], []
-        for article in created:
-            picked = rng.sample(diseases, rng.randint(1, 3)) + rng.sample(therapies, rng.randint(1, 3))
-            links_d += [
-                ArticleDisease(content_object=article, tag=t) for t in picked if isinstance(t, DiseaseTag)
-            ]
-            links_t += [
-                ArticleTherapy(content_object=article, tag=t) for t in picked if isinstance(t, TherapyTag)
-            ]
-        ArticleDisease.objects.bulk_create(links_d, batch_size=5000)
-        ArticleTherapy.objects.bulk_create(links_t, batch_size=5000)
+            # On PostgreSQL the database fills each row's search document as it is inserted (a trigger).
+            made = Article.objects.bulk_create(rows, batch_size=1000)
+            links_d, links_t = [], []
+            for article in made:
+                picked = rng.sample(diseases, rng.randint(1, 3)) + rng.sample(therapies, rng.randint(1, 3))
+                links_d += [ArticleDisease(content_object_id=article.pk, tag=t) for t in picked
+                            if isinstance(t, DiseaseTag)]  # fmt: skip
+                links_t += [ArticleTherapy(content_object_id=article.pk, tag=t) for t in picked
+                            if isinstance(t, TherapyTag)]  # fmt: skip
+            ArticleDisease.objects.bulk_create(links_d, batch_size=5000)
+            ArticleTherapy.objects.bulk_create(links_t, batch_size=5000)
+            created += [article.pk for article in made]
 
         officer, _ = get_user_model().objects.get_or_create(username="bench-officer")
         story_rows = []
@@ -128,7 +126,7 @@ class Command(BaseCommand):
         )
         through = Case.articles.through
         through.objects.bulk_create(
-            [through(case_id=c.pk, article_id=rng.choice(created).pk) for c in stories if created],
+            [through(case_id=c.pk, article_id=rng.choice(created)) for c in stories if created],
             batch_size=5000,
         )
         CaseDisease.objects.bulk_create(
