@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom feeds, site-wide and per disease or therapy: headlines and standfirsts only.
 
 Feeds never carry article bodies or anything from a patient story, so nothing a privacy review has not
-seen in the standfirst can travel through a feed reader.
+seen in the standfirst can travel through a feed reader. Public correction notes travel with their item.
 """
 
 from django.contrib.syndication.views import Feed
@@ -24,13 +24,19 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def items(self):
-        return Article.objects.public().with_tags().order_by("-published_at")[: self.limit]
+        return (
+            Article.objects.public().with_tags().prefetch_related("corrections").order_by("-published_at")
+        )[: self.limit]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst or item.title
+        """The standfirst, then every public correction or update note, dated."""
+        notes = [
+            f"{n.get_kind_display()} ({n.created_at:%-d %B %Y}): {n.note}" for n in item.corrections.all()
+        ]
+        return "\n\n".join([item.standfirst or item.title, *notes])
 
     def item_pubdate(self, item):
         return item.published_at
@@ -70,7 +76,7 @@ class TagFeed(LatestArticlesFeed):
         return (
             Article.objects.public()
             .filter(**{field: tag})
-            .prefetch_related("diseases", "therapies")
+            .prefetch_related("diseases", "therapies", "corrections")
             .order_by("-published_at")[: self.limit]
         )
 

@@ -31,6 +31,7 @@ TO_OWNER = {
     Action.WENT_LIVE: "went live as scheduled",
     Action.HELD_BACK: "was held back at its scheduled time",
     Action.UNPUBLISHED: "was unpublished",
+    Action.RETRACTED: "was retracted",
 }
 
 
@@ -47,6 +48,40 @@ def holders_of(permission: str):
     )
 
 
+def admin_link(obj) -> str:
+    return settings.NEWSDESK_BASE_URL + reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+    )
+
+
+def review_reminder(article, recipients: list[str], *, overdue: bool) -> None:
+    """Tell an article's owner and reviewers that its medical review falls due, or is overdue.
+
+    Raises if the mail server fails, so that the caller keeps the reminder for its next run.
+    """
+    due = article.review_due.strftime("%-d %B %Y")
+    what = (
+        f"medical review was due on {due} and is overdue" if overdue else f"medical review falls due on {due}"
+    )
+    body = [
+        f"The {what}: “{article.title}”.",
+        "",
+        "A medical reviewer can confirm it in one click if it still holds, or an editor can unpublish it",
+        "for changes. Reviews due: "
+        + settings.NEWSDESK_BASE_URL
+        + reverse("admin:articles_article_reviews_due"),
+        "",
+        f"Open it: {admin_link(article)}",
+    ]
+    for email in recipients:
+        send_mail(
+            f"[Newsdesk] Review {'overdue' if overdue else 'due'}: {article.title}",
+            "\n".join(body),
+            None,
+            [email],
+        )
+
+
 def article_moved(article, action, by, comment=""):
     recipients: dict[str, str] = {}
     if action in NEXT_QUEUE:
@@ -57,7 +92,7 @@ def article_moved(article, action, by, comment=""):
         recipients.setdefault(article.author.email, TO_OWNER[action])
     if by is not None and by.email in recipients:
         del recipients[by.email]
-    link = settings.NEWSDESK_BASE_URL + reverse("admin:articles_article_change", args=[article.pk])
+    link = admin_link(article)
     for email, what in recipients.items():
         body = [f"“{article.title}” {what}.", ""]
         if comment:

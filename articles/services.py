@@ -14,7 +14,17 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink, Status
+from articles import access
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    Correction,
+    PreviewLink,
+    Status,
+    VocabularyTerm,
+)
+from articles.redirects import address_moved
 from articles.richtext import plain_text
 
 
@@ -46,13 +56,13 @@ def restore_revision(revision: ArticleRevision, *, by) -> Article:
     """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=revision.article_id)
-        if not by.has_perm("articles.change_article"):
-            raise PermissionDenied(_("You do not have permission to change articles."))
-        if article.status == Status.PUBLISHED:
+        if article.is_locked:
             raise ValidationError(
-                _("“%(title)s” is published. Unpublish it first, then restore the revision as a draft.")
-                % {"title": article.title}
+                _("“%(title)s” is %(status)s. Unpublish it first, then restore the revision as a draft.")
+                % {"title": article.title, "status": article.get_status_display().lower()}
             )
+        if refusal := access.refusal(by, "revert", access.ARTICLE, article):
+            raise PermissionDenied(refusal)
         article.title, article.standfirst, article.body = revision.title, revision.standfirst, revision.body
         article.save()
         article.diseases.set(revision.diseases)
@@ -65,6 +75,72 @@ def restore_revision(revision: ArticleRevision, *, by) -> Article:
         )
         record_revision(article, by, note=_("Restored from revision %(n)s") % {"n": revision.number})
     return article
+
+
+def add_correction(article: Article, *, by, kind: str, note: str) -> Correction:
+    """Tell readers, on the page and in the feed, what changed in a published article and why.
+
+    Corrections are public and permanent; the private revision history is a separate record.
+    """
+    if not by.has_perm("articles.publish_article"):
+        raise PermissionDenied(_("Only an editor can add a correction or update note."))
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what changed and why, in words readers will understand.")})
+    if kind not in Correction.Kind.values:
+        raise ValidationError({"kind": _("Choose “correction” or “update”.")})
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.status != Status.PUBLISHED:
+            raise ValidationError(
+                _("Notes are for published articles. Publish the corrected text first, then add the note.")
+            )
+        correction = Correction.objects.create(article=article, kind=kind, note=note, created_by=by)
+        ArticleEvent.record(
+            article,
+            by=by,
+            action=ArticleEvent.Action.CORRECTED,
+            comment=f"{correction.get_kind_display()}: {note}",
+        )
+    return correction
+
+
+@transaction.atomic
+def merge_terms(survivor: VocabularyTerm, merged: VocabularyTerm) -> VocabularyTerm:
+    """Fold `merged` into `survivor`: every article and story link moves, its names become synonyms,
+    its narrower terms move under the survivor, and its old address redirects.
+
+    Links are found through the term's reverse relations, so stories (in `cases`) move too without
+    this app knowing about them.
+    """
+    model = type(survivor)
+    if type(merged) is not model or merged.pk == survivor.pk:
+        raise ValidationError(_("Pick two different terms of the same vocabulary to merge."))
+    for relation in model._meta.related_objects:
+        if not relation.one_to_many or relation.related_model is model:
+            continue  # only rows pointing at the term (link rows); narrower terms below
+        links = relation.related_model._base_manager.filter(**{relation.field.name: merged})
+        if relation.field.name == "tag":  # a tagged item: drop links the survivor already has
+            kept = relation.related_model._base_manager.filter(tag=survivor).values("content_object")
+            links.filter(content_object__in=kept).delete()
+        links.update(**{relation.field.name: survivor})
+    model.objects.filter(parent=merged).exclude(pk=survivor.pk).update(parent=survivor)
+    if survivor.parent_id == merged.pk:
+        survivor.parent_id = merged.parent_id if merged.parent_id != survivor.pk else None
+    names = {n.casefold() for n in survivor.all_names()}
+    survivor.synonyms += [
+        n for n in dict.fromkeys([merged.name, *merged.synonyms]) if n.casefold() not in names
+    ]
+    survivor.abbreviations += [a for a in merged.abbreviations if a not in survivor.abbreviations]
+    survivor.code = survivor.code or merged.code
+    survivor.description = survivor.description or merged.description
+    old_address = merged.get_absolute_url()
+    merged.delete()
+    survivor.save()
+    address_moved(
+        old_address, survivor.get_absolute_url(), note=_("Merged into “%(name)s”.") % {"name": survivor.name}
+    )
+    return survivor
 
 
 def _words(html: str) -> list[str]:

@@ -4,14 +4,37 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.cache import bump
-from articles.models import Article, ArticleDisease, ArticleEvent, ArticleTherapy, DiseaseTag, TherapyTag
+from articles.models import (
+    Article,
+    ArticleDisease,
+    ArticleEvent,
+    ArticleTherapy,
+    Correction,
+    DiseaseTag,
+    Redirect,
+    StaffProfile,
+    TherapyTag,
+)
 
-for model in (Article, ArticleDisease, ArticleTherapy, DiseaseTag, TherapyTag):
+for model in (
+    Article,
+    ArticleDisease,
+    ArticleTherapy,
+    DiseaseTag,
+    TherapyTag,
+    Correction,
+    Redirect,
+    StaffProfile,
+):
     post_save.connect(bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
     post_delete.connect(bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
 
 
 @receiver(post_save, sender=ArticleEvent, dispatch_uid="public-cache-event")
 def _went_live(sender, instance, created, **kwargs):
-    if instance.action in (ArticleEvent.Action.WENT_LIVE, ArticleEvent.Action.HELD_BACK):
+    if instance.action in (
+        ArticleEvent.Action.WENT_LIVE,
+        ArticleEvent.Action.HELD_BACK,
+        ArticleEvent.Action.RE_REVIEWED,  # the page shows the review date
+    ):
         bump()

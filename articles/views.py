@@ -1,5 +1,8 @@
 """The public site. Every view starts from `Article.objects.public()`; anything else answers 404."""
 
+import re
+from collections import Counter
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -15,7 +18,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import search as article_search
 from articles.cache import public_page
-from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, PreviewLink, TherapyTag
+from articles.models import (
+    Article,
+    ArticleDisease,
+    ArticleEvent,
+    ArticleTherapy,
+    DiseaseTag,
+    PreviewLink,
+    Status,
+    TherapyTag,
+)
 from articles.previews import unsign_token
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
@@ -67,36 +79,53 @@ class ArticleListView(ListView):
 
 @method_decorator(public_page, name="dispatch")
 class ArticleDetailView(DetailView):
+    """A public article; a retracted one keeps its address, showing the notice instead of the text."""
+
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.public().with_tags().select_related("author")
+        return Article.objects.public().with_tags().select_related("author").prefetch_related("corrections")
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            return get_object_or_404(Article.objects.retracted(), slug=self.kwargs["slug"])
+
+    def get_template_names(self):
+        if self.object.status == Status.RETRACTED:
+            return ["articles/article_retracted.html"]
+        return super().get_template_names()
 
     def get_context_data(self, **kwargs):
         article = self.object
+        if article.status == Status.RETRACTED:
+            notice = article.events.filter(action=ArticleEvent.Action.RETRACTED).first()
+            return super().get_context_data(retraction=notice, noindex=True, **kwargs)
         return super().get_context_data(related=related_articles(article), **kwargs)
 
 
 def related_articles(article, limit=3):
-    """Other public articles sharing the most disease and therapy tags with `article`."""
-    disease_ids = [t.pk for t in article.diseases.all()]
-    therapy_ids = [t.pk for t in article.therapies.all()]
-    if not disease_ids and not therapy_ids:
+    """Other public articles sharing the most disease and therapy tags with `article`, newest first among
+    equals.
+
+    Shared tags are counted from the two link tables (index lookups by tag), and one query keeps the
+    public candidates: joining articles to both link tables instead multiplied the rows, and took 60 ms
+    at 10,000 articles, more than half of the uncached article page.
+    """
+    shared, candidates = Counter(), Q()
+    for links, tags in ((ArticleDisease, article.diseases.all()), (ArticleTherapy, article.therapies.all())):
+        if tag_ids := [t.pk for t in tags]:
+            tagged = links.objects.filter(tag__in=tag_ids).values_list("content_object", flat=True)
+            shared.update(tagged)
+            candidates |= Q(pk__in=tagged)
+    shared.pop(article.pk, None)
+    if not shared:
         return []
-    shared = Count("diseases", filter=Q(diseases__in=disease_ids), distinct=True) + Count(
-        "therapies", filter=Q(therapies__in=therapy_ids), distinct=True
-    )
-    ids = list(
-        Article.objects.public()
-        .exclude(pk=article.pk)
-        .filter(Q(diseases__in=disease_ids) | Q(therapies__in=therapy_ids))
-        .annotate(shared=shared)
-        .order_by("-shared", "-published_at")
-        .values_list("pk", flat=True)[: limit * 3]
-    )
-    ordered = dict.fromkeys(ids)
-    found = {a.pk: a for a in Article.objects.filter(pk__in=list(ordered)[:limit]).with_tags()}
-    return [found[pk] for pk in list(ordered)[:limit] if pk in found]
+    public = Article.objects.public().filter(candidates).order_by().values_list("pk", "published_at")
+    best = [pk for pk, _ in sorted(public, key=lambda row: (shared[row[0]], row[1]), reverse=True)[:limit]]
+    found = {a.pk: a for a in Article.objects.filter(pk__in=best).with_tags()}
+    return [found[pk] for pk in best]
 
 
 @method_decorator(public_page, name="dispatch")
@@ -141,8 +170,11 @@ class TagArticleListView(ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
+        """Articles about the term or any narrower one (a page on lymphoma lists B-cell lymphoma news)."""
         field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
-        return Article.objects.public().filter(**{field: self.tag}).with_tags().order_by("-published_at")
+        terms = self.vocabulary.objects.with_narrower(self.tag)
+        matching = Article.objects.filter(**{f"{field}__in": terms}).values("pk")
+        return Article.objects.public().filter(pk__in=matching).with_tags().order_by("-published_at")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -166,7 +198,7 @@ class SearchView(ListView):
                 term = vocabulary.objects.filter(slug=value).first() or vocabulary.objects.find(value)
                 self.filters[key] = term
         year = request.GET.get("year", "")
-        self.filters["year"] = int(year) if year.isdigit() and 1900 < int(year) < 2200 else None
+        self.filters["year"] = int(year) if re.fullmatch(r"\d{4}", year) and 1900 < int(year) < 2200 else None
         self.results = article_search.search(
             request.GET.get("q", ""),
             disease=self.filters.get("disease"),

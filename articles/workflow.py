@@ -8,7 +8,7 @@ publish gates listed in `settings.NEWSDESK_PUBLISH_GATES`; each returns readable
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +42,7 @@ class Move:
     author_or_reviewer: bool = False  # a writer submits their own drafts; editors may submit anyone's
     runs_gates: bool = False
     scheduled: bool | None = None  # for moves to PUBLISHED: True schedules, False publishes now
+    only_once_public: bool = False  # retracting needs readers to have seen it; unpublish a scheduled one
 
 
 MOVES: dict[str, Move] = {
@@ -55,12 +56,15 @@ MOVES: dict[str, Move] = {
              Action.PUBLISHED, not_by_author=True, runs_gates=True, scheduled=False),
         Move("schedule", _("Schedule"), Status.IN_REVIEW, Status.PUBLISHED, "articles.publish_article",
              Action.SCHEDULED, not_by_author=True, runs_gates=True, scheduled=True),
-        Move("unpublish", _("Unpublish or retract"), Status.PUBLISHED, Status.DRAFT,
+        Move("unpublish", _("Unpublish"), Status.PUBLISHED, Status.DRAFT,
              "articles.unpublish_article", Action.UNPUBLISHED, comment_required=True),
+        Move("retract", _("Retract"), Status.PUBLISHED, Status.RETRACTED,
+             "articles.unpublish_article", Action.RETRACTED, comment_required=True, only_once_public=True),
     ]
 }  # fmt: skip
 
 SIGN_OFF_PERMISSION = "articles.sign_off_article"
+REVIEW_ACTIONS = (Action.SIGNED_OFF, Action.RE_REVIEWED)  # each vouches for the exact text it hashed
 
 
 def _is_author(article: Article, user) -> bool:
@@ -79,6 +83,8 @@ def move_refusal(move: Move, article: Article, user) -> str | None:
         return _("You do not have permission to %(move)s.") % {"move": str(move.label).lower()}
     if move.not_by_author and _is_author(article, user):
         return _("You wrote this article, so another editor must publish it (four-eyes rule).")
+    if move.only_once_public and article.published_at and article.published_at > timezone.now():
+        return _("“%(title)s” has not gone live yet. Unpublish it instead.") % {"title": article.title}
     if move.author_or_reviewer and not (
         _is_author(article, user) or user.has_perm("articles.review_article")
     ):
@@ -105,15 +111,30 @@ def _move_for(article: Article, to: str, published_at: datetime | None) -> Move:
 
 
 @transaction.atomic
-def transition(article: Article, *, to: str, by, comment: str = "", published_at: datetime | None = None):
+def transition(
+    article: Article,
+    *,
+    to: str,
+    by,
+    comment: str = "",
+    published_at: datetime | None = None,
+    move_name: str | None = None,
+):
     """Move `article` to the status `to` on behalf of `by`, or raise.
 
     Raises `TransitionNotAllowed` (a PermissionDenied) when the state, permission or four-eyes rule
     forbid the move, and `ValidationError` with readable reasons when the move is allowed but not ready
-    (a missing comment, a publish gate). Publishing with a future `published_at` schedules.
+    (a missing comment, a publish gate). Publishing with a future `published_at` schedules. A button
+    names its move (`move_name`): that move and no other is made, so "Request changes" pressed on a
+    page gone stale never unpublishes the article that has since gone live.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
-    move = _move_for(article, to, published_at)
+    if move_name is not None:
+        move = MOVES[move_name]
+        if move.target != to:
+            raise TransitionNotAllowed(_("That button does not lead there."))
+    else:
+        move = _move_for(article, to, published_at)
     if refusal := move_refusal(move, article, by):
         raise TransitionNotAllowed(refusal)
     comment = comment.strip()
@@ -128,10 +149,12 @@ def transition(article: Article, *, to: str, by, comment: str = "", published_at
         article.published_at = published_at or timezone.now()
     elif move.target == Status.DRAFT and from_status == Status.PUBLISHED:
         article.published_at = None
+    # A retracted article keeps its date: its address stays, with the notice (the comment) for a body.
     article.status = move.target
     article.save(update_fields=["status", "published_at"])
     _record(article, by, move.action, from_status, move.target, comment)
-    transaction.on_commit(lambda: notifications.article_moved(article, move.action, by, comment))
+    # After the commit, and robust: a mail server that is down must not turn a done move into an error.
+    transaction.on_commit(lambda: notifications.article_moved(article, move.action, by, comment), robust=True)
     return article
 
 
@@ -146,8 +169,44 @@ def sign_off(article: Article, *, by, comment: str = ""):
         if article.status != Status.IN_REVIEW:
             raise TransitionNotAllowed(_("Only an article in review can be signed off. Submit it first."))
         event = _record(article, by, Action.SIGNED_OFF, article.status, article.status, comment.strip())
-    transaction.on_commit(lambda: notifications.article_moved(article, Action.SIGNED_OFF, by, comment))
+        _set_next_review(article, event)
+    transaction.on_commit(
+        lambda: notifications.article_moved(article, Action.SIGNED_OFF, by, comment), robust=True
+    )
     return event
+
+
+def confirm_review(article: Article, *, by, comment: str = ""):
+    """A medical reviewer re-reads a live article at its review date and confirms it still holds.
+
+    One click, no edit: it records a review of the same exact text and starts a new review cycle.
+    If the text needs changing, the article is unpublished and goes through review again instead.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if not by.is_active or not by.has_perm(SIGN_OFF_PERMISSION):
+            raise TransitionNotAllowed(_("Only a medical reviewer can confirm a review."))
+        if _is_author(article, by):
+            raise TransitionNotAllowed(_("You wrote this article, so another reviewer must review it."))
+        if article.status != Status.PUBLISHED:
+            raise TransitionNotAllowed(_("Only a published or scheduled article has a review to confirm."))
+        if current_sign_off(article) is None:
+            raise ValidationError(
+                _("This text has no earlier sign-off to confirm. Unpublish it and send it through review.")
+            )
+        event = _record(article, by, Action.RE_REVIEWED, article.status, article.status, comment.strip())
+        _set_next_review(article, event)
+    return event
+
+
+def next_review_date(reviewed_on: date) -> date:
+    return reviewed_on + timedelta(days=settings.NEWSDESK_REVIEW_CYCLE_DAYS)
+
+
+def _set_next_review(article: Article, review: ArticleEvent) -> None:
+    # update(), not save(): a review is not an edit, so it must not make an open edit page stale.
+    article.review_due = next_review_date(timezone.localdate(review.created_at))
+    Article.objects.filter(pk=article.pk).update(review_due=article.review_due)
 
 
 def current_sign_off(article: Article) -> ArticleEvent | None:
@@ -159,11 +218,16 @@ def current_sign_off(article: Article) -> ArticleEvent | None:
     if prefetched is not None:
         return next((e for e in prefetched if e.text_hash == text and e.actor_id != article.author_id), None)
     return (
-        article.events.filter(action=Action.SIGNED_OFF, text_hash=text)
+        article.events.filter(action__in=REVIEW_ACTIONS, text_hash=text)
         .exclude(actor_id=article.author_id)
-        .select_related("actor")
+        .select_related("actor__staff_profile")
         .first()
     )
+
+
+def review_events():
+    """Every review of every article, newest first, ready to prefetch as `sign_offs` for lists."""
+    return ArticleEvent.objects.filter(action__in=REVIEW_ACTIONS).select_related("actor__staff_profile")
 
 
 def sign_off_is_current(article: Article) -> list[str]:

@@ -7,6 +7,7 @@ from articles.models.article import (
     unique_slug,
 )
 from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
+from articles.models.newsroom import Comment, Correction, Redirect, ReviewReminder, StaffProfile
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
 
 __all__ = [
@@ -16,8 +17,13 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRevision",
     "ArticleTherapy",
+    "Comment",
+    "Correction",
     "DiseaseTag",
     "PreviewLink",
+    "Redirect",
+    "ReviewReminder",
+    "StaffProfile",
     "Status",
     "TherapyTag",
     "VocabularyTerm",

@@ -1,11 +1,11 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -14,12 +14,14 @@ from taggit.models import TaggedItemBase
 from articles.images import clean_upload, validate_image
 from articles.models.vocabulary import DiseaseTag, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
+from articles.slugs import make_slug, slug_problem
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
 
 
 class ArticleDisease(TaggedItemBase):
@@ -46,9 +48,19 @@ class ArticleQuerySet(models.QuerySet):
         """What readers, feeds, the sitemap and search may see.
 
         An article is public once it is published and its publication time has come; a future
-        `published_at` means it is scheduled and stays hidden until then.
+        `published_at` means it is scheduled and stays hidden until then. An article past its
+        `expires_at` leaves the public site by itself.
         """
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+
+    def retracted(self):
+        """Withdrawn articles: their address stays, with a retraction notice and no body."""
+        return self.filter(status=Status.RETRACTED)
+
+    def review_due_by(self, day):
+        """Public and scheduled articles whose next medical review falls on or before `day`."""
+        return self.filter(status=Status.PUBLISHED, review_due__lte=day).order_by("review_due", "pk")
 
     def with_tags(self):
         return self.prefetch_related("diseases", "therapies")
@@ -133,11 +145,35 @@ class Article(models.Model):
         db_index=True,
         help_text=_("Readers see the article from this moment on. A future time schedules it."),
     )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Optional. The article leaves the public site by itself at this moment."),
+    )
+    planned_for = models.DateField(
+        _("planned for"),
+        null=True,
+        blank=True,
+        help_text=_("The day the desk plans to publish this, for the story calendar. Not shown to readers."),
+    )
+    review_due = models.DateField(
+        _("next medical review due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set by each medical sign-off to one review cycle later. Editors may bring it forward."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised on every save, to refuse stale edits.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # PostgreSQL only: the weighted full-text document (headline A, standfirst B, body C), kept current by
+    # a database trigger on every insert and update, however the row was written (see migration 0006).
+    # Searching it hits a GIN index instead of re-parsing every body. Always empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     diseases = TaggableManager(
         verbose_name=_("diseases"), through=ArticleDisease, related_name="articles", blank=True, help_text=""
@@ -161,11 +197,22 @@ class Article(models.Model):
             ("import_article", _("Can import articles")),
             ("export_article", _("Can export articles")),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="article_visibility")]
+        indexes = [
+            # Covers every column `public()` reads, so deciding what readers may see never touches the
+            # rows themselves (an 800-word body makes each row several pages long).
+            models.Index(fields=["status", "published_at", "expires_at"], name="article_public"),
+            models.Index(fields=["status", "expires_at"], name="article_expiry"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="published_has_date",
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="expires_after_publication",
+                condition=models.Q(expires_at__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(expires_at__gt=models.F("published_at")),
             ),
             models.CheckConstraint(
                 name="hero_image_has_alt",
@@ -179,18 +226,40 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title)
+        old_slug = getattr(self, "_loaded_slug", None)
         self.body = sanitize_html(self.body)
         if self.hero_image and not self.hero_image._committed:
             # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks).
-            self.hero_image.save(self.hero_image.name, clean_upload(self.hero_image.file), save=False)
+            # Stored under a name made safe by clean_upload, with the extension of what it now is.
+            clean = clean_upload(self.hero_image.file)
+            self.hero_image.save(clean.name, clean, save=False)
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug and self.has_been_public():
+            from articles.redirects import address_moved
+
+            old = reverse("articles:detail", kwargs={"slug": old_slug})
+            address_moved(old, self.get_absolute_url(), note=_("The headline's address changed."))
+        self._loaded_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        article = super().from_db(db, field_names, values, *args, **kwargs)
+        article._loaded_slug = article.__dict__.get("slug")
+        return article
+
+    def has_been_public(self) -> bool:
+        """Readers may have its address: it is (or was) published, or went live as scheduled."""
+        from articles.models.history import ArticleEvent
+
+        went_out = [ArticleEvent.Action.PUBLISHED, ArticleEvent.Action.WENT_LIVE]
+        return self.is_locked or self.events.filter(action__in=went_out).exists()
 
     def text_hash(self) -> str:
         """A fingerprint of exactly the text readers get: headline, standfirst and body.
@@ -218,7 +287,17 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and not self.has_expired
         )
+
+    @property
+    def is_locked(self) -> bool:
+        """What readers have seen is never edited in place: unpublish it first (a retraction is final)."""
+        return self.status in (Status.PUBLISHED, Status.RETRACTED)
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_scheduled(self) -> bool:
@@ -232,11 +311,22 @@ class Article(models.Model):
         super().clean()
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError({"hero_alt": _("Describe the image for readers who cannot see it.")})
+        if problem := slug_problem(self.slug):
+            raise ValidationError({"slug": problem})
+        if self.source_url and self.source_url.split(":", 1)[0].strip().lower() not in ("http", "https"):
+            # The address becomes a link readers click: a web page only, never javascript:, data: or ftp:.
+            raise ValidationError(
+                {"source_url": _("Give the source's web address, starting with https:// or http://.")}
+            )
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError(
+                {"expires_at": _("Pick an expiry time after the publication time, or leave it empty.")}
+            )
 
 
 def unique_slug(model, text: str, *, max_length: int = 200) -> str:
     """A slug from `text` that no row of `model` uses yet ("cart-therapy", "cart-therapy-2", ...)."""
-    base = slugify(text)[: max_length - 6].strip("-") or "untitled"
+    base = make_slug(text, max_length=max_length - 6)
     slug, n = base, 1
     while model._default_manager.filter(slug=slug).exists():
         n += 1

@@ -1,10 +1,30 @@
 """The disease and therapy vocabularies: terms findable by name, synonym or abbreviation."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
+
+from articles.slugs import make_slug, slug_problem
+
+
+class CodeSystem(models.TextChoices):
+    ICD10 = "ICD-10", "ICD-10"
+    SNOMED = "SNOMED CT", "SNOMED CT"
+    ATC = "ATC", "ATC"
+    LOCAL = "local", _("local code")
+
+
+CODE_FORMATS = {
+    CodeSystem.ICD10: (r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?", _("a letter and two digits, e.g. “C91.0”")),
+    CodeSystem.SNOMED: (r"[1-9][0-9]{5,17}", _("6 to 18 digits, e.g. “55464009”")),
+    CodeSystem.ATC: (r"[A-Z]([0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?)?", _("e.g. “L01XL”")),
+    CodeSystem.LOCAL: (r"[A-Za-z0-9._-]{1,20}", _("letters, digits, dots and dashes")),
+}
 
 
 def _fold(term: str) -> str:
@@ -14,6 +34,19 @@ def _fold(term: str) -> str:
 class VocabularyQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def with_narrower(self, term) -> list[int]:
+        """The ids of `term` and every term under it, at any depth (one query for the whole tree)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in self.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        found, todo = [], [term.pk]
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.append(pk)
+                todo += children.get(pk, [])
+        return found
 
     def find(self, term: str):
         """The term whose name, synonym or abbreviation is `term`, or None.
@@ -53,8 +86,9 @@ class VocabularyTerm(TagBase):
         _("code"),
         max_length=20,
         blank=True,
-        help_text=_("ICD-10 or SNOMED CT for diseases, ATC for therapies."),
+        help_text=_("ICD-10 or SNOMED CT for diseases, ATC or a local code for therapies."),
     )
+    code_system = models.CharField(_("code system"), max_length=10, choices=CodeSystem, blank=True)
     description = models.CharField(
         _("public description"),
         max_length=300,
@@ -71,13 +105,31 @@ class VocabularyTerm(TagBase):
     )
 
     objects = VocabularyQuerySet.as_manager()
+    code_systems: tuple = ()  # which coding systems this vocabulary accepts
 
     class Meta:
         abstract = True
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="%(class)s_name_once_in_any_case")]
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        term = super().from_db(db, field_names, values, *args, **kwargs)
+        term._loaded_slug = term.__dict__.get("slug")  # not the URL: reversing it for every term loaded
+        return term  # cost more than the rest of a changelist row
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug:
+            from articles.redirects import address_moved
+
+            old_url = type(self)(pk=self.pk, slug=old_slug).get_absolute_url()
+            address_moved(old_url, self.get_absolute_url(), note=_("The term's address changed."))
+        self._loaded_slug = self.slug
 
     def all_names(self) -> list[str]:
         return [self.name, *self.synonyms, *self.abbreviations]
@@ -86,13 +138,53 @@ class VocabularyTerm(TagBase):
         super().clean()
         self.synonyms = [s.strip() for s in self.synonyms if s and s.strip()]
         self.abbreviations = [a.strip() for a in self.abbreviations if a and a.strip()]
+        self._refuse_names_of_other_terms()
+        self._check_code()
+        if problem := slug_problem(self.slug):
+            raise ValidationError({"slug": problem})
+
+    def _check_code(self):
+        if not self.code and not self.code_system:
+            return
+        if not self.code or not self.code_system:
+            raise ValidationError({"code_system": _("Give both a code and its system, or neither.")})
+        if self.code_system not in self.code_systems:
+            raise ValidationError(
+                {"code_system": _("Use one of: %(systems)s.") % {"systems": ", ".join(self.code_systems)}}
+            )
+        pattern, example = CODE_FORMATS[self.code_system]
+        if not re.fullmatch(pattern, self.code):
+            raise ValidationError(
+                {"code": _("This is not a %(system)s code: expected %(example)s.")
+                 % {"system": self.code_system, "example": example}}
+            )  # fmt: skip
+
+    def _refuse_names_of_other_terms(self):
+        """No name or synonym may already name another term, whatever its capitals."""
+        others = type(self).objects.exclude(pk=self.pk).only("pk", "name", "synonyms")
+        taken = {_fold(name): term for term in others for name in [term.name, *term.synonyms]}
+        errors = {}
+        if (clash := taken.get(_fold(self.name))) is not None:
+            errors["name"] = _("“%(name)s” already names “%(term)s”. Use that term, or merge the two.") % {
+                "name": self.name,
+                "term": clash.name,
+            }
+        clashes = [(s, taken[_fold(s)]) for s in self.synonyms if _fold(s) in taken]
+        if clashes:
+            errors["synonyms"] = _("Already used by another term: %(list)s.") % {
+                "list": ", ".join(f"“{s}” ({term.name})" for s, term in clashes)
+            }
+        if errors:
+            raise ValidationError(errors)
 
     def slugify(self, tag, i=None):
-        slug = slugify(tag)[:90]
+        slug = make_slug(tag, max_length=90, fallback="term")
         return f"{slug}-{i}" if i is not None else slug
 
 
 class DiseaseTag(VocabularyTerm):
+    code_systems = (CodeSystem.ICD10, CodeSystem.SNOMED)
+
     class Meta(VocabularyTerm.Meta):
         verbose_name = _("disease")
         verbose_name_plural = _("diseases")
@@ -106,6 +198,8 @@ class DiseaseTag(VocabularyTerm):
 
 
 class TherapyTag(VocabularyTerm):
+    code_systems = (CodeSystem.ATC, CodeSystem.LOCAL)
+
     class Meta(VocabularyTerm.Meta):
         verbose_name = _("therapy")
         verbose_name_plural = _("therapies")

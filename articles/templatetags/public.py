@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.images import renditions
+from articles.models.newsroom import public_identity
 
 register = template.Library()
 
@@ -58,13 +59,8 @@ def article_jsonld(context, article):
     if article.hero_image:
         news["image"] = request.build_absolute_uri(article.hero_image.url)
     about = [
-        {
-            "@type": "MedicalCondition",
-            "name": t.name,
-            **({"code": {"@type": "MedicalCode", "code": t.code}} if t.code else {}),
-        }
-        for t in article.diseases.all()
-    ] + [{"@type": "MedicalTherapy", "name": t.name} for t in article.therapies.all()]
+        {"@type": "MedicalCondition", "name": t.name, **_medical_code(t)} for t in article.diseases.all()
+    ] + [{"@type": "MedicalTherapy", "name": t.name, **_medical_code(t)} for t in article.therapies.all()]
     page = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -73,12 +69,19 @@ def article_jsonld(context, article):
         "about": about,
         "mainEntity": {k: v for k, v in news.items() if v is not None},
     }
+    if notes := list(article.corrections.all()):
+        page["mainEntity"]["correction"] = [
+            {"@type": "CorrectionComment", "text": n.note, "datePublished": n.created_at.date().isoformat()}
+            for n in notes
+        ]
     review = article.medical_review
     if review is not None:
+        name, credentials = public_identity(review.actor)
         page["lastReviewed"] = review.created_at.date().isoformat()
         page["reviewedBy"] = {
             "@type": "Person",
-            "name": review.actor.get_full_name() or review.actor.get_username(),
+            "name": name,
+            **({"jobTitle": credentials} if credentials else {}),
         }
     data = (
         json.dumps(page, ensure_ascii=False)
@@ -87,6 +90,19 @@ def article_jsonld(context, article):
         .replace("&", "\\u0026")
     )
     return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308 - JSON with <>& escaped
+
+
+def _medical_code(term) -> dict:
+    if not (term.code and term.code_system):
+        return {}
+    return {"code": {"@type": "MedicalCode", "codeValue": term.code, "codingSystem": term.code_system}}
+
+
+@register.simple_tag
+def reviewer(user):
+    """A reviewer as readers see them: {"name": ..., "credentials": ...}."""
+    name, credentials = public_identity(user)
+    return {"name": name, "credentials": credentials}
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles import workflow
+from articles.comments import post_comment
 from articles.models import DiseaseTag, Status, TherapyTag
 from articles.tests.test_images import jpeg_with_everything
 from cases.services import case_withdraw_consent
@@ -21,9 +22,13 @@ MARKERS = {
     "draft": "Zorblaxdraft",
     "in_review": "Quillfenreview",
     "scheduled": "Vantorscheduled",
-    "retracted": "Mirrowretracted",
+    "unpublished": "Mirrowunpublished",
+    "retracted_body": "Drassikretracted",
+    "expired": "Yollemexpired",
+    "retracted_story": "Kelptorstory",
     "uncleared_case": "Plinthocase",
     "withdrawn_case": "Gravelwithdrawn",
+    "comment": "Snorvelcomment",
 }
 
 
@@ -69,7 +74,7 @@ def world(users, make_article, make_case, vocabulary):
         title="Public lupus news", status=Status.PUBLISHED, author=users["writer"],
         hero_image=SimpleUploadedFile("photo.jpg", jpeg_with_everything()), hero_alt="A clinic", **tags,
     )  # fmt: skip
-    make_case(articles=[public], label="Woman in her 20s with lupus")
+    story = make_case(articles=[public], label="Woman in her 20s with lupus")
     hidden = {
         "draft": make_article(title=f"{MARKERS['draft']} news", status=Status.DRAFT, **tags),
         "in_review": make_article(
@@ -83,20 +88,38 @@ def world(users, make_article, make_case, vocabulary):
             **tags,
         ),  # fmt: skip
     }
-    retracted = make_article(title=f"{MARKERS['retracted']} news", status=Status.PUBLISHED, **tags)
-    workflow.transition(retracted, to=Status.DRAFT, by=users["editor"], comment="Retracted.")
-    hidden["retracted"] = retracted
+    unpublished = make_article(title=f"{MARKERS['unpublished']} news", status=Status.PUBLISHED, **tags)
+    workflow.transition(unpublished, to=Status.DRAFT, by=users["editor"], comment="Taken down.")
+    hidden["unpublished"] = unpublished
+    hidden["expired"] = make_article(
+        title=f"{MARKERS['expired']} clinic hours", status=Status.PUBLISHED,
+        published_at=timezone.now() - timedelta(days=3), expires_at=timezone.now() - timedelta(hours=1), **tags,
+    )  # fmt: skip
+    retracted = make_article(
+        title="Withdrawn study news", standfirst=MARKERS["retracted_body"],
+        body=f"<p>{MARKERS['retracted_body']}</p>", status=Status.PUBLISHED, **tags,
+    )  # fmt: skip
+    workflow.transition(
+        retracted, to=Status.RETRACTED, by=users["editor"], comment="The study was withdrawn."
+    )
+    make_case(articles=[retracted], label=f"{MARKERS['retracted_story']}, a man in his 50s with lupus")
     uncleared = make_case(articles=[public], cleared=False, label=f"{MARKERS['uncleared_case']} story")
     uncleared.diseases.add(sle)
     told = make_article(title="Second lupus story", status=Status.PUBLISHED, author=users["writer"], **tags)
     withdrawn = make_case(articles=[told], label=f"{MARKERS['withdrawn_case']} story")
     withdrawn.diseases.add(sle)
-    return {"public": public, "hidden": hidden, "uncleared": uncleared, "withdrawn": withdrawn, "told": told}
+    for item in (public, story, told):  # private notes on what readers do see
+        thread = post_comment(item, by=users["editor"], body=f"{MARKERS['comment']} check the dose")
+        post_comment(item, by=users["writer"], body=f"{MARKERS['comment']} done", reply_to=thread)
+    return {
+        "public": public, "hidden": hidden, "uncleared": uncleared, "withdrawn": withdrawn, "told": told,
+        "retracted": retracted,
+    }  # fmt: skip
 
 
 def public_entry_points(world):
     starts = ["/", "/news/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
-              "/robots.txt", world["public"].get_absolute_url()]  # fmt: skip
+              "/robots.txt", world["public"].get_absolute_url(), world["retracted"].get_absolute_url()]  # fmt: skip
     for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
         base = tag.get_absolute_url()
         starts += [base, base + "rss/", base + "atom/"]
@@ -118,6 +141,9 @@ def test_the_leak_walk(client, users, world):
             assert marker.encode() not in body, f"{kind} marker on {url}"
     for article in world["hidden"].values():
         assert client.get(article.get_absolute_url()).status_code == 404
+    retraction = client.get(world["retracted"].get_absolute_url())  # the address stays, with the notice only
+    assert retraction.status_code == 200 and b"The study was withdrawn." in retraction.content
+    assert MARKERS["retracted_body"].encode() not in retraction.content
     for case in (world["uncleared"], world["withdrawn"]):
         assert client.get(case.get_absolute_url()).status_code == 404
 

@@ -1,0 +1,64 @@
+"""Comments and the story calendar in headless Chromium: post, reply, open an item from the calendar,
+and the calendar passes axe-core's WCAG 2.2 A/AA rules at phone and desktop widths."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from articles.models import Comment
+from articles.tests.test_browser_public import SCREENSHOTS, WCAG, WIDTHS
+from articles.tests.test_browser_workflow import log_in, open_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_comment_and_a_reply_in_the_admin(page, live_server, users, make_article):
+    article = make_article(title="Gene therapy trial opens", author=users["writer"])
+
+    log_in(page, live_server, "medical_reviewer")
+    open_article(page, live_server, article)
+    page.fill("#new-comment-body", "Which trial registry number?")
+    page.click("text=Post comment")
+    page.wait_for_selector(".messagelist")
+    assert "Comment posted." in page.inner_text(".messagelist")
+    thread = Comment.objects.get()
+
+    log_in(page, live_server, "writer")
+    open_article(page, live_server, article)
+    page.fill(f"#reply-{thread.pk}", "NCT-0001, added to the text.")
+    page.click(f"#comment-{thread.pk} >> text=Post reply")
+    page.wait_for_selector(".messagelist")
+    panel = page.inner_text("#comments")
+    assert "Which trial registry number?" in panel and "NCT-0001, added to the text." in panel
+
+    page.screenshot(path=str(SCREENSHOTS / "comments-panel.png"), full_page=True)
+    page.click(f"#comment-{thread.pk} >> text=Resolve thread")
+    page.wait_for_selector(".messagelist")
+    assert page.locator(f"details#comment-{thread.pk}").count() == 1  # collapsed once resolved
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_calendar_opens_an_item_and_passes_axe(browser, live_server, users, make_article, width):
+    article = make_article(
+        title="Planned for today", planned_for=timezone.localdate(), author=users["writer"]
+    )
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, "editor")
+    failures = []
+    for view in ("week", "month"):
+        page.goto(f"{live_server.url}/admin/articles/article/calendar/?view={view}")
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"calendar-{view}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        if results.violations_count:
+            failures.append(f"{view}:\n{results.generate_report()}")
+    assert not failures, "\n".join(failures)
+
+    page.click("text=Planned for today")
+    page.wait_for_selector(".workflow-panel")
+    assert page.url.endswith(f"/admin/articles/article/{article.pk}/change/")
+    context.close()
