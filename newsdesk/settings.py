@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # the stored search document (harmless on SQLite)
     "django_prose_editor",
     "import_export",
     "newsdesk",
@@ -41,10 +42,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsdesk.logs.RequestLogMiddleware",  # first, so that every answer (redirects too) is logged and timed
+    # First: a body larger than any upload the desk accepts is refused before anything reads it.
+    "newsdesk.middleware.RequestBodyLimitMiddleware",
+    "newsdesk.middleware.NulCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "articles.redirects.RedirectFallbackMiddleware",  # old addresses (changed slugs, merged terms) → 301
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +92,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         }
     )
+
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # A read replica of the same database: articles are read from it, the rest stays on the primary
+    # (see newsdesk/routers.py for why). Tests use the primary for both.
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsdesk.routers.PrimaryReplicaRouter"]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsdesk")}
 CACHES["default"].setdefault("KEY_PREFIX", "newsdesk")
@@ -151,12 +166,18 @@ NEWSDESK_MAX_IMAGE_BYTES = env.int("NEWSDESK_MAX_IMAGE_BYTES", default=10 * 1024
 NEWSDESK_MAX_IMAGE_PIXELS = 40_000_000
 NEWSDESK_MAX_IMPORT_BYTES = env.int("NEWSDESK_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
 NEWSDESK_MAX_DOCUMENT_BYTES = env.int("NEWSDESK_MAX_DOCUMENT_BYTES", default=2 * 1024 * 1024)
+# The largest request body read at all: the largest single upload, plus room for the form around it.
+NEWSDESK_MAX_REQUEST_BYTES = env.int(
+    "NEWSDESK_MAX_REQUEST_BYTES",
+    default=max(NEWSDESK_MAX_IMAGE_BYTES, NEWSDESK_MAX_IMPORT_BYTES) + 1024 * 1024,
+)
 
 LOGIN_URL = "admin:login"
 
 # Security. The HTTPS settings default on when DEBUG is off, which is how production runs behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors probe the app server directly over plain HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -198,10 +219,17 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Only `make bench` turns this on: it adds the "floor" view the benchmark compares pages against.
 NEWSDESK_BENCH = env.bool("NEWSDESK_BENCH", default=False)
+# Dotted paths of functions called (without arguments) whenever cached public pages are retired, to purge
+# a CDN or reverse-proxy cache in front (docs/scaling.md). Comma-separated in the environment.
+NEWSDESK_PURGE_HOOKS = env.list("NEWSDESK_PURGE_HOOKS", default=[])
 # How long an anonymous page may be served from the cache (changes retire it sooner).
 NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600)
 # How long an outside reader's preview link works unless the editor picks otherwise.
 NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
+# Medical review cycle: each sign-off sets the next review this many days later; owners and reviewers
+# are reminded this many days before it falls due, and again once it is overdue.
+NEWSDESK_REVIEW_CYCLE_DAYS = env.int("NEWSDESK_REVIEW_CYCLE_DAYS", default=365)
+NEWSDESK_REVIEW_NOTICE_DAYS = env.int("NEWSDESK_REVIEW_NOTICE_DAYS", default=30)
 
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.hospital.example:587. Local development prints mail.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -221,11 +249,24 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsdesk@localhost")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
+# LOG_FORMAT=json writes one JSON object per line (for a log collector), with a line per request; the
+# default is readable text. Neither carries patient details: see newsdesk/logs.py.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsdesk.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # At DEBUG it would write SQL parameters, which hold what editors typed about patients.
+        "django.db.backends": {"level": "WARNING"},
+        # One line per request in JSON mode; in text mode gunicorn's or runserver's own lines do that.
+        "newsdesk.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }

@@ -7,6 +7,8 @@ from django.views.static import serve
 from articles.cache import public_page
 from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
+from newsdesk import guide
+from newsdesk.views import healthz
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk"
@@ -15,6 +17,10 @@ admin.site.index_title = "News desk"
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "topics": TagSitemap, "stories": CaseSitemap}
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/guide/", guide.guide, name="guide_index"),
+    path("admin/guide/img/<str:name>", guide.guide_image, name="guide_image"),
+    path("admin/guide/<slug:page>/", guide.guide, name="guide"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
