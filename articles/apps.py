@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import signals  # noqa: F401
+        from articles import comments, signals  # noqa: F401

@@ -15,11 +15,13 @@ from articles.models import (
     ArticleRevision,
     ArticleTherapy,
     DiseaseTag,
+    Redirect,
     Status,
     TherapyTag,
     unique_slug,
 )
 from articles.richtext import sanitize_html
+from articles.slugs import slug_problem
 from articles.spreadsheets import (
     BulkTagLinksMixin,
     SafeCellsMixin,
@@ -86,6 +88,8 @@ class ArticleResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource
         if instance.slug in self._slugs_in_file:
             errors.setdefault("slug", []).append(_("This slug appears twice in the file."))
         self._slugs_in_file.add(instance.slug)
+        if problem := slug_problem(instance.slug):
+            errors.setdefault("slug", []).append(problem)
         instance.body = sanitize_html(instance.body)
         if instance.pk is None:
             instance.status = Status.DRAFT
@@ -151,10 +155,11 @@ class VocabularyResource(SafeCellsMixin, resources.ModelResource):
 
     class Meta:
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "synonyms", "abbreviations", "code", "description", "parent"]
+        fields = ["slug", "name", "synonyms", "abbreviations", "code", "code_system", "description", "parent"]
         export_order = fields
         skip_unchanged = True
         report_skipped = False
+        clean_model_instances = True  # a name another term already has (in any capitals) is a row error
 
     def before_import(self, dataset, **kwargs):
         """Broader terms first, so that every row's parent exists by the time the row is read."""
@@ -197,3 +202,15 @@ class TherapyTagResource(VocabularyResource):
 
     class Meta(VocabularyResource.Meta):
         model = TherapyTag
+
+
+class RedirectResource(SafeCellsMixin, resources.ModelResource):
+    """Redirects by old address: importing a row for an existing old address updates where it leads."""
+
+    class Meta:
+        model = Redirect
+        import_id_fields = ["old_path"]
+        fields = ["old_path", "new_path", "note"]
+        export_order = fields
+        skip_unchanged = True
+        clean_model_instances = True

@@ -11,11 +11,16 @@ the way a hospital desk needs are done here:
 """
 
 import copy
+import csv
+import io
+import json
 import re
+import zipfile
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
@@ -176,6 +181,10 @@ class BulkTagLinksMixin:
 class LimitedImportForm(ImportForm):
     """The admin's import form, refusing files over the upload cap before they are read."""
 
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         limit = settings.NEWSDESK_MAX_IMPORT_BYTES
@@ -188,6 +197,131 @@ class LimitedImportForm(ImportForm):
                 % {"size": upload.size / 1e6, "limit": limit // 1_000_000}
             )
         return upload
+
+    def clean(self):
+        """Text files in any common encoding become UTF-8 (what the importer reads); a spreadsheet that
+        unpacks to far more than its size is refused before anything opens it."""
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or chosen in (None, ""):
+            return cleaned
+        upload.seek(0)
+        data = upload.read()
+        try:
+            if self.import_formats[int(chosen)] is XLSX:
+                refuse_packed_bombs(data, settings.NEWSDESK_MAX_IMPORT_BYTES)
+            else:
+                text = as_utf8(data)
+                if self.import_formats[int(chosen)] is CSV:
+                    refuse_ragged_rows(text)
+                cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode("utf-8"))
+        except ValidationError as error:
+            self.add_error("import_file", error)
+        upload.seek(0)
+        return cleaned
+
+
+#: Tried in order after UTF-8: what Excel on Windows and older systems write.
+_SINGLE_BYTE = ("cp1252", "latin-1")
+
+
+def as_utf8(data: bytes) -> str:
+    """The text of a CSV or JSON file in UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 or
+    Latin-1. Binary data is refused with advice."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data:
+        raise ValidationError(
+            _(
+                "This file is not text. Save the spreadsheet as “CSV UTF-8” (or choose the .xlsx format) "
+                "and try again."
+            )
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for encoding in _SINGLE_BYTE:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file's characters could not be read. Save it as “CSV UTF-8” and try again."))
+
+
+def refuse_ragged_rows(text: str) -> None:
+    """Every CSV row has as many cells as the header; the rows that do not are named, so the editor can
+    fix exactly those (usually a stray comma inside unquoted text)."""
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise ValidationError(read_failure_message(error)) from None
+    if not rows:
+        return
+    width = len(rows[0])
+    ragged = [(n, len(row)) for n, row in enumerate(rows[1:], start=1) if row and len(row) != width]
+    if ragged:
+        listed = ", ".join(f"{n} ({cells})" for n, cells in ragged[:20])
+        raise ValidationError(
+            _(
+                "The header has %(width)d columns but these rows (cells) do not: %(rows)s. Fix those rows, "
+                "usually a comma inside text that needs quotes, and import again."
+            )
+            % {"width": width, "rows": listed}
+        )
+
+
+def refuse_packed_bombs(data: bytes, limit: int, ratio: int = 2) -> None:
+    """An .xlsx is a zip: refuse one whose parts declare more than `ratio` × the upload limit unpacked,
+    or that is not a zip at all. (Reading never goes past the declared sizes, so this bounds the work.)"""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValidationError(
+            _("This is not an .xlsx file. Choose the format the file really has.")
+        ) from None
+    unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > ratio * limit:
+        raise ValidationError(
+            _(
+                "This spreadsheet unpacks to %(mb)d MB, more than a desk import can hold. "
+                "Split it into smaller files."
+            )
+            % {"mb": unpacked // 1_000_000}
+        )
+
+
+def read_failure_message(error: Exception) -> str:
+    """Why a file could not be read at all, in words that say what to do (instead of an exception name)."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
+        return _(
+            "The spreadsheet defines XML entities or a DTD, which real spreadsheets never do (it is how an "
+            "“XML bomb” works). Save the file again from Excel or LibreOffice and import that."
+        )
+    if isinstance(error, RecursionError):
+        return _("The JSON is nested too deeply. Give a list of rows, each an object of column: value.")
+    if isinstance(error, csv.Error) and "field limit" in str(error):
+        return _(
+            "A cell holds more than %(kb)d KB of text, more than any field takes. Shorten it, or paste long "
+            "text into the editor instead."
+        ) % {"kb": csv.field_size_limit() // 1024}
+    if isinstance(error, json.JSONDecodeError):
+        return _("The JSON is not valid (%(error)s). Check the file, or choose the format it really has.") % {
+            "error": error
+        }
+    if isinstance(error, UnicodeDecodeError):
+        return _("The file's characters could not be read. Save it as “CSV UTF-8” and try again.")
+    if isinstance(error, zipfile.BadZipFile):
+        return _("This is not an .xlsx file. Choose the format the file really has.")
+    return _("The file could not be read (%(problem)s). Check that the format chosen matches the file.") % {
+        "problem": str(error)[:200] or type(error).__name__
+    }
 
 
 def row_errors_as_text(result) -> list[str]:

@@ -15,11 +15,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from articles import access
 from articles.admin import SpreadsheetMixin
+from articles.forms import term_picker
+from articles.models import DiseaseTag, TherapyTag
 from cases import services
 from cases.importer import Vocabularies, import_document, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus
-from cases.privacy import KINDS, case_findings, case_texts, highlight
+from cases.privacy import KINDS, STORY_FIELDS, case_findings, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
 
 CLEAR_PERMISSION = "cases.clear_case"
@@ -152,9 +155,32 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(label=_("Unpublish this story and every article that tells it now."))
 
 
+class CaseForm(forms.ModelForm):
+    """A story's diagnosis and therapies come from the closed vocabularies, like an article's tags."""
+
+    diseases = term_picker(DiseaseTag, _("diagnosis"))
+    therapies = term_picker(TherapyTag, _("therapies"))
+
+    class Meta:
+        model = Case
+        fields = ["label", "articles", "age_band", "sex", "diseases", "therapies", "treatment_year",
+                  "follow_up", "outcome", "narrative"]  # fmt: skip
+
+    def clean(self):
+        # A change that would void the clearance of a story readers can see is refused here.
+        cleaned = super().clean()
+        if "articles" in self.fields and "articles" in cleaned:
+            story = {name: cleaned[name] for name in STORY_FIELDS if name in cleaned}
+            article_pks = [a.pk for a in cleaned["articles"]]
+            for problem in live_story_problems(self.instance, story=story, article_pks=article_pks):
+                self.add_error(None, problem)
+        return cleaned
+
+
 @admin.register(Case)
 class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [CaseResource]
+    form = CaseForm
     change_form_template = "admin/cases/case/change_form.html"
     list_display = ["reference", "label", "age_band", "sex", "treatment_year", "privacy_badge", "updated_at"]
     list_filter = ["privacy_status", "age_band", "sex", "diseases", "therapies"]
@@ -242,13 +268,24 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _officer_only(self, request):
-        if not request.user.has_perm(CLEAR_PERMISSION):
-            raise PermissionDenied
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.may(request.user, "edit", access.CASE, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.may(request.user, "delete", access.CASE, obj)
+        )
+
+    def _allowed(self, request, action, content, item):
+        """Refuse with 403 what articles.access does not open to this user (say why on the page)."""
+        if refusal := access.refusal(request.user, action, content, item):
+            raise PermissionDenied(refusal)
 
     def clear_view(self, request, pk):
-        self._officer_only(request)
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(Case, pk=pk) if request.user.has_perm("cases.view_case") else None
+        self._allowed(request, "clear", access.CASE, case)
         form = ClearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -270,8 +307,8 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
         )  # fmt: skip
 
     def withdraw_view(self, request, pk):
-        self._officer_only(request)
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(Case, pk=pk) if request.user.has_perm("cases.view_case") else None
+        self._allowed(request, "withdraw", access.CASE, case)
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -299,7 +336,7 @@ class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
 
     def consent_form_view(self, request, pk):
         """The signed form, from private storage, for the privacy officer only, never cached."""
-        self._officer_only(request)
+        self._allowed(request, "download", access.CONSENT, None)
         consent = get_object_or_404(Consent, pk=pk)
         if not consent.form:
             raise Http404
@@ -339,7 +376,7 @@ class DocumentUploadForm(forms.Form):
 
 def import_documents_view(request):
     """Upload documents, see what each would become, then confirm. Uploads wait in private storage."""
-    if not request.user.has_perm("articles.import_article"):
+    if not access.may(request.user, "import", access.ARTICLE):
         raise PermissionDenied
     storage = storages["private"]
     context = {**admin.site.each_context(request), "title": _("Import documents"), "opts": Case._meta}

@@ -143,7 +143,8 @@ def import_document(
     except UnreadableDocument as error:
         result.error = f"{Path(name).name}: {error}"
     except Exception as error:  # one broken document must not stop the others; the report says why
-        log.exception("import of %s failed", Path(name).name)
+        # Not the file name: it may name the patient. The editor's report shows it.
+        log.exception("import of a document failed")
         result.error = f"{Path(name).name}: {type(error).__name__}: {error}"
     return result
 

@@ -88,3 +88,39 @@ def linked_cases_are_cleared(article) -> list[str]:
                 % {"ref": case.reference}
             )
     return problems
+
+
+STORY_FIELDS = ("label", "age_band", "sex", "treatment_year", "follow_up", "outcome", "narrative")
+
+
+def live_story_problems(case, *, story: dict, article_pks) -> list[str]:
+    """A story that a published article tells must stay cleared while readers can see it.
+
+    Refuses a change that would take the clearance away under a live (or scheduled) article: new story
+    text, other links, or linking a story that is not cleared. Recording consent changes none of these.
+    `story` holds the story fields as they would be saved, `article_pks` the articles it would tell.
+    """
+    from articles.models import Article, Status
+    from cases.models import Case, PrivacyStatus
+
+    article_pks = set(article_pks)
+    live = list(Article.objects.filter(pk__in=article_pks, status=Status.PUBLISHED))
+    if not live:
+        return []
+    stored = Case.objects.filter(pk=case.pk).first() if case.pk else None
+    if (
+        stored is not None
+        and stored.privacy_status == PrivacyStatus.CLEARED
+        and all(story.get(name, getattr(stored, name)) == getattr(stored, name) for name in STORY_FIELDS)
+        and set(stored.articles.values_list("pk", flat=True)) == article_pks
+    ):
+        return []
+    return [
+        _(
+            "“%(title)s” is published and tells this story, so this change would take the story's privacy "
+            "clearance away while readers see it. Unpublish the article first, then change the story and "
+            "ask the privacy officer to clear it again."
+        )
+        % {"title": article.title}
+        for article in live
+    ]

@@ -11,6 +11,7 @@ from import_export import fields, resources, widgets
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.spreadsheets import BulkTagLinksMixin, SafeCellsMixin, TagsField, validation_error_for
 from cases.models import Case, CaseDisease, CaseTherapy, PrivacyStatus
+from cases.privacy import STORY_FIELDS, live_story_problems
 
 
 class ArticleSlugsWidget(widgets.ManyToManyWidget):
@@ -63,6 +64,12 @@ class CaseResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource):
             errors = error.update_error_dict(errors)
         if instance.pk is None:
             instance.privacy_status = PrivacyStatus.PENDING
+        if "articles" in row:
+            slugs = [s.strip() for s in str(row.get("articles") or "").split(";") if s.strip()]
+            story = {name: getattr(instance, name) for name in STORY_FIELDS}
+            article_pks = Article.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+            if problems := live_story_problems(instance, story=story, article_pks=article_pks):
+                errors.setdefault("articles", []).extend(problems)
         if (problem := validation_error_for(instance, exclude=["reference", *errors])) is not None:
             errors = problem.update_error_dict(errors)
         if errors:

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django import template
+from django.conf import settings
+from django.utils import timezone
 
 from articles.models import Article, Status
 
@@ -12,12 +16,16 @@ def desk_queue(context):
 
     user = context["request"].user
     waiting = Article.objects.filter(needs_action_q(user)).order_by("-updated_at")
+    today = timezone.localdate()
     return {
         "waiting": waiting[:8],
         "waiting_count": waiting.count(),
-        "scheduled": Article.objects.filter(status=Status.PUBLISHED)
-        .exclude(pk__in=Article.objects.public())
-        .order_by("published_at")[:5]
+        "scheduled": Article.objects.filter(
+            status=Status.PUBLISHED, published_at__gt=timezone.now()
+        ).order_by("published_at")[:5]
         if user.has_perm("articles.publish_article")
         else [],
+        "reviews_due": Article.objects.review_due_by(
+            today + timedelta(days=settings.NEWSDESK_REVIEW_NOTICE_DAYS)
+        ).count(),
     }

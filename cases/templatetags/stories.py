@@ -10,7 +10,7 @@ register = template.Library()
 @register.inclusion_tag("cases/includes/story_list.html")
 def stories_in(article, heading="Patient stories"):
     """The public stories an article tells."""
-    return {"stories": list(Case.objects.public().filter(articles=article).with_tags()), "heading": heading}
+    return {"stories": list(Case.objects.public(told_in=article).with_tags()), "heading": heading}
 
 
 @register.inclusion_tag("cases/includes/story_list.html")

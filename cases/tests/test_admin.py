@@ -122,7 +122,7 @@ def test_recording_a_consent_stamps_who_recorded_it(client, users, make_case):
     assert page.status_code == 200
     data = {
         "label": case.label, "sex": case.sex, "age_band": "", "narrative": "", "outcome": "", "follow_up": "",
-        "treatment_year": "", "diseases": "", "therapies": "",
+        "treatment_year": "", "diseases": [], "therapies": [],
         "consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0",
         "consents-2-TOTAL_FORMS": "1", "consents-2-INITIAL_FORMS": "0",
         "consents-2-0-given_by": "patient", "consents-2-0-signed_on": "2025-01-10",

@@ -54,6 +54,18 @@ class TestPublicCases:
         make_case(articles=[make_article(status=Status.PUBLISHED), make_article(status=Status.PUBLISHED)])
         assert Case.objects.public().count() == 1
 
+    def test_told_in_keeps_the_same_rule_for_one_articles_stories(self, make_article, make_case):
+        article, other, draft = (
+            make_article(status=s) for s in (Status.PUBLISHED, Status.PUBLISHED, Status.DRAFT)
+        )
+        told = make_case(articles=[article, draft])
+        make_case(articles=[other])  # public, but told elsewhere
+        make_case(articles=[article], cleared=False)
+        make_case(articles=[article], consent=False)
+        make_case(articles=[draft])
+        assert list(Case.objects.public(told_in=article)) == [told]
+        assert not Case.objects.public(told_in=draft).exists()  # a draft's stories wait for the draft
+
 
 def test_narrative_is_sanitized_on_save(make_case):
     case = make_case(narrative='<p onclick="x()">Story</p><script>alert(1)</script>')

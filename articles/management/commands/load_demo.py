@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -5,8 +6,17 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from articles.models import Article
 
 FILES = Path(settings.BASE_DIR) / "fixtures" / "files"
+# The demo's unpublished articles are always planned for the coming days, so the story calendar shows
+# a desk at work whenever the demo is loaded (the fixture's own dates are fixed in the past).
+PLANNED_IN_DAYS = {
+    "living-well-with-rheumatoid-arthritis-what-the-newest-medicines-change": 3,
+    "bispecific-antibodies-widen-options-for-relapsed-myeloma": 6,
+}
 
 
 class Command(BaseCommand):
@@ -22,4 +32,7 @@ class Command(BaseCommand):
                 if not storage.exists(name):
                     with source.open("rb") as handle:
                         storage.save(name, File(handle))
+        today = timezone.localdate()
+        for slug, days in PLANNED_IN_DAYS.items():
+            Article.objects.filter(slug=slug).update(planned_for=today + timedelta(days=days))
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
