@@ -588,8 +588,12 @@ def markdown(r) -> str:
     if "admin" in r:
         a = r["admin"]
         lines += ["", "## Admin (in-process, p50 at 10,000 articles as a multiple of p50 at 100)", "",
-                  f"- changelist with a filter and a search: {a['changelist_p50_ratio_10k_to_100']}x "
+                  f"- changelist with a status filter, a disease filter and a search, the disease picked so "
+                  f"both sizes show as many rows: {a['changelist_p50_ratio_10k_to_100']}x "
                   f"(rows shown: {a['changelist_rows'][0]} at 100, {a['changelist_rows'][1]} at 10,000)",
+                  f"- the same filters and search for the same disease at both sizes: "
+                  f"{a['same_filter_p50_ratio_10k_to_100']}x "
+                  f"(rows shown: {a['same_filter_rows'][0]} at 100, {a['same_filter_rows'][1]} at 10,000)",
                   f"- changelist, a full page at both sizes: {a['full_page_p50_ratio_10k_to_100']}x "
                   f"(rows shown: {a['full_page_rows'][0]} and {a['full_page_rows'][1]})",
                   f"- change form: {a['change_form_p50_ratio_10k_to_100']}x",

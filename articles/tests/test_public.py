@@ -327,6 +327,57 @@ class TestCaching:
             workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Retracted.")
             assert "Old headline" not in client.get("/").content.decode()
 
+    def test_while_another_reader_renders_a_just_retired_page_is_served_as_it_was(self, client, make_article):
+        """Under load, one request at a time re-renders after a change; the rest get the page as it was."""
+        from articles.cache import RENDERING_KEY
+
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        article.title = "New headline"
+        article.save()
+        cache.add(RENDERING_KEY, 1)  # another worker holds the turn to render
+        assert "Old headline" in client.get("/").content.decode()
+        cache.delete(RENDERING_KEY)
+        assert "New headline" in client.get("/").content.decode()
+        assert cache.get(RENDERING_KEY) is None  # the turn is given back after rendering
+
+    def test_a_page_retired_longer_ago_than_the_stale_limit_is_never_served(self, client, make_article, settings):
+        from articles.cache import RENDERING_KEY, generation
+
+        settings.NEWSDESK_STALE_SECONDS = 2
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        article.title = "New headline"
+        article.save()
+        for retired in range(1, generation()):
+            cache.set(f"newsdesk:retired-at:{retired}", 0)  # as if the change were long past
+        cache.add(RENDERING_KEY, 1)
+        assert "New headline" in client.get("/").content.decode()
+
+    def test_with_no_stale_limit_a_retired_page_is_always_rendered(self, client, users, make_article, settings):
+        from articles.cache import RENDERING_KEY
+
+        settings.NEWSDESK_STALE_SECONDS = 0
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Withdrawn.")
+        cache.add(RENDERING_KEY, 1)
+        assert "Old headline" not in client.get("/").content.decode()
+
+    def test_the_turn_to_render_is_given_back_when_rendering_fails(self, rf, monkeypatch):
+        from django.contrib.auth.models import AnonymousUser
+
+        from articles.cache import RENDERING_KEY, public_page
+
+        def broken(request):
+            raise RuntimeError("database went away")
+
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        with pytest.raises(RuntimeError):
+            public_page(broken)(request)
+        assert cache.get(RENDERING_KEY) is None
+
     def test_a_scheduled_article_is_not_hidden_by_a_stale_cache(self, client, make_article):
         import time_machine
 
