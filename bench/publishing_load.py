@@ -103,12 +103,13 @@ def editor(period: float, until: float) -> None:
 
 
 def prepare() -> dict:
-    """A copy of the bench desk (or a new 2,000-article one), migrated, with static files collected."""
+    """A copy of the bench desk (or a new one of 10,000 articles), migrated, with static files collected."""
+    DATA.mkdir(parents=True, exist_ok=True)
     source = DATA / "bench.sqlite3"
     if source.exists() and not DATABASE.exists():
         with sqlite3.connect(source) as src, sqlite3.connect(DATABASE) as dst:
             src.backup(dst)  # consistent even while another bench writes the source
-    env = bench.prepare(f"sqlite:///{DATABASE}", 2_000, 400, env_cache=CACHE)
+    env = bench.prepare(f"sqlite:///{DATABASE}", 10_000, 2_000, env_cache=CACHE)
     env.update(STATIC_ROOT=str(DATA / "publishing-static"), EMAIL_URL="memorymail://")
     bench.manage(env, "collectstatic", "--noinput", "-v0")
     return env

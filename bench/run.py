@@ -321,6 +321,7 @@ print(json.dumps({"home": "/", "article": article.get_absolute_url(), "story": s
 
 
 def prepare(database, articles, cases, env_cache="locmemcache://bench"):
+    DATA.mkdir(parents=True, exist_ok=True)
     env = bench_env(database, env_cache)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "setup_roles", "-v0")

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from cases.models import Case
 
@@ -15,3 +16,7 @@ class CaseSitemap(Sitemap):
 
     def lastmod(self, case):
         return case.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item, loading every story to write one date.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]

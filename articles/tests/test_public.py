@@ -247,6 +247,20 @@ class TestFeedsAndSitemap:
         assert "<lastmod>" in xml
         assert f"http://testserver{sle.get_absolute_url()}" in xml
 
+    def test_the_sitemap_index_dates_each_section_without_loading_its_items(
+        self, client, make_article, monkeypatch
+    ):
+        from articles.sitemaps import ArticleSitemap
+        from cases.sitemaps import CaseSitemap
+
+        for _ in range(3):
+            newest = make_article(status=Status.PUBLISHED)
+        for sitemap in (ArticleSitemap, CaseSitemap):
+            monkeypatch.setattr(sitemap, "lastmod", lambda self, item: pytest.fail("loaded every item"))
+        index = client.get("/sitemap.xml").content.decode()
+        newest.refresh_from_db()
+        assert f"<lastmod>{newest.updated_at.date().isoformat()}" in index
+
 
 class TestSpeed:
     def _queries(self, client, url):
