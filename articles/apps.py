@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,3 +8,11 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import comments, signals  # noqa: F401
+
+        post_migrate.connect(_ensure_search_index, sender=self)
+
+
+def _ensure_search_index(using="default", **_ignored):
+    from articles.search import ensure_sqlite_index
+
+    ensure_sqlite_index(using)

@@ -1,16 +1,18 @@
 """Search over public articles: ranked, filtered, with highlighted snippets.
 
 PostgreSQL does the work with full-text search (weighted headline > standfirst > body, stemmed English,
-web-search syntax) over a GIN index. SQLite, the embedded default, gets a sound fallback: every word must
-match somewhere, ranked by where it matched. On both, a query word that names a disease or therapy by any
+web-search syntax) over a GIN index. SQLite, the embedded default, uses its FTS5 index the same way
+(Porter stems, BM25 weighted headline > standfirst > body), kept by triggers; where FTS5 is missing, a
+plain fallback matches every word somewhere. On all, a query word that names a disease or therapy by any
 synonym or abbreviation ("lupus", "SLE", "CAR-T") also finds the articles tagged with that term.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -60,10 +62,40 @@ def search_vector():
     )
 
 
+class RankedArticles(Sequence):
+    """Public articles in an order decided in Python; only the slice a page shows is read.
+
+    Ordering 1,000 ranked ids in SQL takes a CASE with 1,000 branches, which Django builds and SQLite
+    evaluates for every row: 270 ms for one page of results at 10,000 articles.
+    """
+
+    def __init__(self, articles: QuerySet, pks: list[int]):
+        self.articles, self.pks = articles, pks
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 if index != -1 else None][0]
+        wanted = self.pks[index]
+        found = {article.pk: article for article in self.articles.filter(pk__in=wanted)}
+        return [found[pk] for pk in wanted if pk in found]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def prefetch_related(self, *lookups) -> "RankedArticles":
+        return RankedArticles(self.articles.prefetch_related(*lookups), self.pks)
+
+
 @dataclass
 class SearchResults:
     query: str
-    articles: QuerySet
+    articles: QuerySet | RankedArticles
     terms: list[str] = field(default_factory=list)
     matched_tags: list = field(default_factory=list)
 
@@ -105,6 +137,8 @@ def search(
     tagged_ids = set(articles.filter(tagged).values_list("pk", flat=True)) if diseases or therapies else set()
     if connection.vendor == "postgresql":
         ranked = _postgres(articles, query, tagged_ids)
+    elif connection.vendor == "sqlite" and sqlite_index_exists():
+        ranked = _sqlite(articles, terms, tagged_ids)
     else:
         ranked = _fallback(articles, terms, tagged_ids)
     return SearchResults(query, ranked, terms, [*diseases, *therapies])
@@ -127,15 +161,118 @@ def _postgres(articles, query, tagged_ids):
     return articles.filter(pk__in=newest).annotate(rank=rank + boost).order_by("-rank", "-published_at")
 
 
+# --- SQLite: an FTS5 index over the articles table, kept by triggers ------------------------------------
+
+SQLITE_INDEX = "articles_article_fts"
+SQLITE_WEIGHTS = (10.0, 5.0, 1.0)  # headline, standfirst, body
+# Literal SQL, no interpolation: the index follows every write, whatever made it (admin, imports,
+# bulk_create, queryset.update, loaddata).
+SQLITE_TRIGGERS = {
+    "articles_article_fts_insert": """
+        CREATE TRIGGER IF NOT EXISTS articles_article_fts_insert AFTER INSERT ON articles_article BEGIN
+            INSERT INTO articles_article_fts(rowid, title, standfirst, body)
+            VALUES (new.id, new.title, new.standfirst, new.body);
+        END""",
+    "articles_article_fts_delete": """
+        CREATE TRIGGER IF NOT EXISTS articles_article_fts_delete AFTER DELETE ON articles_article BEGIN
+            INSERT INTO articles_article_fts(articles_article_fts, rowid, title, standfirst, body)
+            VALUES ('delete', old.id, old.title, old.standfirst, old.body);
+        END""",
+    "articles_article_fts_update": """
+        CREATE TRIGGER IF NOT EXISTS articles_article_fts_update AFTER UPDATE OF title, standfirst, body
+        ON articles_article BEGIN
+            INSERT INTO articles_article_fts(articles_article_fts, rowid, title, standfirst, body)
+            VALUES ('delete', old.id, old.title, old.standfirst, old.body);
+            INSERT INTO articles_article_fts(rowid, title, standfirst, body)
+            VALUES (new.id, new.title, new.standfirst, new.body);
+        END""",
+}
+SQLITE_CREATE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_article_fts USING fts5(title, standfirst, body, "
+    "content='articles_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+)
+SQLITE_MATCHING = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+SQLITE_RANKS = (
+    "SELECT rowid, bm25(articles_article_fts, %s, %s, %s) FROM articles_article_fts "
+    "WHERE articles_article_fts MATCH %s AND rowid BETWEEN %s AND %s"
+)
+
+
+def ensure_sqlite_index(using: str = "default") -> None:
+    """Create SQLite's full-text index and its triggers where missing, and rebuild it if any were.
+
+    Run after every migrate (articles.apps): SQLite alters a table by copying it to a new one, which
+    drops the old table's triggers, so they are checked each time rather than made once.
+    """
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite" or "articles_article" not in db.introspection.table_names():
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+                       [f"{SQLITE_INDEX}%"])  # fmt: skip
+        present = {row[0] for row in cursor.fetchall()}
+        if {SQLITE_INDEX, *SQLITE_TRIGGERS} <= present:
+            return
+        try:
+            cursor.execute(SQLITE_CREATE)
+        except Exception:  # an SQLite built without FTS5: search falls back to matching words in place
+            return
+        for create in SQLITE_TRIGGERS.values():
+            cursor.execute(create)
+        cursor.execute("INSERT INTO articles_article_fts(articles_article_fts) VALUES ('rebuild')")
+
+
+_sqlite_index_seen: dict[str, bool] = {}
+
+
+def sqlite_index_exists() -> bool:
+    """Looked up once per database file and process: migrate makes the index before anything serves."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _sqlite_index_seen:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [SQLITE_INDEX])
+            _sqlite_index_seen[name] = cursor.fetchone() is not None
+    return _sqlite_index_seen[name]
+
+
+def _fts_query(terms: list[str]) -> str:
+    """Every word must match (after stemming); each is quoted, so FTS5 syntax in a query is just text."""
+    return " AND ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+
+
+def _sqlite(articles, terms, tagged_ids):
+    from django.db.models.expressions import RawSQL
+
+    match = _fts_query(terms)
+    found = RawSQL(SQLITE_MATCHING, [match])  # noqa: S611 - constant SQL, the query is a parameter
+    matched = articles.filter(Q(pk__in=found) | Q(pk__in=tagged_ids))
+    newest = dict(matched.order_by("-published_at").values_list("pk", "published_at")[:MAX_RANKED])
+    if not newest:
+        return articles.none()
+    scores = dict.fromkeys(newest, 0.0)
+    with connection.cursor() as cursor:
+        # The range of ids the newest matches span, not `rowid IN (...)`: FTS5 re-runs the match for each
+        # listed id (540 ms for 1,000 of 10,000 matching articles; the range takes 5 ms).
+        cursor.execute(SQLITE_RANKS, [*SQLITE_WEIGHTS, match, min(newest), max(newest)])
+        for pk, bm25 in cursor.fetchall():
+            if pk in scores:
+                scores[pk] = -bm25  # BM25 in FTS5 is negative, lower is better
+    for pk in tagged_ids & scores.keys():
+        scores[pk] += 4.0
+    return RankedArticles(articles, sorted(newest, key=lambda pk: (scores[pk], newest[pk]), reverse=True))
+
+
 def _fallback(articles, terms, tagged_ids):
     condition = Q()
     for term in terms:
         in_text = Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
         condition &= in_text
     candidates = list(
-        articles.filter(condition | Q(pk__in=tagged_ids)).values(
-            "pk", "title", "standfirst", "body", "published_at"
-        )[:MAX_RANKED]
+        articles.filter(condition | Q(pk__in=tagged_ids))
+        .order_by("-published_at")
+        .values("pk", "title", "standfirst", "body", "published_at")[:MAX_RANKED]
     )
 
     def score(row):
@@ -148,13 +285,7 @@ def _fallback(articles, terms, tagged_ids):
         return s
 
     order = sorted(candidates, key=lambda row: (score(row), row["published_at"]), reverse=True)
-    pks = [row["pk"] for row in order]
-    position = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(pks)], output_field=IntegerField())
-    return (
-        articles.filter(pk__in=pks).annotate(position=position).order_by("position")
-        if pks
-        else articles.none()
-    )
+    return RankedArticles(articles, [row["pk"] for row in order])
 
 
 def snippet(article: Article, terms: list[str], width: int = 220) -> SafeString:

