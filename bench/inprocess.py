@@ -283,7 +283,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         small = spawn("admin", f"sqlite:///{tmp}/admin-small.sqlite3", "100")
         large = spawn(
-            "admin", f"sqlite:///{tmp}/admin-large.sqlite3", "300" if smoke else "10000", str(small["changelist_rows"])
+            "admin",
+            f"sqlite:///{tmp}/admin-large.sqlite3",
+            "300" if smoke else "10000",
+            str(small["changelist_rows"]),
         )
         documents = spawn("documents", f"sqlite:///{tmp}/documents.sqlite3", "50" if smoke else "1000")
         spreadsheet = spawn("spreadsheet", f"sqlite:///{tmp}/sheet.sqlite3", "500" if smoke else "10000")

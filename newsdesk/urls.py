@@ -29,7 +29,10 @@ urlpatterns = [
         name="sitemap",
     ),
     path(
-        "sitemap-<section>.xml", public_page(sitemaps.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"
+        "sitemap-<section>.xml",
+        public_page(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
+        name="sitemap-section",
     ),
     path("stories/", include("cases.urls")),
     path("", include("articles.urls")),
