@@ -116,6 +116,10 @@ def matching_tags(query: str) -> tuple[list[DiseaseTag], list[TherapyTag]]:
     return found[DiseaseTag], found[TherapyTag]
 
 
+def _with_narrower(vocabulary, terms) -> set[int]:
+    return {pk for term in terms for pk in vocabulary.objects.with_narrower(term)}
+
+
 def search(
     query: str, *, disease=None, therapy=None, year=None, base: QuerySet | None = None
 ) -> SearchResults:
@@ -133,7 +137,10 @@ def search(
             query, articles.order_by("-published_at") if (disease or therapy or year) else articles.none()
         )
     diseases, therapies = matching_tags(query)
-    tagged = Q(diseases__in=diseases) | Q(therapies__in=therapies)
+    # A broader term finds its narrower ones too: "leukaemia" finds an article tagged B-ALL.
+    tagged = Q(diseases__in=_with_narrower(DiseaseTag, diseases)) | Q(
+        therapies__in=_with_narrower(TherapyTag, therapies)
+    )
     tagged_ids = set(articles.filter(tagged).values_list("pk", flat=True)) if diseases or therapies else set()
     if connection.vendor == "postgresql":
         ranked = _postgres(articles, query, tagged_ids)

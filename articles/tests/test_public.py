@@ -164,6 +164,15 @@ class TestSearch:
             page = client.get("/search/", {"q": query}).content.decode()
             assert tagged.title in page, query
 
+    def test_a_broader_term_finds_articles_tagged_with_a_narrower_one(self, client, make_article):
+        leukemia = DiseaseTag.objects.create(name="Leukemia", slug="leukemia", synonyms=["leukaemia"])
+        b_all = DiseaseTag.objects.create(
+            name="B-cell acute lymphoblastic leukemia", slug="b-all", parent=leukemia
+        )
+        tagged = make_article(title="Seven years on", status=Status.PUBLISHED, diseases=[b_all])
+        page = client.get("/search/", {"q": "leukaemia"}).content.decode()
+        assert tagged.title in page
+
     def test_snippets_highlight_the_words_found(self, client, make_article):
         make_article(
             title="Trial news",
