@@ -116,8 +116,8 @@ def matching_tags(query: str) -> tuple[list[DiseaseTag], list[TherapyTag]]:
     return found[DiseaseTag], found[TherapyTag]
 
 
-def _with_narrower(vocabulary, terms) -> set[int]:
-    return {pk for term in terms for pk in vocabulary.objects.with_narrower(term)}
+def _with_narrower(vocabulary, terms) -> list[int]:
+    return vocabulary.objects.with_narrower(*terms) if terms else []
 
 
 def search(

@@ -35,12 +35,12 @@ class VocabularyQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
-    def with_narrower(self, term) -> list[int]:
-        """The ids of `term` and every term under it, at any depth (one query for the whole tree)."""
+    def with_narrower(self, *terms) -> list[int]:
+        """The ids of `terms` and every term under them, at any depth (one query for the whole tree)."""
         children: dict[int | None, list[int]] = {}
         for pk, parent in self.values_list("pk", "parent_id"):
             children.setdefault(parent, []).append(pk)
-        found, todo = [], [term.pk]
+        found, todo = [], [term.pk for term in terms]
         while todo:
             pk = todo.pop()
             if pk not in found:
