@@ -366,7 +366,8 @@ def main():
     floor_path = f"/__bench/floor/{sizes['article']}/"
     extra = []  # servers started for the optional targets, stopped at the end
     targets = [
-        ("floor", cold, floor_path),
+        ("floor", cold, floor_path),  # the article's size; every other page has a floor of its own size
+        *((f"floor {name}", cold, f"/__bench/floor/{sizes[name]}/") for name in PAGES if name != "article"),
         ("static whitenoise", cached, "/static/bench/article.html"),  # the server started after the file
     ]
     for name in PAGES:
@@ -522,15 +523,23 @@ def ratio(a, b):
     return round(a / b, 3) if b else None
 
 
+def floor_of(r, page):
+    """The floor a page is compared with: the trivial view returning as many bytes as that page."""
+    return r["pages"].get(f"floor {page}", r["pages"]["floor"])
+
+
 def budgets(r):
     floor = r["pages"]["floor"]["rps"]
     static = r["pages"]["static"]["rps"]
     article_cold = r["pages"]["article cold"]["rps"]
-    cached = min(r["pages"][f"{p} cached"]["rps"] for p in PAGES)
+    cached = min(ratio(r["pages"][f"{p} cached"]["rps"], floor_of(r, p)["rps"]) for p in PAGES)
     out = {
         "uncached article >= 25% of floor": (ratio(article_cold, floor), ratio(article_cold, floor) >= 0.25),
-        "cached pages >= 80% of floor (slowest page)": (ratio(cached, floor), ratio(cached, floor) >= 0.8),
-        "cached page vs static bound (aim 25%)": (ratio(cached, static), ratio(cached, static) >= 0.25),
+        "cached pages >= 80% of floor (slowest page)": (cached, cached >= 0.8),
+        "cached article vs static bound (aim 25%)": (
+            ratio(r["pages"]["article cached"]["rps"], static),
+            ratio(r["pages"]["article cached"]["rps"], static) >= 0.25,
+        ),
         "worker RSS <= 150 MB": (r["rss"]["end_mb"], r["rss"]["end_mb"] <= 150),
         "worker RSS growth < 10%": (r["rss"]["growth"], r["rss"]["growth"] < 0.10),
     }
@@ -560,7 +569,7 @@ def markdown(r) -> str:
         "",
         f"{r['articles']} articles, gunicorn with {r['workers']} sync workers, {r['rounds']} interleaved rounds of "
         f"{r['seconds_per_url']} s per URL, load from {r['load_generator']}. Medians. Throughput is shown as a share "
-        "of the floor (a trivial view returning the same number of bytes through the same middleware) and of the "
+        "of the floor (a trivial view returning as many bytes as that page, through the same middleware) and of the "
         f"static bound (the article's HTML as a static file from {r.get('static_bound', 'whitenoise')}). Latencies "
         "as multiples of the floor's.",
         "",
@@ -571,12 +580,13 @@ def markdown(r) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for page in PAGES:
-        c, h = r["pages"][f"{page} cold"], r["pages"][f"{page} cached"]
+        c, h, floor = r["pages"][f"{page} cold"], r["pages"][f"{page} cached"], floor_of(r, page)
         lines.append(
             f"| {page} | {ratio(c['rps'], floor['rps']):.0%} | {ratio(c['p50'], floor['p50']):.1f}x "
             f"| {ratio(c['p99'], floor['p99']):.1f}x | {ratio(h['rps'], floor['rps']):.0%} "
             f"| {ratio(h['rps'], static['rps']):.0%} | {int(c['errors'] + h['errors'])} |"
         )
+    floor = r["pages"]["floor"]
     lines += ["", "## Raising the floor", "", "Same run, same pages; throughput as a share of the static bound.", "",
               "| target | requests/s as share of static bound | p50 / floor p50 |", "|---|---|---|"]  # fmt: skip
     for name in ("floor", "floor granian", "static whitenoise", "article cached", "article cached granian",
@@ -597,8 +607,8 @@ def markdown(r) -> str:
     if "admin" in r:
         a = r["admin"]
         lines += ["", "## Admin (in-process, p50 at 10,000 articles as a multiple of p50 at 100)", "",
-                  f"- changelist with a status filter, a disease filter and a search, the disease picked so "
-                  f"both sizes show as many rows: {a['changelist_p50_ratio_10k_to_100']}x "
+                  f"- changelist with a status filter, a disease filter and a search, the disease and search "
+                  f"picked so both sizes show as many rows: {a['changelist_p50_ratio_10k_to_100']}x "
                   f"(rows shown: {a['changelist_rows'][0]} at 100, {a['changelist_rows'][1]} at 10,000)",
                   f"- the same filters and search for the same disease at both sizes: "
                   f"{a['same_filter_p50_ratio_10k_to_100']}x "
