@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,25 +58,44 @@ def timed(fn, repeat):
     return statistics.median(times)
 
 
+# Searches tried for the filtered changelist: the admin's search box needs every word to match.
+MORE_WORDS = ["lasting", "trial", "immune", "careful", "modern", "weeks"]
+SEARCHES = [
+    "remission",
+    *(f"remission {a}" for a in MORE_WORDS),
+    *(f"remission {a} {b}" for i, a in enumerate(MORE_WORDS) for b in MORE_WORDS[i + 1 :]),
+]
+
+
 def filtered_changelist(target_rows=None):
-    """The changelist with a status filter, a disease filter and a search, for the disease whose result
-    is closest to `target_rows` (the largest result when None): the same number of rows at both sizes,
-    so the comparison measures how filtering and searching grow with the table, not how many rows show."""
+    """The changelist with a status filter, a disease filter and a search.
+
+    On the small desk: "remission" and the disease with the most published matches. On the large desk:
+    the search (from SEARCHES) and disease whose result is closest to `target_rows`, so that both
+    sizes show as many rows and the comparison measures how filtering and searching grow with the
+    table, not how many rows are drawn.
+    """
     from django.db.models import Count, Q
 
     from articles.admin import ArticleAdmin
     from articles.models import DiseaseTag
 
-    searched = Q()
-    for name in ArticleAdmin.search_fields:  # what the changelist's search box matches
-        searched |= Q(**{f"articles__{name}__icontains": "remission"})
-    matching = Q(articles__status="published") & searched
-    counts = DiseaseTag.objects.annotate(n=Count("articles", filter=matching)).values_list("pk", "n")
+    found = []  # (rows, words, disease pk, search)
+    for search in SEARCHES if target_rows is not None else SEARCHES[:1]:
+        matching = Q(articles__status="published")
+        for word in search.split():  # what the changelist's search box matches: every word, in any field
+            matching &= Q.create(
+                [(f"articles__{name}__icontains", word) for name in ArticleAdmin.search_fields],
+                connector=Q.OR,
+            )
+        counts = DiseaseTag.objects.annotate(n=Count("articles", filter=matching)).values_list("pk", "n")
+        found += [(n, len(search.split()), pk, search) for pk, n in counts]
     if target_rows is None:
-        pk, _ = max(counts, key=lambda row: (row[1], -row[0]))
+        _, _, pk, search = max(found, key=lambda row: (row[0], -row[2]))
     else:
-        pk, _ = min(counts, key=lambda row: (abs(row[1] - target_rows), row[0]))
-    return f"/admin/articles/article/?status__exact=published&q=remission&diseases__id__exact={pk}"
+        _, _, pk, search = min(found, key=lambda row: (abs(row[0] - target_rows), row[1], row[2]))
+    query = urlencode({"status__exact": "published", "q": search, "diseases__id__exact": pk})
+    return f"/admin/articles/article/?{query}"
 
 
 def task_admin(articles, target_rows=None):
