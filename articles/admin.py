@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -151,6 +153,22 @@ class ArticleEventInline(admin.TabularInline):
 # --- Articles -----------------------------------------------------------------------------------
 
 
+class PlainActionCheckbox:
+    """Each changelist row's checkbox, the same markup as Django's, written directly.
+
+    Django renders it through the form widget's template, which took 0.7 ms a row: half the cost of a
+    row, and what made a long filtered list slow to open.
+    """
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """Import and export as CSV, XLSX or JSON, for users holding the model's import or export permission."""
 
@@ -162,7 +180,7 @@ class SpreadsheetMixin(ImportExportMixin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [ArticleResource]
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles import access
-from articles.admin import SpreadsheetMixin
+from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, TherapyTag
 from cases import services
@@ -178,7 +178,7 @@ class CaseForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
+class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [CaseResource]
     form = CaseForm
     change_form_template = "admin/cases/case/change_form.html"
