@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand
 
 from articles.reminders import send_review_reminders
 from articles.workflow import publish_due
+from newsdesk.database import refresh_planner_statistics
+
+DAY = 24 * 60 * 60
 
 
 class Command(BaseCommand):
@@ -17,11 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=int, metavar="SECONDS", help="Keep running, checking this often.")
 
     def handle(self, *args, every=None, **options):
+        statistics_refreshed = None
         while True:
             result = publish_due()
             self.stdout.write(f"{len(result['went_live'])} went live, {len(result['held_back'])} held back")
-            if every:  # the long-running worker is also the desk's daily clock for review reminders
+            if every:  # the long-running worker is also the desk's daily clock
                 send_review_reminders()
+                if statistics_refreshed is None or time.monotonic() - statistics_refreshed > DAY:
+                    refresh_planner_statistics()
+                    statistics_refreshed = time.monotonic()
             if not every:
                 return
             time.sleep(every)

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.importer import ImportResult, Vocabularies, document_paths, import_document
+from newsdesk.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             rows = [r.as_report() for r in results]
             Path(report).write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
         failed = [r for r in results if r.error]
+        if not dry_run and len(results) > len(failed):
+            refresh_planner_statistics()
         summary = f"{len(results) - len(failed)} of {len(results)} documents imported"
         summary += " (dry run)" if dry_run else ""
         if failed:

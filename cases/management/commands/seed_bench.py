@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, Status, TherapyTag
 from cases.models import AgeBand, Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus, Sex
+from newsdesk.database import refresh_planner_statistics
 
 WORDS = (  # noqa: SIM905 - a word list reads best as words
     "patients doctors treatment therapy remission trial hospital team blood cells immune response results "
@@ -138,6 +139,7 @@ class Command(BaseCommand):
         for case in stories:  # the fingerprint the clearance covers, as if the officer had read it
             case.cleared_fingerprint = case.fingerprint()
         Case.objects.bulk_update(stories, ["cleared_fingerprint"], batch_size=1000)
+        refresh_planner_statistics()
         self.stdout.write(
             f"Seeded {len(created)} articles and {len(stories)} stories "
             f"in {time.perf_counter() - started:.1f}s."

@@ -1,0 +1,60 @@
+"""The query planner knows the tables' shape after bulk changes."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import Article, ArticleDisease, DiseaseTag, Status
+from newsdesk.database import refresh_planner_statistics
+
+pytestmark = pytest.mark.django_db
+
+
+def _articles_with_one_rare_disease(rare, common, count=400):
+    articles = Article.objects.bulk_create(
+        Article(title=f"Bulk {n}", slug=f"bulk-{n}", status=Status.PUBLISHED, published_at=timezone.now())
+        for n in range(count)
+    )
+    ArticleDisease.objects.bulk_create(
+        ArticleDisease(content_object=a, tag=rare if n < 3 else common) for n, a in enumerate(articles)
+    )
+
+
+def _plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL gathers statistics by itself")
+def test_after_a_refresh_sqlite_reads_a_rare_disease_through_its_links_not_every_published_article():
+    rare = DiseaseTag.objects.create(name="Rare condition", slug="rare-condition")
+    common = DiseaseTag.objects.create(name="Common condition", slug="common-condition")
+    _articles_with_one_rare_disease(rare, common)
+    filtered = Article.objects.filter(
+        Q(status=Status.PUBLISHED), pk__in=ArticleDisease.objects.filter(tag=rare).values("content_object")
+    )
+    assert "(status=?)" in _plan(filtered)  # without statistics: every published article is read
+
+    refresh_planner_statistics()
+
+    plan = _plan(filtered)
+    assert "(status=?)" not in plan
+    assert "INTEGER PRIMARY KEY" in plan
+
+
+def test_seeding_the_bench_desk_leaves_fresh_statistics(vocabulary):
+    from django.core.management import call_command
+
+    call_command("seed_bench", articles=50, cases=5, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'articles_article' "
+                "AND last_analyze IS NOT NULL"
+            )
+        assert cursor.fetchone()[0] > 0
