@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from articles.models import (
     PreviewLink,
     Status,
     TherapyTag,
+    public_condition,
 )
 from articles.previews import unsign_token
 
@@ -36,11 +37,9 @@ VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 def tags_with_counts(vocabulary):
     """Terms that have public articles, with how many, most-covered first."""
     links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
-    counts = (
-        links.objects.filter(content_object__in=Article.objects.public())
-        .values("tag")
-        .annotate(n=Count("content_object", distinct=True))
-    )
+    # Joined to the articles, and a plain count (a link is unique per article and term): 17 to 12 ms for
+    # 40,000 links, against `IN (every public article)` with a COUNT(DISTINCT).
+    counts = links.objects.filter(public_condition("content_object__")).values("tag").annotate(n=Count("pk"))
     by_tag = {row["tag"]: row["n"] for row in counts}
     terms = [t for t in vocabulary.objects.filter(pk__in=by_tag) if by_tag.get(t.pk)]
     for term in terms:
@@ -109,23 +108,38 @@ def related_articles(article, limit=3):
     """Other public articles sharing the most disease and therapy tags with `article`, newest first among
     equals.
 
-    Shared tags are counted from the two link tables (index lookups by tag), and one query keeps the
-    public candidates: joining articles to both link tables instead multiplied the rows, and took 60 ms
-    at 10,000 articles, more than half of the uncached article page.
+    The articles sharing a tag come back as bare ids in one query (a union of the two link tables, found
+    by their tag index) and are counted here. Then, from the most shared down, each band of equal count
+    is asked for its newest public articles until there are enough: usually the first band. Ranking
+    every candidate in SQL scanned all public articles, and reading every candidate's date converted
+    hundreds of them; either was more than half of the uncached article page at 10,000 articles.
     """
-    shared, candidates = Counter(), Q()
-    for links, tags in ((ArticleDisease, article.diseases.all()), (ArticleTherapy, article.therapies.all())):
-        if tag_ids := [t.pk for t in tags]:
-            tagged = links.objects.filter(tag__in=tag_ids).values_list("content_object", flat=True)
-            shared.update(tagged)
-            candidates |= Q(pk__in=tagged)
-    shared.pop(article.pk, None)
-    if not shared:
+    linked = [
+        links.objects.filter(tag__in=[t.pk for t in tags]).values_list("content_object", flat=True)
+        for links, tags in (
+            (ArticleDisease, article.diseases.all()),
+            (ArticleTherapy, article.therapies.all()),
+        )
+        if tags
+    ]
+    if not linked:
         return []
-    public = Article.objects.public().filter(candidates).order_by().values_list("pk", "published_at")
-    best = [pk for pk, _ in sorted(public, key=lambda row: (shared[row[0]], row[1]), reverse=True)[:limit]]
-    found = {a.pk: a for a in Article.objects.filter(pk__in=best).with_tags()}
-    return [found[pk] for pk in best]
+    shared = Counter(linked[0].union(*linked[1:], all=True))
+    shared.pop(article.pk, None)
+    bands = {}
+    for pk, count in shared.items():
+        bands.setdefault(count, []).append(pk)
+    found = []
+    for count in sorted(bands, reverse=True):  # at most one query per tag the article has
+        found += (
+            Article.objects.public()
+            .filter(pk__in=bands[count])
+            .order_by("-published_at")[: limit - len(found)]
+        )
+        if len(found) == limit:
+            break
+    prefetch_related_objects(found, "diseases", "therapies")
+    return found
 
 
 @method_decorator(public_page, name="dispatch")

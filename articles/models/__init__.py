@@ -4,6 +4,7 @@ from articles.models.article import (
     ArticleQuerySet,
     ArticleTherapy,
     Status,
+    public_condition,
     unique_slug,
 )
 from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
@@ -27,5 +28,6 @@ __all__ = [
     "Status",
     "TherapyTag",
     "VocabularyTerm",
+    "public_condition",
     "unique_slug",
 ]

@@ -43,6 +43,15 @@ class ArticleTherapy(TaggedItemBase):
 # --- Articles -----------------------------------------------------------------------------------
 
 
+def public_condition(through: str = "") -> models.Q:
+    """The condition of `ArticleQuerySet.public()`, for a query that reaches articles `through` a relation
+    (for example "content_object__" from a tag link), joining them instead of listing every public id."""
+    now = timezone.now()
+    return models.Q(**{f"{through}status": Status.PUBLISHED, f"{through}published_at__lte": now}) & ~models.Q(
+        **{f"{through}expires_at__lte": now}
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         """What readers, feeds, the sitemap and search may see.
@@ -51,8 +60,7 @@ class ArticleQuerySet(models.QuerySet):
         `published_at` means it is scheduled and stays hidden until then. An article past its
         `expires_at` leaves the public site by itself.
         """
-        now = timezone.now()
-        return self.filter(status=Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+        return self.filter(public_condition())
 
     def retracted(self):
         """Withdrawn articles: their address stays, with a retraction notice and no body."""
@@ -243,7 +251,7 @@ class Article(models.Model):
 
             old = reverse("articles:detail", kwargs={"slug": old_slug})
             address_moved(old, self.get_absolute_url(), note=_("The headline's address changed."))
-        self._loaded_slug = self.slug
+        self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -252,7 +260,14 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values, *args, **kwargs):
         article = super().from_db(db, field_names, values, *args, **kwargs)
         article._loaded_slug = article.__dict__.get("slug")
+        article._loaded_status = article.__dict__.get("status")
         return article
+
+    def readers_may_see_this_save(self) -> bool:
+        """Whether a save changes what readers see: the article is, or was until now, on the public site
+        (published, scheduled or retracted). A draft's saves do not retire the cached public pages."""
+        seen = {Status.PUBLISHED, Status.RETRACTED}
+        return self.status in seen or getattr(self, "_loaded_status", None) in seen
 
     def has_been_public(self) -> bool:
         """Readers may have its address: it is (or was) published, or went live as scheduled."""

@@ -82,6 +82,45 @@ class TestPages:
         assert '<meta property="og:title" content="Lupus in remission">' in page
         assert '<meta name="twitter:card" content="summary">' in page
 
+    def test_related_news_ranks_by_shared_tags_then_recency_and_shows_only_public_articles(
+        self, make_article, sle, car_t, vocabulary
+    ):
+        from articles.views import related_articles
+
+        ra = DiseaseTag.objects.exclude(pk=sle.pk).first()
+        days_ago = lambda n: timezone.now() - timedelta(days=n)  # noqa: E731
+        article = make_article(status=Status.PUBLISHED, diseases=[sle, ra], therapies=[car_t])
+        all_three_old = make_article(status=Status.PUBLISHED, published_at=days_ago(30), diseases=[sle, ra],
+                                     therapies=[car_t])  # fmt: skip
+        two_newer = make_article(
+            status=Status.PUBLISHED, published_at=days_ago(2), diseases=[sle], therapies=[car_t]
+        )
+        two_older = make_article(
+            status=Status.PUBLISHED, published_at=days_ago(9), diseases=[ra], therapies=[car_t]
+        )
+        make_article(status=Status.PUBLISHED, published_at=days_ago(1), diseases=[sle])  # one tag: fourth
+        make_article(status=Status.DRAFT, diseases=[sle, ra], therapies=[car_t])
+        make_article(
+            status=Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1), diseases=[sle, ra]
+        )
+        make_article(
+            status=Status.PUBLISHED, published_at=days_ago(3), expires_at=days_ago(1), diseases=[sle, ra]
+        )
+
+        assert related_articles(article) == [all_three_old, two_newer, two_older]
+
+    def test_related_news_falls_back_to_fewer_shared_tags_when_the_best_are_not_public(
+        self, make_article, sle, car_t
+    ):
+        from articles.views import related_articles
+
+        article = make_article(status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
+        make_article(status=Status.IN_REVIEW, diseases=[sle], therapies=[car_t])
+        one_tag = make_article(status=Status.PUBLISHED, therapies=[car_t])
+
+        assert related_articles(article) == [one_tag]
+        assert related_articles(make_article(status=Status.PUBLISHED)) == []
+
     def test_structured_data_describes_a_reviewed_medical_page(self, client, users, make_article, sle, car_t):
         article = make_article(
             status=Status.IN_REVIEW, diseases=[sle], therapies=[car_t], author=users["writer"]
@@ -308,6 +347,8 @@ class TestSpeed:
         )  # so related articles exist from the start
         urls = ["/", "/news/", first.get_absolute_url(), diseases[0].get_absolute_url(), "/diseases/",
                 "/search/?q=article", "/feeds/rss/", "/sitemap.xml", "/sitemap-articles.xml"]  # fmt: skip
+        for url in urls:  # once-per-process checks (does the search index exist?) out of the way
+            client.get(url)
         small = {url: self._queries(client, url) for url in urls}
         for _ in range(10):
             make_article(status=Status.PUBLISHED, diseases=diseases, therapies=therapies)
