@@ -17,7 +17,6 @@ from articles.models import (
 )
 
 for model in (
-    Article,
     ArticleDisease,
     ArticleTherapy,
     DiseaseTag,
@@ -28,6 +27,15 @@ for model in (
 ):
     post_save.connect(bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
     post_delete.connect(bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+
+
+post_delete.connect(bump, sender=Article, dispatch_uid="public-cache-delete-Article")
+
+
+@receiver(post_save, sender=Article, dispatch_uid="public-cache-save-Article")
+def _article_saved(sender, instance, **kwargs):
+    if instance.readers_may_see_this_save():  # during a save, `_loaded_status` is still the status before it
+        bump()
 
 
 @receiver(post_save, sender=ArticleEvent, dispatch_uid="public-cache-event")

@@ -120,6 +120,24 @@ class TestADatabaseErrorMidPublish:
         assert cache.generation() > before
 
 
+def test_a_drafts_saves_leave_the_cached_pages_alone_and_a_live_articles_do_not(users, make_article):
+    from articles.cache import generation
+
+    live = make_article(status=Status.PUBLISHED)
+    draft = make_article(status=Status.DRAFT, author=users["writer"])
+    before = generation()
+    draft.title = "Still being written"
+    draft.save()
+    workflow.transition(draft, to=Status.IN_REVIEW, by=users["writer"])
+    assert generation() == before
+    live.title = "A correction"
+    live.save()
+    assert generation() > before
+    before = generation()
+    workflow.transition(live, to=Status.DRAFT, by=users["editor"], comment="Taken down.")
+    assert generation() > before  # unpublishing changes what readers see
+
+
 def _form_data(article, title, version):
     return {"title": title, "slug": article.slug, "standfirst": article.standfirst, "body": article.body,
             "byline": article.byline, "base_version": version}  # fmt: skip
