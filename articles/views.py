@@ -27,7 +27,6 @@ from articles.models import (
     PreviewLink,
     Status,
     TherapyTag,
-    public_condition,
 )
 from articles.previews import unsign_token
 
@@ -37,9 +36,13 @@ VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 def tags_with_counts(vocabulary):
     """Terms that have public articles, with how many, most-covered first."""
     links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
-    # Joined to the articles, and a plain count (a link is unique per article and term): 17 to 12 ms for
-    # 40,000 links, against `IN (every public article)` with a COUNT(DISTINCT).
-    counts = links.objects.filter(public_condition("content_object__")).values("tag").annotate(n=Count("pk"))
+    # `IN (the public articles)`, not a join: with statistics, SQLite walks a join from the link table in
+    # tag order to skip sorting, and reads an article per link (115 ms at 10,000 articles, not 15).
+    counts = (
+        links.objects.filter(content_object__in=Article.objects.public())
+        .values("tag")
+        .annotate(n=Count("content_object", distinct=True))
+    )
     by_tag = {row["tag"]: row["n"] for row in counts}
     terms = [t for t in vocabulary.objects.filter(pk__in=by_tag) if by_tag.get(t.pk)]
     for term in terms:

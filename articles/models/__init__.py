@@ -4,7 +4,6 @@ from articles.models.article import (
     ArticleQuerySet,
     ArticleTherapy,
     Status,
-    public_condition,
     unique_slug,
 )
 from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
@@ -28,6 +27,5 @@ __all__ = [
     "Status",
     "TherapyTag",
     "VocabularyTerm",
-    "public_condition",
     "unique_slug",
 ]

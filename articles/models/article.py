@@ -43,15 +43,6 @@ class ArticleTherapy(TaggedItemBase):
 # --- Articles -----------------------------------------------------------------------------------
 
 
-def public_condition(through: str = "") -> models.Q:
-    """The condition of `ArticleQuerySet.public()`, for a query that reaches articles `through` a relation
-    (for example "content_object__" from a tag link), joining them instead of listing every public id."""
-    now = timezone.now()
-    return models.Q(**{f"{through}status": Status.PUBLISHED, f"{through}published_at__lte": now}) & ~models.Q(
-        **{f"{through}expires_at__lte": now}
-    )
-
-
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         """What readers, feeds, the sitemap and search may see.
@@ -60,7 +51,8 @@ class ArticleQuerySet(models.QuerySet):
         `published_at` means it is scheduled and stays hidden until then. An article past its
         `expires_at` leaves the public site by itself.
         """
-        return self.filter(public_condition())
+        now = timezone.now()
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
     def retracted(self):
         """Withdrawn articles: their address stays, with a retraction notice and no body."""
