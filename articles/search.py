@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -198,7 +198,12 @@ SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_article_fts USING fts5(title, standfirst, body, "
     "content='articles_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
 )
-SQLITE_MATCHING = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+# The unary + keeps SQLite from reading the matches first and sorting them by date: with statistics
+# (newsdesk.database) it did, and a word in most articles took 37 ms instead of 3 ms walking the
+# publication-date index until the newest MAX_RANKED matches are found.
+SQLITE_MATCHING = (
+    '+"articles_article"."id" IN (SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)'
+)
 SQLITE_RANKS = (
     "SELECT rowid, bm25(articles_article_fts, %s, %s, %s) FROM articles_article_fts "
     "WHERE articles_article_fts MATCH %s AND rowid BETWEEN %s AND %s"
@@ -253,8 +258,8 @@ def _sqlite(articles, terms, tagged_ids):
     from django.db.models.expressions import RawSQL
 
     match = _fts_query(terms)
-    found = RawSQL(SQLITE_MATCHING, [match])  # noqa: S611 - constant SQL, the query is a parameter
-    matched = articles.filter(Q(pk__in=found) | Q(pk__in=tagged_ids))
+    found = RawSQL(SQLITE_MATCHING, [match], output_field=BooleanField())  # noqa: S611 - the query is a parameter
+    matched = articles.filter(Q(found) | Q(pk__in=tagged_ids))
     newest = dict(matched.order_by("-published_at").values_list("pk", "published_at")[:MAX_RANKED])
     if not newest:
         return articles.none()

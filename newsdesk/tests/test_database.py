@@ -58,3 +58,30 @@ def test_seeding_the_bench_desk_leaves_fresh_statistics(vocabulary):
                 "AND last_analyze IS NOT NULL"
             )
         assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text index")
+def test_with_statistics_sqlite_search_walks_the_date_index_instead_of_sorting_every_match():
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import search
+    from articles.search import ensure_sqlite_index
+
+    ensure_sqlite_index()
+    Article.objects.bulk_create(
+        Article(title=f"News {n}", slug=f"news-{n}", body=f"<p>{'Lasting remission.' if n % 2 else 'Trial.'}</p>",
+                status=Status.PUBLISHED, published_at=timezone.now())
+        for n in range(4000)  # half of them match: enough for the planner to weigh its options
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO articles_article_fts(articles_article_fts) VALUES ('rebuild')")
+    refresh_planner_statistics()
+    with CaptureQueriesContext(connection) as captured:
+        assert len(search.search("remission").articles) == search.MAX_RANKED  # the newest matches are ranked
+    ranked = next(
+        q["sql"] for q in captured.captured_queries if "MATCH" in q["sql"] and "ORDER BY" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {ranked}")
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "TEMP B-TREE FOR ORDER BY" not in plan
