@@ -21,8 +21,10 @@ def _articles_with_one_rare_disease(rare, common, count=400):
     )
 
 
-def _plan(queryset):
-    sql, params = queryset.query.sql_with_params()
+def _plan(queryset=None, *, sql=None, params=()):
+    """SQLite's plan for a queryset, or for SQL as it was run."""
+    if queryset is not None:
+        sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return " | ".join(str(row[-1]) for row in cursor.fetchall())
@@ -81,7 +83,4 @@ def test_with_statistics_sqlite_search_walks_the_date_index_instead_of_sorting_e
     ranked = next(
         q["sql"] for q in captured.captured_queries if "MATCH" in q["sql"] and "ORDER BY" in q["sql"]
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {ranked}")
-        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "TEMP B-TREE FOR ORDER BY" not in plan
+    assert "TEMP B-TREE FOR ORDER BY" not in _plan(sql=ranked)
