@@ -106,14 +106,12 @@ def words(query: str) -> list[str]:
 
 def matching_tags(query: str) -> tuple[list[DiseaseTag], list[TherapyTag]]:
     """Vocabulary terms the query names, by whole phrase or by any single word."""
-    candidates = [query.strip(), *words(query)]
-    found = {DiseaseTag: [], TherapyTag: []}
-    for vocabulary, hits in found.items():
-        for candidate in candidates:
-            term = vocabulary.objects.find(candidate) if candidate else None
-            if term and term not in hits:
-                hits.append(term)
-    return found[DiseaseTag], found[TherapyTag]
+    candidates = [c for c in (query.strip(), *words(query)) if c]
+    found = []
+    for vocabulary in (DiseaseTag, TherapyTag):
+        terms = vocabulary.objects.find_each(candidates) if candidates else []
+        found.append(list(dict.fromkeys(t for t in terms if t)))  # each once, in the query's order
+    return found[0], found[1]
 
 
 def _with_narrower(vocabulary, terms) -> list[int]:

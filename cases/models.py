@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
 from newsdesk.storage import Delegated
 
@@ -72,22 +74,23 @@ class CaseQuerySet(models.QuerySet):
     def public(self, told_in=None):
         """A patient story is public when the privacy officer has cleared it, its consent covers the web
         and is neither withdrawn nor expired, and it is linked to at least one public article. Withdrawn
-        or pending cases never show, whatever their articles do.
+        or pending cases never show, whatever their articles do. `told_in` (an article) keeps only the
+        stories that article tells, if it is public.
 
-        `told_in` (an article) keeps only the stories that article tells, if it is public, and spares the
-        database from collecting the links of every public article first (40 ms at 10,000 articles)."""
-        articles = Article.objects.public()
-        web_consent = Consent.objects.valid().filter(scope_web=True)
-        if told_in is not None:
-            articles = articles.filter(pk=told_in.pk)
-            web_consent = web_consent.filter(case__articles=told_in.pk)
-        told_in_public = Case.articles.through.objects.filter(article__in=articles)
-        # Uncorrelated IN subqueries: each is evaluated once, so the cost does not multiply with the
-        # number of stories and articles (a correlated EXISTS made SQLite scan every article per story).
-        return self.filter(
-            pk__in=told_in_public.values("case_id"),
-            privacy_status=PrivacyStatus.CLEARED,
-        ).filter(pk__in=web_consent.values("case_id"))
+        Each condition asks about the story at hand (EXISTS, by the story's own index entries) and stops
+        at the first match, so a story page or a topic's dozen stories cost the same on any desk. An
+        `IN (every public article's links)` read all of them first: 16 ms at 10,000 articles.
+        """
+        links = Case.articles.through.objects
+        stories, tellings = self, links.filter(case=OuterRef("pk"))
+        if told_in is not None:  # start from the article's own links, not from every story
+            stories = self.filter(pk__in=links.filter(article=told_in.pk).values("case_id"))
+            tellings = tellings.filter(article=told_in.pk)
+        told_in_public = tellings.filter(Exists(Article.objects.public().filter(pk=OuterRef("article_id"))))
+        web_consent = Consent.objects.valid().filter(scope_web=True, case=OuterRef("pk"))
+        return stories.filter(
+            Exists(told_in_public), Exists(web_consent), privacy_status=PrivacyStatus.CLEARED
+        )
 
     def with_tags(self):
         return self.prefetch_related("diseases", "therapies")
@@ -168,10 +171,20 @@ class Case(models.Model):
         help_text=_("Articles that tell this story."),
     )
     diseases = TaggableManager(
-        verbose_name=_("diagnosis"), through=CaseDisease, related_name="cases", blank=True, help_text=""
+        verbose_name=_("diagnosis"),
+        through=CaseDisease,
+        manager=ItemTags,
+        related_name="cases",
+        blank=True,
+        help_text="",
     )
     therapies = TaggableManager(
-        verbose_name=_("therapies"), through=CaseTherapy, related_name="cases", blank=True, help_text=""
+        verbose_name=_("therapies"),
+        through=CaseTherapy,
+        manager=ItemTags,
+        related_name="cases",
+        blank=True,
+        help_text="",
     )
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.images import clean_upload, validate_image
-from articles.models.vocabulary import DiseaseTag, TherapyTag
+from articles.models.vocabulary import DiseaseTag, ItemTags, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
 from articles.slugs import make_slug, slug_problem
 
@@ -176,10 +176,20 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     diseases = TaggableManager(
-        verbose_name=_("diseases"), through=ArticleDisease, related_name="articles", blank=True, help_text=""
+        verbose_name=_("diseases"),
+        through=ArticleDisease,
+        manager=ItemTags,
+        related_name="articles",
+        blank=True,
+        help_text="",
     )
     therapies = TaggableManager(
-        verbose_name=_("therapies"), through=ArticleTherapy, related_name="articles", blank=True, help_text=""
+        verbose_name=_("therapies"),
+        through=ArticleTherapy,
+        manager=ItemTags,
+        related_name="articles",
+        blank=True,
+        help_text="",
     )
 
     objects = ArticleQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import _TaggableManager
 from taggit.models import TagBase
 
 from articles.slugs import make_slug, slug_problem
@@ -49,22 +50,28 @@ class VocabularyQuerySet(models.QuerySet):
         return found
 
     def find(self, term: str):
-        """The term whose name, synonym or abbreviation is `term`, or None.
+        """The term whose name, synonym or abbreviation is `term`, or None (see `find_each`)."""
+        return self.find_each([term])[0]
+
+    def find_each(self, names: list[str]) -> list:
+        """For each of `names`, the term whose name, synonym or abbreviation it is, or None: one query.
 
         Names and synonyms match case-insensitively; abbreviations match exactly, so that the word
-        "all" never finds acute lymphoblastic leukemia. Vocabularies are a few hundred rows, so this
-        reads them once rather than asking each database for JSON containment.
+        "all" never finds acute lymphoblastic leukemia. Where two terms claim a name, the first in the
+        vocabulary's order wins. Vocabularies are a few hundred rows, so this reads them once rather
+        than asking each database for JSON containment, and makes objects of the terms found only.
         """
-        folded = _fold(term)
-        exact = term.strip()
-        for tag in self.only("pk", "name", "slug", "synonyms", "abbreviations"):
-            if (
-                _fold(tag.name) == folded
-                or folded in {_fold(s) for s in tag.synonyms}
-                or exact in tag.abbreviations
-            ):
-                return tag
-        return None
+        claimed: dict[str, tuple[int, int]] = {}  # folded name or synonym, or "=" + abbreviation: (rank, pk)
+        rows = self.values_list("pk", "name", "synonyms", "abbreviations")
+        for rank, (pk, name, synonyms, abbreviations) in enumerate(rows):
+            for key in (_fold(name), *map(_fold, synonyms), *(f"={a}" for a in abbreviations)):
+                claimed.setdefault(key, (rank, pk))
+        hits = [
+            min((claimed[k] for k in (_fold(n), f"={n.strip()}") if k in claimed), default=None)
+            for n in names
+        ]
+        terms = self.in_bulk([hit[1] for hit in hits if hit]) if any(hits) else {}
+        return [terms[hit[1]] if hit else None for hit in hits]
 
 
 class VocabularyTerm(TagBase):
@@ -210,3 +217,20 @@ class TherapyTag(VocabularyTerm):
 
     def get_absolute_url(self):
         return reverse("articles:therapy", kwargs={"slug": self.slug})
+
+
+class ItemTags(_TaggableManager):
+    """`article.diseases` and the like: taggit's manager, but one item's tag query is built when it runs.
+
+    Prefetching tags asks each item for that query and then gives it the prefetched rows instead, so the
+    query is never run: building it anyway took 0.15 ms an item, 9 ms of a 30-item feed. Django's own
+    related managers defer the filter for the same reason.
+    """
+
+    def get_queryset(self, extra_filters=None):
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if self.instance is None or extra_filters or self.prefetch_cache_name in prefetched:
+            return super().get_queryset(extra_filters)
+        tags = self.through.tag_model()._default_manager.order_by(*self.ordering)
+        tags._defer_next_filter = True  # applied the first time the query is read
+        return tags.filter(**{f"{self.through.tag_relname()}__content_object": self.instance})

@@ -107,6 +107,18 @@ def reviewer(user):
     return {"name": name, "credentials": credentials}
 
 
+@register.simple_tag
+def options(choices, selected=None):
+    """The <option>s of a filter's <select> from (value, label) pairs, `selected` marked: one join, not
+    a template loop (two hundred terms cost a third of the search page that way)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == chosen else "", label) for value, label in choices),
+    )
+
+
 @register.filter
 def iso(value):
     """A datetime as ISO 8601 to the second, the form HTML's <time datetime> accepts."""

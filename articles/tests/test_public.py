@@ -243,6 +243,21 @@ class TestSearch:
         assert titles(disease="SLE", year=str(now.year)) == {a.title}
         assert titles(q="news", year=str(now.year - 3)) == {c.title}
 
+    def test_the_filters_offer_the_terms_readers_would_find_in_alphabetical_order(
+        self, client, make_article, sle, car_t, myeloma
+    ):
+        make_article(status=Status.PUBLISHED, diseases=[sle, myeloma], therapies=[car_t])
+        make_article(status=Status.PUBLISHED, diseases=[sle])
+        only_in_a_draft = DiseaseTag.objects.create(name="Amyloidosis", slug="amyloidosis")
+        make_article(status=Status.DRAFT, diseases=[only_in_a_draft])
+        page = client.get("/search/", {"disease": "multiple-myeloma"}).content.decode()
+        disease_choices = page[page.index('id="disease"') : page.index('id="therapy"')]
+        assert re.findall(r'<option value="([^"]*)"', disease_choices) == [
+            "", "multiple-myeloma", "systemic-lupus-erythematosus"
+        ]  # fmt: skip
+        assert '<option value="multiple-myeloma" selected>' in disease_choices
+        assert '<option value="car-t-cell-therapy">' in page
+
     def test_never_finds_what_is_not_public(self, client, make_article):
         make_article(title="Secret draft about remission", status=Status.DRAFT)
         page = client.get("/search/", {"q": "remission"}).content.decode()

@@ -84,3 +84,25 @@ def test_with_statistics_sqlite_search_walks_the_date_index_instead_of_sorting_e
         q["sql"] for q in captured.captured_queries if "MATCH" in q["sql"] and "ORDER BY" in q["sql"]
     )
     assert "TEMP B-TREE FOR ORDER BY" not in _plan(sql=ranked)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+@pytest.mark.parametrize("page", ["a story", "a topic's stories", "an article's stories"])
+def test_the_story_gate_asks_about_each_story_rather_than_reading_every_public_articles_links(
+    page, vocabulary
+):
+    """A story page or a topic's dozen stories cost the same whatever the size of the archive."""
+    from django.core.management import call_command
+
+    from cases.models import Case
+
+    call_command("seed_bench", articles=600, cases=300, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    story = Case.objects.public().filter(diseases__isnull=False).first()
+    stories = {
+        "a story": Case.objects.public().filter(reference=story.reference),
+        "a topic's stories": Case.objects.public().filter(diseases=story.diseases.first()),
+        "an article's stories": Case.objects.public(told_in=story.articles.first()),
+    }[page]
+    assert story in stories
+    plan = _plan(stories)
+    assert "SCAN" not in plan, plan  # every table is entered through an index, by the story at hand
