@@ -202,6 +202,10 @@ class Case(models.Model):
             ("import_case", _("Can import patient stories")),
             ("export_case", _("Can export patient stories")),
         ]
+        indexes = [
+            # The sitemap's date: stories newest-updated first, so the first public one ends the search.
+            models.Index(fields=["privacy_status", "updated_at"], name="case_by_update"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="cleared_case_has_clearance",

@@ -212,6 +212,10 @@ class Article(models.Model):
             # rows themselves (an 800-word body makes each row several pages long).
             models.Index(fields=["status", "published_at", "expires_at"], name="article_public"),
             models.Index(fields=["status", "expires_at"], name="article_expiry"),
+            # The sitemap's date: public articles newest-updated first, read from the index alone.
+            models.Index(
+                fields=["status", "updated_at", "published_at", "expires_at"], name="article_by_update"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

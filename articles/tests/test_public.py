@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import DiseaseTag, Status, TherapyTag
+from articles.models import Article, DiseaseTag, Status, TherapyTag
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +330,17 @@ class TestFeedsAndSitemap:
         ours = entries(template_name="sitemap_section.xml")
         assert ours == entries()
         assert ours or section == "stories"  # no story is public in this test
+
+    def test_the_sitemap_index_dates_sections_by_what_readers_can_see(self, client, make_article):
+        public = make_article(status=Status.PUBLISHED)
+        ten_days_ago = timezone.now() - timedelta(days=10)
+        Article.objects.filter(pk=public.pk).update(updated_at=ten_days_ago)
+        make_article(status=Status.DRAFT)  # edited just now, and nobody can see it
+        index = client.get("/sitemap.xml").content.decode()
+        dated = dict(
+            re.findall(r"<loc>http://testserver/sitemap-(\w+)\.xml</loc>\s*<lastmod>([\d-]+)", index)
+        )
+        assert dated["articles"] == timezone.localtime(ten_days_ago).date().isoformat()
 
     def test_the_sitemap_index_dates_each_section_without_loading_its_items(
         self, client, make_article, monkeypatch

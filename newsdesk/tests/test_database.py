@@ -106,3 +106,19 @@ def test_the_story_gate_asks_about_each_story_rather_than_reading_every_public_a
     assert story in stories
     plan = _plan(stories)
     assert "SCAN" not in plan, plan  # every table is entered through an index, by the story at hand
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_the_sitemap_dates_its_sections_from_an_index_by_update_without_sorting(vocabulary):
+    from django.core.management import call_command
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.sitemaps import ArticleSitemap
+    from cases.sitemaps import CaseSitemap
+
+    call_command("seed_bench", articles=600, cases=300, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for sitemap, index in ((ArticleSitemap(), "article_by_update"), (CaseSitemap(), "case_by_update")):
+        with CaptureQueriesContext(connection) as captured:
+            assert sitemap.get_latest_lastmod() is not None
+        plan = _plan(sql=captured.captured_queries[-1]["sql"])
+        assert index in plan and "TEMP B-TREE" not in plan, plan
