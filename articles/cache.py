@@ -123,26 +123,64 @@ def _anonymous(request) -> bool:
     return not request.user.is_authenticated
 
 
+class Lookup(NamedTuple):
+    """What the cache holds for one address: its key, the current generation, and the copy, if any."""
+
+    key: str
+    current: int
+    stored: StoredPage | None
+
+    @property
+    def fresh(self) -> bool:
+        return self.stored is not None and self.stored.generation == self.current
+
+
+def look_up(request) -> Lookup | None:
+    """The cached copy of this address, in one round trip with the current generation; None when the
+    request may not be answered from the cache (not a GET or HEAD, or someone is signed in)."""
+    if request.method not in ("GET", "HEAD") or not _anonymous(request):
+        return None
+    key = "newsdesk:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    found = cache.get_many([GENERATION_KEY, key])
+    stored = found.get(key)
+    if stored is not None and not _still_valid(stored):
+        stored = None
+    return Lookup(key, found.get(GENERATION_KEY) or generation(), stored)
+
+
+class ServeCachedPagesMiddleware:
+    """Answer a reader from the cache before the address is resolved to a view, as Django's own
+    FetchFromCacheMiddleware does. Last in MIDDLEWARE, so a cached page passes every other middleware
+    like a rendered one. Only `public_page` views write the cache; on a miss, the lookup goes on to the
+    view with the request, so the cache is read once either way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.page_cache_lookup = lookup = look_up(request)
+        if lookup is not None and lookup.fresh:
+            return lookup.stored.response
+        return self.get_response(request)
+
+
 def public_page(view):
     """Cache a public view's GET responses for anonymous readers.
 
-    One cache key per address holds the page with the generation it was rendered under, read in one
-    round trip together with the current generation: a copy from an older generation is retired, and
-    is served only while another request renders and the change is moments old.
+    One cache key per address holds the page with the generation it was rendered under (see `look_up`):
+    a copy from an older generation is retired, and is served only while another request renders and
+    the change is moments old.
     """
 
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not _anonymous(request):
+        lookup = request.page_cache_lookup if hasattr(request, "page_cache_lookup") else look_up(request)
+        if lookup is None:
             return view(request, *args, **kwargs)
-        key = "newsdesk:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
-        stored = found.get(key)
-        if stored is not None and not _still_valid(stored):
-            stored = None
-        if stored is not None and stored.generation == current:
+        stored = lookup.stored
+        if lookup.fresh:
             return stored.response
-        render = (view, request, args, kwargs, current, key)
+        render = (view, request, args, kwargs, lookup.current, lookup.key)
         if not cache.add(RENDERING_KEY, 1, RENDER_LOCK_SECONDS):  # another reader is rendering a page
             if stored is not None and _retired_moments_ago(stored):
                 return stored.response

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Below the CSP middleware so that its response hook runs first and can pick the admin policy.
     "newsdesk.middleware.AdminContentSecurityPolicyMiddleware",
+    # Last, like Django's FetchFromCacheMiddleware: a reader's cached page skips URL resolution and view.
+    "articles.cache.ServeCachedPagesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"

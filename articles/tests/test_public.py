@@ -439,6 +439,34 @@ class TestCaching:
             workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Retracted.")
             assert "Old headline" not in client.get("/").content.decode()
 
+    def test_a_cached_page_is_answered_before_its_address_is_resolved_with_every_header_it_had(
+        self, client, make_article, monkeypatch
+    ):
+        from django.urls.resolvers import URLResolver
+
+        article = make_article(title="Cached news", status=Status.PUBLISHED)
+        rendered = client.get(article.get_absolute_url())
+        monkeypatch.setattr(URLResolver, "resolve", lambda *a: pytest.fail("resolved a cached address"))
+        cached = client.get(article.get_absolute_url())
+        assert cached.content == rendered.content
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Cache-Control",
+        ):
+            assert cached[header] == rendered[header], header
+
+    def test_a_signed_in_editor_gets_the_page_as_it_is_now_not_the_cached_copy(
+        self, client, users, make_article
+    ):
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get(article.get_absolute_url())
+        Article.objects.filter(pk=article.pk).update(title="New headline")  # no signal: the copy stays
+        assert "Old headline" in client.get(article.get_absolute_url()).content.decode()
+        client.force_login(users["editor"])
+        assert "New headline" in client.get(article.get_absolute_url()).content.decode()
+
     def test_while_another_reader_renders_a_just_retired_page_is_served_as_it_was(self, client, make_article):
         """Under load, one request at a time re-renders after a change; the rest get the page as it was."""
         from articles.cache import RENDERING_KEY
