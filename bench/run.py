@@ -607,6 +607,7 @@ def markdown(r) -> str:
     if "admin" in r:
         a = r["admin"]
         lines += ["", "## Admin (in-process, p50 at 10,000 articles as a multiple of p50 at 100)", "",
+                  f"Both desks timed in turn, {a.get('rounds', 1)} rounds; the median of the rounds' ratios.", "",
                   f"- changelist with a status filter, a disease filter and a search, the disease and search "
                   f"picked so both sizes show as many rows: {a['changelist_p50_ratio_10k_to_100']}x "
                   f"(rows shown: {a['changelist_rows'][0]} at 100, {a['changelist_rows'][1]} at 10,000)",
