@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, Min, OuterRef, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,12 +237,13 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         for article in context["object_list"]:
             article.snippet = article_search.snippet(article, self.results.terms)
-        # The first and last year from the index, not a GROUP BY over every public article (100 ms at 10,000).
-        span = Article.objects.public().aggregate(first=Min("published_at"), last=Max("published_at"))
+        # The first and last year, each the first entry of the publication index walked one way: not a
+        # GROUP BY over every public article (100 ms at 10,000), nor MIN() and MAX() (3.4 ms, a scan).
+        dates = Article.objects.public().values_list("published_at", flat=True)
+        first, last = dates.order_by("published_at").first(), dates.order_by("-published_at").first()
         years = []
-        if span["first"]:
-            first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
-            years = range(last, first - 1, -1)
+        if first:
+            years = range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -1,5 +1,6 @@
 """Template helpers for the public pages: responsive pictures and structured data."""
 
+import html
 import json
 from datetime import datetime
 
@@ -110,13 +111,15 @@ def reviewer(user):
 @register.simple_tag
 def options(choices, selected=None):
     """The <option>s of a filter's <select> from (value, label) pairs, `selected` marked: one join, not
-    a template loop (two hundred terms cost a third of the search page that way)."""
+    a template loop (two hundred terms cost a third of the search page that way, and format_html per
+    option still 8 ms)."""
     chosen = "" if selected is None else str(selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if str(value) == chosen else "", label) for value, label in choices),
-    )
+    parts = []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        parts.append(f'<option value="{html.escape(value)}"{mark}>{html.escape(str(label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped
 
 
 @register.filter
