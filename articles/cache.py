@@ -11,15 +11,27 @@ readers of a retired page get its previous copy, for at most `NEWSDESK_STALE_SEC
 (2 s by default, inside the 5 s in which every change must reach every surface). Without this, a publish
 under load sent every worker to re-render at once and readers queued behind them: p99 went from 52 ms
 to 1.3 s (make bench-publishing). With nobody else rendering, a retired page is always rendered afresh.
+
+Readers should not have to render at all after a change: once it is committed, the process that made
+it (the editor's request, the scheduled-publishing worker) takes the turn, retires the pages and
+renders again the `NEWSDESK_REFRESH_PAGES` addresses readers asked for most recently, while readers
+are served the page as it was. Without this, each publish under load cost about seven renders inside
+readers' requests, and the readers queued behind them set the p99 (make bench-publishing).
 """
 
 import hashlib
+import io
 import logging
+import secrets
+import threading
 import time
+from functools import cache as once
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -29,6 +41,9 @@ from django.utils.module_loading import import_string
 GENERATION_KEY = "newsdesk:public-generation"
 RENDERING_KEY = "newsdesk:rendering"
 RENDER_LOCK_SECONDS = 10  # a worker killed mid-render frees the turn after this
+ASKED_FOR_KEY = "newsdesk:asked-for"
+REFRESHING = "newsdesk.refreshing"  # marks the refresh's own requests; no header can set a WSGI key
+TURN_WAIT_SECONDS = 0.5  # how long a refresh waits for a reader's render to finish before leaving it
 logger = logging.getLogger(__name__)
 
 
@@ -37,30 +52,130 @@ def generation() -> int:
 
 
 def bump(**_ignored) -> None:
-    """Retire every cached public page, now and again once the change is committed. Safe from any signal.
+    """Retire every cached public page, now and again once the change is committed, when the pages
+    readers asked for last are rendered again (`refresh_after_change`). Safe from any signal.
 
     Retiring only before the commit leaves a gap: a reader arriving in between renders the old text from
     the database and caches it under the new generation, where it would stay until the page expires.
     A rolled-back change only retires pages for nothing, which is harmless.
     """
+    if not transaction.get_connection().in_atomic_block:  # committed already
+        refresh_after_change()
+        return
     _retire()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_retire, robust=True)
+    transaction.on_commit(refresh_after_change, robust=True)
 
 
-def _retire() -> None:
+def refresh_after_change() -> None:
+    """With the change committed: retire every page, and render again the ones readers asked for last,
+    so that readers find them ready. Readers get the page as it was meanwhile (see `public_page`).
+
+    A transaction that changed many rows calls this once per row: after the first, nothing has been
+    retired since this thread's own refresh, and the rest return at once.
+    """
+    if _nothing_retired_since_my_last_refresh():
+        return
+    addresses = _asked_for() if settings.NEWSDESK_REFRESH_PAGES > 0 else []
+    turn = _take_turn() if addresses else None
+    try:
+        _last_refresh.mark = _retire()
+        if turn is not None:
+            _render_again(addresses)
+    finally:
+        if turn is not None and cache.get(RENDERING_KEY) == turn:
+            cache.delete(RENDERING_KEY)
+
+
+def _take_turn() -> str | None:
+    """The turn to render, waiting a moment for a reader who holds it; None if it never comes."""
+    turn = secrets.token_hex(8)
+    deadline = time.monotonic() + TURN_WAIT_SECONDS
+    while not cache.add(RENDERING_KEY, turn, RENDER_LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+    return turn
+
+
+def _asked_for() -> list[tuple[str, str, bool]]:
+    return cache.get(ASKED_FOR_KEY) or []
+
+
+def _remember_asked_for(request) -> None:
+    """Put this address first among the ones to render again after a change (one read, one write)."""
+    limit = settings.NEWSDESK_REFRESH_PAGES
+    if limit <= 0 or request.META.get(REFRESHING):
+        return
+    address = (request.get_full_path(), request.get_host(), request.is_secure())
+    if (earlier := _asked_for())[:1] == [address]:
+        return
+    cache.set(ASKED_FOR_KEY, [address, *(a for a in earlier if a != address)][:limit], timeout=None)
+
+
+@once
+def _handler() -> BaseHandler:
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
+
+
+def _render_again(addresses) -> None:
+    """Render each address as an anonymous reader's request would, through every middleware, and store
+    it. A page that fails is logged and left to the next reader; the rest are still done."""
+    budget = time.monotonic() + settings.NEWSDESK_STALE_SECONDS / 2
+    for full_path, host, secure in addresses:
+        if time.monotonic() > budget:
+            break
+        path, _, query = full_path.partition("?")
+        server_name, _, port = host.partition(":")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "HTTP_HOST": host,
+            "SERVER_NAME": server_name,
+            "SERVER_PORT": port or ("443" if secure else "80"),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "https" if secure else "http",
+            "wsgi.input": io.BytesIO(),
+            REFRESHING: True,
+        }
+        try:
+            _handler().get_response(WSGIRequest(environ))  # not closed: that ends the caller's request
+        except Exception:
+            logger.exception("Rendering %s again after a change failed; its next reader renders it.", path)
+
+
+def _retire() -> tuple[int, float]:
+    """Start a new generation; returns it with the moment the one before it was retired."""
     try:
         retired = cache.incr(GENERATION_KEY) - 1
     except ValueError:
         retired = 1
         cache.set(GENERATION_KEY, 2, timeout=None)
-    cache.set(_retired_at_key(retired), time.time(), timeout=60)
+    cache.set(_retired_at_key(retired), retired_at := time.time(), timeout=60)
     # A CDN or reverse proxy in front keeps pages for up to max-age: each hook tells it to drop them.
     for path in settings.NEWSDESK_PURGE_HOOKS:
         try:
             import_string(path)()
         except Exception:
             logger.exception("Purging the cache in front failed (%s): pages may stay up to max-age.", path)
+    return retired + 1, retired_at
+
+
+_last_refresh = threading.local()  # the generation this thread's last refresh started, and when
+
+
+def _nothing_retired_since_my_last_refresh() -> bool:
+    mark = getattr(_last_refresh, "mark", None)
+    if mark is None:
+        return False
+    started, retired_at = mark
+    key = _retired_at_key(started - 1)
+    found = cache.get_many([GENERATION_KEY, key])
+    return found.get(GENERATION_KEY) == started and found.get(key) == retired_at
 
 
 def _seconds_until_next_change() -> int | None:
@@ -113,6 +228,7 @@ def _render_and_store(view, request, args, kwargs, current, key):
             valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
         patch_cache_control(response, public=True, max_age=min(timeout, 60))
         cache.set(key, StoredPage(current, valid_until, response), timeout)
+        _remember_asked_for(request)
     return response
 
 
@@ -181,6 +297,8 @@ def public_page(view):
         if lookup.fresh:
             return stored.response
         render = (view, request, args, kwargs, lookup.current, lookup.key)
+        if request.META.get(REFRESHING):  # the refresh after a change holds the turn already
+            return _render_and_store(*render)
         if not cache.add(RENDERING_KEY, 1, RENDER_LOCK_SECONDS):  # another reader is rendering a page
             if stored is not None and _retired_moments_ago(stored):
                 return stored.response

@@ -229,6 +229,9 @@ NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600
 # While another reader re-renders after a change, how long the page as it was may still be served.
 # Every change must reach every surface within 5 s; 0 renders every retired page on the spot.
 NEWSDESK_STALE_SECONDS = env.float("NEWSDESK_STALE_SECONDS", default=2.0)
+# After a change, how many of the addresses readers asked for last are rendered again before readers
+# need them, by the process that made the change (articles.cache); 0 leaves every render to readers.
+NEWSDESK_REFRESH_PAGES = env.int("NEWSDESK_REFRESH_PAGES", default=12)
 # How long an outside reader's preview link works unless the editor picks otherwise.
 NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
 # Medical review cycle: each sign-off sets the next review this many days later; owners and reviewers

@@ -522,6 +522,104 @@ class TestCaching:
             public_page(broken)(request)
         assert cache.get(RENDERING_KEY) is None
 
+    def test_once_a_change_is_committed_the_pages_readers_asked_for_are_ready_before_they_ask_again(
+        self, client, make_article, django_capture_on_commit_callbacks
+    ):
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        rendered = client.get(article.get_absolute_url())
+        client.get("/")
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "New headline"
+            article.save()
+        with CaptureQueriesContext(connection) as captured:
+            home = client.get("/")
+            page = client.get(article.get_absolute_url())
+        assert len(captured) == 0, "rendered by the change's process, not by this reader"
+        assert "New headline" in home.content.decode()
+        assert "New headline" in page.content.decode()
+        assert set(page.headers) == set(rendered.headers)
+
+    def test_while_the_change_renders_pages_again_readers_get_them_as_they_were(
+        self, client, make_article, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from articles import cache as page_cache
+
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        seen_meanwhile = []
+        render_again = page_cache._render_again
+
+        def reader_arrives_first(addresses):
+            seen_meanwhile.append(client.get("/").content.decode())
+            render_again(addresses)
+
+        monkeypatch.setattr(page_cache, "_render_again", reader_arrives_first)
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "New headline"
+            article.save()
+        assert "Old headline" in seen_meanwhile[0]
+        assert "New headline" in client.get("/").content.decode()
+        assert cache.get(page_cache.RENDERING_KEY) is None  # the turn is given back
+
+    def test_a_page_that_fails_to_render_again_is_left_to_its_next_reader(
+        self, client, make_article, django_capture_on_commit_callbacks, monkeypatch, caplog
+    ):
+        from articles import cache as page_cache
+
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        monkeypatch.setattr(page_cache.BaseHandler, "get_response", lambda *a: 1 / 0)
+        page_cache._handler.cache_clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "New headline"
+            article.save()
+        page_cache._handler.cache_clear()
+        assert "Rendering / again after a change failed" in caplog.text
+        assert cache.get(page_cache.RENDERING_KEY) is None
+        monkeypatch.undo()
+        assert "New headline" in client.get("/").content.decode()
+
+    def test_many_rows_changed_in_one_transaction_render_the_pages_again_once(
+        self, client, make_article, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from articles import cache as page_cache
+
+        articles = [make_article(status=Status.PUBLISHED) for _ in range(3)]
+        client.get("/")
+        rendered = []
+        monkeypatch.setattr(page_cache, "_render_again", rendered.append)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            for article in articles:
+                article.title = "Corrected"
+                article.save()
+        assert len(callbacks) >= 3
+        assert len(rendered) == 1
+
+    def test_the_pages_to_render_again_are_the_latest_readers_asked_for(self, client, make_article, settings):
+        from articles.cache import ASKED_FOR_KEY
+
+        settings.NEWSDESK_REFRESH_PAGES = 2
+        article = make_article(status=Status.PUBLISHED)
+        for path in ("/", article.get_absolute_url(), "/search/?q=remission", "/"):
+            client.get(path)  # the last is answered from the cache: only renders are counted
+        assert cache.get(ASKED_FOR_KEY) == [
+            ("/search/?q=remission", "testserver", False),
+            (article.get_absolute_url(), "testserver", False),
+        ]
+
+    def test_with_no_pages_to_render_again_readers_render_them(
+        self, client, make_article, settings, django_capture_on_commit_callbacks
+    ):
+        settings.NEWSDESK_REFRESH_PAGES = 0
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "New headline"
+            article.save()
+        with CaptureQueriesContext(connection) as captured:
+            assert "New headline" in client.get("/").content.decode()
+        assert len(captured) > 0
+
     def test_a_scheduled_article_is_not_hidden_by_a_stale_cache(self, client, make_article):
         import time_machine
 
