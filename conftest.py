@@ -34,6 +34,15 @@ def _test_environment():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached pages, and no addresses from an earlier test's readers for a
+    committed change to render again (articles.cache.refresh_after_change)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = settings.STORAGES | {
