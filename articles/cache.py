@@ -59,8 +59,8 @@ def bump(**_ignored) -> None:
     the database and caches it under the new generation, where it would stay until the page expires.
     A rolled-back change only retires pages for nothing, which is harmless.
     """
-    if not transaction.get_connection().in_atomic_block:  # committed already
-        refresh_after_change()
+    if not transaction.get_connection().in_atomic_block:  # committed already: a change of its own
+        _refresh()
         return
     _retire()
     transaction.on_commit(refresh_after_change, robust=True)
@@ -70,11 +70,16 @@ def refresh_after_change() -> None:
     """With the change committed: retire every page, and render again the ones readers asked for last,
     so that readers find them ready. Readers get the page as it was meanwhile (see `public_page`).
 
-    A transaction that changed many rows calls this once per row: after the first, nothing has been
-    retired since this thread's own refresh, and the rest return at once.
+    A transaction that changed many rows calls this once per row, right after its commit: every row
+    retired the pages before the commit (see `bump`), so when nothing has been retired since this
+    thread's own refresh, that refresh was this transaction's, and the rest return at once.
     """
     if _nothing_retired_since_my_last_refresh():
         return
+    _refresh()
+
+
+def _refresh() -> None:
     addresses = _asked_for() if settings.NEWSDESK_REFRESH_PAGES > 0 else []
     turn = _take_turn() if addresses else None
     try:

@@ -595,6 +595,16 @@ class TestCaching:
         assert len(callbacks) >= 3
         assert len(rendered) == 1
 
+    @pytest.mark.django_db(transaction=True)
+    def test_each_of_two_changes_committed_one_after_the_other_reaches_readers(self, client, make_article):
+        # Outside a transaction (a script, a worker, a shell) every save is committed on its own.
+        article = make_article(title="First headline", status=Status.PUBLISHED)
+        for headline in ("Second headline", "Third headline"):
+            client.get(article.get_absolute_url())
+            article.title = headline
+            article.save()
+            assert headline in client.get(article.get_absolute_url()).content.decode()
+
     def test_the_pages_to_render_again_are_the_latest_readers_asked_for(self, client, make_article, settings):
         from articles.cache import ASKED_FOR_KEY
 
