@@ -20,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -101,9 +102,11 @@ class Server:
 
     def __init__(self, env, workers, kind="gunicorn"):
         self.port, self.kind = free_port(), kind
+        # Its log goes to a file: a pipe nobody reads fills at 64 KB and then stalls the server mid-run.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the server's lifetime
         self.process = subprocess.Popen(
             SERVERS[kind](self.port, workers), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True,
+            stderr=self.log, start_new_session=True,
         )  # fmt: skip
         for _ in range(150):
             try:
@@ -114,7 +117,8 @@ class Server:
                     break
                 time.sleep(0.1)
         self.stop()
-        raise SystemExit(f"{kind} did not start: {self.process.stderr.read().decode()[-2000:]}")
+        self.log.seek(0)
+        raise SystemExit(f"{kind} did not start: {self.log.read().decode(errors='replace')[-2000:]}")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -131,6 +135,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
         _taken.discard(self.port)
 
 

@@ -35,3 +35,33 @@ def test_a_smoke_run_of_the_bench_measures_every_target(tmp_path):
     assert results["pages"]["floor"]["rps"] > 0 and results["pages"]["static"]["rps"] > 0
     assert {"admin", "documents", "spreadsheet", "rss", "budgets"} <= set(results)
     assert "| budget | figure | met |" in (tmp_path / "smoke.md").read_text()
+
+
+CHATTY_SERVER = """
+import http.server, sys
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        sys.stderr.write("a warning the bench never reads\\n" * 5000)  # about 160 KB each time
+        sys.stderr.flush()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+def test_a_server_that_writes_a_lot_to_its_log_keeps_serving_the_bench(monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run
+
+    monkeypatch.setitem(
+        run.SERVERS, "chatty", lambda port, workers: [sys.executable, "-c", CHATTY_SERVER, str(port)]
+    )
+    server = run.Server(dict(os.environ), 1, kind="chatty")
+    try:
+        for _ in range(3):  # a pipe left unread would be full after the first answer, and the server stuck
+            assert run.urllib.request.urlopen(server.url("/"), timeout=5).read() == b"ok"  # noqa: S310
+    finally:
+        server.stop()
