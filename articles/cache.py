@@ -62,8 +62,34 @@ def bump(**_ignored) -> None:
     if not transaction.get_connection().in_atomic_block:  # committed already: a change of its own
         _refresh()
         return
+    _hold_turn_until_refreshed()  # first: a reader arriving between the two would take the turn
     _retire()
     transaction.on_commit(refresh_after_change, robust=True)
+
+
+def _hold_turn_until_refreshed() -> None:
+    """Take the turn to render with the retire before the commit, and keep it for the refresh after it.
+
+    Until the commit, readers elsewhere can only render the text as it was; with the turn held, they get
+    the page as it was instead (see `public_page`), and only the refresh renders. Without this, readers
+    rendered each loaded page once more in the moments before the commit, to have it retired again at
+    once (make bench-publishing: five renders in readers' requests per publish). A reader rendering at
+    that moment keeps the turn, and the refresh waits for it as before. After a rollback the turn frees
+    itself in `RENDER_LOCK_SECONDS`; readers get the old pages meanwhile, as they would anyway.
+    """
+    if _holding_turn():
+        return
+    token = secrets.token_hex(8)
+    if cache.add(RENDERING_KEY, token, RENDER_LOCK_SECONDS):
+        _held_turn.token = token
+
+
+_held_turn = threading.local()  # the turn this thread took for a change it has not yet refreshed
+
+
+def _holding_turn() -> bool:
+    token = getattr(_held_turn, "token", None)
+    return token is not None and cache.get(RENDERING_KEY) == token
 
 
 def refresh_after_change() -> None:
@@ -81,10 +107,12 @@ def refresh_after_change() -> None:
 
 def _refresh() -> None:
     addresses = _asked_for() if settings.NEWSDESK_REFRESH_PAGES > 0 else []
-    turn = _take_turn() if addresses else None
+    held_since_before_the_commit = _holding_turn()
+    turn = _held_turn.token if held_since_before_the_commit else (_take_turn() if addresses else None)
+    _held_turn.token = None
     try:
         _last_refresh.mark = _retire()
-        if turn is not None:
+        if turn is not None and addresses:
             _render_again(addresses)
     finally:
         if turn is not None and cache.get(RENDERING_KEY) == turn:
@@ -304,8 +332,10 @@ def public_page(view):
         render = (view, request, args, kwargs, lookup.current, lookup.key)
         if request.META.get(REFRESHING):  # the refresh after a change holds the turn already
             return _render_and_store(*render)
-        if not cache.add(RENDERING_KEY, 1, RENDER_LOCK_SECONDS):  # another reader is rendering a page
-            if stored is not None and _retired_moments_ago(stored):
+        if not cache.add(RENDERING_KEY, 1, RENDER_LOCK_SECONDS):  # another request is rendering a page
+            # ...or a change not yet committed holds the turn: if it is this thread's own (a request that
+            # changes something, then shows a page), only this thread can see the change, so it renders.
+            if stored is not None and _retired_moments_ago(stored) and not _holding_turn():
                 return stored.response
             return _render_and_store(*render)
         try:

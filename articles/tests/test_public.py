@@ -475,7 +475,7 @@ class TestCaching:
         client.get("/")
         article.title = "New headline"
         article.save()
-        cache.add(RENDERING_KEY, 1)  # another worker holds the turn to render
+        cache.set(RENDERING_KEY, 1)  # another worker holds the turn to render
         assert "Old headline" in client.get("/").content.decode()
         cache.delete(RENDERING_KEY)
         assert "New headline" in client.get("/").content.decode()
@@ -559,6 +559,29 @@ class TestCaching:
             article.save()
         assert "Old headline" in seen_meanwhile[0]
         assert "New headline" in client.get("/").content.decode()
+        assert cache.get(page_cache.RENDERING_KEY) is None  # the turn is given back
+
+    def test_until_a_change_is_committed_readers_elsewhere_get_pages_as_they_were_without_rendering(
+        self, client, make_article, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        import threading
+
+        from articles import cache as page_cache
+
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        client.get("/")
+        with django_capture_on_commit_callbacks(execute=True):
+            article.title = "New headline"
+            article.save()
+            with monkeypatch.context() as elsewhere:  # a reader in another process, before the commit
+                elsewhere.setattr(page_cache, "_held_turn", threading.local())
+                with CaptureQueriesContext(connection) as captured:
+                    seen = client.get("/").content.decode()
+            assert "Old headline" in seen
+            assert len(captured) == 0, "the reader rendered a page the commit retires again at once"
+        with CaptureQueriesContext(connection) as captured:
+            assert "New headline" in client.get("/").content.decode()
+        assert len(captured) == 0, "rendered by the change's refresh"
         assert cache.get(page_cache.RENDERING_KEY) is None  # the turn is given back
 
     def test_a_page_that_fails_to_render_again_is_left_to_its_next_reader(
