@@ -66,10 +66,12 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 	npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION)
 
 # Speed and memory, as ratios measured side by side (see bench/run.py). BENCH_ARGS=--scale adds search on
-# PostgreSQL at 100,000 articles. Writes bench/results.md and bench/results.json.
+# PostgreSQL at 100,000 articles. Writes bench/results.md and bench/results.json, then adds the load while
+# publishing (bench-publishing, below) to bench/results.md.
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk); using the Python load loop"
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS) || echo "bench-publishing: a check missed (see bench/results.md)"
 
 # The public site under load for 60 s idle and 60 s while an editor publishes and unpublishes every 5 s:
 # 0 errors, changes on every surface within 5 s, p99 within 1.5x of idle. Writes bench/publishing.json.

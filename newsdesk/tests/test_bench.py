@@ -65,3 +65,35 @@ def test_a_server_that_writes_a_lot_to_its_log_keeps_serving_the_bench(monkeypat
             assert run.urllib.request.urlopen(server.url("/"), timeout=5).read() == b"ok"  # noqa: S310
     finally:
         server.stop()
+
+
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(
+    not shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or not redis_answers(),
+    reason="needs gunicorn and Redis on 127.0.0.1:6379 (the servers and the editor share its cache)",
+)
+def test_a_smoke_run_of_the_publishing_load_sees_every_move_on_every_surface(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    }
+    run = subprocess.run(
+        [sys.executable, "bench/publishing_load.py", "--smoke", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert (tmp_path / "publishing.json").exists(), run.stderr[-3000:]
+    result = json.loads((tmp_path / "publishing.json").read_text())
+    assert result["moves"] >= 2 and result["published"] and result["unpublished"], result
+    assert result["checks"]["no_errors"], result
+    assert result["checks"]["changes_visible_within_5s"], result["late_or_missed_moves"]
+    # p99 is a figure of the full run only: five seconds of load say nothing about it
