@@ -166,6 +166,7 @@ def _dump_database(target: Path, *, using) -> tuple[dict[str, int], dict[str, li
         call_command(
             "dumpdata", *[m._meta.label for m in dumped_models()], natural_foreign=True,
             use_base_manager=True, database=using, output=str(target), verbosity=0,
+            format="exactjson",  # every microsecond; Django's json keeps milliseconds
         )  # fmt: skip
         return row_counts(using), migration_state(using)
 

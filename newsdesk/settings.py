@@ -108,6 +108,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsdesk")}
 CACHES["default"].setdefault("KEY_PREFIX", "newsdesk")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SERIALIZATION_MODULES = {"exactjson": "newsdesk.exact_json"}  # backups keep every microsecond
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -255,3 +255,16 @@ def test_an_archive_that_is_not_a_backup_is_named_as_such(db, tmp_path):
         restore_backup(tmp_path / "notes.tar.gz")
     with pytest.raises(BackupError, match=r"There is no backup archive at"):
         restore_backup(tmp_path / "missing.tar.gz")
+
+
+def test_a_restored_backup_keeps_every_microsecond_of_a_time(installation, settings, tmp_path):
+    import datetime
+
+    at = datetime.datetime(
+        2026, 1, 5, 12, 0, 0, 500, tzinfo=datetime.UTC
+    )  # Django's json writes 12:00:00.000
+    CaseEvent.objects.update(created_at=at)
+    call_command("backup", str(tmp_path / "desk.tar.gz"), stdout=io.StringIO())
+    empty_the_installation(settings)
+    call_command("restore", str(tmp_path / "desk.tar.gz"), stdout=io.StringIO())
+    assert set(CaseEvent.objects.values_list("created_at", flat=True)) == {at}
