@@ -78,8 +78,11 @@ def editor(period: float, until: float) -> None:
             author=writer,
         )
         probe.diseases.add(DiseaseTag.objects.filter(articles__isnull=False).order_by("slug").first())
+    # Start hidden, whatever move an earlier run was stopped in.
     if probe.status == Status.PUBLISHED:
         transition(probe, to=Status.DRAFT, by=chief, comment="Publishing bench: start hidden")
+    elif probe.status == Status.IN_REVIEW:
+        transition(probe, to=Status.DRAFT, by=reviewer, comment="Publishing bench: start over")
     tag = probe.diseases.first()
     print(json.dumps({"ready": True, "slug": probe.slug, "tag": tag.get_absolute_url()}), flush=True)
     sys.stdin.readline()  # the orchestrator says go once the idle measurement is done
@@ -143,11 +146,11 @@ def visible(server, slug, tag) -> dict[str, bool]:
     return out
 
 
-def watch(server, slug, tag, moves, delays, stop):
+def watch(server, slug, tag, moves, delays):
     """For each move the editor reports, time how long until every surface shows it (up to 15 s)."""
     for line in moves:
         event = json.loads(line)
-        if "action" not in event or stop.is_set():
+        if "action" not in event:
             continue
         wanted = event["action"] == "published"
         pending, seen = set(SURFACES), {}
@@ -242,17 +245,19 @@ def main():
             fetch(server.url(path))
         idle = wrk_mixed(server, paths, args.seconds)
         bench.settle(server)
-        delays, stop = [], threading.Event()
+        delays = []
         watcher = threading.Thread(
-            target=watch, args=(server, ready["slug"], ready["tag"], editor_process.stdout, delays, stop),
+            target=watch,
+            args=(server, ready["slug"], ready["tag"], editor_process.stdout, delays),
             daemon=True,
-        )  # fmt: skip
+        )
         watcher.start()
         editor_process.stdin.write("go\n")
         editor_process.stdin.flush()
         busy = wrk_mixed(server, paths, args.seconds)
-        time.sleep(WITHIN)  # the last move's checks finish
-        stop.set()
+        editor_process.terminate()  # no more moves; the watcher finishes timing the ones made, then ends
+        editor_process.wait(timeout=10)
+        watcher.join(timeout=3 * WITHIN)
     finally:
         editor_process.terminate()
         editor_process.wait(timeout=10)

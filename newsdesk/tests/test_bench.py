@@ -13,19 +13,24 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
-@pytest.mark.skipif(
-    not shutil.which("gunicorn", path=str(Path(sys.executable).parent)), reason="needs gunicorn"
-)
-def test_a_smoke_run_of_the_bench_measures_every_target(tmp_path):
+def smoke_run(script, out) -> subprocess.CompletedProcess:
+    """The bench script's --smoke run, in a process of its own with the project's own settings."""
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     }
-    run = subprocess.run(
-        [sys.executable, "bench/run.py", "--smoke", "--out", str(tmp_path)],
+    return subprocess.run(
+        [sys.executable, script, "--smoke", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not shutil.which("gunicorn", path=str(Path(sys.executable).parent)), reason="needs gunicorn"
+)
+def test_a_smoke_run_of_the_bench_measures_every_target(tmp_path):
+    run = smoke_run("bench/run.py", tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads((tmp_path / "smoke.json").read_text())
     for page in ("home", "article", "story", "disease", "search", "rss", "sitemap"):
@@ -82,15 +87,7 @@ def redis_answers() -> bool:
     reason="needs gunicorn and Redis on 127.0.0.1:6379 (the servers and the editor share its cache)",
 )
 def test_a_smoke_run_of_the_publishing_load_sees_every_move_on_every_surface(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    }
-    run = subprocess.run(
-        [sys.executable, "bench/publishing_load.py", "--smoke", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    run = smoke_run("bench/publishing_load.py", tmp_path)
     assert (tmp_path / "publishing.json").exists(), run.stderr[-3000:]
     result = json.loads((tmp_path / "publishing.json").read_text())
     assert result["moves"] >= 2 and result["published"] and result["unpublished"], result
