@@ -107,8 +107,7 @@ def refresh_after_change() -> None:
 
 def _refresh() -> None:
     addresses = _asked_for() if settings.NEWSDESK_REFRESH_PAGES > 0 else []
-    held_since_before_the_commit = _holding_turn()
-    turn = _held_turn.token if held_since_before_the_commit else (_take_turn() if addresses else None)
+    turn = _held_turn.token if _holding_turn() else (_take_turn() if addresses else None)  # held: since bump
     _held_turn.token = None
     try:
         _last_refresh.mark = _retire()

@@ -116,9 +116,10 @@ class Server:
                 if self.process.poll() is not None:
                     break
                 time.sleep(0.1)
-        self.stop()
         self.log.seek(0)
-        raise SystemExit(f"{kind} did not start: {self.log.read().decode(errors='replace')[-2000:]}")
+        said = self.log.read().decode(errors="replace")[-2000:]  # before stop(), which closes the log
+        self.stop()
+        raise SystemExit(f"{kind} did not start: {said}")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

@@ -260,9 +260,8 @@ def test_an_archive_that_is_not_a_backup_is_named_as_such(db, tmp_path):
 def test_a_restored_backup_keeps_every_microsecond_of_a_time(installation, settings, tmp_path):
     import datetime
 
-    at = datetime.datetime(
-        2026, 1, 5, 12, 0, 0, 500, tzinfo=datetime.UTC
-    )  # Django's json writes 12:00:00.000
+    # 500 microseconds past noon: Django's json writes 12:00:00.000, which reads back as 12:00:00
+    at = datetime.datetime(2026, 1, 5, 12, 0, 0, 500, tzinfo=datetime.UTC)
     CaseEvent.objects.update(created_at=at)
     call_command("backup", str(tmp_path / "desk.tar.gz"), stdout=io.StringIO())
     empty_the_installation(settings)
