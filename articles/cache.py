@@ -188,12 +188,12 @@ def _retire() -> tuple[int, float]:
         retired = 1
         cache.set(GENERATION_KEY, 2, timeout=None)
     cache.set(_retired_at_key(retired), retired_at := time.time(), timeout=60)
-    # A CDN or reverse proxy in front keeps pages for up to max-age: each hook tells it to drop them.
+    # A CDN or reverse proxy in front keeps pages for up to s-maxage: each hook tells it to drop them.
     for path in settings.NEWSDESK_PURGE_HOOKS:
         try:
             import_string(path)()
         except Exception:
-            logger.exception("Purging the cache in front failed (%s): pages may stay up to max-age.", path)
+            logger.exception("Purging the cache in front failed (%s): pages may stay up to s-maxage.", path)
     return retired + 1, retired_at
 
 
@@ -258,7 +258,10 @@ def _render_and_store(view, request, args, kwargs, current, key):
         if (upcoming := _seconds_until_next_change()) is not None:
             timeout = min(timeout, upcoming)
             valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
-        patch_cache_control(response, public=True, max_age=min(timeout, 60))
+        # A browser asks again at every visit (a 304, by the ETag, while nothing changed), so a page taken
+        # down leaves every screen at once: a browser cannot be purged. Shared caches in front (nginx, a
+        # CDN) keep it up to a minute, and NEWSDESK_PURGE_HOOKS drop it from them on every change.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True, s_maxage=min(timeout, 60))
         cache.set(key, StoredPage(current, valid_until, response), timeout)
         _remember_asked_for(request)
     return response

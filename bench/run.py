@@ -175,7 +175,7 @@ class NginxUnavailable(RuntimeError):
 
 class Nginx:
     """nginx from Debian, as the deployment would put it in front: the static bound (the page's HTML as
-    a file) and a reverse-proxy cache honouring the app's Cache-Control (max-age 60 for anonymous pages)."""
+    a file) and a reverse-proxy cache honouring the app's Cache-Control (s-maxage 60 for anonymous pages)."""
 
     def __init__(self, app: Server, workers):
         self.data = DATA / f"nginx-{os.getpid()}"  # its own folder: a smoke run may be going on beside

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from articles import workflow
 from articles.models import DiseaseTag, Status, TherapyTag
 from articles.tests.test_images import jpeg_with_everything
 
@@ -104,3 +105,20 @@ def test_the_page_works_without_javascript_and_under_the_strict_policy(browser, 
     assert "result" in page.inner_text("main")
     context.close()
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_a_returning_reader_s_browser_never_shows_an_article_after_it_is_unpublished(
+    page, live_server, make_article, users
+):
+    """A browser keeps no fresh copy of a page: it asks again on every visit (a 304 while nothing has
+    changed), so an article withdrawn for a patient's sake leaves every screen at once, not a minute on."""
+    article = make_article(title="Soon to be withdrawn", status=Status.PUBLISHED)
+    url = live_server.url + article.get_absolute_url()
+    assert page.goto(url).status == 200
+    page.goto(live_server.url + "/")
+    assert page.goto(url).status == 200  # asked again; unchanged, so the copy is confirmed, not resent
+
+    workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Consent withdrawn.")
+    page.goto(live_server.url + "/")
+    assert page.goto(url).status == 404
+    assert "Soon to be withdrawn" not in page.content()

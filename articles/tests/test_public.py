@@ -457,6 +457,30 @@ class TestCaching:
         ):
             assert cached[header] == rendered[header], header
 
+    def test_browsers_ask_again_every_visit_while_shared_caches_keep_a_page_a_minute(
+        self, client, make_article
+    ):
+        article = make_article(title="Cached news", status=Status.PUBLISHED)
+        for response in (client.get(article.get_absolute_url()), client.get(article.get_absolute_url())):
+            policy = {part.strip() for part in response["Cache-Control"].split(",")}
+            assert policy == {"public", "max-age=0", "must-revalidate", "s-maxage=60"}
+            assert response["ETag"]
+
+    def test_a_returning_reader_gets_not_modified_until_the_page_changes_then_the_change(
+        self, client, users, make_article
+    ):
+        article = make_article(title="Old headline", status=Status.PUBLISHED)
+        etag = client.get(article.get_absolute_url())["ETag"]
+        assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 304
+
+        article.title = "New headline"
+        article.save()
+        changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+        assert changed.status_code == 200 and "New headline" in changed.content.decode()
+
+        workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Consent withdrawn.")
+        assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 404
+
     def test_a_signed_in_editor_gets_the_page_as_it_is_now_not_the_cached_copy(
         self, client, users, make_article
     ):
