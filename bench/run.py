@@ -378,6 +378,10 @@ def main():
     ]
     for name in PAGES:
         targets += [(f"{name} cold", cold, paths[name]), (f"{name} cached", cached, paths[name])]
+    # A third bound for the uncached article: what Django itself costs for a page of one query and the
+    # site's base template, so the gap between it and the article page is what the article page adds.
+    article_slug = paths["article"].rstrip("/").rsplit("/", 1)[-1]
+    targets.append(("bare article", cold, f"/__bench/bare/{article_slug}/"))
     # Raising the floor: the same application under granian, side by side with gunicorn (optional).
     if have_server("granian") and not args.smoke:
         extra.append(Server(env, workers, kind="granian"))
@@ -593,6 +597,20 @@ def markdown(r) -> str:
             f"| {ratio(h['rps'], static['rps']):.0%} | {int(c['errors'] + h['errors'])} |"
         )
     floor = r["pages"]["floor"]
+    if "bare article" in r["pages"]:
+        bare, article = r["pages"]["bare article"], r["pages"]["article cold"]
+        lines += [
+            "",
+            "## The uncached article against a bare Django page",
+            "",
+            "The bare page is the same article fetched by one query and shown in the site's base template, "
+            "headline and body only: no tags, medical review, corrections, related news or patient stories.",
+            "",
+            f"- bare page: {ratio(bare['rps'], floor['rps']):.0%} of the floor's throughput, "
+            f"p50 {ratio(bare['p50'], floor['p50']):.1f}x the floor's",
+            f"- article page: {ratio(article['rps'], bare['rps']):.0%} of the bare page's throughput, "
+            f"p50 {ratio(article['p50'], bare['p50']):.1f}x the bare page's",
+        ]
     lines += ["", "## Raising the floor", "", "Same run, same pages; throughput as a share of the static bound.", "",
               "| target | requests/s as share of static bound | p50 / floor p50 |", "|---|---|---|"]  # fmt: skip
     for name in ("floor", "floor granian", "static whitenoise", "article cached", "article cached granian",

@@ -38,13 +38,34 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.NEWSDESK_BENCH:  # make bench only: the floor, a trivial page through the same middleware
+if settings.NEWSDESK_BENCH:  # make bench only: the bounds the public pages are measured against
     from django.http import HttpResponse
+    from django.shortcuts import get_object_or_404
+    from django.template import engines
+
+    from articles.models import Article
 
     def floor(request, size):
+        """A trivial page through the same middleware."""
         return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
 
-    urlpatterns.insert(0, path("__bench/floor/<int:size>/", floor))
+    BARE_ARTICLE = engines["django"].from_string(
+        '{% extends "base.html" %}{% block title %}{{ article.title }}{% endblock %}{% block content %}'
+        "<article><h1>{{ article.title }}</h1><p>{{ article.standfirst }}</p>"
+        '<p class="meta">By {{ article.byline }}, {{ article.published_at|date:"j F Y" }}</p>'
+        "<div>{{ article.body|safe }}</div></article>{% endblock %}"
+    )
+
+    def bare_article(request, slug):
+        """The bare Django detail page: the article by one query, its headline and body in the site's
+        base template, and nothing else the article page shows (tags, review, related news, stories)."""
+        article = get_object_or_404(Article.objects.public(), slug=slug)
+        return HttpResponse(BARE_ARTICLE.render({"article": article}, request))
+
+    urlpatterns[:0] = [
+        path("__bench/floor/<int:size>/", floor),
+        path("__bench/bare/<slug:slug>/", bare_article),
+    ]
 
 if settings.DEBUG:
     urlpatterns.insert(

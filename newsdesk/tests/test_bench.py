@@ -37,9 +37,18 @@ def test_a_smoke_run_of_the_bench_measures_every_target(tmp_path):
         for mode in ("cold", "cached"):
             figures = results["pages"][f"{page} {mode}"]
             assert figures["rps"] > 0 and figures["errors"] == 0, (page, mode, figures)
-    assert results["pages"]["floor"]["rps"] > 0 and results["pages"]["static"]["rps"] > 0
+    for bound in ("floor", "static", "bare article"):
+        assert results["pages"][bound]["rps"] > 0 and results["pages"][bound]["errors"] == 0, bound
     assert {"admin", "documents", "spreadsheet", "rss", "budgets"} <= set(results)
-    assert "| budget | figure | met |" in (tmp_path / "smoke.md").read_text()
+    report = (tmp_path / "smoke.md").read_text()
+    assert "| budget | figure | met |" in report
+    assert "## The uncached article against a bare Django page" in report
+
+
+@pytest.mark.django_db
+def test_the_bench_s_own_pages_do_not_exist_outside_the_bench(client):
+    assert client.get("/__bench/floor/100/").status_code == 404
+    assert client.get("/__bench/bare/any-article/").status_code == 404
 
 
 CHATTY_SERVER = """
