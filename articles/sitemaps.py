@@ -58,7 +58,7 @@ class PageSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["articles:home", "articles:list", "articles:diseases", "articles:therapies"]
+        return ["articles:home", "articles:list", "cases:list", "articles:diseases", "articles:therapies"]
 
     def location(self, name):
         return reverse(name)

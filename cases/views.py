@@ -1,10 +1,22 @@
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from articles.cache import public_page
 from articles.models import Article
 from cases.models import Case
+
+
+@method_decorator(public_page, name="dispatch")
+class CaseListView(ListView):
+    """Every public patient story, most recently treated first."""
+
+    template_name = "cases/case_list.html"
+    context_object_name = "stories"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Case.objects.public().with_tags().order_by("-treatment_year", "reference")
 
 
 @method_decorator(public_page, name="dispatch")

@@ -49,6 +49,7 @@ def site(make_article, make_case, vocabulary):
         "news": "/news/",
         "article": featured.get_absolute_url(),
         "story": case.get_absolute_url(),
+        "stories": "/stories/",
         "diseases": "/diseases/",
         "disease": sle.get_absolute_url(),
         "therapy": car_t.get_absolute_url(),

@@ -30,7 +30,7 @@ def site(make_article, make_case, vocabulary):
     articles = [make_article(status=Status.PUBLISHED, diseases=[lupus], therapies=[car_t]) for _ in range(15)]
     case = make_case(articles=[articles[0]])
     public = [
-        "/", "/news/", "/search/", "/diseases/", lupus.get_absolute_url(), "/therapies/",
+        "/", "/news/", "/stories/", "/search/", "/diseases/", lupus.get_absolute_url(), "/therapies/",
         car_t.get_absolute_url(), case.get_absolute_url(), "/feeds/rss/", "/feeds/atom/",
         f"/diseases/{lupus.slug}/rss/", "/sitemap.xml", "/sitemap-articles.xml", articles[0].get_absolute_url(),
     ]  # fmt: skip

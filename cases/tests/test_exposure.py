@@ -118,7 +118,7 @@ def world(users, make_article, make_case, vocabulary):
 
 
 def public_entry_points(world):
-    starts = ["/", "/news/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
+    starts = ["/", "/news/", "/stories/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
               "/robots.txt", world["public"].get_absolute_url(), world["retracted"].get_absolute_url()]  # fmt: skip
     for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
         base = tag.get_absolute_url()
@@ -160,7 +160,7 @@ def test_withdrawing_consent_takes_the_story_off_every_surface_in_the_same_reque
     public, story = world["told"], world["withdrawn"]
     sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
     surfaces = [public.get_absolute_url(), sle.get_absolute_url(), "/search/?q=lupus", "/feeds/rss/",
-                f"{sle.get_absolute_url()}rss/", "/sitemap.xml", "/"]  # fmt: skip
+                f"{sle.get_absolute_url()}rss/", "/sitemap.xml", "/", "/stories/"]  # fmt: skip
     before = {url: client.get(url).content for url in surfaces}  # now cached
     assert MARKERS["withdrawn_case"].encode() in before[public.get_absolute_url()]
     assert client.get(story.get_absolute_url()).status_code == 200
