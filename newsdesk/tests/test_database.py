@@ -122,3 +122,26 @@ def test_the_sitemap_dates_its_sections_from_an_index_by_update_without_sorting(
             assert sitemap.get_latest_lastmod() is not None
         plan = _plan(sql=captured.captured_queries[-1]["sql"])
         assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL chooses by its own statistics"
+)
+def test_the_stories_index_reads_its_page_off_an_index_in_its_order_without_sorting_every_story(
+    client, vocabulary
+):
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("seed_bench", articles=300, cases=300, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/stories/").status_code == 200
+    (page,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "cases_case"' in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    plan = _plan(sql=page)
+    assert "case_story_order" in plan and "TEMP B-TREE" not in plan, plan
