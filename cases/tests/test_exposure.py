@@ -118,8 +118,9 @@ def world(users, make_article, make_case, vocabulary):
 
 
 def public_entry_points(world):
-    starts = ["/", "/news/", "/stories/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
-              "/robots.txt", world["public"].get_absolute_url(), world["retracted"].get_absolute_url()]  # fmt: skip
+    starts = ["/", "/news/", "/stories/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/",
+              "/sitemap.xml", "/robots.txt", world["public"].get_absolute_url(),
+              world["retracted"].get_absolute_url()]  # fmt: skip
     for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
         base = tag.get_absolute_url()
         starts += [base, base + "rss/", base + "atom/"]
