@@ -214,7 +214,9 @@ def main():
     parser.add_argument("--period", type=float, default=5.0, help="seconds between the editor's moves")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--smoke", action="store_true", help="a small desk and 5 s each: only that it works")
-    parser.add_argument("--out", default=str(ROOT / "bench"), help="folder for publishing.json")
+    parser.add_argument(
+        "--out", default=str(ROOT / "bench"), help="folder for publishing.json and results.md"
+    )
     parser.add_argument("--editor", type=float, help=argparse.SUPPRESS)  # run as the editor until this time
     args = parser.parse_args()
     if args.editor:
@@ -286,13 +288,19 @@ def main():
     }
     (Path(args.out) / "publishing.json").write_text(json.dumps(result, indent=2) + "\n")
     if args.seconds >= 60:  # a full run is a result; a short one is only a smoke check
-        results_md = ROOT / "bench" / "results.md"
-        earlier = results_md.read_text() if results_md.exists() else ""
-        if "\n## Load while publishing" in earlier:  # this run's section replaces the last one
-            earlier = earlier[: earlier.index("\n## Load while publishing")]
-        results_md.write_text(earlier + markdown(result))
+        add_to_results_md(Path(args.out), result)
     print(markdown(result))
     return 0 if all(result["checks"].values()) else 1
+
+
+def add_to_results_md(folder: Path, result) -> None:
+    """Put this run's section at the end of results.md in `folder` (beside publishing.json, so a run with
+    --out elsewhere leaves the project's results alone), in place of the last run's."""
+    results_md = folder / "results.md"
+    earlier = results_md.read_text() if results_md.exists() else ""
+    if "\n## Load while publishing" in earlier:
+        earlier = earlier[: earlier.index("\n## Load while publishing")]
+    results_md.write_text(earlier + markdown(result))
 
 
 def bench_article_path(server) -> str:

@@ -103,3 +103,23 @@ def test_a_smoke_run_of_the_publishing_load_sees_every_move_on_every_surface(tmp
     assert result["checks"]["no_errors"], result
     assert result["checks"]["changes_visible_within_5s"], result["late_or_missed_moves"]
     # p99 is a figure of the full run only: five seconds of load say nothing about it
+
+
+def test_the_publishing_load_writes_its_section_beside_its_json_in_place_of_the_last_one(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import publishing_load
+
+    ours = (ROOT / "bench" / "results.md").read_text()
+    (tmp_path / "results.md").write_text("# Newsdesk bench\n\nthe pages\n")
+    load = {"rps": 1000, "p50": 6.0, "p99": 10.0, "errors": 0, "socket_errors": 0, "generator": "wrk"}
+    for p99_ratio in (1.7, 1.4):
+        publishing_load.add_to_results_md(tmp_path, {
+            "workers": 2, "urls": ["/"] * 5, "seconds": 60, "published": 6, "unpublished": 6,
+            "idle": load, "publishing": load, "p99_ratio": p99_ratio, "checks": {"ok": p99_ratio <= 1.5},
+            "worst_seconds_to_every_surface": {"article": 0.06},
+        })  # fmt: skip
+
+    written = (tmp_path / "results.md").read_text()
+    assert written.startswith("# Newsdesk bench\n\nthe pages\n")
+    assert written.count("## Load while publishing") == 1 and "idle: 1.4 (limit 1.5)" in written
+    assert (ROOT / "bench" / "results.md").read_text() == ours
