@@ -95,6 +95,10 @@ class CaseQuerySet(models.QuerySet):
     def with_tags(self):
         return self.prefetch_related("diseases", "therapies")
 
+    def most_recently_treated_first(self):
+        """How readers are shown stories (the `case_story_order` index follows it)."""
+        return self.order_by("-treatment_year", "reference")
+
 
 REFERENCE_PATTERN = re.compile(r"^CASE-(\d+)$")
 

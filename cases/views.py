@@ -16,7 +16,7 @@ class CaseListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Case.objects.public().with_tags().order_by("-treatment_year", "reference")
+        return Case.objects.public().with_tags().most_recently_treated_first()
 
 
 @method_decorator(public_page, name="dispatch")

@@ -23,7 +23,5 @@ def stories_in(article, heading="Patient stories"):
 def stories_about(tag, kind, heading="Patient stories"):
     """The public stories tagged with a disease (kind="diseases") or therapy (kind="therapies")."""
     field = "diseases" if kind == "diseases" else "therapies"
-    stories = (
-        Case.objects.public().filter(**{field: tag}).with_tags().order_by("-treatment_year", "reference")
-    )
+    stories = Case.objects.public().filter(**{field: tag}).with_tags().most_recently_treated_first()
     return {"stories": list(stories[:12]), "heading": heading}
