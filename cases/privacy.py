@@ -6,10 +6,27 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.richtext import plain_text
-from cases.scanner import KINDS, Finding, find_identifiers
+from cases.scanner import KINDS, Finding
+from cases.scanner import find_identifiers as scan_text
 
 __all__ = ["KINDS", "Finding", "case_findings", "case_texts", "find_identifiers", "highlight",
            "linked_cases_are_cleared"]  # fmt: skip
+
+
+def desk_safe_names() -> list[str]:
+    """Names the desk has made public on purpose: both vocabularies, with synonyms and abbreviations."""
+    from articles.models import DiseaseTag, TherapyTag
+
+    names = []
+    for model in (DiseaseTag, TherapyTag):
+        for name, synonyms, abbreviations in model.objects.values_list("name", "synonyms", "abbreviations"):
+            names += [name, *synonyms, *abbreviations]
+    return names
+
+
+def find_identifiers(text: str, *, safe_names=None) -> list[Finding]:
+    """The scanner, with the desk's public names known to be safe."""
+    return scan_text(text, safe_names=desk_safe_names() if safe_names is None else safe_names)
 
 
 def case_texts(case) -> list[tuple[str, str]]:
@@ -31,10 +48,11 @@ def case_texts(case) -> list[tuple[str, str]]:
 
 def case_findings(case) -> list[dict]:
     """What the scanner flags in the case and every linked article, as {kind, text, where}."""
+    safe = desk_safe_names()
     return [
         {"kind": f.kind, "text": f.text, "where": str(where)}
         for where, text in case_texts(case)
-        for f in find_identifiers(text)
+        for f in find_identifiers(text, safe_names=safe)
     ]
 
 

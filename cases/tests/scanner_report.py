@@ -21,8 +21,10 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 # Which finding kinds satisfy a label. Names and nicknames are interchangeable; an age over 89 must be
 # reported as such; everything else needs its own kind.
 ACCEPT = {
-    "person_name": {"person_name", "nickname"},
+    "person_name": {"person_name", "nickname", "proper_noun"},
     "nickname": {"nickname", "person_name"},
+    "place": {"place", "address", "proper_noun"},
+    "hospital": {"hospital", "proper_noun"},
 }
 # The client's labels (expected.json) use their own type names. They also label a quoted professor as a
 # plain person_name; a clinician_name finding is at least as strict a flag, so it is accepted there.

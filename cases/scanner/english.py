@@ -1,42 +1,14 @@
-"""The de-identification scanner: what in a text could identify a patient (HIPAA Safe Harbor kinds).
+"""English: identifiers with a shape (dates, ages, phone numbers, addresses, record numbers) and the
+cues around people, clinicians, institutions and places. `cases.scanner.names` adds what no cue marks.
 
-Pure Python, no database and no Django, so it runs anywhere (imports, the admin, tests, a shell) and
-the same text always gives the same findings. It is built on rules, not a statistical model: patterns
-for what has a shape (dates, ages, phone numbers, addresses, record numbers), and word lists for what
-has a context (honorifics, kinship words, clinicians' titles, institutions, place words). It errs on
-the side of flagging: the privacy officer fixes or justifies each finding before a case is cleared.
-
-    >>> [(f.kind, f.text) for f in find_identifiers("Grandma Sun, 93, was seen on 3 March.")]
+    >>> [(f.kind, f.text) for f in scan("Grandma Sun, 93, was seen on 3 March.")]
     [('nickname', 'Grandma Sun'), ('age_over_89', '93'), ('date', '3 March')]
 """
 
 import re
-from dataclasses import dataclass
 
-KINDS: dict[str, str] = {
-    "person_name": "Personal name",
-    "nickname": "Nickname",
-    "clinician_name": "Clinician's name",
-    "hospital": "Hospital or institution",
-    "place": "Place smaller than a state",
-    "date": "Date more precise than a year",
-    "age": "Age",
-    "age_over_89": "Age over 89",
-    "phone": "Phone number",
-    "email": "E-mail address",
-    "url": "Web address",
-    "ip_address": "IP address",
-    "id_number": "Record or ID number",
-}
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    text: str
-    start: int
-    end: int
-
+from cases.scanner.findings import Finding
+from cases.scanner.patterns import bounded
 
 # --- Word lists ------------------------------------------------------------------------------------
 
@@ -51,6 +23,7 @@ KINSHIP = (
     "Auntie|Aunty|Cousin|Brother|Sister|"
     "Mama|Papa|Mother|Father|Baby|Little|Old|Big Brother|Big Sister|Xiao|Lao|A-"
 )
+KINSHIP_WORD = bounded(rf"(?:{KINSHIP})")
 CLINICIAN_TITLES = r"(?:Dr|Doctor|Prof|Professor|Director|Nurse|Dean|Matron|Sister)\.?"
 CLINICIAN_ROLES = (
     "doctor|physician|surgeon|nurse|professor|director|hematologist|haematologist|oncologist|"
@@ -130,18 +103,18 @@ LARGE_PLACES = {
 }
 
 NAME_WORD = r"(?:[OD]['’])?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
-ORG_CONTINUATION = re.compile(
+ORG_CONTINUATION = bounded(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
 )
 
 # --- Patterns --------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
-_IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-_IPV6 = re.compile(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
-_ID_KEYWORD = re.compile(
+_EMAIL = bounded(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_URL = bounded(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
+_IPV4 = bounded(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+_IPV6 = bounded(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
+_ID_KEYWORD = bounded(
     r"\b(?:MRN|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|"
     r"hosp(?:ital)?\.? (?:number|no\.?|ID)|"
     r"patient (?:ID|number|no\.?)|case (?:number|no\.?)|admission (?:number|no\.?)|bed (?:number|no\.?)|"
@@ -153,14 +126,44 @@ _ID_KEYWORD = re.compile(
     r"(?P<value>[A-Z]{1,4}\s\d{3,}(?:\s\d{3,}){0,3}|(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
     re.IGNORECASE,
 )
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-_PHONE = re.compile(
+_BARE_URL = bounded(
+    r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog)"
+    r"(?:/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?])?(?![\w-])",
+    re.IGNORECASE,
+)
+_USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
+_EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
+_INITIALS = bounded(r"(?<![\w.])[A-Z]\.(?:[A-Z](?:['’][A-Z])?\.|-[A-Z]\.){1,3}(?![\w])")
+NOT_INITIALS = {
+    "U.S.",
+    "U.K.",
+    "U.N.",
+    "E.U.",
+    "A.M.",
+    "P.M.",
+    "D.C.",
+    "L.A.",
+    "N.Y.",
+    "B.C.",
+    "A.D.",
+    "E.G.",
+    "I.E.",
+    "Q.A.",
+}
+_BED_WARD = bounded(
+    r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor)\s*(?:no\.?|number|#)?\s*"
+    r"(?:[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
+    re.IGNORECASE,
+)
+_HANDLE = bounded(
+    r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>@?[A-Za-z0-9_.-]{3,30})"
+)
+_SSN = bounded(r"\b\d{3}-\d{2}-\d{4}\b")
+_PHONE = bounded(
     r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
 )
-_PHONE_LOCAL = re.compile(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
-_PHONE_CONTEXT = re.compile(
-    r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I
-)
+_PHONE_LOCAL = bounded(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
+_PHONE_CONTEXT = bounded(r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I)
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -168,129 +171,175 @@ _NUMBER_WORDS = (
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_NUMERIC_DATE = re.compile(
+_NUMERIC_DATE = bounded(
     r"\b(?:[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})|[01]?\d[/.][0-3]?\d[/.](?:\d{4}|\d{2})"
     r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))\b"
 )
+_SEASONS = "spring|summer|autumn|fall|winter|Spring|Summer|Autumn|Fall|Winter"
+_WORD_NUMBER = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
+    rf"eight|nine))?|{_NUMBER_WORDS}|one hundred(?: and \w+)?|a hundred(?: and \w+)?)"
+)
 _DATES = [
-    re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
-    re.compile(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
-    re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
-    re.compile(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
-    re.compile(rf"\b(?:{MONTHS})\.?,?\s+(?:of\s+)?{_YEAR}\b"),
-    re.compile(
+    bounded(rf"\b(?:(?:the|that|this|last|early|late|mid)[\s-]+)?(?:{_SEASONS})\s+(?:of\s+|in\s+)?{_YEAR}\b"),
+    bounded(rf"\b(?:(?:early|late|mid)[\s-]?)?{_YEAR}(?:'s)?\s+(?:{_SEASONS})\b"),
+    bounded(
+        rf"\b(?:last|this|that|next|the following|the previous)\s+(?:{_SEASONS}|Christmas|Easter|New Year)\b",
+        re.IGNORECASE,
+    ),
+    bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE),
+    bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b"),
+    bounded(
+        r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?|(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns) Day)\b",
+        re.IGNORECASE,
+    ),
+    bounded(r"(?<![\w.])\d{1,2}[hdw](?=[ \t]{1,4}(?:Like|Reply|·|🌎)|[ \t]*$)", re.MULTILINE),
+    bounded(
+        r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?|hours?)\s+ago\b",
+        re.IGNORECASE,
+    ),
+    bounded(
+        r"\b(?:Christmas|Easter|Thanksgiving|Hanukkah|Diwali|Ramadan|Eid|Lunar New Year|Chinese New Year|Mother's Day|Father's Day|Valentine's Day|Boxing Day|Halloween|Mid-Autumn Festival|Spring Festival)\b"
+    ),
+    bounded(
+        r"\b(?:last|this|next)\s+(?:week|weekend|month)\b|\b(?:a|one|two|three|four|five|six)\s+(?:days|weeks)\s+ago\b",
+        re.IGNORECASE,
+    ),
+    bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
+    bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
+    bounded(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
+    bounded(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
+    bounded(rf"\b(?:{MONTHS})\.?,?\s+(?:of\s+)?{_YEAR}\b"),
+    bounded(
         rf"\b(?:{MONTHS})\s+(?:of|in)\s+(?:the\s+)?(?:same|that|this|last|following|next|previous)\s+year\b"
     ),
-    re.compile(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b"),
-    re.compile(rf"\b(?:the\s+)?(?:following|previous|next|same|that)\s+(?:{MONTHS})\b"),
-    re.compile(
+    bounded(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b"),
+    bounded(rf"\b(?:the\s+)?(?:following|previous|next|same|that)\s+(?:{MONTHS})\b"),
+    bounded(
         rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
         rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
     ),
-    re.compile(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE),
-    re.compile(rf"\b(?:{WEEKDAYS})\b"),
+    bounded(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE),
+    bounded(rf"\b(?:{WEEKDAYS})\b"),
     _NUMERIC_DATE,
-    re.compile(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
-    re.compile(
-        r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"
-    ),
-    re.compile(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
+    bounded(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
+    bounded(r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"),
+    bounded(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
 ]
 _AGES = [
-    re.compile(r"\b(?P<n>\d{1,3})[\s-](?:year|yr|month|week|day)s?[\s-]old\b", re.IGNORECASE),
-    re.compile(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
-    re.compile(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
-    re.compile(
+    bounded(
+        r"(?:\b(?:I['’]m|I am|(?:he|she|they|He|She|They)(?:['’]s| is| was| were)|(?:was|is|Now|now)|until (?:she|he) was)"
+        r"|(?<=[A-Za-z])['’]s)\s+(?P<n>\d{1,3})\b(?=\s*(?:[,.;:!?)]|now\b|and\b|then\b|this\b|today\b|when\b|at the time\b|$))"
+    ),
+    bounded(rf"\b(?:Now|now|I['’]m|(?:he|she)['’]s)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)])"),
+    bounded(
+        r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
+    ),
+    bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b"),
+    bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)"),
+    bounded(r"\bat\s+(?P<n>\d{2})\)"),
+    bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week)s?[\s-]old\b", re.IGNORECASE),
+    bounded(
+        rf"\b(?:aged|age|turned|turning|turns|was|is)\s+(?P<w>{_WORD_NUMBER})\b(?!\s+(?:of|times|patients|people|years? ago|months|weeks|days|hours|cycles|doses|of them))",
+        re.IGNORECASE,
+    ),
+    bounded(
+        r"\b(?:in\s+(?:her|his|their)\s+)(?P<w>(?:early |mid-|late )?(?:nineties|hundreds))\b", re.IGNORECASE
+    ),
+    bounded(r"\b(?P<n>\d{1,3})[\s-](?:year|yr|month|week|day)s?[\s-]old\b", re.IGNORECASE),
+    bounded(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
+    bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
+    bounded(
         r"\b(?:at|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|in|on|this|last)\b))"
     ),
-    re.compile(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
-    re.compile(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
-    re.compile(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
+    bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
+    bounded(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
+    bounded(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
     # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
-    re.compile(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
-    re.compile(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
-    re.compile(rf"\b(?:turned|turning|aged|turns)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
-    re.compile(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
-    re.compile(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
-    re.compile(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
-    re.compile(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)"),
-    re.compile(
+    bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
+    bounded(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
+    bounded(rf"\b(?:turned|turning|aged|turns)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
+    bounded(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
+    bounded(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
+    bounded(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
+    bounded(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)"),
+    bounded(
         r"\b(?:who is|who was|is now|now|turns|turned)\s+(?P<n>\d{2,3})\b"
         r"(?=[,.;]|\s+(?:this|when|and|last|next))"
     ),
 ]
-_AGE_RANGE_BEFORE = re.compile(
+_AGE_RANGE_BEFORE = bounded(
     r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
 )
-_AGE_RANGE_AFTER = re.compile(r"^\s*(?:to|-|–|and)\s*\d")
-_STREET = re.compile(
+_AGE_RANGE_AFTER = bounded(r"^\s*(?:to|-|–|and)\s*\d")
+_STREET = bounded(
     rf"\b(?:No\.\s*)?\d{{1,5}}[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
     rf"|\b(?:{NAME_WORD}\s+){{1,2}}(?:Street|Road|Avenue|Lane|Boulevard)\b"
 )
-_TOWN_AFTER_ADDRESS = re.compile(rf",\s+(?P<town>{NAME_WORD}(?:[\s-]{NAME_WORD}){{0,2}})\b")
-_UNIT = re.compile(r"\b(?:Apt|Apartment|Unit|Flat|Suite|Room|Building|Bldg)\.?\s*#?\s*\d+[A-Z]?\b")
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
-_ZIP = re.compile(
+_TOWN_AFTER_ADDRESS = bounded(rf",\s+(?P<town>{NAME_WORD}(?:[\s-]{NAME_WORD}){{0,2}})\b")
+_UNIT = bounded(r"\b(?:Apt|Apartment|Unit|Flat|Suite|Room|Building|Bldg)\.?\s*#?\s*\d+[A-Z]?\b")
+_UK_POSTCODE = bounded(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_ZIP = bounded(
     r"(?:\b(?:ZIP|zip code|postcode|postal code|post code)\s*:?\s*|\b[A-Z]{2}\s)(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
-_CITY_STATE_ZIP = re.compile(
+_CITY_STATE_ZIP = bounded(
     rf"\b(?P<city>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}),\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b"
 )
-_PLACE_UNIT = re.compile(rf"\b(?:{NAME_WORD}\s+){{1,3}}(?:{PLACE_WORDS})\b")
-_PLACE_CUE = re.compile(
+_PLACE_UNIT = bounded(rf"\b(?:{NAME_WORD}\s+){{1,3}}(?:{PLACE_WORDS})\b")
+_PLACE_CUE = bounded(
     rf"\b(?:in|from|near|at|of|to|outside|around|lives in|living in|native of|hometown of|village of|town of|"
     rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
 )
-_HOSPITAL_SIMPLE = re.compile(
+_HOSPITAL_SIMPLE = bounded(
     rf"(?<![\w'’])(?:(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint)(?:'s)?\s+)(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
     rf"(?:{INSTITUTION_WORDS})\b(?:\s+of\s+(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}})?"
 )
-_ORG_WORD = re.compile(
+_ORG_WORD = bounded(
     r"\b(?:University|University's|College|Institute|Academy|Medical|Affiliated|People's|Children's|Women's|"
     r"Cancer|Health|Research|Memorial|General|Royal|Central|Provincial|Municipal|National|Regional|"
     r"Community|Teaching|Union|Army|Military|Traditional|Chinese|Maternity|Eye|Heart|Hospital|Clinic|"
     r"Foundation|Trust|Center|Centre|Sciences?)\b"
 )
-_HONORIFIC_NAME = re.compile(rf"\b{HONORIFICS}\s+(?:[A-Z](?![a-z])\.?|{NAME_WORD}(?:\s+{NAME_WORD})?)")
-_PATIENT_LETTER = re.compile(
+_HONORIFIC_NAME = bounded(rf"\b{HONORIFICS}\s+(?:[A-Z](?![a-z])\.?|{NAME_WORD}(?:\s+{NAME_WORD})?)")
+_PATIENT_LETTER = bounded(
     r"\b(?:[Pp]atient|[Cc]ase|[Ss]ubject)\s+(?:[A-Z]|No\.\s*\d+|#\d+)\b(?![a-z-])(?!\s+(?:cells?|lymph|helper))"
 )
-_NICKNAME = re.compile(rf"\b(?:{KINSHIP})\s+{NAME_WORD}")
-_CLINICIAN_TITLED = re.compile(
+_NICKNAME = bounded(rf"\b(?:{KINSHIP})\s+{NAME_WORD}")
+_CLINICIAN_TITLED = bounded(
     rf"\b{CLINICIAN_TITLES}\s+(?:[A-Z]\.\s*){{0,2}}(?:{NAME_WORD}\s+){{0,2}}{NAME_WORD}(?:\s+[A-Z]\.)?"
 )
-_CLINICIAN_ROLE_BEFORE = re.compile(
+_CLINICIAN_ROLE_BEFORE = bounded(
     rf"\b(?i:{CLINICIAN_ROLES})\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\b"
 )
-_CLINICIAN_ROLE_AFTER = re.compile(
+_CLINICIAN_ROLE_AFTER = bounded(
     rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})(?:,\s+|\s+\()(?:an?\s+|the\s+)?"
     rf"(?:[a-z]+\s+)?(?:{CLINICIAN_ROLES}|M\.?D\.?|Ph\.?D\.?|MD|PhD|FRCP|RN)\b"
 )
-_CLINICIAN_SAID = re.compile(
+_CLINICIAN_SAID = bounded(
     rf"\b(?:[Aa]ccording to|said|says|explained|noted|added|told)\s+(?P<name>{NAME_WORD}\s+{NAME_WORD})\b"
 )
-_PATIENT_AFTER = re.compile(
+_PATIENT_AFTER = bounded(
     r",\s*(?:\d|an?\s+\d|then\s+\d|aged\b|who\s+(?:was|is|has|had)\s+(?:diagnosed|treated|admitted)|"
     r"an?\s+(?:patient|mother|father|grandmother|grandfather|retired|former patient)|her\s|his\s|whose\s)"
 )
-_TEAM_NAME = re.compile(
+_TEAM_NAME = bounded(
     rf"\b(?:the\s+)?(?P<name>{NAME_WORD})(?:'s)?\s+(?:team|group|lab|laboratory)\b"
     rf"|\b(?P<etal>{NAME_WORD})\s+et al\b"
 )
-_INTRO_NAME = re.compile(
+_INTRO_NAME = bounded(
     rf"(?:^|(?<=[\s\"“(]))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
     r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|then \d|aged|who|mother|father|grandmother|grandfather|"
     r"woman|man|girl|boy|patient|retired|farmer|teacher|student|mother of|father of)"
 )
-_APPOSITION = re.compile(
+_APPOSITION = bounded(
     rf"\b(?:[Tt]he|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)\s+(?:[a-z]+\s+)?[a-z]{{3,}},\s+"
     rf"(?P<name>{NAME_WORD}\s+{NAME_WORD}),"
 )
-_POSSESSIVE_NAME = re.compile(
+_POSSESSIVE_NAME = bounded(
     rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s\s+(?:full\s+|own\s+)?(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
     r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
-_NAMED = re.compile(
+_NAMED = bounded(
     rf"\b(?:named|called|nicknamed|known as|pseudonym|alias|surnamed|first name|surname)\s+"
     rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
@@ -299,24 +348,24 @@ RELATIVES = (
     r"child|friend|neighbour|neighbor|fiancée?|niece|nephew|cousin|mum|mom|dad|stepson|stepdaughter|carer|"
     r"caregiver|twin|boyfriend|girlfriend|spouse"
 )
-_RELATIVE_NAME = re.compile(
+_RELATIVE_NAME = bounded(
     rf"(?:\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur|[Ww]hose)|(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s)\s+"
     rf"(?:(?:older|younger|elder|eldest|youngest|little|big|baby|twin|\d+-year-old)\s+)?(?:{RELATIVES})"
     rf"\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
-_NAME_AND_RELATIVE = re.compile(
+_NAME_AND_RELATIVE = bounded(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
 )
-_NAME_BRACKETED_ID = re.compile(
+_NAME_BRACKETED_ID = bounded(
     rf"(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+\((?:SSN|MRN|NHS|ID|DOB|born|aged|age)\b"
 )
-_NAME_VERB = re.compile(
+_NAME_VERB = bounded(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
     r"recalls|recalled|received|underwent|developed|began|started|remembers|told|felt|feels|became|lives|"
     r"returned|went|came|wanted|hoped|joined|agreed)\b"
 )
-_NAME_LABEL = re.compile(
-    rf"\b(?:Name|Patient name|Patient|Member|Policyholder|Insured|Client|Subscriber|Next of kin|Contact)"
+_NAME_LABEL = bounded(
+    rf"\b(?:Name|Your name|Full name|Nominee|Nominated by|Signed|Caller|CALLER|Patient name|Patient|Member|Policyholder|Insured|Client|Subscriber|Next of kin|Contact)"
     r"\s*:\s*"
     rf"(?P<name>{HONORIFICS}\s+\w+|{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
@@ -337,11 +386,37 @@ def _age_kind(value: str) -> str:
     return "age_over_89" if value.isdigit() and int(value) > 89 else "age"
 
 
-def find_identifiers(text: str) -> list[Finding]:
-    """Everything in `text` that could identify a patient, in order, one finding per span and kind."""
+# Patterns that cannot match without one of these words are not run over a window that lacks them all.
+NEEDLES = {
+    "_BED_WARD": ("bed", "ward", "room", "bay", "cubicle", "cot", "pod", "suite", "floor"),
+    "_HANDLE": (
+        "@",
+        "instagram",
+        "twitter",
+        "tiktok",
+        "facebook",
+        "wechat",
+        "weibo",
+        "handle",
+        "username",
+        "x:",
+    ),
+    "_TEAM_NAME": ("team", "group", "lab", "et al"),
+    "_RELATIVE_NAME": tuple(RELATIVES.split("|")),
+    "_CLINICIAN_ROLE_BEFORE": tuple(CLINICIAN_ROLES.split("|")),
+}
+
+
+def _absent(name: str, low: str) -> bool:
+    return name in NEEDLES and not any(needle in low for needle in NEEDLES[name])
+
+
+def scan(text: str) -> list[Finding]:
+    """What the English patterns and cues find in `text`, overlaps and all (`findings.tidy` sorts them out)."""
     if not text:
         return []
     found: list[Finding] = []
+    low = text.lower()
 
     def add(kind, start, end):
         span = text[start:end]
@@ -364,6 +439,19 @@ def find_identifiers(text: str) -> list[Finding]:
             add("ip_address", m.start(), m.end())
     for m in _ID_KEYWORD.finditer(text):
         add("id_number", m.start("value"), m.end("value"))
+    for m in () if _absent("_BED_WARD", low) else _BED_WARD.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in () if _absent("_HANDLE", low) else _HANDLE.finditer(text):
+        add("url", m.start("v") if m.group("v") else m.start(), m.end())
+    for m in _BARE_URL.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _USERNAME.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _EXTENSION.finditer(text):
+        add("phone", m.start(), m.end())
+    for m in _INITIALS.finditer(text):
+        if m.group(0) not in NOT_INITIALS:
+            add("person_name", m.start(), m.end() - 1 if m.group(0).endswith(".") else m.end())
     for m in _SSN.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _PHONE.finditer(text):
@@ -386,6 +474,8 @@ def find_identifiers(text: str) -> list[Finding]:
             group = "d" if "d" in pattern.groupindex else 0
             add("date", m.start(group), m.end(group))
     for pattern in _AGES:
+        if pattern is _AGES[0] and "old" not in low:
+            continue
         for m in pattern.finditer(text):
             if _AGE_RANGE_BEFORE.search(text[max(0, m.start() - 14) : m.start()]) or _AGE_RANGE_AFTER.match(
                 text[m.end() : m.end() + 6]
@@ -394,7 +484,7 @@ def find_identifiers(text: str) -> list[Finding]:
             value = m.groupdict().get("n")
             word = m.groupdict().get("w")
             if word:
-                kind = "age_over_89" if word.lower() in ("ninety", "a hundred", "one hundred") else "age"
+                kind = "age_over_89" if re.search(r"ninet|hundred", word, re.IGNORECASE) else "age"
             else:
                 kind = _age_kind(value) if value else "age_over_89"
             group = "a" if "a" in pattern.groupindex else 0
@@ -408,17 +498,17 @@ def find_identifiers(text: str) -> list[Finding]:
             and re.search(r"\d", m.group(0))
             and not any(w.casefold() in LARGE_PLACES for w in town.group("town").split())
         ):
-            add("place", m.start(), m.end())
+            add("address", m.start(), m.end())
             add("place", town.start("town"), town.end("town"))
         if not re.search(r"\d", m.group(0)) and not _ok_name(m.group(0).rsplit(" ", 1)[0]):
             continue
-        add("place", m.start(), m.end())
+        add("address", m.start(), m.end())
     for m in _UNIT.finditer(text):
-        add("place", m.start(), m.end())
+        add("address", m.start(), m.end())
     for m in _UK_POSTCODE.finditer(text):
-        add("place", m.start(), m.end())
+        add("address", m.start(), m.end())
     for m in _ZIP.finditer(text):
-        add("place", m.start("zip"), m.end("zip"))
+        add("address", m.start("zip"), m.end("zip"))
     for m in _CITY_STATE_ZIP.finditer(text):
         if _ok_name(m.group("city")):
             add("place", m.start("city"), m.end("city"))
@@ -474,13 +564,15 @@ def find_identifiers(text: str) -> list[Finding]:
         if _ok_name(name):
             add("clinician_name", m.start(), m.end())
     for pattern in (_CLINICIAN_ROLE_BEFORE, _CLINICIAN_ROLE_AFTER, _CLINICIAN_SAID):
+        if pattern is _CLINICIAN_ROLE_BEFORE and _absent("_CLINICIAN_ROLE_BEFORE", low):
+            continue
         for m in pattern.finditer(text):
             if _ok_name(m.group("name")) and not ORG_CONTINUATION.match(text, m.end("name")):
                 kind = "clinician_name"
                 if pattern is _CLINICIAN_SAID and _PATIENT_AFTER.match(text, m.end("name")):
                     kind = "person_name"  # "said Ann Lee, 61", "said Ann Lee, who was diagnosed ..."
                 add(kind, m.start("name"), m.end("name"))
-    for m in _TEAM_NAME.finditer(text):
+    for m in () if _absent("_TEAM_NAME", low) else _TEAM_NAME.finditer(text):
         group = "name" if m.group("name") else "etal"
         if _ok_name(m.group(group)):
             add("clinician_name", m.start(group), m.end(group))
@@ -492,7 +584,7 @@ def find_identifiers(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _PATIENT_LETTER.finditer(text):
         add("person_name", m.start(), m.end())
-    for m in _RELATIVE_NAME.finditer(text):
+    for m in () if _absent("_RELATIVE_NAME", low) else _RELATIVE_NAME.finditer(text):
         if m.group("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))
     for pattern in (
@@ -515,53 +607,4 @@ def find_identifiers(text: str) -> list[Finding]:
             if _ok_name(name) or re.match(HONORIFICS, name):
                 add("person_name", start, m.end("name"))
 
-    return _tidy(text, found)
-
-
-_PRIORITY = {kind: n for n, kind in enumerate(
-    ["email", "url", "ip_address", "id_number", "phone", "age_over_89", "age", "date", "clinician_name",
-     "nickname", "person_name", "hospital", "place"]
-)}  # fmt: skip
-
-
-def _tidy(text: str, found: list[Finding]) -> list[Finding]:
-    """One finding per stretch of text: the longest wins, then the more specific kind; clinicians' names
-    also found as plain names stay clinicians'; a name inside a found hospital or address is dropped."""
-    found = sorted(set(found), key=lambda f: (f.start, -(f.end - f.start), _PRIORITY[f.kind]))
-    kept: dict[Finding, None] = {}  # insertion-ordered set
-    active: list[Finding] = []  # kept findings that may still overlap what comes next (sorted by start)
-    for f in found:
-        active = [k for k in active if k.end > f.start and k in kept]
-        clash = next((k for k in active if k.start < f.end), None)
-        if clash is None:
-            kept[f] = None
-            active.append(f)
-            continue
-        inside = clash.start <= f.start and f.end <= clash.end
-        if inside and f.kind == clash.kind:
-            continue
-        if inside and {f.kind, clash.kind} <= {
-            "person_name",
-            "nickname",
-            "clinician_name",
-            "place",
-            "hospital",
-        }:
-            continue
-        if (
-            inside
-            and f.kind in ("date", "age", "age_over_89", "place", "phone")
-            and clash.kind in ("date", "hospital", "url", "email", "id_number", "ip_address")
-        ):
-            continue
-        if not inside and f.kind == clash.kind:
-            merged = Finding(f.kind, "", min(f.start, clash.start), max(f.end, clash.end))
-            del kept[clash]
-            kept[merged] = None
-            active.append(merged)
-            continue
-        kept[f] = None
-        active.append(f)
-    return sorted(
-        (Finding(k.kind, text[k.start : k.end], k.start, k.end) for k in kept), key=lambda f: (f.start, f.end)
-    )
+    return found

@@ -1,0 +1,573 @@
+"""Chinese: jieba splits the text into words and says which are people, places and organisations; the
+patterns add what has a shape (某-names, kinship and 老/小 nicknames, ages in 岁, dates in 年/月/日,
+hospitals, districts, towns and villages, record and bed numbers, mobiles, ID card numbers).
+
+Only runs of Chinese text are read here; `cases.scanner.english` reads the rest.
+"""
+
+import re
+
+from cases.scanner.findings import Finding
+from cases.scanner.patterns import bounded
+from cases.scanner.words import jieba_tokenizer
+
+HAN = r"\u4e00-\u9fff"
+HAS_HAN = re.compile(f"[{HAN}]")
+
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
+    "任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严"
+    "欧莫孔向常汤康易乔赖文施洪牛温芦季俞章鲁葛伍申尤毕聂焦柴车褚岳齐庞翟耿殷柯单庄祝倪包左花甘关"
+    "凌霍虞阮蒙谷麦颜华卜裴滕符邢缪宁路杭商骆盛饶彭冉占苗仇樊宫纪游晏舒阎邬娄鞠仲阳"
+    "喻邝鲍柏房聂祁柴蒲卓蔺屈隋储桂涂詹管费卞巫钮宗尚臧甄荆靳晁佟栾郎匡揭缪闵谈"
+)
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "令狐",
+    "慕容",
+    "尉迟",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+)
+# 老/小 + surname: only surnames that do not also start an everyday word after 老/小 (小白鼠, 小叶增生, 小程序).
+NICK_SURNAMES = "鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
+SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
+KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
+POLITE = "女士|先生|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
+CLINICIAN_TITLES = "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护士|院长|副院长|博士|研究员|专家|药师|科长"
+PROVINCES = {
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "中国",
+    "全国",
+    "国内",
+    "海外",
+    "美国",
+    "英国",
+    "日本",
+    "韩国",
+    "德国",
+    "法国",
+    "意大利",
+    "西班牙",
+    "加拿大",
+    "澳大利亚",
+    "新加坡",
+    "印度",
+    "俄罗斯",
+    "欧洲",
+    "亚洲",
+    "非洲",
+    "美洲",
+    "大陆",
+    "内地",
+    "华东",
+    "华南",
+    "华北",
+    "华中",
+    "西南",
+    "西北",
+    "东北",
+    "中华",
+}
+PROVINCE_SUFFIX = re.compile("(?:省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
+GENERIC_PLACES = {
+    "本市",
+    "全市",
+    "该市",
+    "我市",
+    "城市",
+    "市区",
+    "社区",
+    "小区",
+    "城区",
+    "郊区",
+    "地区",
+    "园区",
+    "病区",
+    "街道",
+    "乡村",
+    "农村",
+    "山区",
+    "县城",
+    "村里",
+    "镇上",
+    "老家",
+    "家乡",
+    "当地",
+    "外地",
+    "本地",
+    "各地",
+    "病房",
+    "院区",
+    "院内",
+    "院外",
+}
+ORG_PARTS = {
+    "第一",
+    "第二",
+    "第三",
+    "第四",
+    "第五",
+    "第六",
+    "第七",
+    "第八",
+    "第九",
+    "人民",
+    "中心",
+    "附属",
+    "中医",
+    "中西医",
+    "结合",
+    "协和",
+    "大学",
+    "医科",
+    "医科大学",
+    "医学院",
+    "儿童",
+    "妇幼",
+    "妇产",
+    "肿瘤",
+    "胸科",
+    "口腔",
+    "眼科",
+    "传染病",
+    "精神",
+    "卫生",
+    "保健",
+    "省立",
+    "市立",
+    "县",
+    "区",
+    "军区",
+    "总",
+    "总医院",
+    "联勤",
+    "陆军",
+    "海军",
+    "空军",
+    "军医",
+    "武警",
+    "第",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "附一",
+    "附二",
+    "附三",
+    "医疗",
+    "集团",
+    "分院",
+    "院区",
+    "国际",
+    "和平",
+    "友谊",
+    "同济",
+    "齐鲁",
+    "华西",
+    "湘雅",
+    "中山",
+    "瑞金",
+    "仁济",
+    "华山",
+    "长海",
+    "长征",
+    "东方",
+    "红十字",
+    "血液病",
+    "血液",
+}
+HOSPITAL_END = re.compile(
+    "(?:派出所|中学|小学|幼儿园|学校|医院|卫生院|保健院|诊所|医学中心|医疗中心|卫生服务中心|卫生服务站|附一院|附二院|附三院|研究所|研究院|医学院|大学|疾控中心)$"
+)
+PLACE_END = re.compile("(?:市|区|县|旗|镇|乡|村|屯|街道|社区|小区|花园|新村|家园|公寓|大厦)$")
+GENERIC_HOSPITAL = re.compile(
+    "(?:本|我|该|全|各|省|市|县|区|镇|乡|村|社区|大|小|中学|小学)?(?:医院|卫生院|诊所|大学|医学院|研究所|研究院|卫生服务中心)|中学教师"
+)
+ADDRESS_END = re.compile("(?:路|街|巷|弄|胡同|大道|大街)$")
+
+_CN_NUM = "零一二两三四五六七八九十百"
+_MOU = bounded(f"(?:{SURNAME})某{{1,2}}")
+_POLITE_NAME = bounded(f"(?:{SURNAME})[{HAN}]{{0,2}}?(?:{POLITE})")
+_KIN_NICK = bounded(
+    f"(?<![{HAN}])(?:{SURNAME})(?:{KIN})|(?<=[，。、：；！？\\s“”（）和与跟及的])(?:{SURNAME})(?:{KIN})"
+)
+_LAO_XIAO = bounded(
+    f"[老小][{NICK_SURNAMES}](?![{HAN}]{{0}}(?:年|师|时|说|学|儿|板|人|家|姐|弟|妹|朋友|鼠|区|组|伙|孩|宝|型|便|心|麦|米|肠|腿|脑|时候))"
+)
+_AH_NAME = bounded(f"阿[{HAN}](?<!阿姨)(?<!阿婆)(?<!阿公)")
+_AGE = bounded(
+    f"(?P<n>\\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?:多|余)?(?:周)?岁(?:半)?|[{_CN_NUM}]{{1,2}}旬|(?P<m>\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月大"
+)
+_AGE_COHORT_BEFORE = re.compile("(?:至|到|~|～|-|－|—|中位|平均|年龄段|以上|以下)\\s?$")
+_AGE_COHORT_AFTER = re.compile(
+    "^(?:以上|以下|以内|之间|至|到|~|～|-|－|—|左右的患者|的患者|患者|人群|以上的)"
+)
+_DATES = [
+    bounded(
+        f"(?:\\d{{4}}|[{_CN_NUM}〇]{{4}})年(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?"
+    ),
+    bounded(
+        "(?:\\d{4}年)?(?:春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末|年中)(?:前后|期间|前|后)?"
+    ),
+    bounded(
+        f"(?:去年|今年|前年|明年|当年|同年|次年)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:份|初|中旬|上旬|下旬|底|末|中)?(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?(?![大龄])"
+    ),
+    bounded("(?:上|下|本|这|那)?(?:个)?(?:周|星期|礼拜)[一二三四五六日天末]"),
+    bounded("(?:昨天|前天|昨日|前日|大前天|当天晚上|当晚|次日|翌日)"),
+    bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
+]
+_PHONE = bounded(
+    "(?<![\\d])(?:\\+?86[ -]?)?1[3-9]\\d(?:[ -]?\\d{4}){2}(?!\\d)|(?<![\\d])0\\d{2,3}[-－ ]?\\d{7,8}(?!\\d)|(?<!\\d)400[- ]?\\d{3}[- ]?\\d{4}(?!\\d)"
+)
+_ID_CARD = bounded("(?<![0-9A-Za-z])\\d{17}[0-9Xx](?![0-9A-Za-z])")
+_RECORD = bounded(
+    "(?:住院号|病案号|病历号|门诊号|登记号|就诊卡号|就诊号|医保卡号|社保卡号|医保号|身份证号码|身份证号|身份证|护照号|床号|病床号|患者编号|ID号|ID)"
+    "(?:码)?(?:为|是)?[:：\\s]{0,3}(?P<value>[A-Za-z0-9-]{2,24})"
+)
+_BED = bounded(
+    f"(?:[A-Za-z]?\\d{{1,4}}|[{_CN_NUM}]{{1,4}})(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
+)
+_ADDRESS = bounded(
+    f"[{HAN}]{{1,12}}(?:路|街|巷|弄|大道|大街|胡同)(?:\\d{{1,5}}|[{_CN_NUM}]{{1,4}})号(?:院)?(?:\\d{{1,4}}(?:号楼|栋|幢|单元|室|号))*"
+)
+
+
+_CLINICIAN_AFTER_TITLE = bounded(
+    f"(?:{CLINICIAN_TITLES}|主刀医生|治疗师|营养师|社工|网格员|民警)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+)
+_CLINICIAN_BEFORE_TITLE = bounded(
+    f"(?P<name>(?:{SURNAME})[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护士|院长|主刀)"
+)
+_RELATIVE_NAME = bounded(
+    f"(?:儿子|女儿|妻子|丈夫|爱人|老伴|母亲|父亲|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹|孙子|孙女|外孙|外孙女|患者|病人|老人|患儿|家属|"
+    f"邻居|同事|老同事|室友|朋友|志愿者|村民|居民|大名|名叫|叫做|姓名|本名|原名|化名|网友)[是为叫：:\\s“]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+)
+_BYLINE = bounded(
+    f"(?:记者|通讯员|实习生|编辑|责任编辑|责编|文字|文|图|摄影|摄|整理|撰稿|审核|审稿|校对|作者|来源|供稿)[\\s:：｜|/]{{1,3}}"
+    f"(?P<name>[{HAN}]{{2,4}})(?:[、,，\\s]{{1,2}}(?P<name2>[{HAN}]{{2,4}}))?"
+)
+_HANDLE = bounded(
+    "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t]{1,2}(?P<user>[^：:\\s]{2,16})[：:]"
+)
+_SHORT_HOSPITAL = bounded(
+    f"(?<![住出入医本我该全])[{HAN}]{{1,3}}(?:附[一二三四五六七八九]院|[一二三四五六七八九]院)(?![长区])"
+    f"|简称[“'「]?(?P<abbr>[^”'」\\s]{{2,10}})[”'」]"
+)
+_ESTATE = bounded(
+    f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
+)
+_PLACE_AFTER_VERB = re.compile(
+    "(?:来到|到了|赶到|回到|前往|去往|住在|家住|搬到|远在|身在|从|来|去|回|到|赴)$"
+)
+_LUNAR = bounded(
+    "(?:今年|去年|明年)?(?:正月|腊月|冬月|[一二三四五六七八九十]{1,2}月)(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)|(?:上|下|这|本)个月"
+)
+NAME_END_TRIM = set("和说在是的为也就等了与及主一把被向对给让带送讲称表示介绍指出认为提醒")
+NOT_NICKNAMES = {
+    "妈妈",
+    "爸爸",
+    "哥哥",
+    "姐姐",
+    "弟弟",
+    "妹妹",
+    "奶奶",
+    "爷爷",
+    "宝宝",
+    "常常",
+    "慢慢",
+    "渐渐",
+    "天天",
+    "刚刚",
+    "看看",
+    "试试",
+    "谢谢",
+    "星星",
+    "人人",
+    "个个",
+    "时时",
+    "往往",
+    "仅仅",
+    "偏偏",
+    "默默",
+    "悄悄",
+    "静静",
+    "好好",
+    "稍稍",
+    "轻轻",
+    "紧紧",
+    "年年",
+    "处处",
+    "样样",
+    "家家",
+    "事事",
+    "久久",
+    "统统",
+    "公公",
+    "婆婆",
+    "叔叔",
+    "舅舅",
+    "伯伯",
+    "姥姥",
+    "太太",
+    "步步",
+    "声声",
+    "句句",
+    "滴滴",
+    "点点",
+    "多多",
+    "早早",
+    "连连",
+    "隐隐",
+    "微微",
+    "匆匆",
+    "纷纷",
+    "频频",
+    "暗暗",
+    "深深",
+    "满满",
+    "大大",
+    "小小",
+    "高高",
+}
+_REDUPLICATED = bounded(
+    f"(?<![{HAN}])([{HAN}])\\1(?![{HAN}])|(?<=患儿|女儿|儿子|孙子|孙女|外孙|宝宝)([{HAN}])\\2"
+    f"|(?<=[“‘「（(])([{HAN}])\\3|([{HAN}])\\4(?=[”’」）)])"
+)
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = dict(zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _id_card_ok(number: str) -> bool:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(number[:17], weights, strict=True)) % 11]
+    return number[17].upper() == check
+
+
+def scan(text: str, safe: set[str]) -> list[Finding]:
+    if not HAS_HAN.search(text):
+        return []
+    found: list[Finding] = []
+
+    def add(kind, start, end):
+        if end > start:
+            found.append(Finding(kind, text[start:end], start, end))
+
+    for m in _MOU.finditer(text):
+        add("person_name", m.start(), m.end())
+    for m in _POLITE_NAME.finditer(text):
+        kind = (
+            "nickname"
+            if re.search("(?:阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆)$", m.group(0))
+            else "person_name"
+        )
+        add(kind, m.start(), m.end())
+    for pattern in (_KIN_NICK, _LAO_XIAO):
+        for m in pattern.finditer(text):
+            add("nickname", m.start(), m.end())
+    for m in _AGE.finditer(text):
+        before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 6]
+        if _AGE_COHORT_BEFORE.search(before) or _AGE_COHORT_AFTER.match(after):
+            continue
+        value = _number(m.group("n")) if m.group("n") else 0
+        add("age_over_89" if value is not None and value > 89 else "age", m.start(), m.end())
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            add("date", m.start(), m.end())
+    for m in _PHONE.finditer(text):
+        add("phone", m.start(), m.end())
+    for m in _ID_CARD.finditer(text):
+        if _id_card_ok(m.group(0)) or re.search("身份证", text[max(0, m.start() - 10) : m.start()]):
+            add("id_number", m.start(), m.end())
+    for m in _RECORD.finditer(text):
+        add("id_number", m.start("value"), m.end("value"))
+    for m in _BED.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _ADDRESS.finditer(text):
+        add("address", *_trim_lead(text, m.start(), m.end()))
+    for m in _ESTATE.finditer(text):
+        add("place", *_trim_lead(text, m.start(), m.end()))
+    for m in _LUNAR.finditer(text):
+        add("date", m.start(), m.end())
+    for pattern, kind in (
+        (_CLINICIAN_AFTER_TITLE, "clinician_name"),
+        (_CLINICIAN_BEFORE_TITLE, "clinician_name"),
+        (_RELATIVE_NAME, "person_name"),
+        (_BYLINE, "person_name"),
+    ):
+        for m in pattern.finditer(text):
+            for group in ("name", "name2"):
+                if group in pattern.groupindex and m.group(group):
+                    start, end = m.start(group), m.end(group)
+                    while end - start > 2 and text[end - 1] in NAME_END_TRIM:
+                        end -= 1
+                    if pattern is _CLINICIAN_BEFORE_TITLE and end - start == 1:
+                        end = m.end()  # 王主任, 段医生: the surname and title together
+                    add(kind, start, end)
+    for m in _HANDLE.finditer(text):
+        group = "value" if m.group("value") else "user"
+        add("url", m.start(group), m.end(group))
+    for m in _SHORT_HOSPITAL.finditer(text):
+        group = "abbr" if m.group("abbr") else 0
+        add("hospital", m.start(group), m.end(group))
+    for m in _REDUPLICATED.finditer(text):
+        if m.group(0) not in NOT_NICKNAMES:
+            add("nickname", m.start(), m.end())
+    found += _words(text, safe)
+    return found
+
+
+def _trim_lead(text: str, start: int, end: int) -> tuple[int, int]:
+    """An address starts after the last verb or preposition before it (住在, 位于, 家住)."""
+    cut = max((m.end() for m in re.finditer("[住在于到从往至和及与是的]", text[start:end])), default=0)
+    road = re.search("(?:路|街|巷|弄|大道|大街|胡同)", text[start:end])
+    if road and cut >= road.start():
+        cut = 0
+    return start + cut, end
+
+
+def _words(text: str, safe: set[str]) -> list[Finding]:
+    """People, places and organisations by jieba's dictionary and its word discovery."""
+    tokenizer, tags = jieba_tokenizer()
+    found: list[Finding] = []
+    tokens, pos = [], 0
+    for word in tokenizer.cut(text, HMM=True):
+        tokens.append((word, pos, tags.get(word), word in tokenizer.FREQ))
+        pos += len(word)
+    for i, (word, start, tag, known) in enumerate(tokens):
+        end = start + len(word)
+        if not HAS_HAN.search(word) or word in safe:
+            continue
+        if HOSPITAL_END.search(word) or tag == "nt":
+            first = i
+            while first > 0 and _org_part(tokens[first - 1], safe):
+                first -= 1
+            if first < i or len(word) > 3 or tag == "nt":
+                span = text[tokens[first][1] : end]
+                if span not in safe and not GENERIC_HOSPITAL.fullmatch(span):
+                    found.append(Finding("hospital", span, tokens[first][1], end))
+            continue
+        surnamed = word[0] in SURNAMES or word[:2] in COMPOUND_SURNAMES
+        if (
+            tag in ("nr", "nrfg", "nrt")
+            and 2 <= len(word) <= 3
+            and surnamed
+            and tokenizer.FREQ.get(word, 0) <= 100
+            and not re.fullmatch(f"(?:{KIN}|{POLITE})", word)
+        ):
+            after = text[end : end + 5]
+            before = text[max(0, start - 5) : start]
+            clinician = re.match(f"(?:{CLINICIAN_TITLES})", after) or re.search(
+                f"(?:{CLINICIAN_TITLES})$", before
+            )
+            found.append(Finding("clinician_name" if clinician else "person_name", word, start, end))
+            continue
+        if not known and 2 <= len(word) <= 3 and surnamed:
+            after = text[end : end + 5]
+            before = text[max(0, start - 5) : start]
+            clinician = re.match(f"(?:{CLINICIAN_TITLES})", after) or re.search(
+                f"(?:{CLINICIAN_TITLES})$", before
+            )
+            found.append(Finding("clinician_name" if clinician else "person_name", word, start, end))
+            continue
+        if (
+            not known
+            and len(word) == 2
+            and (word[0] in "阿小" or word[-1] in "宝娃仔妞")
+            and word not in ("阿姨", "小孩", "小儿")
+        ):
+            found.append(Finding("nickname", word, start, end))
+            continue
+        after_verb = _PLACE_AFTER_VERB.search(text[max(0, start - 3) : start])
+        is_place = (
+            (tag == "ns" and (tokenizer.FREQ.get(word, 0) <= 200 or tags.get(word + "市") == "ns"))
+            or (len(word) >= 3 and (PLACE_END.search(word) or ADDRESS_END.search(word)))
+            or (after_verb and (not known or tag == "ns") and len(word) >= 2)
+        )
+        if is_place and word not in GENERIC_PLACES:
+            bare = PROVINCE_SUFFIX.sub("", word)
+            if word in PROVINCES or bare in PROVINCES or (PROVINCE_SUFFIX.search(word) and bare in PROVINCES):
+                continue
+            if len(word) < 2 or (len(word) == 2 and PLACE_END.search(word) and tag != "ns"):
+                continue
+            kind = "address" if ADDRESS_END.search(word) else "place"
+            found.append(Finding(kind, word, start, end))
+    return found
+
+
+def _org_part(token, safe: set[str]) -> bool:
+    word, _, tag, _ = token
+    if word in PROVINCES or word in safe:
+        return True
+    return bool(
+        HAS_HAN.search(word)
+        and (
+            word in ORG_PARTS
+            or tag in ("ns", "nt", "nz", "nr")
+            or PLACE_END.search(word)
+            or PROVINCE_SUFFIX.search(word)
+        )
+    )
