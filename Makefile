@@ -71,6 +71,7 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk); using the Python load loop"
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/scanner.py
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS) || echo "bench-publishing: a check missed (see bench/results.md)"
 
 # The public site under load for 60 s idle and 60 s while an editor publishes and unpublishes every 5 s:
