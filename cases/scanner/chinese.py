@@ -518,20 +518,10 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             and tokenizer.FREQ.get(word, 0) <= 100
             and not re.fullmatch(f"(?:{KIN}|{POLITE})", word)
         ):
-            after = text[end : end + 5]
-            before = text[max(0, start - 5) : start]
-            clinician = re.match(f"(?:{CLINICIAN_TITLES})", after) or re.search(
-                f"(?:{CLINICIAN_TITLES})$", before
-            )
-            found.append(Finding("clinician_name" if clinician else "person_name", word, start, end))
+            found.append(Finding(_person_kind(text, start, end), word, start, end))
             continue
         if not known and 2 <= len(word) <= 3 and surnamed:
-            after = text[end : end + 5]
-            before = text[max(0, start - 5) : start]
-            clinician = re.match(f"(?:{CLINICIAN_TITLES})", after) or re.search(
-                f"(?:{CLINICIAN_TITLES})$", before
-            )
-            found.append(Finding("clinician_name" if clinician else "person_name", word, start, end))
+            found.append(Finding(_person_kind(text, start, end), word, start, end))
             continue
         if (
             not known
@@ -556,6 +546,16 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             kind = "address" if ADDRESS_END.search(word) else "place"
             found.append(Finding(kind, word, start, end))
     return found
+
+
+_TITLE_AFTER = re.compile(f"(?:{CLINICIAN_TITLES})")
+_TITLE_BEFORE = re.compile(f"(?:{CLINICIAN_TITLES})$")
+
+
+def _person_kind(text: str, start: int, end: int) -> str:
+    """A name with a clinician's title right before or after it is a clinician's."""
+    titled = _TITLE_AFTER.match(text, end, end + 5) or _TITLE_BEFORE.search(text[max(0, start - 5) : start])
+    return "clinician_name" if titled else "person_name"
 
 
 def _org_part(token, safe: set[str]) -> bool:
