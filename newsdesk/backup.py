@@ -17,6 +17,7 @@ transaction, and the files are written while that transaction is still open, so 
 undoes the rows as well.
 """
 
+import gzip
 import hashlib
 import io
 import json
@@ -230,6 +231,11 @@ def unpack_and_verify(path, scratch: Path) -> dict:
     seen: dict[str, dict] = {}
     manifest = None
     try:
+        # gzip's CRC covers every byte; checking it first means a flipped bit is reported as
+        # damage rather than as whatever the altered tar header happens to say.
+        with gzip.open(path, "rb") as stream:
+            while stream.read(CHUNK):
+                pass
         with tarfile.open(path, "r:gz") as archive:
             for member in archive:
                 name = _safe_member_name(member)
@@ -248,11 +254,7 @@ def unpack_and_verify(path, scratch: Path) -> dict:
                         size += len(chunk)
                         out.write(chunk)
                 seen[name] = {"sha256": digest.hexdigest(), "size": size}
-            # tar stops at its end marker; reading gzip's trailer too checks the CRC of every byte
-            # (tar headers and the manifest included).
-            while archive.fileobj.read(CHUNK):
-                pass
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+    except (tarfile.TarError, EOFError, OSError, zlib.error, gzip.BadGzipFile) as error:
         raise BackupError(
             f"{path} is damaged or not a backup archive ({type(error).__name__}: {error}). "
             "Use another copy of the backup."

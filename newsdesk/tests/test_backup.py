@@ -21,7 +21,7 @@ from PIL import Image
 
 from articles.models import Article
 from cases.models import Case, CaseEvent
-from newsdesk.backup import BackupError, restore_backup, stored_files, write_backup
+from newsdesk.backup import BackupError, restore_backup, stored_files, unpack_and_verify, write_backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -247,6 +247,18 @@ def test_a_truncated_or_corrupted_file_stops_before_touching_anything(cut, where
         restore_backup(tmp_path / "bad.tar.gz", replace=True)
 
     assert snapshot() == before
+
+
+def test_a_flipped_bit_anywhere_is_reported_as_damage_not_as_what_the_altered_header_says(
+    installation, tmp_path
+):
+    write_backup(tmp_path / "good.tar.gz")
+    data = (tmp_path / "good.tar.gz").read_bytes()
+    start = data.index(b"\0", 10) + 1  # past gzip's header and the file name it stores, which no CRC covers
+    for at in range(start, len(data) - 8, max(1, len(data) // 600)):
+        (tmp_path / "bad.tar.gz").write_bytes(data[:at] + bytes([data[at] ^ 0x10]) + data[at + 1 :])
+        with pytest.raises(BackupError, match=r"damaged"):
+            unpack_and_verify(tmp_path / "bad.tar.gz", tmp_path / f"scratch-{at}")
 
 
 def test_an_archive_that_is_not_a_backup_is_named_as_such(db, tmp_path):
