@@ -40,6 +40,7 @@ install: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_roles
 	$(MANAGE) load_demo
+	$(MANAGE) privacy_sweep
 	$(MANAGE) demo_accounts --password "$(DEMO_PASSWORD)"
 
 run: export DEBUG ?= true

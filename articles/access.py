@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Status
-from articles.workflow import MOVES, SIGN_OFF_PERMISSION, move_refusal
+from articles.workflow import MOVES, SIGN_OFF_PERMISSION, TAKE_DOWN_PERMISSION, move_refusal
 
 ARTICLE = "articles.article"
 CASE = "cases.case"
@@ -33,13 +33,15 @@ ARTICLE_STATES = (
 CASE_STATES = ("pending", "cleared", "withdrawn")
 EDITABLE_ARTICLE = frozenset({Status.DRAFT.value, Status.IN_REVIEW.value})
 EDITOR_PERMISSION = "articles.review_article"  # may act on anyone's article, not only their own
+# The privacy officer may fix any article she took down, and send it back to review.
+ANYONES_ARTICLE = frozenset({EDITOR_PERMISSION, TAKE_DOWN_PERMISSION})
 
 
 @dataclass(frozen=True)
 class Rule:
     permission: str
     states: frozenset[str] | None = None  # None: open in every state (or the action has no item)
-    owner_or: str | None = None  # only the author may, unless the user also holds this permission
+    owner_or: frozenset[str] = frozenset()  # only the author may, unless the user holds one of these
     not_by_author: bool = False  # the four-eyes rule
     move: str | None = None  # a workflow move: MOVES[move] decides, through move_refusal()
 
@@ -50,7 +52,7 @@ def _move_rule(name: str) -> Rule:
     return Rule(
         move.permission,
         frozenset(sources),
-        owner_or=EDITOR_PERMISSION if move.author_or_reviewer else None,
+        owner_or=ANYONES_ARTICLE if move.author_or_reviewer else frozenset(),
         not_by_author=move.not_by_author,
         move=name,
     )
@@ -59,8 +61,8 @@ def _move_rule(name: str) -> Rule:
 RULES: dict[tuple[str, str], Rule] = {
     (ARTICLE, "view"): Rule("articles.view_article"),
     (ARTICLE, "create"): Rule("articles.add_article"),
-    (ARTICLE, "edit"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=EDITOR_PERMISSION),
-    (ARTICLE, "revert"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=EDITOR_PERMISSION),
+    (ARTICLE, "edit"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=ANYONES_ARTICLE),
+    (ARTICLE, "revert"): Rule("articles.change_article", EDITABLE_ARTICLE, owner_or=ANYONES_ARTICLE),
     (ARTICLE, "sign_off"): Rule(SIGN_OFF_PERMISSION, frozenset({Status.IN_REVIEW.value}), not_by_author=True),
     **{(ARTICLE, name): _move_rule(name) for name in MOVES},
     # The history is append-only, so nothing that has been on the desk is deleted: retract it instead.
@@ -109,7 +111,12 @@ def refusal(user, action: str, content: str, item=None) -> str | None:
         return str(_("That cannot be done while it is %(state)s.") % {"state": state_of(item)})
     author_id = getattr(item, "author_id", None)
     is_author = author_id is not None and author_id == user.pk
-    if rule.owner_or and author_id is not None and not is_author and not user.has_perm(rule.owner_or):
+    if (
+        rule.owner_or
+        and author_id is not None
+        and not is_author
+        and not any(user.has_perm(p) for p in rule.owner_or)
+    ):
         return str(_("Only its author or an editor may do that."))
     if rule.not_by_author and is_author:
         return str(_("You wrote it, so someone else must do that (four-eyes rule)."))

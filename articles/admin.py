@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -203,7 +204,6 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient"]},
         ),
         (_("Source"), {"fields": ["source_publisher", "source_url", "source_date"], "classes": ["collapse"]}),
-        (_("Privacy findings from import"), {"fields": ["import_findings"], "classes": ["collapse"]}),
         (
             _("Publication"),
             {
@@ -241,8 +241,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "published_at",
             "created_at",
             "updated_at",
-            "import_findings",
-        ]  # set by moves and imports
+        ]  # set by moves
         if obj is None or not request.user.has_perm("articles.publish_article"):
             fields += ["author", "expires_at", "review_due"]  # editors' calls
         return fields
@@ -283,19 +282,6 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
     @admin.display(description=_("body"))
     def body_as_readers_see_it(self, article):
         return format_html('<div class="article-body-preview">{}</div>', mark_safe(article.body))  # noqa: S308 - sanitized on save
-
-    @admin.display(description=_("what the scanner flagged"))
-    def import_findings(self, article):
-        if not article.privacy_findings:
-            return _("Nothing flagged.")
-        return format_html(
-            "<p>{}</p><ul>{}</ul>",
-            _("Fix or justify each before publishing; the privacy officer reviews stories that link here."),
-            format_html_join(
-                "", "<li><strong>{}</strong>: {}</li>",
-                ((f["kind"].replace("_", " "), f["text"]) for f in article.privacy_findings),
-            ),
-        )  # fmt: skip
 
     @admin.display(description=_("medical sign-off"))
     def sign_off_state(self, article):
@@ -346,6 +332,11 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             else [],
             "can_share_preview": request.user.has_perm("articles.publish_article"),
             "revision_count": article.revisions.count(),
+            # Panels other rooms add to the form (the privacy findings), named in settings.
+            "article_panels": [
+                mark_safe(import_string(panel)(article, request.user))  # noqa: S308 - rendered templates
+                for panel in settings.NEWSDESK_ARTICLE_PANELS
+            ],
         }
 
     def get_urls(self):

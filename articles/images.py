@@ -8,6 +8,7 @@ are all dropped. Renditions are made from that clean original, so they carry not
 
 import io
 import re
+import secrets
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -112,19 +112,13 @@ def clean_upload(uploaded) -> ContentFile:
     image = _open_checked(data)
     fmt = image.format if image.format in ("JPEG", "PNG", "WEBP") else "PNG"
     clean = _pixels_only(image)
-    name = f"{safe_stem(getattr(uploaded, 'name', ''))}.{ALLOWED_FORMATS[fmt]}"
-    return ContentFile(_encode(clean, fmt), name=name)
+    return ContentFile(_encode(clean, fmt), name=stored_name(ALLOWED_FORMATS[fmt]))
 
 
-def safe_stem(name: str) -> str:
-    """The part of an uploaded file's name worth keeping, as plain ASCII words joined by hyphens.
-
-    Folders (`../`), NUL and control characters, right-to-left overrides and every dot go, so
-    `shell.php.jpg` is stored as `shell-php.jpg` and no server can take it for a script.
-    """
-    base = re.split(r"[/\\]", name or "")[-1]
-    base = base.rsplit(".", 1)[0] if "." in base else base
-    return slugify(base.replace(".", " "))[:80].strip("-") or "image"
+def stored_name(extension: str) -> str:
+    """A new random name for an uploaded file. The uploader's own name (often a patient's name, bed or
+    record number) is never kept: not in storage, URLs, `og:image`, sitemaps or feeds."""
+    return f"{secrets.token_hex(8)}.{extension}"
 
 
 def validate_image(uploaded) -> None:

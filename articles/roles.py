@@ -63,7 +63,10 @@ ROLES: dict[str, list[str]] = {
     ],
     PRIVACY_OFFICER: [
         "articles.view_article",
+        "articles.change_article",
+        "articles.submit_article",
         "articles.unpublish_article",
+        "articles.take_down_article",
         "cases.view_case",
         "cases.change_case",
         "cases.clear_case",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -95,6 +96,10 @@ def add_correction(article: Article, *, by, kind: str, note: str) -> Correction:
             raise ValidationError(
                 _("Notes are for published articles. Publish the corrected text first, then add the note.")
             )
+        if problems := [
+            p for gate in settings.NEWSDESK_CORRECTION_GATES for p in import_string(gate)(article, note)
+        ]:
+            raise ValidationError({"note": problems})
         correction = Correction.objects.create(article=article, kind=kind, note=note, created_by=by)
         ArticleEvent.record(
             article,

@@ -45,6 +45,9 @@ class Move:
     only_once_public: bool = False  # retracting needs readers to have seen it; unpublish a scheduled one
 
 
+TAKE_DOWN_PERMISSION = "articles.take_down_article"  # the privacy officer's: take down, fix, resubmit
+SYSTEM_MOVES = {"take_down"}  # moves the desk makes by itself (`by=None`), e.g. when a consent expires
+
 MOVES: dict[str, Move] = {
     move.name: move
     for move in [
@@ -60,6 +63,8 @@ MOVES: dict[str, Move] = {
              "articles.unpublish_article", Action.UNPUBLISHED, comment_required=True),
         Move("retract", _("Retract"), Status.PUBLISHED, Status.RETRACTED,
              "articles.unpublish_article", Action.RETRACTED, comment_required=True, only_once_public=True),
+        Move("take_down", _("Take down for privacy"), Status.PUBLISHED, Status.DRAFT,
+             TAKE_DOWN_PERMISSION, Action.TAKEN_DOWN, comment_required=True),
     ]
 }  # fmt: skip
 
@@ -86,7 +91,9 @@ def move_refusal(move: Move, article: Article, user) -> str | None:
     if move.only_once_public and article.published_at and article.published_at > timezone.now():
         return _("“%(title)s” has not gone live yet. Unpublish it instead.") % {"title": article.title}
     if move.author_or_reviewer and not (
-        _is_author(article, user) or user.has_perm("articles.review_article")
+        _is_author(article, user)
+        or user.has_perm("articles.review_article")
+        or user.has_perm(TAKE_DOWN_PERMISSION)
     ):
         return _("Only the article's owner or an editor can submit it.")
     return None
@@ -126,7 +133,8 @@ def transition(
     forbid the move, and `ValidationError` with readable reasons when the move is allowed but not ready
     (a missing comment, a publish gate). Publishing with a future `published_at` schedules. A button
     names its move (`move_name`): that move and no other is made, so "Request changes" pressed on a
-    page gone stale never unpublishes the article that has since gone live.
+    page gone stale never unpublishes the article that has since gone live. `by=None` is the desk
+    itself (an expired consent), allowed only for the moves in SYSTEM_MOVES.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     if move_name is not None:
@@ -135,7 +143,10 @@ def transition(
             raise TransitionNotAllowed(_("That button does not lead there."))
     else:
         move = _move_for(article, to, published_at)
-    if refusal := move_refusal(move, article, by):
+    if by is None:
+        if move.name not in SYSTEM_MOVES or article.status != move.source:
+            raise TransitionNotAllowed(_("Only a person can make this move."))
+    elif refusal := move_refusal(move, article, by):
         raise TransitionNotAllowed(refusal)
     comment = comment.strip()
     if move.comment_required and not comment:

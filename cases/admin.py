@@ -19,10 +19,10 @@ from articles import access
 from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, TherapyTag
-from cases import services
+from cases import privacy_desk, services
 from cases.importer import Vocabularies, import_document, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus
-from cases.privacy import KINDS, STORY_FIELDS, case_findings, case_texts, highlight, live_story_problems
+from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
 
 CLEAR_PERMISSION = "cases.clear_case"
@@ -138,15 +138,13 @@ class CaseEventInline(admin.TabularInline):
 class ClearForm(forms.Form):
     consent_on_file = forms.BooleanField(label=_("I checked the signed consent form on file and its scope."))
     findings_reviewed = forms.BooleanField(
-        label=_("I read every finding: each is fixed in the text or justified below.")
+        label=_("I read the story as readers will, and each finding has a decision in the privacy review.")
     )
     justification = forms.CharField(
-        label=_("Justification"),
+        label=_("Note for the record (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Why each remaining finding may stay (e.g. “Dr. Lee is a staff clinician named with consent”)."
-        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Findings are decided one by one in the privacy review, not here."),
     )
 
 
@@ -265,6 +263,17 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="cases_case_withdraw"),
             path("consents/<int:pk>/form/", wrap(self.consent_form_view), name="cases_consent_form"),
             path("import-documents/", wrap(import_documents_view), name="import_documents"),
+            path("<int:pk>/take-down/", wrap(privacy_desk.take_down_case_view), name="cases_case_take_down"),
+            path(
+                "privacy/<str:kind>/<int:pk>/",
+                wrap(privacy_desk.privacy_review_view),
+                name="cases_privacy_review",
+            ),
+            path(
+                "consents/expiring/",
+                wrap(privacy_desk.expiring_consents_view),
+                name="cases_consents_expiring",
+            ),
             *super().get_urls(),
         ]
 
@@ -302,7 +311,8 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             request,
             "admin/cases/case/clear.html",
             {**self.admin_site.each_context(request), "opts": self.opts, "case": case, "form": form,
-             "consent": case.current_consent(), "findings": case_findings(case),
+             "consent": case.current_consent(), "rows": privacy_desk._rows(case, request.user),
+             "review_url": privacy_desk.review_url(case),
              "title": _("Clear %(ref)s") % {"ref": case.reference}},
         )  # fmt: skip
 

@@ -1,6 +1,8 @@
 import hashlib
 import re
+import secrets
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models.history import AppendOnly
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
 from newsdesk.storage import Delegated
@@ -290,6 +293,14 @@ def private_storage():
     return PRIVATE_STORAGE
 
 
+def consent_form_name(consent, filename: str) -> str:
+    """Where a signed form is stored: a random name, so the uploader's file name (often the patient's
+    name) is kept nowhere."""
+    suffix = PurePosixPath(filename or "").suffix.lower()
+    suffix = suffix if suffix in {".pdf", ".jpg", ".jpeg", ".png"} else ""
+    return f"consent/{timezone.now():%Y}/{secrets.token_hex(8)}{suffix}"
+
+
 class ConsentGiver(models.TextChoices):
     PATIENT = "patient", _("The patient")
     GUARDIAN = "guardian", _("A parent or legal guardian")
@@ -326,10 +337,18 @@ class Consent(models.Model):
     scope_social = models.BooleanField(_("social media"), default=False)
     scope_print = models.BooleanField(_("print"), default=False)
     photos = models.BooleanField(_("photos of the patient"), default=False)
+    identifiable = models.BooleanField(
+        _("may be named or identified"),
+        default=False,
+        help_text=_(
+            "Tick only if the form says the patient agreed to be named or identified (name, town, exact "
+            "dates). Without it, every identifying detail must be replaced before publication."
+        ),
+    )
     form = models.FileField(
         _("signed form"),
         storage=private_storage,
-        upload_to="consent/%Y/",
+        upload_to=consent_form_name,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
         help_text=_("A scan or PDF of the signed form. Stored privately; only privacy officers can open it."),
     )
@@ -382,6 +401,126 @@ class Consent(models.Model):
     def is_valid(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.withdrawn_at is None and (self.expires_on is None or self.expires_on >= on)
+
+
+class ConsentReminder(models.Model):
+    """A reminder to the privacy officers that a consent expires soon, so each is sent once."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    expires_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_to = models.JSONField(default=list, help_text=_("User ids the reminder went to."))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "days_before", "expires_on"], name="consent_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.days_before}-day reminder for {self.consent.case.reference}"
+
+
+# --- Privacy findings and the decisions taken on them -----------------------------------------------
+
+
+class PrivacyScan(models.Model):
+    """What the scanner found in one article's or story's public text, stored when the text is saved,
+    so that no page view ever scans. `fingerprint` is the text it was made for."""
+
+    article = models.OneToOneField(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="privacy_scan"
+    )
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="privacy_scan"
+    )
+    fingerprint = models.CharField(max_length=64)
+    findings = models.JSONField(default=list)
+    undecided = models.PositiveIntegerField(
+        default=0, help_text=_("Findings with no decision in force, kept current for the privacy queue.")
+    )
+    scanned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["undecided"], name="scan_undecided", condition=models.Q(undecided__gt=0))
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="scan_of_one_text",
+                condition=models.Q(article__isnull=True, case__isnull=False)
+                | models.Q(article__isnull=False, case__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"Scan of {self.article_id and f'article {self.article_id}' or f'story {self.case_id}'}"
+
+
+class FindingDecision(AppendOnly):
+    """The privacy officer's decision on one distinct finding in an article's or a story's public text.
+
+    Pinned to the text it was taken on (`fingerprint`), like a medical sign-off: any edit of that text
+    re-opens every decision. A later decision on the same finding supersedes an earlier one.
+    """
+
+    class Choice(models.TextChoices):
+        REPLACED = "replaced", _("Replaced")
+        NOT_IDENTIFYING = "not_identifying", _("Kept: does not identify a patient")
+        CONSENTED = "consented", _("Kept: the patient consented to be identified")
+
+    class Reason(models.TextChoices):
+        STAFF = "staff", _("The clinician is staff and agreed to be named")
+        AUTHOR = "author", _("A published author or public figure, named in that role")
+        INSTITUTION = "institution", _("A public institution, or its public address")
+        DRUG_OR_TRIAL = "drug_or_trial", _("A drug, device, gene or trial name")
+        REGION = "region", _("A region or event location, not where a patient lives")
+        ORDINARY = "ordinary", _("An ordinary word or medical term, not a name")
+        AGE = "age", _("An age of 89 or under, which does not identify anyone")
+        PERIOD = "period", _("A season or year, not a day or month in a patient's life")
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="privacy_decisions"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="privacy_decisions"
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    text = models.CharField(_("finding"), max_length=300)
+    choice = models.CharField(_("decision"), max_length=20, choices=Choice)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    replacement = models.CharField(_("replaced with"), max_length=300, blank=True)
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy decision")
+        verbose_name_plural = _("privacy decisions")
+        ordering = ["-decided_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "fingerprint"], name="decision_by_article_text"),
+            models.Index(fields=["case", "fingerprint"], name="decision_by_case_text"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="decision_on_one_text",
+                condition=models.Q(article__isnull=True, case__isnull=False)
+                | models.Q(article__isnull=False, case__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="waiver_has_reason_and_note",
+                condition=~models.Q(choice="not_identifying") | (~models.Q(reason="") & ~models.Q(note="")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_choice_display()} ({self.kind})"
 
 
 class CaseEvent(models.Model):

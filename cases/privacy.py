@@ -1,16 +1,110 @@
-"""Privacy: the de-identification scanner (pure, in cases.scanner) and the Django side that uses it:
-what the privacy officer sees highlighted, and the publish gate for articles that tell a patient story."""
+"""Privacy: the one gate every public text passes, and the Django side of the scanner (cases.scanner).
+
+Every text a reader can get (an article's headline, standfirst, body, image alt text, caption, credit
+and correction notes; a story's label, narrative, outcome and follow-up) is scanned when it is saved and
+the findings stored (`PrivacyScan`), so no page view ever scans. The privacy officer decides on each
+distinct finding (`FindingDecision`), pinned to the exact text like a medical sign-off. Publishing and
+going live are refused while any finding has no decision in force (`article_text_is_cleared`), whatever
+path the text came by. Messages name the field and the kind of a finding, never the finding itself.
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from articles.richtext import plain_text
+from articles.models import Article
+from articles.richtext import plain_text, sanitize_html
+from cases.models import Case, Consent, FindingDecision, PrivacyScan
 from cases.scanner import KINDS, Finding
 from cases.scanner import find_identifiers as scan_text
 
-__all__ = ["KINDS", "Finding", "case_findings", "case_texts", "find_identifiers", "highlight",
-           "linked_cases_are_cleared"]  # fmt: skip
+__all__ = [
+    "KINDS",
+    "Finding",
+    "article_text_is_cleared",
+    "case_findings",
+    "case_texts",
+    "decisions_in_force",
+    "find_identifiers",
+    "highlight",
+    "linked_cases_are_cleared",
+    "open_findings",
+    "public_texts",
+    "stored_findings",
+    "text_fingerprint",
+]
+
+Choice, Reason = FindingDecision.Choice, FindingDecision.Reason
+
+# What identifies a patient by itself: never waived as "not identifying", kept only with consent to be
+# identified.
+NEVER_WAIVED = frozenset(
+    {"person_name", "nickname", "phone", "email", "ip_address", "id_number", "address", "date", "age_over_89"}
+)  # dates: all but a season or a year-long period (`never_waived`)
+# A season or a year-long period ("this winter", "the spring of 2019", "去年冬天") is not a date a patient
+# can be found by; anything with a month, day, weekday or holiday is, and is never waived.
+_PERIOD_WORDS = re.compile(
+    r"this|last|next|the|early|late|mid|in|of|that|during|spring|summer|autumn|fall|winter|year|years|"
+    r"season|\d{4}|\d{4}年|今年|去年|明年|前年|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末|年中|"
+    r"[春夏秋冬年初底末]|[\s\W_]",
+    re.IGNORECASE,
+)
+
+
+def never_waived(kind: str, text: str) -> bool:
+    """Whether a finding always identifies a patient, so that only replacing it or consent to be
+    identified can settle it."""
+    if kind == "date":
+        return _PERIOD_WORDS.sub("", text) != ""
+    return kind in NEVER_WAIVED
+
+
+# The reasons that can explain keeping each kind that may be kept.
+REASON_KINDS: dict[str, frozenset[str]] = {
+    Reason.STAFF: frozenset({"clinician_name", "proper_noun"}),
+    Reason.AUTHOR: frozenset({"clinician_name", "proper_noun"}),
+    Reason.INSTITUTION: frozenset({"hospital", "place", "proper_noun", "url"}),
+    Reason.DRUG_OR_TRIAL: frozenset({"proper_noun", "url"}),
+    Reason.REGION: frozenset({"place", "proper_noun"}),
+    Reason.ORDINARY: frozenset({"proper_noun", "hospital", "place", "clinician_name"}),
+    Reason.AGE: frozenset({"age"}),
+    Reason.PERIOD: frozenset({"date"}),
+}
+# What a replacement says by default, by kind; the privacy officer may write any other wording.
+PLACEHOLDERS = {
+    "person_name": "the patient",
+    "nickname": "the patient",
+    "clinician_name": "the care team",
+    "proper_noun": "[name removed]",
+    "hospital": "a hospital",
+    "place": "[place removed]",
+    "address": "[address removed]",
+    "date": "[date removed]",
+    "age": "[age removed]",
+    "age_over_89": "of advanced age",
+    "phone": "[phone number removed]",
+    "email": "[e-mail removed]",
+    "url": "[address removed]",
+    "ip_address": "[address removed]",
+    "id_number": "[number removed]",
+}
+PLACEHOLDERS_ZH = {
+    "person_name": "患者",
+    "nickname": "患者",
+    "clinician_name": "医护团队",
+    "hospital": "某医院",
+    "age_over_89": "高龄",
+}
+
+
+def kind_label(kind: str) -> str:
+    return _(KINDS.get(kind, kind.replace("_", " "))).lower()
 
 
 def desk_safe_names() -> list[str]:
@@ -29,21 +123,209 @@ def find_identifiers(text: str, *, safe_names=None) -> list[Finding]:
     return scan_text(text, safe_names=desk_safe_names() if safe_names is None else safe_names)
 
 
+# --- The public texts of an article or a story ------------------------------------------------------
+
+ARTICLE_FIELDS = ("title", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit")
+CASE_FIELDS = ("label", "narrative", "outcome", "follow_up")
+RICH_FIELDS = ("body", "narrative")
+
+
+def field_label(subject, field: str) -> str:
+    if field.startswith("correction"):
+        return _("Correction note")
+    return str(type(subject)._meta.get_field(field).verbose_name).capitalize()
+
+
+def public_texts(subject) -> list[tuple[str, str]]:
+    """(field, plain text) for every text of `subject` a reader can get, correction notes included."""
+    fields = ARTICLE_FIELDS if isinstance(subject, Article) else CASE_FIELDS
+    texts = [
+        (f, plain_text(getattr(subject, f)) if f in RICH_FIELDS else getattr(subject, f)) for f in fields
+    ]
+    if isinstance(subject, Article) and subject.pk:
+        texts += [(f"correction-{pk}", note) for pk, note in subject.corrections.values_list("pk", "note")]
+    return [(field, text) for field, text in texts if text and text.strip()]
+
+
+def text_fingerprint(subject) -> str:
+    """A hash of the editable public text, which each decision is pinned to. Correction notes are not in
+    it: they are added, never edited, and each is checked as it is added (`correction_is_clear`)."""
+    fields = ARTICLE_FIELDS if isinstance(subject, Article) else CASE_FIELDS
+    parts = [
+        sanitize_html(getattr(subject, f)) if f in RICH_FIELDS else getattr(subject, f).strip()
+        for f in fields
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _scan_key(subject, texts) -> str:
+    return hashlib.sha256(
+        "\x1e".join(
+            [text_fingerprint(subject), *(t for f, t in texts if f.startswith("correction"))]
+        ).encode()
+    ).hexdigest()
+
+
+def _owner(subject) -> dict:
+    return {"article": subject} if isinstance(subject, Article) else {"case": subject}
+
+
+def refresh_scan(subject, *, safe_names=None) -> list[dict]:
+    """Scan `subject`'s public texts if they changed since the stored scan; return the stored findings.
+
+    Each distinct finding is one entry: {kind, text, count, fields}, in the order first found.
+    """
+    texts = public_texts(subject)
+    key = _scan_key(subject, texts)
+    stored = PrivacyScan.objects.filter(**_owner(subject)).first()
+    if stored is not None and stored.fingerprint == key:
+        return stored.findings
+    findings = _scan(texts, safe_names)
+    PrivacyScan.objects.update_or_create(
+        **_owner(subject), defaults={"fingerprint": key, "findings": findings}
+    )
+    count_undecided(subject, findings)
+    return findings
+
+
+def count_undecided(subject, findings=None) -> int:
+    """Store how many findings have no decision in force, for the privacy officer's queue."""
+    findings = stored_findings(subject) if findings is None else findings
+    decided = decisions_in_force(subject)
+    n = sum((f["kind"], f["text"]) not in decided for f in findings)
+    PrivacyScan.objects.filter(**_owner(subject)).update(undecided=n)
+    return n
+
+
+def _scan(texts, safe_names) -> list[dict]:
+    safe = desk_safe_names() if safe_names is None else safe_names
+    counts: Counter = Counter()
+    fields: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for field, text in texts:
+        for f in find_identifiers(text, safe_names=safe):
+            counts[f.kind, f.text] += 1
+            if field not in fields[f.kind, f.text]:
+                fields[f.kind, f.text].append(field)
+    return [
+        {"kind": kind, "text": text, "count": n, "fields": fields[kind, text]}
+        for (kind, text), n in counts.items()
+    ]
+
+
+def stored_findings(subject) -> list[dict]:
+    """The findings stored for `subject`'s current text (scanning only if the text changed unseen)."""
+    return refresh_scan(subject) if subject.pk else []
+
+
+def identifiable_consent(subject) -> Consent | None:
+    """A consent in force, covering the website, in which the patient agreed to be identified: the
+    story's own, or for an article that of a story it tells."""
+    consents = Consent.objects.valid().filter(scope_web=True, identifiable=True)
+    if isinstance(subject, Case):
+        return consents.filter(case=subject).first()
+    return consents.filter(case__articles=subject).first()
+
+
+def decisions_in_force(subject) -> dict[tuple[str, str], FindingDecision]:
+    """The latest decision on each finding, taken on exactly the current text. A decision to keep a
+    detail as consented holds only while a consent to be identified is in force."""
+    if not subject.pk:
+        return {}
+    decisions = {}
+    for decision in FindingDecision.objects.filter(**_owner(subject), fingerprint=text_fingerprint(subject)):
+        decisions.setdefault((decision.kind, decision.text), decision)  # newest first
+    if (
+        any(d.choice == Choice.CONSENTED for d in decisions.values())
+        and identifiable_consent(subject) is None
+    ):
+        decisions = {key: d for key, d in decisions.items() if d.choice != Choice.CONSENTED}
+    return decisions
+
+
+def open_findings(subject) -> list[dict]:
+    """The distinct findings in `subject`'s public text that have no decision in force."""
+    decided = decisions_in_force(subject)
+    return [f for f in stored_findings(subject) if (f["kind"], f["text"]) not in decided]
+
+
+def _open_finding_problems(subject, findings) -> list[str]:
+    by_field: dict[str, Counter] = defaultdict(Counter)
+    for f in findings:
+        for field in f["fields"]:
+            by_field[field_label(subject, field)][f["kind"]] += 1
+    return [
+        _(
+            "%(field)s: %(kinds)s with no privacy decision. The privacy officer decides on each in the "
+            "privacy review."
+        )
+        % {
+            "field": field,
+            "kinds": ", ".join(
+                ngettext("%(n)d %(kind)s", "%(n)d × %(kind)s", n) % {"n": n, "kind": kind_label(kind)}
+                for kind, n in sorted(kinds.items())
+            ),
+        }
+        for field, kinds in by_field.items()
+    ]
+
+
+def article_text_is_cleared(article) -> list[str]:
+    """Publish gate: every finding in every public text of the article has a decision in force, and its
+    address carries none of the identifying ones. Names the field and kind, never the finding."""
+    findings = stored_findings(article)
+    problems = _open_finding_problems(article, open_findings(article))
+    in_slug = sorted(
+        {
+            kind_label(f["kind"])
+            for f in findings
+            if never_waived(f["kind"], f["text"])
+            and (s := slugify(f["text"]))
+            and f"-{s}-" in f"-{article.slug}-"
+        }
+    )
+    if in_slug:
+        problems.append(
+            _("Slug: the address carries a %(kinds)s. Change the slug before publishing.")
+            % {"kinds": ", ".join(in_slug)}
+        )
+    if article.hero_image and article.hero_shows_patient and not article.cases.exists():
+        problems.append(
+            _(
+                "Hero image: the picture shows a patient. Link the patient's story, with photo consent, or "
+                "use another picture."
+            )
+        )
+    return problems
+
+
+def correction_is_clear(article, note: str) -> list[str]:
+    """A correction note goes public at once: what it flags must already have a decision in force."""
+    decided = decisions_in_force(article)
+    kinds = sorted({kind_label(f.kind) for f in find_identifiers(note) if (f.kind, f.text) not in decided})
+    if not kinds:
+        return []
+    return [
+        _(
+            "The note may identify a patient (%(kinds)s). Reword it without that detail, or ask the privacy "
+            "officer to decide on it first."
+        )
+        % {"kinds": ", ".join(kinds)}
+    ]
+
+
 def case_texts(case) -> list[tuple[str, str]]:
     """Every text a clearance vouches for, labelled for the privacy officer: the story and its articles."""
-    texts = [
-        (_("Public label"), case.label),
-        (_("Narrative"), plain_text(case.narrative)),
-        (_("Outcome"), case.outcome),
-        (_("Follow-up"), case.follow_up),
-    ]
+    texts = [(field_label(case, field), text) for field, text in public_texts(case)]
     for article in case.articles.order_by("pk"):
         texts += [
-            (_("Article %(id)s: headline") % {"id": article.pk}, article.title),
-            (_("Article %(id)s: standfirst") % {"id": article.pk}, article.standfirst),
-            (_("Article %(id)s: body") % {"id": article.pk}, plain_text(article.body)),
+            (
+                _("Article %(id)s: %(field)s")
+                % {"id": article.pk, "field": field_label(article, field).lower()},
+                text,
+            )
+            for field, text in public_texts(article)
         ]
-    return [(where, text) for where, text in texts if text]
+    return texts
 
 
 def case_findings(case) -> list[dict]:
@@ -56,18 +338,29 @@ def case_findings(case) -> list[dict]:
     ]
 
 
-def highlight(text: str) -> str:
-    """`text` as HTML with each finding marked in place, labelled with its kind."""
+def highlight(text: str, findings=None) -> str:
+    """`text` as HTML with each finding marked in place, labelled with its kind. With stored `findings`
+    ({kind, text}) it marks where their strings occur, without scanning again."""
+    if findings is None:
+        spans = [(f.start, f.end, f.kind) for f in find_identifiers(text)]
+    else:
+        spans = []
+        for f in sorted(findings, key=lambda f: -len(f["text"])):
+            at = text.find(f["text"])
+            while at >= 0 and f["text"]:
+                spans.append((at, at + len(f["text"]), f["kind"]))
+                at = text.find(f["text"], at + len(f["text"]))
+        spans.sort()
     out, last = [], 0
-    for f in find_identifiers(text):
-        if f.start < last:
+    for start, end, kind in spans:
+        if start < last:
             continue
-        out.append(escape(text[last : f.start]))
+        out.append(escape(text[last:start]))
         out.append(
-            f'<mark class="finding finding-{f.kind}" title="{escape(KINDS.get(f.kind, f.kind))}">'
-            f"{escape(f.text)}</mark>"
+            f'<mark class="finding finding-{kind}" title="{escape(KINDS.get(kind, kind))}">'
+            f"{escape(text[start:end])}</mark>"
         )
-        last = f.end
+        last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every piece is escaped
 

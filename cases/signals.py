@@ -8,8 +8,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles.cache import bump
-from articles.models import Article
+from articles.models import Article, Correction
 from cases.models import Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus
+from cases.privacy import ARTICLE_FIELDS, CASE_FIELDS, refresh_scan
 from cases.services import case_mark_pending
 
 for model in (Case, Consent, CaseDisease, CaseTherapy):
@@ -44,3 +45,21 @@ def case_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     else:
         cases = [instance] if instance.privacy_status == PrivacyStatus.CLEARED else []
     _recheck(cases, "linked articles changed")
+
+
+# --- Findings are stored when a text is saved, so that no page view scans ----------------------------
+
+
+@receiver(post_save, sender=Article, dispatch_uid="cases.scan_article")
+@receiver(post_save, sender=Case, dispatch_uid="cases.scan_case")
+def scan_saved_text(sender, instance, raw=False, update_fields=None, **kwargs):
+    fields = ARTICLE_FIELDS if sender is Article else CASE_FIELDS
+    if raw or (update_fields is not None and not set(fields) & set(update_fields)):
+        return
+    refresh_scan(instance)
+
+
+@receiver(post_save, sender=Correction, dispatch_uid="cases.scan_correction")
+def scan_correction(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_scan(instance.article)

@@ -216,7 +216,18 @@ NEWSDESK_ADMIN_CSP = SECURE_CSP | {
 # articles never imports cases: the privacy gate joins here.
 NEWSDESK_PUBLISH_GATES: list[str] = [
     "articles.workflow.sign_off_is_current",
+    "cases.privacy.article_text_is_cleared",
     "cases.privacy.linked_cases_are_cleared",
+]
+# Checks on a correction note before it goes public at once: (article, note) -> problems.
+NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
+# Panels shown in the article form: (article, user) -> HTML.
+NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
+# Work the desk's clock (`publish_due --every`) runs on each tick, after scheduled go-lives.
+NEWSDESK_CLOCK_JOBS: list[str] = [
+    "articles.reminders.send_review_reminders",
+    "cases.consents.expire_consents",
+    "cases.consents.send_consent_reminders",
 ]
 # Where the desk lives, for links in e-mail.
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -204,6 +204,10 @@ class Article(models.Model):
             ("sign_off_article", _("Can sign off the medical accuracy of an article")),
             ("publish_article", _("Can publish or schedule an article")),
             ("unpublish_article", _("Can unpublish or retract an article")),
+            (
+                "take_down_article",
+                _("Can take a live article down for a privacy reason, fix it and resubmit it"),
+            ),
             ("import_article", _("Can import articles")),
             ("export_article", _("Can export articles")),
         ]

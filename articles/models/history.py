@@ -44,6 +44,7 @@ class ArticleEvent(AppendOnly):
         HELD_BACK = "held_back", _("Held back at its scheduled time")
         UNPUBLISHED = "unpublished", _("Unpublished")
         RETRACTED = "retracted", _("Retracted")
+        TAKEN_DOWN = "taken_down", _("Taken down for a privacy reason")
         CORRECTED = "corrected", _("Public correction or update added")
         RESTORED = "restored", _("Revision restored")
         PREVIEW_SHARED = "preview_shared", _("Preview link shared")

@@ -57,6 +57,8 @@ PRINCIPALS = [
 DESK = {"writer", "other_writer", "medical_reviewer", "editor", "privacy_officer"}
 WRITERS = {"writer", "other_writer"}
 OWNER_OR_EDITOR = {"writer", "editor"}  # "writer" owns every article in this module
+# The privacy officer may fix any article in the desk's hands (after a take-down) and resubmit it.
+FIXERS = OWNER_OR_EDITOR | {"privacy_officer"}
 NOBODY: set[str] = set()
 ARTICLE_STATES = access.ARTICLE_STATES
 CASE_STATES = access.CASE_STATES
@@ -71,10 +73,9 @@ EXPECTED: dict[tuple[str, str], dict[str | None, set[str]]] = {
     # Articles. Everyone on the desk reads everything; nobody edits what readers see (or will see).
     (ARTICLE, "view"): each(ARTICLE_STATES, DESK),
     (ARTICLE, "create"): {NO_STATE: {"writer", "other_writer", "editor"}},
-    (ARTICLE, "edit"): {**each(ARTICLE_STATES, NOBODY), "draft": OWNER_OR_EDITOR, "in_review": OWNER_OR_EDITOR},
-    (ARTICLE, "revert"): {**each(ARTICLE_STATES, NOBODY), "draft": OWNER_OR_EDITOR,
-                          "in_review": OWNER_OR_EDITOR},
-    (ARTICLE, "submit"): {**each(ARTICLE_STATES, NOBODY), "draft": OWNER_OR_EDITOR},
+    (ARTICLE, "edit"): {**each(ARTICLE_STATES, NOBODY), "draft": FIXERS, "in_review": FIXERS},
+    (ARTICLE, "revert"): {**each(ARTICLE_STATES, NOBODY), "draft": FIXERS, "in_review": FIXERS},
+    (ARTICLE, "submit"): {**each(ARTICLE_STATES, NOBODY), "draft": FIXERS},
     (ARTICLE, "request_changes"): {**each(ARTICLE_STATES, NOBODY), "in_review": {"medical_reviewer", "editor"}},
     (ARTICLE, "sign_off"): {**each(ARTICLE_STATES, NOBODY), "in_review": {"medical_reviewer"}},
     (ARTICLE, "publish"): {**each(ARTICLE_STATES, NOBODY), "in_review": {"editor"}},
@@ -82,6 +83,8 @@ EXPECTED: dict[tuple[str, str], dict[str | None, set[str]]] = {
     (ARTICLE, "unpublish"): {**each(ARTICLE_STATES, NOBODY), "scheduled": {"editor", "privacy_officer"},
                              "published": {"editor", "privacy_officer"}},
     (ARTICLE, "retract"): {**each(ARTICLE_STATES, NOBODY), "published": {"editor", "privacy_officer"}},
+    (ARTICLE, "take_down"): {**each(ARTICLE_STATES, NOBODY), "scheduled": {"privacy_officer"},
+                             "published": {"privacy_officer"}},
     (ARTICLE, "delete"): each(ARTICLE_STATES, NOBODY),  # history is append-only: retract instead
     (ARTICLE, "import"): {NO_STATE: {"editor"}},
     (ARTICLE, "export"): {NO_STATE: {"editor"}},
@@ -137,7 +140,7 @@ def _build_scene() -> Scene:
             title=FIRST_TITLE, standfirst="A standfirst.", body="<p>A body.</p>", author=writer
         )
         services.record_revision(article, writer)
-        article.title = f"Matrix article, {state}"
+        article.title = f"Matrix article, {state.replace('_', ' ')}"
         article.save()
         services.record_revision(article, writer)
         if state != "draft":
@@ -475,6 +478,7 @@ def succeeded(content, action, pk, before) -> bool:
         (ARTICLE, "schedule"): lambda: article.is_scheduled and _events(pk, Action.SCHEDULED),
         (ARTICLE, "unpublish"): lambda: article.status == Status.DRAFT and _events(pk, Action.UNPUBLISHED),
         (ARTICLE, "retract"): lambda: article.status == Status.RETRACTED and _events(pk, Action.RETRACTED),
+        (ARTICLE, "take_down"): lambda: article.status == Status.DRAFT and _events(pk, Action.TAKEN_DOWN),
         (ARTICLE, "delete"): lambda: article is None,
         (ARTICLE, "import"): lambda: (
             Article.objects.count() == len(before["articles_article"]) + 1

@@ -428,7 +428,7 @@ class TestMergingTerms:
 
 class TestExpiry:
     def test_an_article_leaves_every_public_surface_by_itself_at_its_expiry(self, client, live):
-        article = live(title="Flu clinic opening hours this winter", standfirst="Winter clinic times.")
+        article = live(title="Flu clinic opening hours for the season", standfirst="Winter clinic times.")
         Article.objects.filter(pk=article.pk).update(expires_at=timezone.now() + timedelta(hours=1))
         surfaces = ["/", "/news/", "/feeds/rss/", "/sitemap-articles.xml", "/search/?q=clinic"]
         assert client.get(article.get_absolute_url()).status_code == 200

@@ -1,8 +1,9 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
-from articles.reminders import send_review_reminders
 from articles.workflow import publish_due
 from newsdesk.database import refresh_planner_statistics
 
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         while True:
             result = publish_due()
             self.stdout.write(f"{len(result['went_live'])} went live, {len(result['held_back'])} held back")
-            if every:  # the long-running worker is also the desk's daily clock
-                send_review_reminders()
+            if every:  # the long-running worker is also the desk's clock: reminders, consent expiry
+                for job in settings.NEWSDESK_CLOCK_JOBS:
+                    import_string(job)()
                 if statistics_refreshed is None or time.monotonic() - statistics_refreshed > DAY:
                     refresh_planner_statistics()
                     statistics_refreshed = time.monotonic()

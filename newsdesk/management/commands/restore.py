@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.backup import BackupError, restore_backup
@@ -29,3 +30,6 @@ class Command(BaseCommand):
                 f"Restored {sum(result.rows.values())} rows and {result.files} files from {path}."
             )
         )
+        # Restored rows were written without a save, so their findings are not stored yet: the privacy
+        # sweep stores them, and reports any live text with findings that have no decision.
+        call_command("privacy_sweep", stdout=self.stdout)

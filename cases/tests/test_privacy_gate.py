@@ -1,0 +1,465 @@
+"""The privacy gate: every public text of an article or a story is scanned when saved, and nothing goes
+out while a finding has no decision in force. Decisions mean something, file names carry no identity,
+consent expiry acts as a withdrawal, and the privacy officer can act.
+
+All people, places and numbers here are invented.
+"""
+
+import io
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+import tablib
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from articles import services as article_services
+from articles import workflow
+from articles.models import Article, ArticleEvent, ArticleRevision, Status
+from articles.resources import ArticleResource
+from cases.consents import expire_consents, expiring, send_consent_reminders
+from cases.importer import Vocabularies, import_document
+from cases.models import Case, Consent, FindingDecision, PrivacyScan, PrivacyStatus
+from cases.privacy import open_findings, stored_findings
+from cases.services import case_clear, decide_finding, take_down_case
+
+pytestmark = pytest.mark.django_db
+Choice, Reason = FindingDecision.Choice, FindingDecision.Reason
+
+LEAKY_BODY = (
+    "<p>Marguerite Oyelaran, 47, of 18 Quillon Street was admitted on 14 February 2025 under record "
+    "MRN 5520193. Her family can be reached on 07700 900461.</p>"
+)
+IDENTIFIERS = ["Marguerite", "Oyelaran", "Quillon", "14 February", "5520193", "07700 900461"]
+
+
+@pytest.fixture
+def signed_off(users, make_article):
+    """An article in review, signed off by the medical reviewer: only the privacy gate stands between
+    it and the public."""
+
+    def make(**fields):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"], **fields)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        return article
+
+    return make
+
+
+def publish(article, users):
+    return workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+
+
+def refusal(article, users) -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        publish(article, users)
+    return refused.value.messages
+
+
+def decide_all(subject, by, choice=Choice.REPLACED):
+    """Replace each finding in turn (a replacement may settle others that overlapped it)."""
+    while undecided := open_findings(subject):
+        finding = undecided[0]
+        decide_finding(subject, kind=finding["kind"], text=finding["text"], choice=choice, by=by)
+        subject.refresh_from_db()
+
+
+# --- 1. Every public text goes through the gate ---------------------------------------------------
+
+
+class TestEveryPublicText:
+    def test_an_article_that_tells_no_story_is_still_held_back(self, users, signed_off):
+        article = signed_off(body=LEAKY_BODY)
+        messages = refusal(article, users)
+        assert any(m.startswith("Body:") and "personal name" in m for m in messages), messages
+        assert not Article.objects.public().filter(pk=article.pk).exists()
+
+    def test_the_refusal_names_field_and_kind_never_the_identifier(self, users, signed_off):
+        said = " ".join(refusal(signed_off(body=LEAKY_BODY), users))
+        for identifier in IDENTIFIERS:
+            assert identifier not in said
+        for kind in ("personal name", "phone number", "date more precise than a year"):
+            assert kind in said
+
+    @pytest.mark.parametrize(
+        ("field", "label"),
+        [("title", "Headline"), ("standfirst", "Standfirst"), ("hero_alt", "Alt text"),
+         ("hero_caption", "Caption"), ("hero_credit", "Image credit")],
+    )  # fmt: skip
+    def test_each_public_field_of_an_article_is_gated(self, users, signed_off, field, label):
+        article = signed_off(**{field: "Photographed with Tobiah Quenneville on 3 May 2024"})
+        assert any(m.startswith(f"{label}:") for m in refusal(article, users))
+
+    @pytest.mark.parametrize("field", ["label", "narrative", "outcome", "follow_up"])
+    def test_each_public_field_of_a_story_is_gated(self, users, make_case, field):
+        value = "Ottoline Verhagen, seen on 9 June 2023"
+        case = make_case(cleared=False, **{field: f"<p>{value}</p>" if field == "narrative" else value})
+        with pytest.raises(ValidationError, match="have no decision yet"):
+            case_clear(case, by=users["privacy_officer"])
+
+    def test_a_correction_note_that_names_a_patient_is_refused(self, users, signed_off):
+        article = publish(signed_off(), users)
+        with pytest.raises(ValidationError) as refused:
+            article_services.add_correction(
+                article, by=users["editor"], kind="correction", note="We misspelt Ottoline Verhagen's name."
+            )
+        assert "Ottoline" not in str(refused.value)
+        article_services.add_correction(
+            article, by=users["editor"], kind="correction", note="An earlier version gave the wrong dose."
+        )
+
+    def test_findings_are_stored_when_the_text_is_saved(self, make_article):
+        article = make_article(body=LEAKY_BODY)
+        scan = PrivacyScan.objects.get(article=article)
+        assert {"person_name", "phone", "id_number"} <= {f["kind"] for f in scan.findings}
+        assert scan.undecided == len(scan.findings)
+
+    def test_text_written_past_save_is_still_scanned_before_it_goes_out(self, users, signed_off):
+        article = signed_off()
+        Article.objects.filter(pk=article.pk).update(standfirst="Tobiah Quenneville, 91, went home.")
+        article.refresh_from_db()
+        assert any(m.startswith("Standfirst:") for m in refusal(article, users))
+
+    def test_a_document_import_is_gated(self, users, vocabulary):
+        text = (
+            b"Hospital trial brings remission\n\nWinnifred Azikiwe, 52, was admitted on 2 March 2025 "
+            b"and treated with CAR-T cell therapy. Call her daughter on 07700 900123.\n"
+        )
+        result = import_document("story.txt", text, vocabularies=Vocabularies(), by=users["writer"])
+        article = Article.objects.get(pk=result.article_id)
+        Article.objects.filter(pk=article.pk).update(status=Status.IN_REVIEW)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        assert any("personal name" in m or "phone" in m for m in refusal(article, users))
+
+    def test_a_spreadsheet_import_is_gated(self, users):
+        data = tablib.Dataset(headers=["slug", "title", "standfirst", "body"])
+        data.append(["clinic-news", "Clinic news", "Dorothea Pemberton-Oakes went home.", "<p>Short.</p>"])
+        assert not ArticleResource().import_data(data, dry_run=False).has_errors()
+        article = Article.objects.get(slug="clinic-news")
+        Article.objects.filter(pk=article.pk).update(status=Status.IN_REVIEW)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        assert any(m.startswith("Standfirst:") for m in refusal(article, users))
+
+    def test_a_scheduled_article_whose_text_changed_unseen_is_held_back_at_go_live(self, users, signed_off):
+        article = signed_off()
+        workflow.transition(
+            article, to=Status.PUBLISHED, by=users["editor"], published_at=timezone.now() + timedelta(hours=1)
+        )
+        Article.objects.filter(pk=article.pk).update(
+            title="Leopold Wainwright-Asante home", published_at=timezone.now() - timedelta(minutes=1)
+        )
+        result = workflow.publish_due()
+        assert [a.pk for a in result["held_back"]] == [article.pk]
+
+    def test_a_restore_or_raw_load_is_swept_and_live_text_with_open_findings_taken_down(
+        self, users, signed_off
+    ):
+        article = publish(signed_off(), users)
+        Article.objects.filter(pk=article.pk).update(body=LEAKY_BODY)  # as a restore writes rows
+        out = io.StringIO()
+        call_command("privacy_sweep", "--take-down", stdout=out)
+        assert f"article {article.pk} is live with" in out.getvalue()
+        article.refresh_from_db()
+        assert article.status == Status.DRAFT
+        assert article.events.first().action == ArticleEvent.Action.TAKEN_DOWN
+        assert "Marguerite" not in out.getvalue()
+
+    def test_a_decision_is_pinned_to_the_text_and_an_edit_reopens_it(self, users, signed_off):
+        article = signed_off(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
+        [finding] = [f for f in stored_findings(article) if "Faraday" in f["text"]]
+        decide_finding(
+            article, kind=finding["kind"], text=finding["text"], choice=Choice.NOT_IDENTIFYING,
+            reason=Reason.STAFF, note="Dr Faraday-Ruiz is our consultant and agreed to be named.",
+            by=users["privacy_officer"],
+        )  # fmt: skip
+        assert not open_findings(article)
+        article.body = "<p>Dr Imogen Faraday-Ruiz leads the new trial.</p>"
+        article.save()
+        assert open_findings(article), "the edit re-opens the decision"
+
+    def test_writers_see_the_findings_highlighted_in_the_article_form(self, client, users, make_article):
+        article = make_article(author=users["writer"], body=LEAKY_BODY)
+        client.force_login(users["writer"])
+        html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+        assert re.search(r'<mark class="finding finding-person_name"[^>]*>Marguerite Oyelaran</mark>', html)
+        assert "no privacy decision" in html
+
+
+# --- 2. Decisions that mean something -------------------------------------------------------------
+
+NEVER_WAIVED_SAMPLES = {
+    "person_name": "Marguerite Oyelaran",
+    "nickname": "Granny Bess",
+    "phone": "07700 900461",
+    "email": "m.oyelaran@example.org",
+    "id_number": "MRN 5520193",
+    "address": "18 Quillon Street",
+    "date": "14 February 2025",
+    "age_over_89": "aged 93",
+}
+
+
+class TestDecisions:
+    def finding(self, subject, kind):
+        return next(f for f in stored_findings(subject) if f["kind"] == kind)
+
+    def test_one_row_per_distinct_finding_with_its_count_and_where_it_occurs(self, make_article):
+        article = make_article(
+            title="Marguerite Oyelaran goes home", body="<p>Marguerite Oyelaran thanked the ward.</p>"
+        )
+        [row] = [f for f in stored_findings(article) if f["text"] == "Marguerite Oyelaran"]
+        assert row["count"] == 2 and row["fields"] == ["title", "body"]
+
+    @pytest.mark.parametrize("note", ["ok", "OK.", "", "   ", "fine by me"])
+    def test_a_one_word_or_empty_waiver_is_refused(self, users, make_article, note):
+        article = make_article(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
+        f = self.finding(article, "clinician_name")
+        with pytest.raises(ValidationError, match="Say in a sentence"):
+            decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.NOT_IDENTIFYING,
+                           reason=Reason.STAFF, note=note, by=users["privacy_officer"])  # fmt: skip
+
+    def test_a_waiver_without_a_reason_is_refused(self, users, make_article):
+        article = make_article(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
+        f = self.finding(article, "clinician_name")
+        with pytest.raises(ValidationError, match="Choose the reason"):
+            decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.NOT_IDENTIFYING, reason="",
+                           note="She is our consultant and agreed to be named.", by=users["privacy_officer"])  # fmt: skip
+
+    def test_a_reason_must_fit_the_kind(self, users, make_article):
+        article = make_article(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
+        f = self.finding(article, "clinician_name")
+        with pytest.raises(ValidationError, match="does not explain"):
+            decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.NOT_IDENTIFYING,
+                           reason=Reason.DRUG_OR_TRIAL, note="It is the name of our flagship trial.",
+                           by=users["privacy_officer"])  # fmt: skip
+
+    @pytest.mark.parametrize("kind", list(NEVER_WAIVED_SAMPLES))
+    def test_identifying_kinds_can_never_be_waived_as_not_identifying(self, users, make_article, kind):
+        article = make_article(
+            body=f"<p>Seen in clinic: {NEVER_WAIVED_SAMPLES[kind]}, who is recovering.</p>"
+        )
+        f = self.finding(article, kind)
+        for reason in Reason.values:
+            with pytest.raises(ValidationError, match="always identifies a patient"):
+                decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.NOT_IDENTIFYING,
+                               reason=reason, note="This is a long enough sentence to pass any length check.",
+                               by=users["privacy_officer"])  # fmt: skip
+        assert not FindingDecision.objects.exists()
+
+    def test_a_season_is_not_an_exact_date_and_may_be_kept(self, users, make_article):
+        article = make_article(title="Flu clinic opens this winter")
+        f = self.finding(article, "date")
+        decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.NOT_IDENTIFYING,
+                       reason=Reason.PERIOD, note="The clinic's season, not a date in a patient's life.",
+                       by=users["privacy_officer"])  # fmt: skip
+        assert not open_findings(article)
+
+    def test_only_the_privacy_officer_decides(self, users, make_article):
+        article = make_article(body=LEAKY_BODY)
+        f = self.finding(article, "person_name")
+        for role in ("writer", "editor", "medical_reviewer"):
+            with pytest.raises(PermissionDenied, match="privacy officer"):
+                decide_finding(
+                    article, kind=f["kind"], text=f["text"], choice=Choice.REPLACED, by=users[role]
+                )
+
+    def test_replace_changes_every_occurrence_in_one_click_with_a_new_revision(self, users, make_article):
+        article = make_article(
+            title="Marguerite Oyelaran goes home",
+            body="<p>Marguerite Oyelaran thanked the ward. <strong>Marguerite Oyelaran</strong> is well.</p>",
+            hero_caption="Marguerite Oyelaran in the garden",
+        )
+        revisions = ArticleRevision.objects.filter(article=article).count()
+        f = next(f for f in stored_findings(article) if f["text"] == "Marguerite Oyelaran")
+        decide_finding(article, kind=f["kind"], text=f["text"], choice=Choice.REPLACED,
+                       replacement="A retired teacher", by=users["privacy_officer"])  # fmt: skip
+        article.refresh_from_db()
+        assert "Oyelaran" not in article.title + article.body + article.hero_caption
+        assert article.body.count("A retired teacher") == 2
+        assert ArticleRevision.objects.filter(article=article).count() == revisions + 1
+        assert "oyelaran" not in article.slug
+
+    def test_keeping_as_consented_needs_consent_to_be_identified(self, users, make_case):
+        case = make_case(cleared=False, narrative="<p>Ottoline Verhagen, our patient, rang 07700 900461.</p>")
+        f = self.finding(case, "person_name")
+        with pytest.raises(ValidationError, match="agreed to be named or identified"):
+            decide_finding(
+                case, kind=f["kind"], text=f["text"], choice=Choice.CONSENTED, by=users["privacy_officer"]
+            )
+        Consent.objects.filter(case=case).update(identifiable=True)
+        decide_finding(
+            case, kind=f["kind"], text=f["text"], choice=Choice.CONSENTED, by=users["privacy_officer"]
+        )
+        assert (f["kind"], f["text"]) not in {(o["kind"], o["text"]) for o in open_findings(case)}
+        Consent.objects.filter(case=case).update(withdrawn_at=timezone.now())
+        assert (f["kind"], f["text"]) in {(o["kind"], o["text"]) for o in open_findings(case)}, (
+            "a consented decision lapses with the consent"
+        )
+
+    def test_with_every_finding_decided_the_article_is_published(self, users, signed_off):
+        article = signed_off(body=LEAKY_BODY)
+        Article.objects.filter(pk=article.pk).update(status=Status.DRAFT)
+        decide_all(article, users["privacy_officer"])
+        article.refresh_from_db()
+        assert not open_findings(article)
+        Article.objects.filter(pk=article.pk).update(status=Status.IN_REVIEW)
+        workflow.sign_off(article, by=users["medical_reviewer"])  # the replacement changed the text
+        publish(article, users)
+        assert Article.objects.public().filter(pk=article.pk).exists()
+
+    def test_the_review_page_decides_one_finding_per_form(self, client, users, make_article):
+        article = make_article(body=LEAKY_BODY)
+        url = reverse("admin:cases_privacy_review", args=["article", article.pk])
+        client.force_login(users["privacy_officer"])
+        page = client.get(url).content.decode()
+        keys = re.findall(r'name="finding" value="(\w+)"', page)
+        assert len(keys) == len(stored_findings(article))
+        refused = client.post(url, {"finding": keys[0], "choice": Choice.NOT_IDENTIFYING, "reason": "",
+                                    "note": "ok"})  # fmt: skip
+        assert refused.status_code == 200 and not FindingDecision.objects.exists()
+        client.post(url, {"finding": keys[0], "choice": Choice.REPLACED, "replacement": "[removed]"})
+        assert FindingDecision.objects.filter(article=article, choice=Choice.REPLACED).count() == 1
+        client.force_login(users["writer"])
+        assert client.post(url, {"finding": keys[1], "choice": Choice.REPLACED}).status_code == 403
+
+
+# --- 3. File names never carry identity -----------------------------------------------------------
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 60, 90)).save(out, "JPEG")
+    return out.getvalue()
+
+
+class TestFileNames:
+    UPLOADED = "Mrs Li Wen bed12 ward5 MRN00451234.jpg"
+
+    def test_the_uploaders_file_name_reaches_no_reader(self, client, users, signed_off):
+        article = signed_off(
+            hero_image=SimpleUploadedFile(self.UPLOADED, jpeg()), hero_alt="A hospital garden"
+        )
+        publish(article, users)
+        pages = [article.get_absolute_url(), "/", "/news/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
+                 "/sitemap-articles.xml"]  # fmt: skip
+        for url in pages:
+            body = client.get(url).content.decode().lower()
+            for part in ("li-wen", "li wen", "liwen", "bed12", "ward5", "mrn", "00451234"):
+                assert part not in body, (url, part)
+        assert re.fullmatch(r"articles/\d{4}/[0-9a-f]{16}\.jpg", article.hero_image.name)
+
+    def test_a_consent_form_is_stored_under_a_random_name(self, make_case):
+        case = make_case(consent=False)
+        consent = Consent.objects.create(
+            case=case, signed_on=timezone.localdate(),
+            form=SimpleUploadedFile("Consent - Ottoline Verhagen.pdf", b"%PDF-1.4\n"),
+        )  # fmt: skip
+        assert re.fullmatch(r"consent/\d{4}/[0-9a-f]{16}\.pdf", consent.form.name), consent.form.name
+
+
+# --- 4. Consent lifecycle ------------------------------------------------------------------------
+
+
+class TestConsentLifecycle:
+    def test_expiry_acts_exactly_like_withdrawal_by_itself(
+        self, client, users, make_case, signed_off, caplog
+    ):
+        article = publish(signed_off(), users)
+        case = make_case(articles=[article])
+        Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
+        assert client.get(article.get_absolute_url()).status_code == 200
+        with caplog.at_level(logging.WARNING):
+            assert expire_consents() == [case]
+        case.refresh_from_db()
+        article.refresh_from_db()
+        assert case.privacy_status == PrivacyStatus.WITHDRAWN
+        assert article.status == Status.DRAFT
+        event = article.events.first()
+        assert event.action == ArticleEvent.Action.TAKEN_DOWN and "expired" in event.comment
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert f"Consent withdrawn for case {case.reference}" in caplog.text
+        assert expire_consents() == [], "once"
+
+    def test_a_renewed_consent_keeps_the_story(self, make_case):
+        case = make_case()
+        Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
+        Consent.objects.create(
+            case=case, signed_on=timezone.localdate(), scope_web=True, form="consent/x/y.pdf"
+        )
+        assert expire_consents() == []
+
+    def test_reminders_go_60_30_and_7_days_before_each_once(self, users, make_case):
+        case = make_case()
+        today = timezone.localdate()
+        Consent.objects.filter(case=case).update(expires_on=today + timedelta(days=60))
+        sent = []
+        for day in range(61):
+            sent += [(day, r.days_before) for r in send_consent_reminders(today + timedelta(days=day))]
+            send_consent_reminders(today + timedelta(days=day))  # a second run the same day sends nothing
+        assert sent == [(0, 60), (30, 30), (53, 7)]
+        assert len(mail.outbox) == 3 and all(m.to == [users["privacy_officer"].email] for m in mail.outbox)
+        assert all(case.reference in m.subject for m in mail.outbox)
+
+    def test_the_queue_holds_consents_expiring_in_the_next_90_days(self, make_case):
+        soon, later = make_case(), make_case()
+        today = timezone.localdate()
+        Consent.objects.filter(case=soon).update(expires_on=today + timedelta(days=89))
+        Consent.objects.filter(case=later).update(expires_on=today + timedelta(days=91))
+        assert [c.case for c in expiring()] == [soon]
+
+    def test_a_picture_of_a_patient_needs_a_linked_story_with_photo_consent(
+        self, users, signed_off, make_case
+    ):
+        article = signed_off(
+            hero_image=SimpleUploadedFile("x.jpg", jpeg()),
+            hero_alt="A patient in the garden",
+            hero_shows_patient=True,
+        )
+        assert any("shows a patient" in m for m in refusal(article, users))
+        make_case(articles=[article], photos=False)
+        assert any("does not cover photos" in m for m in refusal(article, users))
+
+
+# --- 5. The privacy officer can act ---------------------------------------------------------------
+
+
+class TestPrivacyOfficer:
+    def test_her_home_shows_what_waits_for_her_with_counts(self, client, users, make_case, make_article):
+        make_case(cleared=False)
+        make_article(status=Status.IN_REVIEW, body=LEAKY_BODY)
+        client.force_login(users["privacy_officer"])
+        html = client.get(reverse("admin:index")).content.decode()
+        assert "1 story to clear" in html
+        assert "1 article in review or live with undecided findings" in html
+
+    def test_she_takes_a_live_article_down_fixes_it_and_sends_it_back(self, client, users, signed_off):
+        article = publish(signed_off(), users)
+        Article.objects.filter(pk=article.pk).update(standfirst="Tobiah Quenneville went home.")
+        officer = users["privacy_officer"]
+        workflow.transition(article, to=Status.DRAFT, by=officer, move_name="take_down",
+                            comment="The standfirst names the patient.")  # fmt: skip
+        article.refresh_from_db()
+        assert (
+            article.status == Status.DRAFT and article.events.first().action == ArticleEvent.Action.TAKEN_DOWN
+        )
+        decide_all(article, officer)
+        workflow.transition(article, to=Status.IN_REVIEW, by=officer)
+        assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+    def test_she_takes_a_live_story_down_with_the_articles_that_tell_it(self, users, signed_off, make_case):
+        article = publish(signed_off(), users)
+        case = make_case(articles=[article])
+        assert Case.objects.public().filter(pk=case.pk).exists()
+        with pytest.raises(ValidationError):
+            take_down_case(case, by=users["privacy_officer"], reason="ok")
+        taken = take_down_case(case, by=users["privacy_officer"], reason="The outcome names her town.")
+        assert [a.pk for a in taken] == [article.pk]
+        assert not Case.objects.public().exists() and not Article.objects.public().exists()
+        assert case.events.filter(action="cases.taken_down").exists()
