@@ -71,6 +71,10 @@ ROLES: dict[str, list[str]] = {
         "cases.change_case",
         "cases.clear_case",
         "cases.export_case",
+        "cases.view_publicname",
+        "cases.add_publicname",
+        "cases.change_publicname",
+        "cases.delete_publicname",
         *_READ_VOCABULARIES,
     ],
 }

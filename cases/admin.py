@@ -21,7 +21,7 @@ from articles.forms import term_picker
 from articles.models import DiseaseTag, TherapyTag
 from cases import privacy_desk, services
 from cases.importer import Vocabularies, import_document, read_uploads
-from cases.models import Case, CaseEvent, Consent, PrivacyStatus
+from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
 
@@ -356,6 +356,20 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store, private"
         return response
+
+
+@admin.register(PublicName)
+class PublicNameAdmin(admin.ModelAdmin):
+    """The names the scanner never flags. Only the privacy officer keeps this list."""
+
+    list_display = ["name", "kind", "note", "added_by", "added_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "note"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 # --- Importing source documents -----------------------------------------------------------------

@@ -426,6 +426,50 @@ class ConsentReminder(models.Model):
 # --- Privacy findings and the decisions taken on them -----------------------------------------------
 
 
+class PublicName(models.Model):
+    """A name the desk makes public on purpose, which the scanner never flags: the hospital and its
+    units, journals, trials, brand-name drugs, staff who agreed to be named. Kept by the privacy officer,
+    because a name on this list passes the gate unseen."""
+
+    class Kind(models.TextChoices):
+        INSTITUTION = "institution", _("Hospital, unit or institution")
+        JOURNAL = "journal", _("Journal or publisher")
+        DRUG = "drug", _("Drug, device or trial")
+        STAFF = "staff", _("Member of staff who agreed to be named")
+        OTHER = "other", _("Other public name")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    note = models.CharField(
+        _("why it is public"), max_length=300, help_text=_("For example “our own hospital's name”.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public name")
+        verbose_name_plural = _("public names")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.name = " ".join(self.name.split())
+        if len(self.name) < 3:
+            raise ValidationError({"name": _("Give the full name (at least three characters).")})
+        if len(self.note.split()) < 3:
+            raise ValidationError({"note": _("Say in a few words why this name is public.")})
+
+
 class PrivacyScan(models.Model):
     """What the scanner found in one article's or story's public text, stored when the text is saved,
     so that no page view ever scans. `fingerprint` is the text it was made for."""

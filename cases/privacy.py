@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from articles.richtext import plain_text, sanitize_html
-from cases.models import Case, Consent, FindingDecision, PrivacyScan
+from cases.models import Case, Consent, FindingDecision, PrivacyScan, PublicName
 from cases.scanner import KINDS, Finding
 from cases.scanner import find_identifiers as scan_text
 
@@ -108,14 +108,15 @@ def kind_label(kind: str) -> str:
 
 
 def desk_safe_names() -> list[str]:
-    """Names the desk has made public on purpose: both vocabularies, with synonyms and abbreviations."""
+    """Names the desk has made public on purpose: both vocabularies, with synonyms and abbreviations,
+    and the privacy officer's list of public names."""
     from articles.models import DiseaseTag, TherapyTag
 
     names = []
     for model in (DiseaseTag, TherapyTag):
         for name, synonyms, abbreviations in model.objects.values_list("name", "synonyms", "abbreviations"):
             names += [name, *synonyms, *abbreviations]
-    return names
+    return names + list(PublicName.objects.values_list("name", flat=True))
 
 
 def find_identifiers(text: str, *, safe_names=None) -> list[Finding]:
@@ -158,11 +159,12 @@ def text_fingerprint(subject) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _scan_key(subject, texts) -> str:
+def _scan_key(subject, texts, safe_names) -> str:
+    """What a stored scan was made from: the text, the correction notes and the desk's public names (a
+    name added to the list settles its findings everywhere at the next look)."""
+    corrections = [t for f, t in texts if f.startswith("correction")]
     return hashlib.sha256(
-        "\x1e".join(
-            [text_fingerprint(subject), *(t for f, t in texts if f.startswith("correction"))]
-        ).encode()
+        "\x1e".join([text_fingerprint(subject), *corrections, "\x1d", *sorted(safe_names)]).encode()
     ).hexdigest()
 
 
@@ -176,7 +178,8 @@ def refresh_scan(subject, *, safe_names=None) -> list[dict]:
     Each distinct finding is one entry: {kind, text, count, fields}, in the order first found.
     """
     texts = public_texts(subject)
-    key = _scan_key(subject, texts)
+    safe_names = desk_safe_names() if safe_names is None else safe_names
+    key = _scan_key(subject, texts, safe_names)
     stored = PrivacyScan.objects.filter(**_owner(subject)).first()
     if stored is not None and stored.fingerprint == key:
         return stored.findings
@@ -197,8 +200,7 @@ def count_undecided(subject, findings=None) -> int:
     return n
 
 
-def _scan(texts, safe_names) -> list[dict]:
-    safe = desk_safe_names() if safe_names is None else safe_names
+def _scan(texts, safe) -> list[dict]:
     counts: Counter = Counter()
     fields: dict[tuple[str, str], list[str]] = defaultdict(list)
     for field, text in texts:

@@ -314,6 +314,24 @@ class TestDecisions:
         publish(article, users)
         assert Article.objects.public().filter(pk=article.pk).exists()
 
+    def test_a_name_on_the_desks_public_list_is_never_flagged(self, client, users, make_article):
+        article = make_article(body="<p>Patients at Quarrendale Royal Infirmary can now join the trial.</p>")
+        assert any("Quarrendale" in f["text"] for f in open_findings(article))
+        client.force_login(users["editor"])
+        assert client.get(reverse("admin:cases_publicname_add")).status_code == 403, (
+            "the privacy officer's list"
+        )
+        client.force_login(users["privacy_officer"])
+        client.post(
+            reverse("admin:cases_publicname_add"),
+            {
+                "name": "Quarrendale Royal Infirmary",
+                "kind": "institution",
+                "note": "Our own hospital's name.",
+            },
+        )
+        assert not any("Quarrendale" in f["text"] for f in open_findings(article))
+
     def test_the_review_page_decides_one_finding_per_form(self, client, users, make_article):
         article = make_article(body=LEAKY_BODY)
         url = reverse("admin:cases_privacy_review", args=["article", article.pk])
