@@ -232,7 +232,7 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         sections = format_html_join(
             "",
             '<section class="privacy-text"><h4>{}</h4><div class="privacy-highlighted">{}</div></section>',
-            ((where, highlight(text)) for where, text in texts),
+            ((where, highlight(text, findings)) for where, text, findings in texts),
         )
         return format_html(
             '<div class="privacy-review"><p class="privacy-legend">{}</p>{}</div>', legend, sections

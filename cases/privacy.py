@@ -315,44 +315,39 @@ def correction_is_clear(article, note: str) -> list[str]:
     ]
 
 
-def case_texts(case) -> list[tuple[str, str]]:
-    """Every text a clearance vouches for, labelled for the privacy officer: the story and its articles."""
-    texts = [(field_label(case, field), text) for field, text in public_texts(case)]
-    for article in case.articles.order_by("pk"):
-        texts += [
-            (
-                _("Article %(id)s: %(field)s")
-                % {"id": article.pk, "field": field_label(article, field).lower()},
-                text,
-            )
-            for field, text in public_texts(article)
-        ]
+def case_texts(case) -> list[tuple[str, str, list[dict]]]:
+    """Every text a clearance vouches for, labelled for the privacy officer, with the stored findings in
+    it: the story's fields, then each article that tells it."""
+    texts = []
+    for subject in [case, *case.articles.order_by("pk")]:
+        findings = stored_findings(subject)
+        for field, text in public_texts(subject):
+            label = field_label(subject, field)
+            if subject is not case:
+                label = _("Article %(id)s: %(field)s") % {"id": subject.pk, "field": label.lower()}
+            texts.append((label, text, [f for f in findings if field in f["fields"]]))
     return texts
 
 
 def case_findings(case) -> list[dict]:
-    """What the scanner flags in the case and every linked article, as {kind, text, where}."""
-    safe = desk_safe_names()
+    """What the scanner flagged (as stored) in the case and every linked article: {kind, text, where}."""
     return [
-        {"kind": f.kind, "text": f.text, "where": str(where)}
-        for where, text in case_texts(case)
-        for f in find_identifiers(text, safe_names=safe)
+        {"kind": f["kind"], "text": f["text"], "where": str(where)}
+        for where, _text, findings in case_texts(case)
+        for f in findings
     ]
 
 
-def highlight(text: str, findings=None) -> str:
-    """`text` as HTML with each finding marked in place, labelled with its kind. With stored `findings`
-    ({kind, text}) it marks where their strings occur, without scanning again."""
-    if findings is None:
-        spans = [(f.start, f.end, f.kind) for f in find_identifiers(text)]
-    else:
-        spans = []
-        for f in sorted(findings, key=lambda f: -len(f["text"])):
-            at = text.find(f["text"])
-            while at >= 0 and f["text"]:
-                spans.append((at, at + len(f["text"]), f["kind"]))
-                at = text.find(f["text"], at + len(f["text"]))
-        spans.sort()
+def highlight(text: str, findings: list[dict]) -> str:
+    """`text` as HTML with each stored finding ({kind, text}) marked where its string occurs, labelled
+    with its kind. It never scans: page views read what was stored at save."""
+    spans = []
+    for f in sorted(findings, key=lambda f: -len(f["text"])):
+        at = text.find(f["text"])
+        while at >= 0 and f["text"]:
+            spans.append((at, at + len(f["text"]), f["kind"]))
+            at = text.find(f["text"], at + len(f["text"]))
+    spans.sort()
     out, last = [], 0
     for start, end, kind in spans:
         if start < last:

@@ -121,6 +121,23 @@ class TestEveryPublicText:
         assert {"person_name", "phone", "id_number"} <= {f["kind"] for f in scan.findings}
         assert scan.undecided == len(scan.findings)
 
+    def test_no_page_view_scans(self, client, users, make_article, make_case, monkeypatch):
+        article = make_article(author=users["writer"], body=LEAKY_BODY)
+        case = make_case(articles=[article], cleared=False, narrative="<p>Ottoline Verhagen rang.</p>")
+        monkeypatch.setattr(
+            "cases.privacy.find_identifiers", lambda *a, **k: pytest.fail("a page view scanned")
+        )
+        client.force_login(users["privacy_officer"])
+        for url in [
+            reverse("admin:articles_article_change", args=[article.pk]),
+            reverse("admin:cases_case_change", args=[case.pk]),
+            reverse("admin:cases_privacy_review", args=["article", article.pk]),
+            reverse("admin:cases_privacy_review", args=["case", case.pk]),
+            reverse("admin:cases_case_clear", args=[case.pk]),
+            reverse("admin:index"),
+        ]:
+            assert client.get(url).status_code == 200, url
+
     def test_text_written_past_save_is_still_scanned_before_it_goes_out(self, users, signed_off):
         article = signed_off()
         Article.objects.filter(pk=article.pk).update(standfirst="Tobiah Quenneville, 91, went home.")
