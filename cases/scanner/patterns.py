@@ -63,4 +63,8 @@ def bound(pattern: str, limit: int = LIMIT) -> str:
 
 
 def bounded(pattern: str, flags: int = 0) -> re.Pattern:
+    if pattern.startswith(r"\b") and not pattern.startswith(r"\b\W"):
+        # The same pattern, but the engine can skip positions before a non-word character at once
+        # instead of trying every branch there: about twice as fast on prose (see docs/scaling.md).
+        pattern = r"(?=\w)" + pattern
     return re.compile(bound(pattern), flags)
