@@ -294,6 +294,7 @@ _BYLINE = bounded(
 )
 _HANDLE = bounded(
     "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t]{1,2}(?P<user>[^：:\\s]{2,16})[：:]"
+    f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号)[:：]\\s{{0,2}}[“「"]?(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
 )
 _SHORT_HOSPITAL = bounded(
     f"(?<![住出入医本我该全])[{HAN}]{{1,3}}(?:附[一二三四五六七八九]院|[一二三四五六七八九]院)(?![长区])"
@@ -467,7 +468,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
                         end = m.end()  # 王主任, 段医生: the surname and title together
                     add(kind, start, end)
     for m in _HANDLE.finditer(text):
-        group = "value" if m.group("value") else "user"
+        group = next(g for g in ("value", "user", "account") if m.group(g))
         add("url", m.start(group), m.end(group))
     for m in _SHORT_HOSPITAL.finditer(text):
         group = "abbr" if m.group("abbr") else 0

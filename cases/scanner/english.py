@@ -127,9 +127,14 @@ _ID_KEYWORD = bounded(
     re.IGNORECASE,
 )
 _BARE_URL = bounded(
-    r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog)"
+    r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog|ly|me|gl|gd|tv|us|nz|in|my|tw|jp|app|link|site|page|online|health|care)"
     r"(?:/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?])?(?![\w-])",
     re.IGNORECASE,
+)
+# Campaign hashtags name the patient or their family ("#TeamLeo", "#PrayForAmira").
+_HASHTAG = bounded(
+    r"(?<![\w#&])#(?:(?=[A-Za-z0-9_]{0,30}[a-z][A-Z])[A-Za-z][A-Za-z0-9_]{2,30}"
+    r"|(?:Team|Pray|Help|Support|Stand|Love|Fight|Go|Save)[A-Za-z0-9_]{2,30})\b"
 )
 _USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
 _EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
@@ -160,7 +165,7 @@ _HANDLE = bounded(
 )
 _SSN = bounded(r"\b\d{3}-\d{2}-\d{4}\b")
 _PHONE = bounded(
-    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
+    r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?|\b1[\s.-](?=\d{3}))?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
 )
 _PHONE_LOCAL = bounded(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
 _PHONE_CONTEXT = bounded(r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I)
@@ -236,11 +241,16 @@ _AGES = [
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
     ),
     bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b"),
+    bounded(
+        rf"\b(?:boy|girl|man|woman|teenager|teen|child|lad|lass|toddler|baby|patient|mother|father|grandmother|"
+        rf"grandfather|widow|widower|pensioner|veteran)\s+of\s+(?:(?P<n>\d{{1,3}})|(?P<w>{_WORD_NUMBER}))\b"
+        r"(?!\s*(?:%|mg|kg|children|sons|daughters|grandchildren|patients|years? ago))"
+    ),
     bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)"),
     bounded(r"\bat\s+(?P<n>\d{2})\)"),
     bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week)s?[\s-]old\b", re.IGNORECASE),
     bounded(
-        rf"\b(?:aged|age|turned|turning|turns|was|is)\s+(?P<w>{_WORD_NUMBER})\b(?!\s+(?:of|times|patients|people|years? ago|months|weeks|days|hours|cycles|doses|of them))",
+        rf"\b(?:aged|age|turned|turning|turns|was|is)\s+(?:just\s+|only\s+|barely\s+|nearly\s+|almost\s+|still\s+)?(?P<w>{_WORD_NUMBER})\b(?!\s+(?:of|times|patients|people|years? ago|months|weeks|days|hours|cycles|doses|of them))",
         re.IGNORECASE,
     ),
     bounded(
@@ -250,7 +260,7 @@ _AGES = [
     bounded(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
     bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
     bounded(
-        r"\b(?:at|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|in|on|this|last)\b))"
+        r"\b(?:[Aa]t|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|they|I|in|on|this|last)\b))"
     ),
     bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
     bounded(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
@@ -446,6 +456,8 @@ def scan(text: str) -> list[Finding]:
     for m in _BARE_URL.finditer(text):
         add("url", m.start(), m.end())
     for m in _USERNAME.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _HASHTAG.finditer(text):
         add("url", m.start(), m.end())
     for m in _EXTENSION.finditer(text):
         add("phone", m.start(), m.end())

@@ -144,3 +144,24 @@ def test_the_scanner_is_pure_python_without_django():
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert run.stdout.strip() == "ok", run.stderr
+
+
+# Forms written for this check by hand (not taken from any corpus): toll-free numbers with a leading 1,
+# short-link and country domains, campaign hashtags, Chinese account names, ages with "at", "of" and
+# "just".
+@pytest.mark.parametrize(
+    ("sentence", "kind", "expected"),
+    [
+        ("The hotline is 1-800-555-0199.", "phone", "1-800-555-0199"),
+        ("More at bit.ly/3xYzAbc", "url", "bit.ly/3xYzAbc"),
+        ("Search #TeamLeo on TikTok", "url", "#TeamLeo"),
+        ("关注公众号：爱心小屋", "url", "爱心小屋"),
+        ("At 93 she is our oldest patient.", "age_over_89", "93"),
+        ("a teenager of 16 from the coast", "age", "16"),
+        ("when she was just four", "age", "four"),
+    ],
+)
+def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
+    assert any(f.kind == kind and expected in f.text for f in find_identifiers(sentence)), find_identifiers(
+        sentence
+    )
