@@ -24,12 +24,18 @@ ROLE_USERS = {
 @pytest.fixture(autouse=True, scope="session")
 def _test_environment():
     """The same test run whatever DEBUG the shell has: plain HTTP (production redirects to HTTPS, which
-    test_settings checks) and unhashed static names (tests do not run collectstatic)."""
+    test_settings checks), unhashed static names (tests do not run collectstatic), and the test client's
+    host as the public base address."""
     storages = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
-    with override_settings(STORAGES=storages, SECURE_SSL_REDIRECT=False, PASSWORD_HASHERS=fast_hashing):
+    with override_settings(
+        STORAGES=storages,
+        SECURE_SSL_REDIRECT=False,
+        PASSWORD_HASHERS=fast_hashing,
+        NEWSDESK_BASE_URL="http://testserver",
+    ):
         yield
 
 

@@ -291,7 +291,10 @@ def look_up(request) -> Lookup | None:
     request may not be answered from the cache (not a GET or HEAD, or someone is signed in)."""
     if request.method not in ("GET", "HEAD") or not _anonymous(request):
         return None
-    key = "newsdesk:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # Scheme and host are part of the address: a page asked for under another host name never answers
+    # for the canonical one (public addresses come from NEWSDESK_BASE_URL in any case).
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    key = "newsdesk:page:" + hashlib.sha256(address.encode()).hexdigest()
     found = cache.get_many([GENERATION_KEY, key])
     stored = found.get(key)
     if stored is not None and not _still_valid(stored):

@@ -10,11 +10,16 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.models import Article, DiseaseTag, TherapyTag
+from newsdesk.addresses import PublicRequest
 
 SITE_TITLE = "Hospital Newsroom"
 
 
 class LatestArticlesFeed(Feed):
+    def __call__(self, request, *args, **kwargs):
+        # Links and the feed's own address come from NEWSDESK_BASE_URL, never from the Host header.
+        return super().__call__(PublicRequest(request), *args, **kwargs)
+
     feed_type = Rss201rev2Feed
     title = f"{SITE_TITLE}: latest news"
     description = "News about treatments, research and patients' stories from the hospital."

@@ -29,6 +29,7 @@ from articles.models import (
     TherapyTag,
 )
 from articles.previews import unsign_token
+from newsdesk.addresses import absolute
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 
@@ -267,7 +268,7 @@ def robots_txt(request):
         "Disallow: /preview/",
         "Disallow: /news/preview/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -8,6 +8,7 @@ from articles.cache import public_page
 from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import guide
+from newsdesk.addresses import with_public_addresses
 from newsdesk.views import healthz
 
 admin.site.site_header = "Newsdesk"
@@ -24,13 +25,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        public_page(sitemaps.index),
+        public_page(with_public_addresses(sitemaps.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemaps.sitemap),
+        public_page(with_public_addresses(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
         name="sitemap-section",
     ),

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles.images import renditions
 from articles.models.newsroom import public_identity
+from newsdesk.addresses import absolute
 
 register = template.Library()
 
@@ -46,8 +47,7 @@ def picture(field, alt, sizes="(min-width: 48rem) 42rem, 100vw", loading="lazy")
 def article_jsonld(context, article):
     """schema.org data for an article: a MedicalWebPage whose main entity is the NewsArticle, about the
     article's conditions and therapies, with its medical review when it has one."""
-    request = context["request"]
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute(article.get_absolute_url())
     news = {
         "@type": "NewsArticle",
         "headline": article.title[:110],
@@ -60,7 +60,7 @@ def article_jsonld(context, article):
     if article.byline:
         news["author"] = {"@type": "Person", "name": article.byline}
     if article.hero_image:
-        news["image"] = request.build_absolute_uri(article.hero_image.url)
+        news["image"] = absolute(article.hero_image.url)
     about = [
         {"@type": "MedicalCondition", "name": t.name, **_medical_code(t)} for t in article.diseases.all()
     ] + [{"@type": "MedicalTherapy", "name": t.name, **_medical_code(t)} for t in article.therapies.all()]
@@ -156,3 +156,9 @@ def sitemap_entries(urlset):
             parts.append(f"<priority>{once(url['priority'])}</priority>")
         parts.append("</url>")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag(name="absolute")
+def absolute_tag(path: str) -> str:
+    """A full public address from NEWSDESK_BASE_URL, never from the request's Host header."""
+    return absolute(path)
