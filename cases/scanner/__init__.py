@@ -44,6 +44,31 @@ def _safe(extra: frozenset[str]) -> tuple[set[str], re.Pattern | None]:
     return words, pattern
 
 
+_DEFINED_ABBREVIATION = re.compile(
+    r"(?:,\s{1,2}[A-Z][\w-]{1,30}(?:\s[A-Z][\w-]{1,30})?)?\s{0,2}[(（](?:简称)?[“\"]?([A-Z][A-Za-z&]{1,7}|[\u4e00-\u9fff]{2,6})[”\"]?[)）]"
+)
+
+
+def abbreviations(text: str, found: list[Finding], safe: set[str], limit: int = 50) -> list[Finding]:
+    """An institution's abbreviation defined right after its name ("Sunrise Hospitals (SMH)",
+    "仁和医院（简称仁和）"), flagged there and wherever it stands again."""
+    defined: dict[str, str] = {}
+    for f in found:
+        if f.kind in ("hospital", "place") and len(defined) < limit:
+            m = _DEFINED_ABBREVIATION.match(text, f.end, f.end + 16)
+            if m and m.group(1).casefold() not in safe and m.group(1) not in safe:
+                defined.setdefault(m.group(1), f.kind)
+    more = []
+    for abbreviation, kind in defined.items():
+        boundary = r"(?<![\w])" if abbreviation.isascii() else ""
+        end = r"(?![\w])" if abbreviation.isascii() else ""
+        more += [
+            Finding(kind, m.group(0), m.start(), m.end())
+            for m in re.finditer(boundary + re.escape(abbreviation) + end, text)
+        ]
+    return more
+
+
 def find_identifiers(text: str, *, safe_names: Iterable[str] = ()) -> list[Finding]:
     """Everything in `text` that could identify a patient, in order, one finding per stretch of text.
 
@@ -61,6 +86,7 @@ def find_identifiers(text: str, *, safe_names: Iterable[str] = ()) -> list[Findi
         if offset + WINDOW >= len(text):
             break
     found += names.every_occurrence(text, found, safe)
+    found += abbreviations(text, found, safe)
     if phrases:
         public = [(m.start(), m.end()) for m in phrases.finditer(text)]
         found = [f for f in found if not any(a <= f.start and f.end <= b for a, b in public)]

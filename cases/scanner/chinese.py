@@ -261,6 +261,12 @@ _DATES = [
     bounded("(?:上|下|本|这|那)?(?:个)?(?:周|星期|礼拜)[一二三四五六日天末]"),
     bounded("(?:昨天|前天|昨日|前日|大前天|当天晚上|当晚|次日|翌日)"),
     bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
+    # A post's time stamp ("2-13 09:18"), a day counted from treatment, a named day or solar term.
+    bounded("(?<![\\d-])\\d{1,2}-\\d{1,2}(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})"),
+    bounded(
+        f"(?:术后|回输后|输注后|入院后|出院后|治疗后|化疗后|移植后|手术后|确诊后|出生后|生后)第(?:\\d{{1,3}}|[{_CN_NUM}]{{1,4}})天"
+    ),
+    bounded(f"(?:世界|国际|全国)[{HAN}]{{1,6}}日|春分|立夏|夏至|立秋|秋分|立冬|冬至|惊蛰|霜降|寒露|处暑"),
 ]
 _PHONE = bounded(
     "(?<![\\d])(?:\\+?86[ -]?)?1[3-9]\\d(?:[ -]?\\d{4}){2}(?!\\d)|(?<![\\d])0\\d{2,3}[-－ ]?\\d{7,8}(?!\\d)|(?<!\\d)400[- ]?\\d{3}[- ]?\\d{4}(?!\\d)"
@@ -293,12 +299,24 @@ _BYLINE = bounded(
     f"(?P<name>[{HAN}]{{2,4}})(?:[、,，\\s]{{1,2}}(?P<name2>[{HAN}]{{2,4}}))?"
 )
 _HANDLE = bounded(
-    "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t]{1,2}(?P<user>[^：:\\s]{2,16})[：:]"
+    "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t\u3000]{1,2}(?P<user>[^：:\\s\u3000]{2,16})(?:[：:]|[ \\t\u3000]{1,3}发表于)"
     f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号)[:：]\\s{{0,2}}[“「"]?(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
 )
 _SHORT_HOSPITAL = bounded(
     f"(?<![住出入医本我该全])[{HAN}]{{1,3}}(?:附[一二三四五六七八九]院|[一二三四五六七八九]院)(?![长区])"
-    f"|简称[“'「]?(?P<abbr>[^”'」\\s]{{2,10}})[”'」]"
+    f"|(?<![{HAN}])[一二三四五六七八九]院(?![长区内外办])"
+    f"|(?:简称|俗称|又称|人称|都叫|叫它)[“'「]?(?P<abbr>[^”'」\\s，。]{{2,10}})[”'」]"
+)
+# A nickname introduced as one ("小名豆豆", "外号叫“包子”", "叫她“邹妹子”").
+_NICK_INTRO = bounded(
+    f'(?:小名|乳名|昵称|外号|绰号|网名|爱称)(?:叫|是|为)?[“‘「"]?(?P<nick>[{HAN}]{{1,4}}?)(?=[”’」"，,。；;、！!）)\\s]|$)'
+    f'|叫(?:她|他|我)[“‘「"](?P<called>[{HAN}]{{2,4}})[”’」"]'
+)
+# A commenter's name at the start of a comment line, where the page has comments.
+_COMMENTER = bounded("(?m)^(?P<name>[^\\s：:，。、\u3000\\d][^\\s：:，。、\u3000]{1,11})[：:](?=[^\\s\\d])")
+_NOT_COMMENTER = re.compile(
+    "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
+    "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态)$"
 )
 _ESTATE = bounded(
     f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
@@ -473,6 +491,14 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _SHORT_HOSPITAL.finditer(text):
         group = "abbr" if m.group("abbr") else 0
         add("hospital", m.start(group), m.end(group))
+    for m in _NICK_INTRO.finditer(text):
+        group = "nick" if m.group("nick") else "called"
+        if len(m.group(group)) >= 2:
+            add("nickname", m.start(group), m.end(group))
+    if "留言" in text or "评论" in text:
+        for m in _COMMENTER.finditer(text):
+            if not _NOT_COMMENTER.search(m.group("name")) and m.group("name") not in safe:
+                add("url", m.start("name"), m.end("name"))
     for m in _REDUPLICATED.finditer(text):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
@@ -495,11 +521,18 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
     found: list[Finding] = []
     tokens, pos = [], 0
     for word in tokenizer.cut(text, HMM=True):
-        tokens.append((word, pos, tags.get(word), word in tokenizer.FREQ))
+        # jieba's FREQ also holds every prefix of a word, at 0: only a count says the word is known.
+        tokens.append((word, pos, tags.get(word), tokenizer.FREQ.get(word, 0) > 0))
         pos += len(word)
     for i, (word, start, tag, known) in enumerate(tokens):
         end = start + len(word)
         if not HAS_HAN.search(word) or word in safe:
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is not None and (
+            joined := _joined_name_or_place(text, tokens[i], following, tokenizer, safe)
+        ):
+            found.append(joined)
             continue
         if HOSPITAL_END.search(word) or tag == "nt":
             first = i
@@ -546,6 +579,41 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             kind = "address" if ADDRESS_END.search(word) else "place"
             found.append(Finding(kind, word, start, end))
     return found
+
+
+GIVEN_NAME_TAGS = ("nr", "nrfg", "nrt", "nz")
+PLACE_SUFFIXES = set("市县区乡镇村巷屯旗组弄")
+NOUNISH = (None, "n", "nr", "nrfg", "nrt", "ns", "nz", "ng", "nt", "zg")
+
+
+def _joined_name_or_place(text, token, following, tokenizer, safe) -> Finding | None:
+    """What jieba cut in two: a surname and a given name (唐 + 小雨, 韦 + 建华), or a name and the place
+    word after it (南屿 + 市, 桂花 + 村, 梧桐 + 巷)."""
+    word, start, tag, known = token
+    nxt, nxt_start, nxt_tag, nxt_known = following
+    if not HAS_HAN.search(nxt) or nxt in safe:
+        return None
+    end = nxt_start + len(nxt)
+    if (
+        len(word) == 1
+        and word in SURNAMES
+        and 1 <= len(nxt) <= 2
+        and (nxt_tag in GIVEN_NAME_TAGS or (not nxt_known and len(nxt) == 2))
+        and nxt[0] not in NAME_END_TRIM
+        and not re.fullmatch(f"(?:{KIN}|{POLITE}|{CLINICIAN_TITLES})", nxt)
+        and tokenizer.FREQ.get(word + nxt, 0) <= 100
+    ):
+        return Finding(_person_kind(text, start, end), word + nxt, start, end)
+    if (
+        nxt in PLACE_SUFFIXES
+        and 2 <= len(word) <= 3
+        and tag in NOUNISH
+        and word not in GENERIC_PLACES
+        and word + nxt not in GENERIC_PLACES
+        and PROVINCE_SUFFIX.sub("", word) not in PROVINCES
+    ):
+        return Finding("place", word + nxt, start, end)
+    return None
 
 
 _TITLE_AFTER = re.compile(f"(?:{CLINICIAN_TITLES})")

@@ -136,6 +136,12 @@ _HASHTAG = bounded(
     r"(?<![\w#&])#(?:(?=[A-Za-z0-9_]{0,30}[a-z][A-Z])[A-Za-z][A-Za-z0-9_]{2,30}"
     r"|(?:Team|Pray|Help|Support|Stand|Love|Fight|Go|Save)[A-Za-z0-9_]{2,30})\b"
 )
+# A forum poster's name on a line of its own, or before "·" and the time ("PennyB_Hollinsby",
+# "TaxpayerTom88  ·  May 15"), and payment tags ("$LorenaV2015").
+_POSTER_LINE = bounded(
+    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|][ \t])"
+)
+_CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
 _USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
 _EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
 _INITIALS = bounded(r"(?<![\w.])[A-Z]\.(?:[A-Z](?:['’][A-Z])?\.|-[A-Z]\.){1,3}(?![\w])")
@@ -241,6 +247,12 @@ _AGES = [
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
     ),
     bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b"),
+    # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
+    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{2,3}))\)(?!\s*(?:%|mg|kg))"),
+    bounded(r"\((?P<n>\d{1,3})\s*(?:yrs?|years?|y)\)"),
+    bounded(
+        r"\b(?:who\s+is|who\s+was|aged|just|only)\s+(?P<n>\d{1,2})\s+months\b(?!\s+(?:ago|later|after|before))"
+    ),
     bounded(
         rf"\b(?:boy|girl|man|woman|teenager|teen|child|lad|lass|toddler|baby|patient|mother|father|grandmother|"
         rf"grandfather|widow|widower|pensioner|veteran)\s+of\s+(?:(?P<n>\d{{1,3}})|(?P<w>{_WORD_NUMBER}))\b"
@@ -458,6 +470,10 @@ def scan(text: str) -> list[Finding]:
     for m in _USERNAME.finditer(text):
         add("url", m.start(), m.end())
     for m in _HASHTAG.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _POSTER_LINE.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _CASHTAG.finditer(text):
         add("url", m.start(), m.end())
     for m in _EXTENSION.finditer(text):
         add("phone", m.start(), m.end())
