@@ -8,6 +8,8 @@ import re
 from html import unescape
 
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 #: What the rich-text editor offers, and therefore what the sanitizer keeps.
 EDITOR_EXTENSIONS = {
@@ -42,12 +44,15 @@ _cleaner = nh3.Cleaner(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def sanitize_html(html: str) -> str:
     """Keep only the allow-listed elements and attributes; drop scripts, event handlers and unsafe URLs.
 
     An editor-empty body (`<p></p>`) becomes the empty string, so "no body" is falsy everywhere.
     """
-    cleaned = _cleaner.clean(html or "").strip()
+    cleaned = _cleaner.clean(_CONTROL.sub("", html or "")).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 
 
@@ -59,3 +64,13 @@ def plain_text(html: str) -> str:
     """Rich text as plain text: tags gone, entities decoded, one line per block."""
     text = unescape(_TAG.sub("", _BLOCK_END.sub("\n", html or "")))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def refuse_control_characters(value: str) -> None:
+    """Validator: no invisible control characters (they break exports and feeds); tab and newline stay."""
+    if value and _CONTROL.search(value):
+        raise ValidationError(
+            _("This text holds an invisible control character (often pasted from another program). "
+              "Retype the text around it, or paste it as plain text."),
+            code="control_character",
+        )  # fmt: skip

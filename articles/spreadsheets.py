@@ -4,8 +4,10 @@ django-import-export does the reading, previewing and row-by-row reporting. Thre
 the way a hospital desk needs are done here:
 
 * Exports neutralize spreadsheet formulas in every cell and every format (a cell starting with = + - @,
-  a tab or a carriage return gets a leading apostrophe), and imports take that apostrophe off again, so
-  an export imported back gives the same text.
+  a tab or a carriage return gets a leading apostrophe, and so does a formula character right after a
+  separator inside a cell, which Excel in a semicolon locale would start a new cell at), and imports
+  take those apostrophes off again, so an export imported back gives the same text. Control characters
+  (which break XLSX) are dropped, and every CSV field is quoted.
 * Tags are given by name, synonym or abbreviation, and an unknown one is a row error that says what to do.
 * Tag links are written in bulk after the rows are (import-export's bulk mode silently drops them).
 """
@@ -27,20 +29,34 @@ from import_export import fields, widgets
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 
-FORMATS = [CSV, XLSX, JSON]
+
+class QuotedCSV(CSV):
+    """CSV with every field quoted, so no reader takes part of a cell for a new one."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(dataset, quoting=csv.QUOTE_ALL, **kwargs)
+
+
+FORMATS = [QuotedCSV, XLSX, JSON]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_SEPARATOR = re.compile(r"([;,|])(?=[=+\-@])")
+_NEUTRALIZED_AFTER_SEPARATOR = re.compile(r"([;,|])'(?=[=+\-@])")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralize(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = _AFTER_SEPARATOR.sub(r"\1'", CONTROL_CHARACTERS.sub("", value))
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def unneutralize(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        value = value[1:]
+    return _NEUTRALIZED_AFTER_SEPARATOR.sub(r"\1", value)
 
 
 class SafeCellsMixin:
@@ -212,7 +228,7 @@ class LimitedImportForm(ImportForm):
                 refuse_packed_bombs(data, settings.NEWSDESK_MAX_IMPORT_BYTES)
             else:
                 text = as_utf8(data)
-                if self.import_formats[int(chosen)] is CSV:
+                if issubclass(self.import_formats[int(chosen)], CSV):
                     refuse_ragged_rows(text)
                 cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode("utf-8"))
         except ValidationError as error:

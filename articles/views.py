@@ -283,6 +283,7 @@ def _preview_response(request, article, *, banner):
         {"article": article, "preview_banner": banner, "noindex": True, "related": []},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"  # a shared preview's token must not travel in a Referer
     add_never_cache_headers(response)
     return response
 

@@ -20,7 +20,7 @@ from taggit.models import TaggedItemBase
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.models.history import AppendOnly
 from articles.models.vocabulary import ItemTags
-from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
+from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
 from newsdesk.storage import Delegated
 
 
@@ -119,6 +119,7 @@ class Case(models.Model):
     label = models.CharField(
         _("public label"),
         max_length=200,
+        validators=[refuse_control_characters],
         help_text=_("How readers meet this patient, without a name: “Woman in her 80s with B-cell ALL”."),
     )
     age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand, blank=True)
@@ -134,9 +135,12 @@ class Case(models.Model):
         _("follow-up"),
         max_length=100,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_("How long the patient has been followed, e.g. “7 years”."),
     )
-    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     narrative = ProseEditorField(
         _("narrative"), config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
     )

@@ -13,7 +13,7 @@ from taggit.models import TaggedItemBase
 
 from articles.images import clean_upload, validate_image
 from articles.models.vocabulary import DiseaseTag, ItemTags, TherapyTag
-from articles.richtext import EDITOR_EXTENSIONS, sanitize_html
+from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
 from articles.slugs import make_slug, slug_problem
 
 
@@ -67,7 +67,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    title = models.CharField(_("headline"), max_length=200)
+    title = models.CharField(_("headline"), max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -78,12 +78,19 @@ class Article(models.Model):
         _("standfirst"),
         max_length=400,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_("One or two sentences under the headline that say what the article is about."),
     )
     body = ProseEditorField(
         _("body"), config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
     )
-    byline = models.CharField(_("byline"), max_length=200, blank=True, help_text=_("As readers see it."))
+    byline = models.CharField(
+        _("byline"),
+        max_length=200,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text=_("As readers see it."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -105,6 +112,7 @@ class Article(models.Model):
         _("alt text"),
         max_length=250,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_("Describe the picture for readers who cannot see it. Required with an image."),
     )
     hero_shows_patient = models.BooleanField(
@@ -112,8 +120,12 @@ class Article(models.Model):
         default=False,
         help_text=_("Tick if a patient can be seen. Publishing then needs photo consent on their case."),
     )
-    hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
-    hero_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    hero_caption = models.CharField(
+        _("caption"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
+    hero_credit = models.CharField(
+        _("image credit"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
 
     source_publisher = models.CharField(_("source publisher"), max_length=200, blank=True)
     source_url = models.URLField(_("source address"), max_length=500, blank=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models.article import Article
 from articles.models.history import AppendOnly
+from articles.richtext import refuse_control_characters
 
 
 class Correction(AppendOnly):
@@ -26,6 +27,7 @@ class Correction(AppendOnly):
     note = models.TextField(
         _("note to readers"),
         max_length=1000,
+        validators=[refuse_control_characters],
         help_text=_("What changed and why, in plain words, e.g. “An earlier version gave the wrong dose.”"),
     )
     created_by = models.ForeignKey(
@@ -172,7 +174,12 @@ class Redirect(models.Model):
             errors["old_path"] = _("Give the path only, starting with a single “/”.")
         new = self.new_path
         on_site = new.startswith("/") and not new.startswith(("//", "/\\"))  # browsers read /\ as //
-        if not on_site and not new.startswith(("https://", "http://")):
+        if new.startswith("http://"):
+            errors["new_path"] = _(
+                "Plain http:// addresses are refused: readers would leave the secure site. Use the https:// "
+                "address."
+            )
+        elif not on_site and not new.startswith("https://"):
             errors["new_path"] = _("Give a path starting with “/” or a full address starting with https://.")
         elif new == self.old_path:
             errors["new_path"] = _("A redirect cannot point to itself.")
