@@ -49,8 +49,9 @@ class PublicRequest:
 
 
 def public_base(request) -> dict:
-    """Template context: `BASE_URL`, for the public site's absolute addresses."""
-    return {"BASE_URL": base_url()}
+    """Template context: `BASE_URL`, for the public site's absolute addresses (and the staff session's
+    idle limit, for the admin's warning before it ends)."""
+    return {"BASE_URL": base_url(), "session_idle_seconds": settings.SESSION_COOKIE_AGE}
 
 
 def with_public_addresses(view):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.static import serve
@@ -7,7 +8,7 @@ from django.views.static import serve
 from articles.cache import public_page
 from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
-from newsdesk import guide
+from newsdesk import accounts, guide
 from newsdesk.addresses import with_public_addresses
 from newsdesk.views import healthz
 
@@ -22,6 +23,21 @@ urlpatterns = [
     path("admin/guide/", guide.guide, name="guide_index"),
     path("admin/guide/img/<str:name>", guide.guide_image, name="guide_image"),
     path("admin/guide/<slug:page>/", guide.guide, name="guide"),
+    # Password reset for the desk: Django's admin shows the "Forgotten your password?" link once a URL is
+    # named admin_password_reset.
+    path("admin/password_reset/", accounts.PasswordResetView.as_view(), name="admin_password_reset"),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="admin_password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url="/admin/reset/done/"),
+        name="password_reset_confirm",
+    ),
+    path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("admin/keep-alive/", accounts.keep_alive, name="admin_keep_alive"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

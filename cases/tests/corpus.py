@@ -1,7 +1,7 @@
 """Scores the scanner on corpora written blind: documents and labels by helpers who never read it.
 
     python -m cases.tests.corpus blind     # the first batch (scored before the scanner was redesigned)
-    python -m cases.tests.corpus final     # the second fresh batch
+    python -m cases.tests.corpus final     # the second fresh batch (stop 20's result)
     python -m cases.tests.corpus third     # the third (scored blind, then tuned to)
     python -m cases.tests.corpus fourth    # the fourth fresh batch, the result
 
