@@ -6,6 +6,7 @@ written again from its pixels alone: EXIF, XMP, IPTC, ICC profiles, JPEG comment
 are all dropped. Renditions are made from that clean original, so they carry nothing either.
 """
 
+import contextlib
 import io
 import re
 import secrets
@@ -29,7 +30,16 @@ _HIDDEN_CODE = re.compile(
 )
 
 
-def _open_checked(data: bytes) -> Image.Image:
+# The largest copy the desk ever serves is RENDITION_WIDTHS[-1] wide; the kept original is reduced to
+# twice that on its longer side (sharp on high-density screens), so no full-size copy of a huge upload
+# is ever made or stored.
+LONGEST_SIDE = 2 * RENDITION_WIDTHS[-1]
+# Pixels each format may have, so that taking one in costs a worker under 300 MB at its peak. JPEG decodes
+# straight at a fraction of its size; PNG and WebP decode whole first (measured in docs/scaling.md).
+PIXEL_LIMITS = {"PNG": 28_000_000, "WEBP": 14_000_000}
+
+
+def _check_bytes(data: bytes) -> None:
     if len(data) > settings.NEWSDESK_MAX_IMAGE_BYTES:
         raise ValidationError(
             _("This image is %(size).1f MB; the limit is %(limit)d MB. Save it smaller and upload it again.")
@@ -46,13 +56,19 @@ def _open_checked(data: bytes) -> Image.Image:
             ),
             code="polyglot",
         )
+
+
+def _open_checked(data: bytes, *, decode: bool = True) -> Image.Image:
+    """The image, checked: size, hidden code, format, pixel count. With `decode`, its pixels are read,
+    reduced on the way to at most LONGEST_SIDE (JPEG decodes straight at a fraction of its size)."""
+    _check_bytes(data)
     with warnings.catch_warnings():
         # Pillow only warns about an image with many times more pixels than any photo; here that is an error.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        return _decode(data)
+        return _decode(data, decode=decode)
 
 
-def _decode(data: bytes) -> Image.Image:
+def _decode(data: bytes, *, decode: bool) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
@@ -63,13 +79,23 @@ def _decode(data: bytes) -> Image.Image:
                 % {"format": image.format},
                 code="format",
             )
-        if image.width * image.height > settings.NEWSDESK_MAX_IMAGE_PIXELS:
+        limit = min(settings.NEWSDESK_MAX_IMAGE_PIXELS, PIXEL_LIMITS.get(image.format, 10**12))
+        if image.width * image.height > limit:
             raise ValidationError(
-                _("This image is %(w)d × %(h)d pixels, too large to process. Resize it first.")
-                % {"w": image.width, "h": image.height},
+                _(
+                    "This image is %(w)d × %(h)d pixels; the desk takes %(format)s images up to %(mp)d "
+                    "megapixels. Save it smaller, or as JPEG, and upload it again."
+                )
+                % {"w": image.width, "h": image.height, "format": image.format, "mp": limit // 1_000_000},
                 code="too_many_pixels",
             )
-        image.load()
+        if decode:
+            fmt = image.format
+            if fmt == "JPEG":
+                image.draft("RGB", (LONGEST_SIDE, LONGEST_SIDE))  # decoded at 1/2, 1/4 or 1/8 scale
+            image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            image.load()  # a small image is not resized: read it here, where a truncated file is caught
+            image.format = fmt
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _("This image has too many pixels to process safely. Resize it first."), code="too_many_pixels"
@@ -105,14 +131,20 @@ def _encode(image: Image.Image, fmt: str, quality: int = 85) -> bytes:
 
 
 def clean_upload(uploaded) -> ContentFile:
-    """The upload checked and re-encoded from its pixels alone. Raises ValidationError with a message
-    that tells the editor what to do."""
+    """The upload checked, reduced to at most LONGEST_SIDE and re-encoded from its pixels alone. Raises
+    ValidationError with a message that tells the editor what to do. Done once per upload: the form's
+    validator keeps its result on the upload for the save to use."""
+    if (done := getattr(uploaded, "_newsdesk_clean", None)) is not None:
+        return done
     uploaded.seek(0)
     data = uploaded.read()
     image = _open_checked(data)
     fmt = image.format if image.format in ("JPEG", "PNG", "WEBP") else "PNG"
     clean = _pixels_only(image)
-    return ContentFile(_encode(clean, fmt), name=stored_name(ALLOWED_FORMATS[fmt]))
+    done = ContentFile(_encode(clean, fmt), name=stored_name(ALLOWED_FORMATS[fmt]))
+    with contextlib.suppress(AttributeError):
+        uploaded._newsdesk_clean = done
+    return done
 
 
 def stored_name(extension: str) -> str:
@@ -122,10 +154,8 @@ def stored_name(extension: str) -> str:
 
 
 def validate_image(uploaded) -> None:
-    """Form validator: refuse what clean_upload would refuse, before anything is saved (the re-encoding
-    itself happens once, in Article.save)."""
-    uploaded.seek(0)
-    _open_checked(uploaded.read())
+    """Form validator: refuse what clean_upload would refuse, before anything is saved."""
+    clean_upload(uploaded)  # every check, the pixels read; the result waits on the upload for the save
     uploaded.seek(0)
 
 
@@ -137,11 +167,12 @@ class Rendition:
     mime: str
 
 
-def renditions(field) -> dict[str, list[Rendition]]:
-    """JPEG and WebP copies of an image field at a few widths, made once and kept in storage.
+def renditions(field, *, make: bool = False) -> dict[str, list[Rendition]]:
+    """JPEG and WebP copies of an image field at a few widths, kept in storage.
 
-    Names derive from the original's name, so a new upload gets new renditions and a repeat request
-    only checks that the files exist.
+    They are made once, at upload (`make=True`, from Article.save); a page only lists the ones that
+    exist, so no reader ever waits for one to be made. Names derive from the original's name, so a new
+    upload gets new renditions.
     """
     if not field:
         return {}
@@ -154,6 +185,8 @@ def renditions(field) -> dict[str, list[Rendition]]:
         for mime, fmt, ext in (("image/webp", "WEBP", "webp"), ("image/jpeg", "JPEG", "jpg")):
             name = f"renditions/{stem}-{width}.{ext}"
             if not default_storage.exists(name):
+                if not make:
+                    continue
                 if source is None:
                     with field.open("rb") as handle:
                         source = _pixels_only(Image.open(io.BytesIO(handle.read())))

@@ -11,7 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.images import clean_upload, validate_image
+from articles.images import clean_upload, renditions, validate_image
 from articles.models.vocabulary import DiseaseTag, ItemTags, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
 from articles.slugs import make_slug, slug_problem
@@ -259,10 +259,12 @@ class Article(models.Model):
         old_slug = getattr(self, "_loaded_slug", None)
         self.body = sanitize_html(self.body)
         if self.hero_image and not self.hero_image._committed:
-            # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks).
-            # Stored under a name made safe by clean_upload, with the extension of what it now is.
+            # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks),
+            # reduced to what the largest rendition needs, under a random name; its renditions are made
+            # now, so that no reader waits for them.
             clean = clean_upload(self.hero_image.file)
             self.hero_image.save(clean.name, clean, save=False)
+            renditions(self.hero_image, make=True)
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.images import renditions
+from articles.images import Rendition, renditions
 from articles.models.newsroom import public_identity
 from newsdesk.addresses import absolute
 
@@ -31,7 +31,11 @@ def picture(field, alt, sizes="(min-width: 48rem) 42rem, 100vw", loading="lazy")
             if group
         ),
     )
-    fallback = made["image/jpeg"][-1]
+    fallback = (
+        made["image/jpeg"][-1]
+        if made.get("image/jpeg")
+        else Rendition(field.url, field.width, field.height, "")
+    )
     return format_html(
         '<picture>{}<img src="{}" alt="{}" width="{}" height="{}" loading="{}" decoding="async"></picture>',
         sources,

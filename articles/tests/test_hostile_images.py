@@ -260,3 +260,63 @@ def test_no_hostile_image_costs_more_than_256_mb_or_2_s_of_cpu(tmp_path):
     slow = {path: r["cpu"] for path, r in report["files"].items() if r["cpu"] > 2.0}
     assert slow == {}
     assert report["max_rss_kb"] < 256 * 1024
+
+
+TAKE_IN = """
+import os, resource, sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from articles.images import clean_upload, renditions
+data = open(sys.argv[1], "rb").read()
+def peak_kb():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+before = peak_kb()
+clean = clean_upload(SimpleUploadedFile(os.path.basename(sys.argv[1]), data))
+print(peak_kb() - before, len(clean))
+"""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "mode"),
+    [
+        ("WEBP", (3740, 3740), "RGBA"),  # 14 megapixels, WebP's limit
+        pytest.param("PNG", (5600, 5000), "RGBA", marks=pytest.mark.slow),  # 28 megapixels, PNG's limit
+        pytest.param("JPEG", (8000, 5000), "RGB", marks=pytest.mark.slow),  # 40 megapixels
+    ],
+)
+def test_taking_in_the_largest_accepted_image_costs_a_worker_under_300_mb(tmp_path, fmt, size, mode):
+    path = tmp_path / f"big.{fmt.lower()}"
+    Image.new(mode, size, (120, 30, 200, 128)[: len(mode)]).save(
+        path, fmt, **({"lossless": True} if fmt == "WEBP" else {})
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}}
+    env["DJANGO_SETTINGS_MODULE"] = "newsdesk.settings"
+    run = subprocess.run([sys.executable, "-c", TAKE_IN, str(path)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    grew_kb, stored = map(int, run.stdout.split())
+    assert grew_kb < 300 * 1024, f"{fmt}: {grew_kb // 1024} MB"
+    assert stored < 2_000_000
+
+
+def test_a_webp_over_its_pixel_limit_is_refused_with_advice():
+    out = io.BytesIO()
+    Image.new("RGB", (16383, 2440), (1, 2, 3)).save(out, "WEBP", lossless=True)
+    assert len(out.getvalue()) < 5000, "a tiny file that would cost over a gigabyte to decode"
+    with pytest.raises(ValidationError, match="up to 14 megapixels. Save it smaller, or as JPEG"):
+        clean_upload(SimpleUploadedFile("panorama.webp", out.getvalue()))
+
+
+@pytest.mark.django_db
+def test_renditions_are_made_at_upload_never_by_a_reader(make_article, monkeypatch):
+    from articles import images
+    from articles.templatetags.public import picture
+
+    article = make_article(
+        hero_image=SimpleUploadedFile("x.jpg", small_jpeg((1600, 1200))), hero_alt="A ward"
+    )
+    made = images.renditions(article.hero_image)
+    assert made["image/webp"] and made["image/jpeg"], "made at upload"
+    monkeypatch.setattr(images, "_encode", lambda *a, **k: pytest.fail("a reader made a rendition"))
+    assert "<picture>" in picture(article.hero_image, "A ward")

@@ -120,7 +120,7 @@ class TestUploadChecks:
         settings.NEWSDESK_MAX_IMAGE_PIXELS = 1_000_000
         out = io.BytesIO()
         Image.new("1", (4000, 4000)).save(out, "PNG")
-        with pytest.raises(ValidationError, match="too large to process"):
+        with pytest.raises(ValidationError, match="up to 1 megapixels. Save it smaller"):
             clean_upload(SimpleUploadedFile("bomb.png", out.getvalue()))
 
     def test_other_formats_are_refused(self):
