@@ -226,10 +226,13 @@ class LimitedImportForm(ImportForm):
         try:
             if self.import_formats[int(chosen)] is XLSX:
                 refuse_packed_bombs(data, settings.NEWSDESK_MAX_IMPORT_BYTES)
+                refuse_oversized_sheets(data)
             else:
                 text = as_utf8(data)
                 if issubclass(self.import_formats[int(chosen)], CSV):
                     refuse_ragged_rows(text)
+                elif issubclass(self.import_formats[int(chosen)], JSON):
+                    refuse_long_json(text)
                 cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode("utf-8"))
         except ValidationError as error:
             self.add_error("import_file", error)
@@ -269,17 +272,74 @@ def as_utf8(data: bytes) -> str:
     raise ValidationError(_("The file's characters could not be read. Save it as “CSV UTF-8” and try again."))
 
 
+MAX_ROWS, MAX_COLUMNS = 10_000, 50
+_CELL_REFERENCE = re.compile(rb'<c\b[^>]{0,200}?\br="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for letter in letters:
+        n = n * 26 + letter - 64
+    return n
+
+
+def _too_big(rows: int, columns: int) -> ValidationError | None:
+    if rows > MAX_ROWS:
+        return ValidationError(
+            _("This file has %(rows)d rows; an import takes at most %(max)d. Split it into smaller files.")
+            % {"rows": rows, "max": MAX_ROWS}
+        )
+    if columns > MAX_COLUMNS:
+        return ValidationError(
+            _("This file has %(cols)d columns; an import takes at most %(max)d. Remove the extra columns.")
+            % {"cols": columns, "max": MAX_COLUMNS}
+        )
+    return None
+
+
+def refuse_oversized_sheets(data: bytes) -> None:
+    """Before any spreadsheet library opens an .xlsx: the rows and columns of every sheet, as declared
+    (`<dimension>`) and as really used (the furthest cell), are within MAX_ROWS and MAX_COLUMNS. One
+    cell in the last row and column would otherwise make the reader walk a million empty rows."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for member in archive.infolist():
+        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            continue
+        rows = columns = 0
+        tail = b""
+        with archive.open(member) as sheet:
+            while chunk := sheet.read(1 << 20):
+                chunk = tail + chunk
+                if declared := re.search(
+                    rb'<dimension\s+ref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"', chunk
+                ):
+                    rows = max(rows, int(declared.group(2)))
+                    columns = max(columns, _column_number(declared.group(1)))
+                for m in _CELL_REFERENCE.finditer(chunk):
+                    rows = max(rows, int(m.group(2)))
+                    columns = max(columns, _column_number(m.group(1)))
+                if error := _too_big(rows - 1, columns):
+                    raise error
+                tail = chunk[-300:]
+
+
 def refuse_ragged_rows(text: str) -> None:
-    """Every CSV row has as many cells as the header; the rows that do not are named, so the editor can
+    """At most MAX_ROWS rows and MAX_COLUMNS columns (read row by row, stopping at the first row too
+    many), and every row as many cells as the header; the rows that are not are named, so the editor can
     fix exactly those (usually a stray comma inside unquoted text)."""
+    width, ragged = None, []
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        for n, row in enumerate(csv.reader(io.StringIO(text))):
+            if width is None:
+                width = len(row)
+                if error := _too_big(0, width):
+                    raise error
+            elif row and len(row) != width:
+                ragged.append((n, len(row)))
+            if n > MAX_ROWS and (error := _too_big(n, width)):
+                raise error
     except csv.Error as error:
         raise ValidationError(read_failure_message(error)) from None
-    if not rows:
-        return
-    width = len(rows[0])
-    ragged = [(n, len(row)) for n, row in enumerate(rows[1:], start=1) if row and len(row) != width]
     if ragged:
         listed = ", ".join(f"{n} ({cells})" for n, cells in ragged[:20])
         raise ValidationError(
@@ -289,6 +349,17 @@ def refuse_ragged_rows(text: str) -> None:
             )
             % {"width": width, "rows": listed}
         )
+
+
+def refuse_long_json(text: str) -> None:
+    try:
+        rows = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ValidationError(read_failure_message(error)) from None
+    if isinstance(rows, list) and (
+        error := _too_big(len(rows), max((len(r) for r in rows[:100] if isinstance(r, dict)), default=0))
+    ):
+        raise error
 
 
 def refuse_packed_bombs(data: bytes, limit: int, ratio: int = 2) -> None:

@@ -9,6 +9,7 @@ import hashlib
 import io
 import logging
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -244,7 +245,13 @@ def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[s
                         _("%(name)s unpacks to more than %(mb)d MB. Split it.")
                         % {"name": name, "mb": limit // 1_000_000}
                     )
-                documents.append((member_name, archive.read(member)))
+                try:
+                    documents.append((member_name, archive.read(member)))
+                except (zipfile.BadZipFile, OSError, EOFError, zlib.error):  # a bad checksum, a cut file
+                    raise ValidationError(
+                        _("%(member)s in %(name)s is damaged (it fails its checksum). Make the .zip again.")
+                        % {"member": member_name, "name": name}
+                    ) from None
         elif Path(name).suffix.lower() in SUFFIXES:
             total += len(data)
             documents.append((name, data))
