@@ -1,6 +1,7 @@
 """The privacy officer's desk: findings highlighted in place, consent records, clearance and withdrawal."""
 
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,7 @@ from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, TherapyTag
 from cases import privacy_desk, services
-from cases.importer import Vocabularies, import_document, read_uploads
+from cases.importer import PREVIEW_HOURS, Vocabularies, import_document, preview_folder, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
@@ -399,7 +401,8 @@ class DocumentUploadForm(forms.Form):
 
 
 def import_documents_view(request):
-    """Upload documents, see what each would become, then confirm. Uploads wait in private storage."""
+    """Upload documents, see what each would become, then confirm. Uploads wait in private storage, for
+    the uploader only and for at most a day."""
     if not access.may(request.user, "import", access.ARTICLE):
         raise PermissionDenied
     storage = storages["private"]
@@ -408,11 +411,21 @@ def import_documents_view(request):
         token = request.POST["token"]
         if not token.isalnum():
             raise PermissionDenied
-        names = sorted(storage.listdir(f"imports/{token}")[1]) if storage.exists(f"imports/{token}") else []
+        folder = preview_folder(request.user, token)
+        names = sorted(storage.listdir(folder)[1]) if storage.exists(folder) else []
+        cutoff = timezone.now() - timedelta(hours=PREVIEW_HOURS)
+        if not names or any(storage.get_modified_time(f"{folder}/{name}") < cutoff for name in names):
+            for name in names:
+                storage.delete(f"{folder}/{name}")
+            messages.error(
+                request,
+                _("This preview has expired or belongs to someone else. Upload the documents again."),
+            )
+            return HttpResponseRedirect(request.path)
         vocabularies = Vocabularies()
         results = []
         for name in names:
-            path = f"imports/{token}/{name}"
+            path = f"{folder}/{name}"
             with storage.open(path, "rb") as handle:
                 data = handle.read()
             results.append(
@@ -437,7 +450,7 @@ def import_documents_view(request):
             vocabularies = Vocabularies()
             results = []
             for n, (name, data) in enumerate(documents):
-                storage.save(f"imports/{token}/{n:04d}-{name}", ContentFile(data))
+                storage.save(f"{preview_folder(request.user, token)}/{n:04d}-{name}", ContentFile(data))
                 results.append(
                     import_document(name, data, vocabularies=vocabularies, by=request.user, dry_run=True)
                 )

@@ -11,12 +11,14 @@ import logging
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
@@ -262,3 +264,30 @@ def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[s
     if not documents:
         raise ValidationError(_("No documents found in the upload."))
     return documents
+
+
+# --- Previews waiting for confirmation ---------------------------------------------------------------
+
+PREVIEW_HOURS = 24
+
+
+def preview_folder(user, token: str) -> str:
+    """Where an unconfirmed import waits: under the uploader's id, so that only they can confirm it."""
+    return f"imports/{user.pk}-{token}"
+
+
+def expire_import_previews(now=None) -> int:
+    """Delete unconfirmed import previews older than PREVIEW_HOURS (source documents may name patients).
+    On the desk's clock (NEWSDESK_CLOCK_JOBS). Returns how many were deleted."""
+    storage = storages["private"]
+    if not storage.exists("imports"):
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(hours=PREVIEW_HOURS)
+    deleted = 0
+    for folder in storage.listdir("imports")[0]:
+        names = [f"imports/{folder}/{name}" for name in storage.listdir(f"imports/{folder}")[1]]
+        if not names or all(storage.get_modified_time(name) < cutoff for name in names):
+            for name in names:
+                storage.delete(name)
+            deleted += 1
+    return deleted

@@ -235,6 +235,7 @@ NEWSDESK_CLOCK_JOBS: list[str] = [
     "articles.reminders.send_review_reminders",
     "cases.consents.expire_consents",
     "cases.consents.send_consent_reminders",
+    "cases.importer.expire_import_previews",
 ]
 # Where the desk lives, for links in e-mail.
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -89,3 +89,46 @@ def test_a_zip_whose_member_fails_its_checksum_is_a_form_error_not_a_500(client,
     )
     assert response.status_code == 200
     assert "is damaged (it fails its checksum)" in response.content.decode()
+
+
+@pytest.fixture
+def previewed(client, users):
+    """An editor's unconfirmed import preview: (its token, the client signed in as that editor)."""
+    import re
+
+    client.force_login(users["editor"])
+    page = client.post(
+        reverse("admin:import_documents"),
+        {"files": [SimpleUploadedFile("clinic.txt", b"New clinic opens\n\nThe clinic opens in spring.")]},
+    ).content.decode()
+    return re.search(r'name="token" value="(\w+)"', page).group(1), client
+
+
+@pytest.mark.django_db
+def test_an_import_preview_can_be_confirmed_only_by_its_uploader(previewed, users, django_user_model):
+    from articles.models import Article
+
+    token, client = previewed
+    other = django_user_model.objects.create_user("editor2", "e2@example.test", "pw", is_staff=True)
+    other.groups.add(*users["editor"].groups.all())
+    client.force_login(other)
+    client.post(reverse("admin:import_documents"), {"token": token})
+    assert not Article.objects.exists()
+    client.force_login(users["editor"])
+    client.post(reverse("admin:import_documents"), {"token": token})
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_unconfirmed_previews_are_deleted_after_24_hours(previewed):
+    from datetime import timedelta
+
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    from cases.importer import expire_import_previews
+
+    assert expire_import_previews() == 0
+    assert expire_import_previews(now=timezone.now() + timedelta(hours=25)) == 1
+    folders, _files = storages["private"].listdir("imports")
+    assert all(not storages["private"].listdir(f"imports/{f}")[1] for f in folders)
