@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import charset_normalizer
+import nh3
 
 from articles.richtext import sanitize_html
 
@@ -296,9 +297,49 @@ class _HTMLText(HTMLParser):
         self.current = []
 
 
+# Python's HTMLParser takes quadratic time on unclosed tags before 3.12.11 and 3.13.5 (210 KB of "<a "
+# took 480 s). html5ever (through nh3) parses any markup in linear time into well-formed HTML holding only
+# what the block reader needs; HTMLParser then reads that, which it does in linear time.
+_KEPT_TAGS = _HTMLText.BLOCKS | {
+    "title",
+    "meta",
+    "link",
+    "span",
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+}
+_KEPT_ATTRIBUTES = {"meta": {"property", "name", "content"}, "link": {"rel", "href"}}
+
+
+# html5ever's time grows with nesting depth times tags (40,000 nested <div>s: 3 s). A saved news page has a
+# few thousand tags; one with more than MAX_TAGS is refused with advice.
+MAX_TAGS = 15_000
+
+
+def _well_formed(text: str) -> str:
+    if text.count("<") > MAX_TAGS:
+        raise UnreadableDocument(
+            f"the page has more than {MAX_TAGS:,} HTML tags; save it as text (or PDF) and import that"
+        )
+    return nh3.clean(
+        text,
+        tags=_KEPT_TAGS,
+        clean_content_tags=_HTMLText.SKIP - _KEPT_TAGS,
+        attributes=_KEPT_ATTRIBUTES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
 def _lines_from_html(text: str) -> tuple[list[tuple[str, str]], dict, str]:
     parser = _HTMLText()
-    parser.feed(text)
+    parser.feed(_well_formed(text))
     parser.close()
     parser._flush()
     return parser.lines, parser.meta, " ".join(parser.title.split())
@@ -855,7 +896,7 @@ _INDIVIDUAL = re.compile(
     rf"|\b(?P<age2>\d{{1,3}})[\s-]year[\s-]old\s+(?P<honorific>(?:Ms|Mrs|Miss|Mr)\.?\s+[A-Z]\w*)"
     rf"|\b(?P<kin>Grandma|Grandpa|Granny|Grandpa|Uncle|Auntie|Aunt|Little|Brother|Sister|Old)\s+[A-Z][a-z]+"
     rf"|\b(?P<hon>(?:Ms|Mrs|Miss|Mr)\.?\s+[A-Z]\w*)\b"
-    rf"|^\s*Age\s*[:：]\s*(?P<age3>\d{{1,3}})"
+    rf"|^[ \t]*Age[ \t]*[:：]\s*(?P<age3>\d{{1,3}})"
     rf"|\b(?:is|was|an?|aged)\s+(?P<age5>\d{{1,3}})(?:[\s-]years?[\s-]old\b(?!\s+(?:\w+\s+)?(?:{_GROUP_NOUNS})\b)|(?=[,.;]))"
     rf"|\b[Tt]he\s+(?:little\s+|young\s+|elderly\s+|old\s+)?(?P<who2>boy|girl|toddler|baby|grandmother|grandfather|old man|old woman)\b",
     re.MULTILINE,
@@ -865,7 +906,7 @@ _AGGREGATE = re.compile(
     rf"(?:{_GROUP_NOUNS})\b|\bcohort\b|\baged between\b|\b(?:\d+|two|three|four|five) of (?:the )?\d+\b",
     re.IGNORECASE,
 )
-_GENDER_LABEL = re.compile(r"^\s*(?:gender|sex)\s*[:：]\s*(female|male|f|m)\b", re.IGNORECASE | re.MULTILINE)
+_GENDER_LABEL = re.compile(r"^[ \t]*(?:gender|sex)[ \t]*[:：]\s*(female|male|f|m)\b", re.IGNORECASE | re.MULTILINE)
 _SINGULAR = r"\b(?:[Ss]he|[Hh]er|[Hh]e|[Hh]is|[Hh]im|the patient)\b"
 _PATIENT_EVENT = re.compile(
     r"\b(?:diagnosed|received|underwent|undergoing|was treated|was given|relapsed|was admitted|developed|"

@@ -1,0 +1,93 @@
+"""No document can stall the importer (issue 30, item 1): each hostile shape of 100 KB, as text and as
+HTML, plus markup built to make HTML parsers slow, is read within 10 times the importer's time on 100 KB
+of ordinary news."""
+
+import contextlib
+import signal
+import time
+
+import pytest
+
+from articles.documents import UnreadableDocument, parse_document, patient_story
+from cases.tests.corpus import load
+from cases.tests.hostile_text import SIZE, ordinary, shapes
+
+SHAPES = shapes()
+FAST = sorted(SHAPES)[:: max(1, len(SHAPES) // 30)][:30]
+MARKUP = {
+    "unclosed tags": "<a " * (SIZE // 3),
+    "open brackets": "<" * SIZE,
+    "unclosed comment": "<!--" + "x" * SIZE,
+    "many comments": "<!-- -->" * (SIZE // 8),
+    "unclosed attribute": '<p title="' + "x" * SIZE,
+    "cdata": "<![CDATA[" * (SIZE // 9),
+    "nested divs": "<div>" * (SIZE // 5),
+    "nested under the cap": "<div>" * 14_000,
+    "bangs": "<!" * (SIZE // 2),
+    "entities": "&#" * (SIZE // 2),
+    "script": "<script>" + "a<b" * (SIZE // 3),
+}
+
+
+def read(text: str, html: bool) -> None:
+    data = (f"<html><body><p>{text}</p></body></html>" if html else text).encode()
+    with contextlib.suppress(UnreadableDocument):  # refused with a reason: that is an answer too
+        parse_document(data, "page.html" if html else "page.txt")
+    patient_story(text)
+
+
+@pytest.fixture(scope="module")
+def ordinary_seconds():
+    docs = load("blind")
+    text = ordinary(
+        next(d["text"] for d in docs if d["lang"] == "en"), next(d["text"] for d in docs if d["lang"] == "zh")
+    )
+    start = time.perf_counter()
+    read(text, html=False)
+    read(text, html=True)
+    return time.perf_counter() - start
+
+
+def within_budget(name, call, budget):
+    def too_slow(*_):
+        raise TimeoutError(f"{name}: still reading after {budget:.1f} s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, budget + 0.5)
+    try:
+        start = time.perf_counter()
+        call()
+        return time.perf_counter() - start
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "name", [n if n in FAST else pytest.param(n, marks=pytest.mark.slow) for n in sorted(SHAPES)]
+)
+def test_a_hostile_document_is_read_within_10_times_ordinary_news(name, ordinary_seconds):
+    budget = max(10 * ordinary_seconds, 1.0)
+    elapsed = within_budget(
+        name, lambda: (read(SHAPES[name], html=False), read(SHAPES[name], html=True)), budget
+    )
+    assert elapsed <= budget, name
+
+
+@pytest.mark.parametrize("name", sorted(MARKUP))
+def test_markup_built_to_slow_html_parsers_is_read_in_bounded_time(name, ordinary_seconds):
+    budget = max(10 * ordinary_seconds, 1.0)
+    elapsed = within_budget(
+        name, lambda: read(MARKUP[name], html=False) or parse_or_refuse(MARKUP[name]), budget
+    )
+    assert elapsed <= budget, name
+
+
+def parse_or_refuse(markup: str) -> None:
+    with contextlib.suppress(UnreadableDocument):
+        parse_document(markup.encode(), "page.html")
+
+
+def test_a_page_with_too_many_tags_is_refused_with_advice():
+    with pytest.raises(UnreadableDocument, match="more than 15,000 HTML tags; save it as text"):
+        parse_document(("<div>" * 20_000).encode(), "page.html")
