@@ -135,6 +135,18 @@ def case_mark_pending(case: Case, *, reason: str, by=None) -> Case:
     return case
 
 
+def _off_the_site(case: Case, status: str, by, comment: str) -> list:
+    """Give the story `status` (off the public site) and take down every live article that tells it,
+    through the workflow. Cached pages are retired in this request, not after a timeout."""
+    Case.objects.filter(pk=case.pk).update(privacy_status=status)
+    case.privacy_status = status
+    bump()
+    return [
+        transition(article, to=Status.DRAFT, by=by, move_name="take_down", comment=comment)
+        for article in case.articles.filter(status=Status.PUBLISHED)
+    ]
+
+
 @transaction.atomic
 def case_withdraw_consent(case: Case, *, by, reason: str) -> list:
     """The patient withdrew consent: hide the case and every article that tells it, at once.
@@ -152,20 +164,10 @@ def case_withdraw_consent(case: Case, *, by, reason: str) -> list:
     case.consents.filter(withdrawn_at__isnull=True).update(
         withdrawn_at=now, withdrawn_by=by, withdrawal_reason=reason[:300]
     )
-    Case.objects.filter(pk=case.pk).update(privacy_status=PrivacyStatus.WITHDRAWN)
-    case.privacy_status = PrivacyStatus.WITHDRAWN
-    bump()  # in this request: the story leaves every cached page now, not after a timeout
-    unpublished = [
-        transition(
-            article,
-            to=Status.DRAFT,
-            by=by,
-            move_name="take_down",
-            comment=_("Consent withdrawn for %(ref)s: %(reason)s")
-            % {"ref": case.reference, "reason": reason},
-        )
-        for article in case.articles.filter(status=Status.PUBLISHED)
-    ]
+    unpublished = _off_the_site(
+        case, PrivacyStatus.WITHDRAWN, by,
+        _("Consent withdrawn for %(ref)s: %(reason)s") % {"ref": case.reference, "reason": reason},
+    )  # fmt: skip
     CaseEvent.objects.create(case=case, actor=by, action="cases.consent_withdrawn", comment=reason[:500])
     logger.warning(
         "Consent withdrawn for case %s; %d article(s) taken down", case.reference, len(unpublished)
@@ -360,20 +362,10 @@ def take_down_case(case: Case, *, by, reason: str) -> list:
             }
         )
     case = Case.objects.select_for_update().get(pk=case.pk)
-    Case.objects.filter(pk=case.pk).update(privacy_status=PrivacyStatus.PENDING)
-    case.privacy_status = PrivacyStatus.PENDING
-    bump()
-    taken_down = [
-        transition(
-            article,
-            to=Status.DRAFT,
-            by=by,
-            move_name="take_down",
-            comment=_("Taken down with %(ref)s for privacy: %(reason)s")
-            % {"ref": case.reference, "reason": reason},
-        )
-        for article in case.articles.filter(status=Status.PUBLISHED)
-    ]
+    taken_down = _off_the_site(
+        case, PrivacyStatus.PENDING, by,
+        _("Taken down with %(ref)s for privacy: %(reason)s") % {"ref": case.reference, "reason": reason},
+    )  # fmt: skip
     CaseEvent.objects.create(
         case=case, actor=by, action="cases.taken_down", comment=reason[:500], fingerprint=case.fingerprint()
     )

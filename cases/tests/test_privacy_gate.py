@@ -29,6 +29,7 @@ from cases.importer import Vocabularies, import_document
 from cases.models import Case, Consent, FindingDecision, PrivacyScan, PrivacyStatus
 from cases.privacy import open_findings, stored_findings
 from cases.services import case_clear, decide_finding, take_down_case
+from cases.tests.test_gate import publish, refusal
 
 pytestmark = pytest.mark.django_db
 Choice, Reason = FindingDecision.Choice, FindingDecision.Reason
@@ -38,29 +39,6 @@ LEAKY_BODY = (
     "MRN 5520193. Her family can be reached on 07700 900461.</p>"
 )
 IDENTIFIERS = ["Marguerite", "Oyelaran", "Quillon", "14 February", "5520193", "07700 900461"]
-
-
-@pytest.fixture
-def signed_off(users, make_article):
-    """An article in review, signed off by the medical reviewer: only the privacy gate stands between
-    it and the public."""
-
-    def make(**fields):
-        article = make_article(status=Status.IN_REVIEW, author=users["writer"], **fields)
-        workflow.sign_off(article, by=users["medical_reviewer"])
-        return article
-
-    return make
-
-
-def publish(article, users):
-    return workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
-
-
-def refusal(article, users) -> list[str]:
-    with pytest.raises(ValidationError) as refused:
-        publish(article, users)
-    return refused.value.messages
 
 
 def decide_all(subject, by, choice=Choice.REPLACED):
@@ -75,14 +53,14 @@ def decide_all(subject, by, choice=Choice.REPLACED):
 
 
 class TestEveryPublicText:
-    def test_an_article_that_tells_no_story_is_still_held_back(self, users, signed_off):
-        article = signed_off(body=LEAKY_BODY)
+    def test_an_article_that_tells_no_story_is_still_held_back(self, users, ready):
+        article = ready(body=LEAKY_BODY)
         messages = refusal(article, users)
         assert any(m.startswith("Body:") and "personal name" in m for m in messages), messages
         assert not Article.objects.public().filter(pk=article.pk).exists()
 
-    def test_the_refusal_names_field_and_kind_never_the_identifier(self, users, signed_off):
-        said = " ".join(refusal(signed_off(body=LEAKY_BODY), users))
+    def test_the_refusal_names_field_and_kind_never_the_identifier(self, users, ready):
+        said = " ".join(refusal(ready(body=LEAKY_BODY), users))
         for identifier in IDENTIFIERS:
             assert identifier not in said
         for kind in ("personal name", "phone number", "date more precise than a year"):
@@ -93,8 +71,8 @@ class TestEveryPublicText:
         [("title", "Headline"), ("standfirst", "Standfirst"), ("hero_alt", "Alt text"),
          ("hero_caption", "Caption"), ("hero_credit", "Image credit")],
     )  # fmt: skip
-    def test_each_public_field_of_an_article_is_gated(self, users, signed_off, field, label):
-        article = signed_off(**{field: "Photographed with Tobiah Quenneville on 3 May 2024"})
+    def test_each_public_field_of_an_article_is_gated(self, users, ready, field, label):
+        article = ready(**{field: "Photographed with Tobiah Quenneville on 3 May 2024"})
         assert any(m.startswith(f"{label}:") for m in refusal(article, users))
 
     @pytest.mark.parametrize("field", ["label", "narrative", "outcome", "follow_up"])
@@ -104,8 +82,8 @@ class TestEveryPublicText:
         with pytest.raises(ValidationError, match="have no decision yet"):
             case_clear(case, by=users["privacy_officer"])
 
-    def test_a_correction_note_that_names_a_patient_is_refused(self, users, signed_off):
-        article = publish(signed_off(), users)
+    def test_a_correction_note_that_names_a_patient_is_refused(self, users, ready):
+        article = publish(ready(), users)
         with pytest.raises(ValidationError) as refused:
             article_services.add_correction(
                 article, by=users["editor"], kind="correction", note="We misspelt Ottoline Verhagen's name."
@@ -138,8 +116,8 @@ class TestEveryPublicText:
         ]:
             assert client.get(url).status_code == 200, url
 
-    def test_text_written_past_save_is_still_scanned_before_it_goes_out(self, users, signed_off):
-        article = signed_off()
+    def test_text_written_past_save_is_still_scanned_before_it_goes_out(self, users, ready):
+        article = ready()
         Article.objects.filter(pk=article.pk).update(standfirst="Tobiah Quenneville, 91, went home.")
         article.refresh_from_db()
         assert any(m.startswith("Standfirst:") for m in refusal(article, users))
@@ -164,8 +142,8 @@ class TestEveryPublicText:
         workflow.sign_off(article, by=users["medical_reviewer"])
         assert any(m.startswith("Standfirst:") for m in refusal(article, users))
 
-    def test_a_scheduled_article_whose_text_changed_unseen_is_held_back_at_go_live(self, users, signed_off):
-        article = signed_off()
+    def test_a_scheduled_article_whose_text_changed_unseen_is_held_back_at_go_live(self, users, ready):
+        article = ready()
         workflow.transition(
             article, to=Status.PUBLISHED, by=users["editor"], published_at=timezone.now() + timedelta(hours=1)
         )
@@ -175,10 +153,8 @@ class TestEveryPublicText:
         result = workflow.publish_due()
         assert [a.pk for a in result["held_back"]] == [article.pk]
 
-    def test_a_restore_or_raw_load_is_swept_and_live_text_with_open_findings_taken_down(
-        self, users, signed_off
-    ):
-        article = publish(signed_off(), users)
+    def test_a_restore_or_raw_load_is_swept_and_live_text_with_open_findings_taken_down(self, users, ready):
+        article = publish(ready(), users)
         Article.objects.filter(pk=article.pk).update(body=LEAKY_BODY)  # as a restore writes rows
         out = io.StringIO()
         call_command("privacy_sweep", "--take-down", stdout=out)
@@ -188,8 +164,8 @@ class TestEveryPublicText:
         assert article.events.first().action == ArticleEvent.Action.TAKEN_DOWN
         assert "Marguerite" not in out.getvalue()
 
-    def test_a_decision_is_pinned_to_the_text_and_an_edit_reopens_it(self, users, signed_off):
-        article = signed_off(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
+    def test_a_decision_is_pinned_to_the_text_and_an_edit_reopens_it(self, users, ready):
+        article = ready(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
         [finding] = [f for f in stored_findings(article) if "Faraday" in f["text"]]
         decide_finding(
             article, kind=finding["kind"], text=finding["text"], choice=Choice.NOT_IDENTIFYING,
@@ -320,8 +296,8 @@ class TestDecisions:
             "a consented decision lapses with the consent"
         )
 
-    def test_with_every_finding_decided_the_article_is_published(self, users, signed_off):
-        article = signed_off(body=LEAKY_BODY)
+    def test_with_every_finding_decided_the_article_is_published(self, users, ready):
+        article = ready(body=LEAKY_BODY)
         Article.objects.filter(pk=article.pk).update(status=Status.DRAFT)
         decide_all(article, users["privacy_officer"])
         article.refresh_from_db()
@@ -377,10 +353,8 @@ def jpeg() -> bytes:
 class TestFileNames:
     UPLOADED = "Mrs Li Wen bed12 ward5 MRN00451234.jpg"
 
-    def test_the_uploaders_file_name_reaches_no_reader(self, client, users, signed_off):
-        article = signed_off(
-            hero_image=SimpleUploadedFile(self.UPLOADED, jpeg()), hero_alt="A hospital garden"
-        )
+    def test_the_uploaders_file_name_reaches_no_reader(self, client, users, ready):
+        article = ready(hero_image=SimpleUploadedFile(self.UPLOADED, jpeg()), hero_alt="A hospital garden")
         publish(article, users)
         pages = [article.get_absolute_url(), "/", "/news/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml",
                  "/sitemap-articles.xml"]  # fmt: skip
@@ -403,10 +377,8 @@ class TestFileNames:
 
 
 class TestConsentLifecycle:
-    def test_expiry_acts_exactly_like_withdrawal_by_itself(
-        self, client, users, make_case, signed_off, caplog
-    ):
-        article = publish(signed_off(), users)
+    def test_expiry_acts_exactly_like_withdrawal_by_itself(self, client, users, make_case, ready, caplog):
+        article = publish(ready(), users)
         case = make_case(articles=[article])
         Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
         assert client.get(article.get_absolute_url()).status_code == 200
@@ -449,10 +421,8 @@ class TestConsentLifecycle:
         Consent.objects.filter(case=later).update(expires_on=today + timedelta(days=91))
         assert [c.case for c in expiring()] == [soon]
 
-    def test_a_picture_of_a_patient_needs_a_linked_story_with_photo_consent(
-        self, users, signed_off, make_case
-    ):
-        article = signed_off(
+    def test_a_picture_of_a_patient_needs_a_linked_story_with_photo_consent(self, users, ready, make_case):
+        article = ready(
             hero_image=SimpleUploadedFile("x.jpg", jpeg()),
             hero_alt="A patient in the garden",
             hero_shows_patient=True,
@@ -474,8 +444,8 @@ class TestPrivacyOfficer:
         assert "1 story to clear" in html
         assert "1 article in review or live with undecided findings" in html
 
-    def test_she_takes_a_live_article_down_fixes_it_and_sends_it_back(self, client, users, signed_off):
-        article = publish(signed_off(), users)
+    def test_she_takes_a_live_article_down_fixes_it_and_sends_it_back(self, client, users, ready):
+        article = publish(ready(), users)
         Article.objects.filter(pk=article.pk).update(standfirst="Tobiah Quenneville went home.")
         officer = users["privacy_officer"]
         workflow.transition(article, to=Status.DRAFT, by=officer, move_name="take_down",
@@ -488,8 +458,8 @@ class TestPrivacyOfficer:
         workflow.transition(article, to=Status.IN_REVIEW, by=officer)
         assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
 
-    def test_she_takes_a_live_story_down_with_the_articles_that_tell_it(self, users, signed_off, make_case):
-        article = publish(signed_off(), users)
+    def test_she_takes_a_live_story_down_with_the_articles_that_tell_it(self, users, ready, make_case):
+        article = publish(ready(), users)
         case = make_case(articles=[article])
         assert Case.objects.public().filter(pk=case.pk).exists()
         with pytest.raises(ValidationError):
