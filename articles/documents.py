@@ -906,7 +906,9 @@ _AGGREGATE = re.compile(
     rf"(?:{_GROUP_NOUNS})\b|\bcohort\b|\baged between\b|\b(?:\d+|two|three|four|five) of (?:the )?\d+\b",
     re.IGNORECASE,
 )
-_GENDER_LABEL = re.compile(r"^[ \t]*(?:gender|sex)[ \t]*[:：]\s*(female|male|f|m)\b", re.IGNORECASE | re.MULTILINE)
+_GENDER_LABEL = re.compile(
+    r"^[ \t]*(?:gender|sex)[ \t]*[:：]\s*(female|male|f|m)\b", re.IGNORECASE | re.MULTILINE
+)
 _SINGULAR = r"\b(?:[Ss]he|[Hh]er|[Hh]e|[Hh]is|[Hh]im|the patient)\b"
 _PATIENT_EVENT = re.compile(
     r"\b(?:diagnosed|received|underwent|undergoing|was treated|was given|relapsed|was admitted|developed|"
