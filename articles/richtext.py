@@ -44,7 +44,8 @@ _cleaner = nh3.Cleaner(
 )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, newline and carriage return: invisible, and they break exports.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def sanitize_html(html: str) -> str:
@@ -52,7 +53,7 @@ def sanitize_html(html: str) -> str:
 
     An editor-empty body (`<p></p>`) becomes the empty string, so "no body" is falsy everywhere.
     """
-    cleaned = _cleaner.clean(_CONTROL.sub("", html or "")).strip()
+    cleaned = _cleaner.clean(CONTROL_CHARACTERS.sub("", html or "")).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 
 
@@ -68,7 +69,7 @@ def plain_text(html: str) -> str:
 
 def refuse_control_characters(value: str) -> None:
     """Validator: no invisible control characters (they break exports and feeds); tab and newline stay."""
-    if value and _CONTROL.search(value):
+    if value and CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             _("This text holds an invisible control character (often pasted from another program). "
               "Retype the text around it, or paste it as plain text."),

@@ -29,6 +29,8 @@ from import_export import fields, widgets
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 
+from articles.richtext import CONTROL_CHARACTERS
+
 
 class QuotedCSV(CSV):
     """CSV with every field quoted, so no reader takes part of a cell for a new one."""
@@ -41,7 +43,6 @@ FORMATS = [QuotedCSV, XLSX, JSON]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _AFTER_SEPARATOR = re.compile(r"([;,|])(?=[=+\-@])")
 _NEUTRALIZED_AFTER_SEPARATOR = re.compile(r"([;,|])'(?=[=+\-@])")
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralize(value):

@@ -168,7 +168,8 @@ def _scan_key(subject, texts, safe_names) -> str:
     ).hexdigest()
 
 
-def _owner(subject) -> dict:
+def owner(subject) -> dict:
+    """The filter for rows that belong to `subject`, an article or a story."""
     return {"article": subject} if isinstance(subject, Article) else {"case": subject}
 
 
@@ -180,12 +181,12 @@ def refresh_scan(subject, *, safe_names=None) -> list[dict]:
     texts = public_texts(subject)
     safe_names = desk_safe_names() if safe_names is None else safe_names
     key = _scan_key(subject, texts, safe_names)
-    stored = PrivacyScan.objects.filter(**_owner(subject)).first()
+    stored = PrivacyScan.objects.filter(**owner(subject)).first()
     if stored is not None and stored.fingerprint == key:
         return stored.findings
     findings = _scan(texts, safe_names)
     PrivacyScan.objects.update_or_create(
-        **_owner(subject), defaults={"fingerprint": key, "findings": findings}
+        **owner(subject), defaults={"fingerprint": key, "findings": findings}
     )
     count_undecided(subject, findings)
     return findings
@@ -196,7 +197,7 @@ def count_undecided(subject, findings=None) -> int:
     findings = stored_findings(subject) if findings is None else findings
     decided = decisions_in_force(subject)
     n = sum((f["kind"], f["text"]) not in decided for f in findings)
-    PrivacyScan.objects.filter(**_owner(subject)).update(undecided=n)
+    PrivacyScan.objects.filter(**owner(subject)).update(undecided=n)
     return n
 
 
@@ -234,7 +235,7 @@ def decisions_in_force(subject) -> dict[tuple[str, str], FindingDecision]:
     if not subject.pk:
         return {}
     decisions = {}
-    for decision in FindingDecision.objects.filter(**_owner(subject), fingerprint=text_fingerprint(subject)):
+    for decision in FindingDecision.objects.filter(**owner(subject), fingerprint=text_fingerprint(subject)):
         decisions.setdefault((decision.kind, decision.text), decision)  # newest first
     if (
         any(d.choice == Choice.CONSENTED for d in decisions.values())

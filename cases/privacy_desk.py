@@ -78,6 +78,16 @@ def _rows(subject, user) -> list[dict]:
     return rows
 
 
+def _highlighted(subject, rows, *, flagged_only=False) -> list[tuple[str, str]]:
+    """(field label, HTML) for each public text, its stored findings marked in place."""
+    out = []
+    for field, text in public_texts(subject):
+        here = [f for f in rows if field in f["fields"]]
+        if here or not flagged_only:
+            out.append((field_label(subject, field), highlight(text, here)))
+    return out
+
+
 def _subject(kind: str, pk: int):
     return get_object_or_404(Article if kind == "article" else Case, pk=pk)
 
@@ -142,10 +152,7 @@ def privacy_review_view(request, kind, pk):
         for r in rows:
             if r["key"] == row["key"]:
                 r["form"] = posted
-    highlighted = [
-        (field_label(subject, field), highlight(text, [f for f in rows if field in f["fields"]]))
-        for field, text in public_texts(subject)
-    ]
+    highlighted = _highlighted(subject, rows)
     context = {
         **admin.site.each_context(request),
         "title": _("Privacy review: %(name)s") % {"name": subject},
@@ -243,11 +250,7 @@ def article_privacy_panel(article, user) -> str:
     """The article form's privacy panel: the findings highlighted in place and their decisions, for the
     writer and the editor before they submit, and a link to the privacy review."""
     rows = _rows(article, user)
-    highlighted = [
-        (field_label(article, field), highlight(text, [f for f in rows if field in f["fields"]]))
-        for field, text in public_texts(article)
-        if any(field in f["fields"] for f in rows)
-    ]
+    highlighted = _highlighted(article, rows, flagged_only=True)
     return render_to_string(
         "admin/cases/article_privacy_panel.html",
         {

@@ -30,6 +30,7 @@ from cases.privacy import (
     kind_label,
     never_waived,
     open_findings,
+    owner,
     public_texts,
     refresh_scan,
     stored_findings,
@@ -260,7 +261,7 @@ def decide_finding(subject, *, kind: str, text: str, choice: str, by, reason: st
     else:
         raise ValidationError(_("Choose replace, keep as not identifying, or keep as consented."))
     decision = FindingDecision.objects.create(
-        **_owner_of(subject),
+        **owner(subject),
         kind=kind,
         text=text,
         choice=choice,
@@ -272,10 +273,6 @@ def decide_finding(subject, *, kind: str, text: str, choice: str, by, reason: st
     count_undecided(subject)
     logger.info("Privacy decision on %s: %s kept (%s)", _subject_name(subject), kind, choice)
     return decision
-
-
-def _owner_of(subject) -> dict:
-    return {"case": subject} if isinstance(subject, Case) else {"article": subject}
 
 
 def _replace(subject, finding: dict, replacement: str, by, note: str) -> FindingDecision:
@@ -320,7 +317,7 @@ def _replace(subject, finding: dict, replacement: str, by, note: str) -> Finding
     fingerprint = text_fingerprint(subject)
     for (other_kind, other_text), decision in carried.items():
         FindingDecision.objects.create(
-            **_owner_of(subject),
+            **owner(subject),
             kind=other_kind,
             text=other_text,
             choice=decision.choice,
@@ -332,7 +329,7 @@ def _replace(subject, finding: dict, replacement: str, by, note: str) -> Finding
         )
     logger.info("Privacy decision on %s: a %s replaced", _subject_name(subject), kind)
     decision = FindingDecision.objects.create(
-        **_owner_of(subject),
+        **owner(subject),
         kind=kind,
         text=text,
         choice=FindingDecision.Choice.REPLACED,
