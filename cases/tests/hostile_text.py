@@ -1,5 +1,10 @@
 """Pathological texts for every judge of text: each about SIZE characters of one hostile shape."""
 
+import signal
+import statistics
+import time
+from collections.abc import Callable
+
 SIZE = 100_000
 
 KEYWORDS = [
@@ -80,3 +85,38 @@ def ordinary(english: str, chinese: str) -> str:
     """About SIZE characters of ordinary news text, from the two given samples."""
     text = english + "\n\n" + chinese
     return (text * (SIZE // max(1, len(text)) + 1))[:SIZE]
+
+
+def ordinary_seconds(call: Callable[[], object]) -> float:
+    """The median of three timed calls on ordinary text, after one to warm caches."""
+    call()
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def seconds_within(budget: float, call: Callable[[], object], name: str, tries: int = 3) -> float:
+    """The fastest of up to `tries` calls, stopping at the first within budget; each call is cut off
+    by an alarm half a second past the budget. A pattern that backtracks is slow on every try, while
+    a busy machine (CI runs other jobs beside ours) is slow on one, so a retry tells the two apart."""
+
+    def too_slow(*_):
+        raise TimeoutError(f"{name}: still running after {budget:.1f} s")
+
+    best = float("inf")
+    for _ in range(tries):
+        previous = signal.signal(signal.SIGALRM, too_slow)
+        signal.setitimer(signal.ITIMER_REAL, budget + 0.5)
+        try:
+            start = time.perf_counter()
+            call()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if best <= budget:
+            break
+    return best
