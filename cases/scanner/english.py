@@ -102,7 +102,10 @@ LARGE_PLACES = {
     """.split()  # noqa: SIM905
 }
 
-NAME_WORD = r"(?:[OD]['’])?[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)?"
+NAME_WORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:['’-][A-Za-z][a-z]+)?"  # "Ann", "O'Brien", "Lloyd-Jones"
+# The same at the start of a word, with the boundary checked after the capital: a pattern that opens with
+# a character class lets the engine jump between capitals instead of trying every position.
+NAME_START = r"[A-Z](?<![\w][A-Z])" + NAME_WORD[5:]
 ORG_CONTINUATION = bounded(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
@@ -187,9 +190,10 @@ _NUMERIC_DATE = bounded(
     r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))\b"
 )
 _SEASONS = "spring|summer|autumn|fall|winter|Spring|Summer|Autumn|Fall|Winter"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _WORD_NUMBER = (
-    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
-    rf"eight|nine))?|{_NUMBER_WORDS}|one hundred(?: and \w+)?|a hundred(?: and \w+)?)"
+    rf"(?:(?:{_TENS})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|(?:{_NUMBER_WORDS})"
+    rf"|(?:one|a) hundred(?: and \w+)?)"
 )
 _DATES = [
     bounded(rf"\b(?:(?:the|that|this|last|early|late|mid)[\s-]+)?(?:{_SEASONS})\s+(?:of\s+|in\s+)?{_YEAR}\b"),
@@ -305,9 +309,9 @@ _ZIP = bounded(
     r"(?:\b(?:ZIP|zip code|postcode|postal code|post code)\s*:?\s*|\b[A-Z]{2}\s)(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
 _CITY_STATE_ZIP = bounded(
-    rf"\b(?P<city>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}),\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b"
+    rf"(?P<city>{NAME_START}(?:\s+{NAME_WORD}){{0,2}}),\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b"
 )
-_PLACE_UNIT = bounded(rf"\b(?:{NAME_WORD}\s+){{1,3}}(?:{PLACE_WORDS})\b")
+_PLACE_UNIT = bounded(rf"{NAME_START}\s+(?:{NAME_WORD}\s+){{0,2}}(?:{PLACE_WORDS})\b")
 _PLACE_CUE = bounded(
     rf"\b(?:in|from|near|at|of|to|outside|around|lives in|living in|native of|hometown of|village of|town of|"
     rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
@@ -334,7 +338,7 @@ _CLINICIAN_ROLE_BEFORE = bounded(
     rf"\b(?i:{CLINICIAN_ROLES})\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})\b"
 )
 _CLINICIAN_ROLE_AFTER = bounded(
-    rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}})(?:,\s+|\s+\()(?:an?\s+|the\s+)?"
+    rf"(?P<name>{NAME_START}(?:\s+{NAME_WORD}){{1,2}})(?:,\s+|\s+\()(?:an?\s+|the\s+)?"
     rf"(?:[a-z]+\s+)?(?:{CLINICIAN_ROLES}|M\.?D\.?|Ph\.?D\.?|MD|PhD|FRCP|RN)\b"
 )
 _CLINICIAN_SAID = bounded(
@@ -358,7 +362,7 @@ _APPOSITION = bounded(
     rf"(?P<name>{NAME_WORD}\s+{NAME_WORD}),"
 )
 _POSSESSIVE_NAME = bounded(
-    rf"\b(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s\s+(?:full\s+|own\s+)?(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
+    rf"(?P<name>{NAME_START}(?:\s+{NAME_WORD})?)['’]s\s+(?:full\s+|own\s+)?(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
     r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
 _NAMED = bounded(
@@ -379,7 +383,7 @@ _NAME_AND_RELATIVE = bounded(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
 )
 _NAME_BRACKETED_ID = bounded(
-    rf"(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+\((?:SSN|MRN|NHS|ID|DOB|born|aged|age)\b"
+    rf"(?P<name>{NAME_START}\s+{NAME_WORD})\s+\((?:SSN|MRN|NHS|ID|DOB|born|aged|age)\b"
 )
 _NAME_VERB = bounded(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
@@ -612,21 +616,22 @@ def scan(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _PATIENT_LETTER.finditer(text):
         add("person_name", m.start(), m.end())
-    for m in () if _absent("_RELATIVE_NAME", low) else _RELATIVE_NAME.finditer(text):
+    relatives = [] if _absent("_RELATIVE_NAME", low) else list(_RELATIVE_NAME.finditer(text))
+    for m in relatives:
         if m.group("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))
-    for pattern in (
-        _INTRO_NAME,
-        _APPOSITION,
-        _POSSESSIVE_NAME,
-        _NAMED,
-        _RELATIVE_NAME,
-        _NAME_AND_RELATIVE,
-        _NAME_VERB,
-        _NAME_LABEL,
-        _NAME_BRACKETED_ID,
+    for matches in (
+        _INTRO_NAME.finditer(text),
+        _APPOSITION.finditer(text),
+        _POSSESSIVE_NAME.finditer(text),
+        _NAMED.finditer(text),
+        relatives,
+        _NAME_AND_RELATIVE.finditer(text),
+        _NAME_VERB.finditer(text),
+        _NAME_LABEL.finditer(text),
+        _NAME_BRACKETED_ID.finditer(text),
     ):
-        for m in pattern.finditer(text):
+        for m in matches:
             name, start = m.group("name"), m.start("name")
             while " " in name and name.split()[0].casefold() in NOT_NAMES:  # "Read Amelia's story"
                 first = name.split()[0]

@@ -62,9 +62,49 @@ def bound(pattern: str, limit: int = LIMIT) -> str:
     return "".join(out)
 
 
+_WORD_LIST = re.compile(r"\(\?(i?):((?:[^()\[\\|]|\\[.\-']|\|)+)\)")
+_LITERAL = re.compile(r"(?:[\w '’&-]|\\[.\-'])+")
+
+
+def trie(words: list[str]) -> str:
+    """One pattern matching any of `words`, branching a letter at a time ("Jan|January|June" becomes
+    "J(?:an(?:uary)?|une)"): the engine tests one letter per branch instead of every word in turn.
+    Where several words match at one position, the longest is tried first."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            body = f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return emit(tree)
+
+
+def _as_tries(pattern: str) -> str:
+    """`pattern` with each group that is only a list of words, "(?:a|b|c)" or "(?i:a|b|c)", as a trie."""
+
+    def replace(m: re.Match) -> str:
+        words = m.group(2).split("|")
+        if len(words) < 3 or not all(_LITERAL.fullmatch(w) for w in words):
+            return m.group(0)
+        words = [re.sub(r"\\(.)", r"\1", w) for w in words]
+        if m.group(1):
+            words = [w.lower() for w in words]
+        return f"(?{m.group(1)}:{trie(words)})"
+
+    return _WORD_LIST.sub(replace, pattern)
+
+
 def bounded(pattern: str, flags: int = 0) -> re.Pattern:
-    if pattern.startswith(r"\b") and not pattern.startswith(r"\b\W"):
-        # The same pattern, but the engine can skip positions before a non-word character at once
-        # instead of trying every branch there: about twice as fast on prose (see docs/scaling.md).
-        pattern = r"(?=\w)" + pattern
-    return re.compile(bound(pattern), flags)
+    """`pattern` compiled with its repeats capped and its word lists as tries (several times faster on
+    prose than trying word after word; see docs/scaling.md)."""
+    return re.compile(bound(_as_tries(pattern)), flags)

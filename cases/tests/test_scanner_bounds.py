@@ -2,11 +2,13 @@
 the scanner's time on 100,000 characters of ordinary news text. make test runs 32 of the shapes (every
 run of one character class, and the keywords most likely to start a match); make test-full runs all."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from cases.scanner import find_identifiers, load_all
+from cases.scanner.patterns import _as_tries, trie
 from cases.tests.corpus import load
 from cases.tests.hostile_text import SIZE, ordinary, seconds_within, shapes
 from cases.tests.hostile_text import ordinary_seconds as timed
@@ -41,3 +43,16 @@ def test_a_hostile_text_is_scanned_within_10_times_ordinary_text(name, ordinary_
     elapsed = seconds_within(budget, lambda: findings.append(find_identifiers(SHAPES[name])), name)
     assert elapsed <= budget, name
     assert all(0 <= f.start < f.end <= len(SHAPES[name]) for f in findings[-1])
+
+
+def test_a_word_list_written_as_a_trie_matches_exactly_the_same_words():
+    words = ["Jan", "January", "June", "Sept.", "St John", "nurse", "nurses", "O'Neill"]
+    pattern = re.compile(rf"(?:{trie(words)})\Z")
+    assert all(pattern.match(word) for word in words)
+    assert not any(pattern.match(word) for word in ["Ja", "Janu", "Sept", "St", "nurs", "O'Neil", "Jun"])
+
+
+def test_only_groups_that_are_plain_word_lists_become_tries():
+    assert _as_tries(r"\b(?:a|b|c)\s+(?i:Ward|bed|bay)") == r"\b(?:(?:a|b|c))\s+(?i:(?:b(?:ay|ed)|ward))"
+    for kept in (r"(?:a|b)", r"(?:x|[ab]|c)", r"(?:was|is|\d)", r"(?:Jan|(?:Feb)|Mar)"):
+        assert _as_tries(kept) == kept
