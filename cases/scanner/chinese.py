@@ -37,7 +37,7 @@ COMPOUND_SURNAMES = (
     "夏侯",
 )
 # 老/小 + surname: only surnames that do not also start an everyday word after 老/小 (小白鼠, 小叶增生, 小程序).
-NICK_SURNAMES = "鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
+NICK_SURNAMES = "俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
 SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
 KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
 POLITE = "女士|先生|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
@@ -224,7 +224,7 @@ ORG_PARTS = {
     "血液",
 }
 HOSPITAL_END = re.compile(
-    "(?:派出所|中学|小学|幼儿园|学校|医院|卫生院|保健院|诊所|医学中心|医疗中心|卫生服务中心|卫生服务站|附一院|附二院|附三院|研究所|研究院|医学院|大学|疾控中心)$"
+    "(?:图书馆|学会|钢铁厂|公司|集团|派出所|中学|小学|幼儿园|学校|医院|卫生院|保健院|诊所|医学中心|医疗中心|卫生服务中心|卫生服务站|附一院|附二院|附三院|研究所|研究院|医学院|大学|疾控中心)$"
 )
 PLACE_END = re.compile("(?:市|区|县|旗|镇|乡|村|屯|街道|社区|小区|花园|新村|家园|公寓|大厦)$")
 GENERIC_HOSPITAL = re.compile(
@@ -300,7 +300,8 @@ _BYLINE = bounded(
 )
 _HANDLE = bounded(
     "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t\u3000]{1,2}(?P<user>[^：:\\s\u3000]{2,16})(?:[：:]|[ \\t\u3000]{1,3}发表于)"
-    f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号)[:：]\\s{{0,2}}[“「"]?(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
+    f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号|群)(?:[:：]\\s{{0,2}}[“「"]?|[“「"])(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
+    f"|(?<![\\w@.])@(?P<at>[{HAN}A-Za-z0-9_-]{{2,20}})"
 )
 _SHORT_HOSPITAL = bounded(
     f"(?<![住出入医本我该全])[{HAN}]{{1,3}}(?:附[一二三四五六七八九]院|[一二三四五六七八九]院)(?![长区])"
@@ -318,6 +319,24 @@ _NOT_COMMENTER = re.compile(
     "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
     "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态)$"
 )
+# 乐乐妈妈, 浩浩爸, 朵朵奶奶: a child's pet name and a parent; the name is flagged alone as well.
+_PET_NAME_PARENT = bounded(
+    f"(?P<nick>([{HAN}])\\2)(?:妈妈|爸爸|妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|哥哥|姐姐|哥|姐)"
+)
+# 周*欣, 钱**, 沈＊婷: a name masked by its page, still a surname and often enough to identify.
+_MASKED_NAME = bounded(f"(?:{SURNAME})(?:[*＊×Ｘ]{{1,2}}[{HAN}]?|[{HAN}][*＊×Ｘ])(?![*＊×Ｘ])")
+# 张校长, 许阿婆, 王大爷: a surname and a title or kin word.
+_AMBIGUOUS_SURNAME_POLITE = bounded(f"(?<![对关由位等属至基鉴出终处用善急])[于区](?:{POLITE}|妈妈|爸爸)")
+_SURNAME_TITLE = bounded(
+    f"(?:{SURNAME})(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太)"
+)
+# 邮编：264200, 三年级二班, 初二（3）班
+_POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
+_SCHOOL_CLASS = bounded(
+    "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|[初高][一二三][（(]\\d{1,2}[)）]班"
+)
+# 出生8个月, 出生后三天: an infant's age
+_INFANT_AGE = bounded(f"出生(?:后|才|仅|刚)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)")
 _ESTATE = bounded(
     f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
 )
@@ -486,7 +505,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
                         end = m.end()  # 王主任, 段医生: the surname and title together
                     add(kind, start, end)
     for m in _HANDLE.finditer(text):
-        group = next(g for g in ("value", "user", "account") if m.group(g))
+        group = next(g for g in ("value", "user", "account", "at") if m.group(g))
         add("url", m.start(group), m.end(group))
     for m in _SHORT_HOSPITAL.finditer(text):
         group = "abbr" if m.group("abbr") else 0
@@ -499,10 +518,67 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         for m in _COMMENTER.finditer(text):
             if not _NOT_COMMENTER.search(m.group("name")) and m.group("name") not in safe:
                 add("url", m.start("name"), m.end("name"))
+    for m in _PET_NAME_PARENT.finditer(text):
+        add("nickname", m.start(), m.end())
+        add("nickname", m.start("nick"), m.end("nick"))
+    for m in _MASKED_NAME.finditer(text):
+        add("person_name", m.start(), m.end())
+    for m in _AMBIGUOUS_SURNAME_POLITE.finditer(text):
+        add("person_name", m.start(), m.end())
+    for m in _SURNAME_TITLE.finditer(text):
+        add("nickname", m.start(), m.end())
+    for m in _POSTCODE.finditer(text):
+        add("place", m.start("value"), m.end("value"))
+    for m in _SCHOOL_CLASS.finditer(text):
+        add("place", m.start(), m.end())
+    for m in _INFANT_AGE.finditer(text):
+        add("age", m.start(), m.end())
     for m in _REDUPLICATED.finditer(text):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
     found += _words(text, safe)
+    found += _repeated_names(text, safe)
+    return found
+
+
+FUNCTION_CHARS = set("的了是在和与及等说也都就还又把被向对给让着过地得之其而或")
+_NAME_CANDIDATE = bounded(f"(?=((?:{SURNAME})[{HAN}]{{2}}))")
+_NAME_CUE = bounded(
+    f"(?:我叫|名叫|叫做|名字叫|姓名|发起人|联系人|收款人|求助人|受助人|患者|病人|家属|监护人|捐赠者|捐助人)"
+    f"[:：\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})(?![{HAN}]{{2}})"
+)
+
+
+def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
+    """A surname and two characters that stand again and again but are no word ("俞保平" ... "俞保平"),
+    and a name after a form's label ("发起人：周建军", "我叫周建军"). Unknown words that recur in one
+    story are its people far more often than anything else."""
+    tokenizer, _ = jieba_tokenizer()
+    counts: dict[str, list[int]] = {}
+    for m in _NAME_CANDIDATE.finditer(text):
+        counts.setdefault(m.group(1), []).append(m.start())
+    freq = tokenizer.FREQ
+
+    def no_word(name: str) -> bool:
+        return freq.get(name, 0) == 0 and freq.get(name[:2], 0) <= 50 and name not in safe
+
+    found = []
+    for name, starts in counts.items():
+        if (
+            len(starts) < 2
+            or not no_word(name)
+            or FUNCTION_CHARS & set(name[1:])
+            or freq.get(name[1:], 0) > 2000
+        ):
+            continue
+        found += [
+            Finding(_person_kind(text, s, s + 3), name, s, s + 3)
+            for s in starts
+            if not (s and freq.get(text[s - 1 : s + 1], 0) > 50)  # 主任医师 is no 任医师
+        ]
+    for m in _NAME_CUE.finditer(text):
+        if no_word(m.group("name")):
+            found.append(Finding("person_name", m.group("name"), m.start("name"), m.end("name")))
     return found
 
 

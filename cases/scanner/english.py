@@ -8,7 +8,7 @@ cues around people, clinicians, institutions and places. `cases.scanner.names` a
 import re
 
 from cases.scanner.findings import Finding
-from cases.scanner.patterns import bounded
+from cases.scanner.patterns import LOWER, UPPER, bounded
 
 # --- Word lists ------------------------------------------------------------------------------------
 
@@ -102,10 +102,12 @@ LARGE_PLACES = {
     """.split()  # noqa: SIM905
 }
 
-NAME_WORD = r"[A-Z](?:['’][A-Z])?[a-z]+(?:['’-][A-Za-z][a-z]+)?"  # "Ann", "O'Brien", "Lloyd-Jones"
+NAME_WORD = (
+    rf"[{UPPER}](?:['’][A-Z])?[{LOWER}]+(?:['’-][{UPPER}{LOWER}][{LOWER}]+)?"  # "Ann", "O'Brien", "Rātā"
+)
 # The same at the start of a word, with the boundary checked after the capital: a pattern that opens with
 # a character class lets the engine jump between capitals instead of trying every position.
-NAME_START = r"[A-Z](?<![\w][A-Z])" + NAME_WORD[5:]
+NAME_START = rf"[{UPPER}](?<![\w][{UPPER}])" + NAME_WORD[len(UPPER) + 2 :]
 ORG_CONTINUATION = bounded(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
@@ -125,7 +127,7 @@ _ID_KEYWORD = bounded(
     r"member (?:ID|number)|policy (?:number|no\.?)|account (?:number|no\.?)|passport(?: number| no\.?)?|"
     r"ID(?: card)?(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|beneficiary (?:number|ID)|"
     r"certificate (?:number|no\.?)|serial (?:number|no\.?))"
-    r"\s*(?:is\s+|was\s+)?[:#,]?\s*"
+    r"\s*(?:is\s+|was\s+)?[:#,(]?\s*"
     r"(?P<value>[A-Z]{1,4}\s\d{3,}(?:\s\d{3,}){0,3}|(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
     re.IGNORECASE,
 )
@@ -145,6 +147,7 @@ _POSTER_LINE = bounded(
     r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|][ \t])"
 )
 _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
+_REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
 _USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
 _EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
 _INITIALS = bounded(r"(?<![\w.])[A-Z]\.(?:[A-Z](?:['’][A-Z])?\.|-[A-Z]\.){1,3}(?![\w])")
@@ -166,9 +169,11 @@ NOT_INITIALS = {
 }
 _BED_WARD = bounded(
     r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor)\s*(?:no\.?|number|#)?\s*"
-    r"(?:[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
+    r"(?:\d{1,2}[A-Z]-\d{1,3}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
+# Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
+_CODE = bounded(r"\b(?:[A-Z]{1,3}\d{6,12}|\d{6,12}[A-Z]{1,2}|\d{2,3}-[A-Z]{1,3}-\d{1,6})\b")
 _HANDLE = bounded(
     r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>@?[A-Za-z0-9_.-]{3,30})"
 )
@@ -177,7 +182,11 @@ _PHONE = bounded(
     r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?|\b1[\s.-](?=\d{3}))?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?:\s*(?:ext|x)\.?\s*\d{1,5})?(?![\w/-])"
 )
 _PHONE_LOCAL = bounded(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
-_PHONE_CONTEXT = bounded(r"(?:tel|phone|call|mobile|cell|fax|hotline|telephone|ring|dial|text)\W{0,3}$", re.I)
+_PHONE_CONTEXT = bounded(
+    r"(?:tel|phone|call|mobile|mob|cell|fax|hotline|telephone|ring|dial|text|hp|whatsapp|contact|helpline|line)"
+    r"\W{0,3}(?:(?:at|on|is|number|no\.?)\W{1,3})?$",
+    re.I,
+)
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -240,19 +249,45 @@ _DATES = [
     bounded(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
     bounded(r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"),
     bounded(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
+    # "on the 14th", "clinic on the 7th": a day of the month without its month
+    bounded(
+        r"\b(?:on|by|until|from|since|before|after|of)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+        r"(?!\s+(?:century|floor|time|cycle|round|dose|course|day|week|month|year|anniversary|birthday|patient|"
+        r"person|edition|grade|generation|percentile|place|line|stage|session|infusion|treatment|attempt|trial)s?\b)"
+    ),
+    # A time of day: "at 1.15pm", "7am", "14:30"
+    bounded(r"\b(?:[01]?\d|2[0-3])(?:[.:][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?![\w])", re.IGNORECASE),
 ]
+RELATIVES_FOR_AGE = (
+    "mum|mom|dad|mother|father|son|daughter|wife|husband|brother|sister|nan|gran|grandma|grandad|grandpa"
+)
 _AGES = [
     bounded(
         r"(?:\b(?:I['’]m|I am|(?:he|she|they|He|She|They)(?:['’]s| is| was| were)|(?:was|is|Now|now)|until (?:she|he) was)"
         r"|(?<=[A-Za-z])['’]s)\s+(?P<n>\d{1,3})\b(?=\s*(?:[,.;:!?)]|now\b|and\b|then\b|this\b|today\b|when\b|at the time\b|$))"
     ),
-    bounded(rf"\b(?:Now|now|I['’]m|(?:he|she)['’]s)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)])"),
+    bounded(
+        rf"\b(?:Now|now|I['’]m|(?:he|she|who)['’]s|who is|both)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+and\b)"
+    ),
     bounded(
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
     ),
     bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b"),
     # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
-    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{2,3}))\)(?!\s*(?:%|mg|kg))"),
+    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3}))\)(?!\s*(?:%|mg|kg))"),
+    bounded(rf"\b(?:{RELATIVES_FOR_AGE})\s\((?P<a>(?P<n>\d{{1,3}}))\)(?!\s*(?:%|mg|kg))"),
+    # "Patient here, 61F", "45M with CLL"
+    bounded(r"(?<=[\s,(])(?P<n>\d{1,3})\s?(?:F|M)(?=[\s,.;)])"),
+    # "left school at fourteen", "came to London at seventeen"
+    bounded(
+        rf"\bat\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:to|and|when|she|he|they|I|with|after|before)\b)"
+    ),
+    # "his third birthday"
+    bounded(
+        r"\b(?:her|his|their|my|your|our)\s+(?P<w>(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+        r"tenth|eleventh|twelfth|[a-z]+teenth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|"
+        r"[a-z]*tieth|\d{1,3}(?:st|nd|rd|th)))\s+birthday\b"
+    ),
     bounded(r"\((?P<n>\d{1,3})\s*(?:yrs?|years?|y)\)"),
     bounded(
         r"\b(?:who\s+is|who\s+was|aged|just|only)\s+(?P<n>\d{1,2})\s+months\b(?!\s+(?:ago|later|after|before))"
@@ -264,7 +299,7 @@ _AGES = [
     ),
     bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)"),
     bounded(r"\bat\s+(?P<n>\d{2})\)"),
-    bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week)s?[\s-]old\b", re.IGNORECASE),
+    bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week|day)s?[\s-]old\b", re.IGNORECASE),
     bounded(
         rf"\b(?:aged|age|turned|turning|turns|was|is)\s+(?:just\s+|only\s+|barely\s+|nearly\s+|almost\s+|still\s+)?(?P<w>{_WORD_NUMBER})\b(?!\s+(?:of|times|patients|people|years? ago|months|weeks|days|hours|cycles|doses|of them))",
         re.IGNORECASE,
@@ -284,7 +319,7 @@ _AGES = [
     # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
     bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
     bounded(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
-    bounded(rf"\b(?:turned|turning|aged|turns)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
+    bounded(rf"\b(?:turned|turning|aged|turns|turn)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
     bounded(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
     bounded(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
     bounded(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
@@ -472,6 +507,10 @@ def scan(text: str) -> list[Finding]:
     for m in _BARE_URL.finditer(text):
         add("url", m.start(), m.end())
     for m in _USERNAME.finditer(text):
+        add("url", m.start(), m.end())
+    for m in _CODE.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _REDDIT_USER.finditer(text):
         add("url", m.start(), m.end())
     for m in _HASHTAG.finditer(text):
         add("url", m.start(), m.end())

@@ -14,11 +14,9 @@ from collections.abc import Iterable
 
 from cases.scanner import english
 from cases.scanner.findings import Finding
-from cases.scanner.patterns import bounded
+from cases.scanner.patterns import LOWER, UPPER, bounded
 from cases.scanner.words import person_names, zipf
 
-UPPER = "A-ZÀ-ÖØ-ÞŁŚŹŻĆŃŠŽČŘĐ"
-LOWER = "a-zß-öø-ÿłśźżćńąęóšžčřđ"
 TOKEN = bounded(
     rf"(?<![\w'’-])(?:(?:Mc|Mac|O['’]|D['’])?[{UPPER}][{LOWER}]+(?:-[{UPPER}]?[{LOWER}]+)?|[A-Z]{{2,20}})(?![\w])"
 )
@@ -640,7 +638,7 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
     for f in found:
         if f.kind not in ("person_name", "nickname", "clinician_name") or len(parts) >= limit:
             continue
-        for word in re.findall(r"[A-Z][a-z'’-]+|[\u4e00-\u9fff]{2,4}", f.text):
+        for word in re.findall(rf"[{UPPER}][{LOWER}'’-]+|[\u4e00-\u9fff]{{2,4}}", f.text):
             if len(word) < 2 or word.casefold() in safe or english.KINSHIP_WORD.fullmatch(word):
                 continue
             parts.setdefault(word, f.kind)

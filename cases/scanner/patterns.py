@@ -10,6 +10,10 @@ import re
 
 LIMIT = 40
 
+# Letters that may start and continue a name in a Latin script: "Zoë", "Łukasz", "Whakatāne", "Ōrewa".
+UPPER = "A-ZÀ-ÖØ-ÞĀĒĪŌŪŁŚŹŻĆŃŠŽČŘĐ"
+LOWER = "a-zß-öø-ÿāēīōūłśźżćńąęóšžčřđ"
+
 
 def bound(pattern: str, limit: int = LIMIT) -> str:
     """`pattern` with `+`, `*` and `{n,}` written as `{1,limit}`, `{0,limit}` and `{n,limit}`.
