@@ -288,7 +288,7 @@ _CLINICIAN_AFTER_TITLE = bounded(
     f"(?:{CLINICIAN_TITLES}|主刀医生|治疗师|营养师|社工|网格员|民警)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 _CLINICIAN_BEFORE_TITLE = bounded(
-    f"(?P<name>(?:{SURNAME})[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护士|院长|主刀)"
+    f"(?<![主副])(?P<name>(?:{SURNAME})[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护士|院长|主刀)"  # not 主任医师
 )
 _RELATIVE_NAME = bounded(
     f"(?:儿子|女儿|妻子|丈夫|爱人|老伴|母亲|父亲|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹|孙子|孙女|外孙|外孙女|患者|病人|老人|患儿|家属|"

@@ -547,10 +547,11 @@ def scan(text: str) -> list[Finding]:
     for pattern in _AGES:
         if pattern is _AGES[0] and "old" not in low:
             continue
+        group = "a" if "a" in pattern.groupindex else 0
         for m in pattern.finditer(text):
-            if _AGE_RANGE_BEFORE.search(text[max(0, m.start() - 14) : m.start()]) or _AGE_RANGE_AFTER.match(
-                text[m.end() : m.end() + 6]
-            ):
+            if _AGE_RANGE_BEFORE.search(
+                text[max(0, m.start(group) - 14) : m.start(group)]
+            ) or _AGE_RANGE_AFTER.match(text[m.end() : m.end() + 6]):
                 continue  # "up to 25 years of age", "aged 18 to 65": a rule about many people, not one
             value = m.groupdict().get("n")
             word = m.groupdict().get("w")
@@ -558,7 +559,6 @@ def scan(text: str) -> list[Finding]:
                 kind = "age_over_89" if re.search(r"ninet|hundred", word, re.IGNORECASE) else "age"
             else:
                 kind = _age_kind(value) if value else "age_over_89"
-            group = "a" if "a" in pattern.groupindex else 0
             add(kind, m.start(group), m.end(group))
 
     # Places.

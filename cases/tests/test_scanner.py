@@ -165,3 +165,51 @@ def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
     assert any(f.kind == kind and expected in f.text for f in find_identifiers(sentence)), find_identifiers(
         sentence
     )
+
+
+# Shapes the fourth and fifth blind batches showed missing (stop 22); sentences are our own, people invented.
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("She grew up in Tūrangawaewae and moved to Ōtaki.", "Ōtaki"),
+        ("Tevita, who's eleven, hates hospital food.", "eleven"),
+        ("Gwen left home at sixteen and never looked back.", "sixteen"),
+        ("Cards from Ivo (6) and Petra (9) lined the window.", "(6)"),
+        ("Patient here, 58F. Two cycles in.", "58F"),
+        ("Just before his fourth birthday the bruises began.", "fourth birthday"),
+        ("By the time she was four days old she needed oxygen.", "four days old"),
+        ("Her review is on the 19th, so fingers crossed.", "the 19th"),
+        ("The service starts at 2.30pm in the chapel.", "2.30pm"),
+        ("His hospital number (K8812093) is on every letter.", "K8812093"),
+        ("The van, 11-KY-2045, waited outside.", "11-KY-2045"),
+        ("Ring the ward hotline at 6544 1290 any time.", "6544 1290"),
+        ("Posted by u/lymph_dad_77 yesterday", "u/lymph_dad_77"),
+        ("托豆豆妈妈带来了一封信。", "豆豆"),
+        ("患者：蒋**  来自安徽", "蒋**"),
+        ("求助人：周*航，今年十二岁。", "周*航"),
+        ("班主任请冯校长也来看看孩子。", "冯校长"),
+        ("地址：某路18号 邮编：315000", "315000"),
+        ("她是四年级三班的学生。", "四年级三班"),
+        ("孩子从出生5个月起就反复感染。", "出生5个月"),
+        ("关注她的账号“@米粒妈的日记”了解近况。", "米粒妈的日记"),
+        ("于先生每天都来陪护。", "于先生"),
+        ("俞振邦今年退休。后来俞振邦又去复查。", "俞振邦"),
+        ("发起人：柯明远（患者父亲）", "柯明远"),
+    ],
+)
+def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
+    findings = find_identifiers(sentence)
+    assert any(expected in f.text or f.text in expected for f in findings), findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我和妈妈一起去了医院。",
+        "主任医师查房后调整了方案。",
+        "The 20th century brought antibiotics; the 3rd cycle was delayed.",
+        "Results are due on the 2nd day of treatment.",
+    ],
+)
+def test_the_new_shapes_leave_ordinary_words_alone(sentence):
+    assert find_identifiers(sentence) == [], find_identifiers(sentence)
