@@ -1,6 +1,8 @@
 """Shared test fixtures: one user per editorial role, and factories for articles and cases."""
 
 import itertools
+import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,6 +23,17 @@ ROLE_USERS = {
 }
 
 
+def _cache_per_worker(caches: dict) -> dict:
+    """Under pytest-xdist each worker gets its own Redis database (15, 14, ...), so one worker's
+    cache.clear() never empties another's cache mid-test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    default = caches["default"]
+    if not worker.startswith("gw") or "redis" not in default["BACKEND"].lower():
+        return caches
+    location = re.sub(r"/\d+$", "", default["LOCATION"].rstrip("/"))
+    return caches | {"default": default | {"LOCATION": f"{location}/{15 - int(worker[2:]) % 16}"}}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _test_environment():
     """The same test run whatever DEBUG the shell has: plain HTTP (production redirects to HTTPS, which
@@ -31,6 +44,7 @@ def _test_environment():
     }
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
     with override_settings(
+        CACHES=_cache_per_worker(settings.CACHES),
         STORAGES=storages,
         SECURE_SSL_REDIRECT=False,
         PASSWORD_HASHERS=fast_hashing,

@@ -330,6 +330,12 @@ _AMBIGUOUS_SURNAME_POLITE = bounded(f"(?<![对关由位等属至基鉴出终处�
 _SURNAME_TITLE = bounded(
     f"(?:{SURNAME})(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太)"
 )
+# 阿明, 阿芬: 阿 and a character that make no word (阿姨 and 阿婆 are words).
+_A_NAME = bounded(f"阿[{HAN}]")
+# 湘E·3B27X: a Chinese number plate
+_PLATE = bounded(
+    "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・.\\s]?[A-Z0-9]{5,6}(?![A-Za-z0-9])"
+)
 # 邮编：264200, 三年级二班, 初二（3）班
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
@@ -338,7 +344,7 @@ _SCHOOL_CLASS = bounded(
 # 出生8个月, 出生后三天: an infant's age
 _INFANT_AGE = bounded(f"出生(?:后|才|仅|刚)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)")
 _ESTATE = bounded(
-    f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
+    f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道|邨|公园|幼稚园|幼儿园)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
 )
 _PLACE_AFTER_VERB = re.compile(
     "(?:来到|到了|赶到|回到|前往|去往|住在|家住|搬到|远在|身在|从|来|去|回|到|赴)$"
@@ -527,6 +533,12 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _SURNAME_TITLE.finditer(text):
         add("nickname", m.start(), m.end())
+    freq = jieba_tokenizer()[0].FREQ
+    for m in _A_NAME.finditer(text):
+        if freq.get(m.group(0), 0) == 0 and m.group(0) not in safe:
+            add("nickname", m.start(), m.end())
+    for m in _PLATE.finditer(text):
+        add("id_number", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
         add("place", m.start("value"), m.end("value"))
     for m in _SCHOOL_CLASS.finditer(text):

@@ -36,7 +36,8 @@ CLINICIAN_ROLES = (
 )
 INSTITUTION_WORDS = (
     r"Hospital|Hospitals|Clinic|Infirmary|Medical Cent(?:er|re)|Cancer Cent(?:er|re)|Health Cent(?:er|re)|"
-    r"Children's Hospital|Health System|Hospice|Sanatorium|Medical College|Medical School|Medical University"
+    r"Children's Hospital|Health System|Hospice|Sanatorium|Medical College|Medical School|Medical University|"
+    r"Unit|Centre|Center"
 )
 STREET_WORDS = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|"
@@ -44,7 +45,8 @@ STREET_WORDS = (
 )
 PLACE_WORDS = (
     r"District|County|Village|Town|Township|City|Borough|Prefecture|Municipality|Parish|Suburb|Ward|"
-    r"Heights|Springs|Falls|Beach|Hamlet|Estate|Subdistrict|Commune|Neighbourhood|Neighborhood"
+    r"Heights|Springs|Falls|Beach|Hamlet|Estate|Subdistrict|Commune|Neighbourhood|Neighborhood|"
+    r"Elementary|Primary|Academy|Church|Chapel|Mosque|Temple|Parish Church|Marae"
 )
 
 # Capitalised words that are never personal names or small places in our texts.
@@ -259,7 +261,8 @@ _DATES = [
     bounded(r"\b(?:[01]?\d|2[0-3])(?:[.:][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?![\w])", re.IGNORECASE),
 ]
 RELATIVES_FOR_AGE = (
-    "mum|mom|dad|mother|father|son|daughter|wife|husband|brother|sister|nan|gran|grandma|grandad|grandpa"
+    "mum|mom|dad|mother|father|son|daughter|wife|husband|brother|sister|nan|gran|grandma|grandad|grandpa|"
+    "woman|man|boy|girl|baby|child|teenager|pensioner|widow|patient"
 )
 _AGES = [
     bounded(
@@ -267,7 +270,7 @@ _AGES = [
         r"|(?<=[A-Za-z])['’]s)\s+(?P<n>\d{1,3})\b(?=\s*(?:[,.;:!?)]|now\b|and\b|then\b|this\b|today\b|when\b|at the time\b|$))"
     ),
     bounded(
-        rf"\b(?:Now|now|I['’]m|(?:he|she|who)['’]s|who is|both)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+and\b)"
+        rf"\b(?:Now|now|I['’]m|(?:[Hh]e|[Ss]he|who)['’]s|who is|both)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:and|now)\b)"
     ),
     bounded(
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
@@ -319,6 +322,7 @@ _AGES = [
     # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
     bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
     bounded(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
+    bounded(rf"\b(?:at\s+)?the\s+age\s+of\s+(?P<w>{_WORD_NUMBER})(?:\s+(?:months|weeks|days))?\b"),
     bounded(rf"\b(?:turned|turning|aged|turns|turn)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
     bounded(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
     bounded(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
@@ -338,8 +342,17 @@ _STREET = bounded(
     rf"|\b(?:{NAME_WORD}\s+){{1,2}}(?:Street|Road|Avenue|Lane|Boulevard)\b"
 )
 _TOWN_AFTER_ADDRESS = bounded(rf",\s+(?P<town>{NAME_WORD}(?:[\s-]{NAME_WORD}){{0,2}})\b")
+# A dateline: "KUALA LUMPUR, 15 January 2024 —", "Chennai, May 7, 2024"
+_DATELINE = bounded(
+    rf"(?m)^(?P<place>[{UPPER}][{UPPER}{LOWER} .'-]{{1,30}}?),\s+"
+    rf"(?=\d{{1,2}}\s+(?:{MONTHS})|(?:{MONTHS})\.?\s+\d|(?:{MONTHS.upper()})\s+\d|\d{{1,2}}\s+(?:{MONTHS.upper()}))"
+)
 _UNIT = bounded(r"\b(?:Apt|Apartment|Unit|Flat|Suite|Room|Building|Bldg)\.?\s*#?\s*\d+[A-Z]?\b")
-_UK_POSTCODE = bounded(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_UK_POSTCODE = bounded(
+    r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
+    r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"  # Canada: "P7B 1A4"
+    r"|\b[AC-FHKNPRTV-Y]\d{2}\s?(?=[A-Z0-9]{0,3}[A-Z])[A-Z0-9]{4}\b"  # Ireland's Eircode: "N37 K2F8"
+)
 _ZIP = bounded(
     r"(?:\b(?:ZIP|zip code|postcode|postal code|post code)\s*:?\s*|\b[A-Z]{2}\s)(?P<zip>\d{5}(?:-\d{4})?)\b"
 )
@@ -576,6 +589,9 @@ def scan(text: str) -> list[Finding]:
         add("address", m.start(), m.end())
     for m in _UNIT.finditer(text):
         add("address", m.start(), m.end())
+    for m in _DATELINE.finditer(text):
+        if m.group("place").casefold() not in LARGE_PLACES:
+            add("place", m.start("place"), m.end("place"))
     for m in _UK_POSTCODE.finditer(text):
         add("address", m.start(), m.end())
     for m in _ZIP.finditer(text):
