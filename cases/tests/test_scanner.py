@@ -213,3 +213,14 @@ def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
 )
 def test_the_new_shapes_leave_ordinary_words_alone(sentence):
     assert find_identifiers(sentence) == [], find_identifiers(sentence)
+
+
+def test_in_chinese_text_the_english_patterns_point_at_the_original_characters():
+    text = (
+        "联系人：邹先生，电话 0571-8765 4321，邮箱 helper@example.org。2023年3月5日入院，Dr Lena Marsh 主刀。"
+    )
+    findings = find_identifiers(text)
+    assert all(text[f.start : f.end] == f.text for f in findings)
+    assert {"helper@example.org", "Lena Marsh"} <= {f.text for f in findings} | {
+        f.text.removeprefix("Dr ") for f in findings
+    }
