@@ -206,51 +206,119 @@ _WORD_NUMBER = (
     rf"(?:(?:{_TENS})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|(?:{_NUMBER_WORDS})"
     rf"|(?:one|a) hundred(?: and \w+)?)"
 )
+# Cues: a pattern registered with `cued` runs on a text only when the text, lowercased, holds one of its
+# cues (every match of the pattern holds one), so a window without a month name skips every month pattern.
+_CUES: dict[re.Pattern, tuple[str, ...]] = {}
+MONTH_CUES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+WEEKDAY_CUES = tuple(day.lower() for day in WEEKDAYS.split("|"))
+SEASON_CUES = ("spring", "summer", "autumn", "fall", "winter")
+
+
+def cued(cues: tuple[str, ...], pattern: re.Pattern) -> re.Pattern:
+    _CUES[pattern] = cues
+    return pattern
+
+
+def _uncued(pattern: re.Pattern, low: str) -> bool:
+    """True when `low` holds none of `pattern`'s cues, so it cannot match there."""
+    cues = _CUES.get(pattern)
+    return cues is not None and not any(cue in low for cue in cues)
+
+
 _DATES = [
-    bounded(rf"\b(?:(?:the|that|this|last|early|late|mid)[\s-]+)?(?:{_SEASONS})\s+(?:of\s+|in\s+)?{_YEAR}\b"),
-    bounded(rf"\b(?:(?:early|late|mid)[\s-]?)?{_YEAR}(?:'s)?\s+(?:{_SEASONS})\b"),
-    bounded(
-        rf"\b(?:last|this|that|next|the following|the previous)\s+(?:{_SEASONS}|Christmas|Easter|New Year)\b",
-        re.IGNORECASE,
+    cued(
+        SEASON_CUES,
+        bounded(
+            rf"\b(?:(?:the|that|this|last|early|late|mid)[\s-]+)?(?:{_SEASONS})\s+(?:of\s+|in\s+)?{_YEAR}\b"
+        ),
     ),
-    bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE),
-    bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b"),
+    cued(SEASON_CUES, bounded(rf"\b(?:(?:early|late|mid)[\s-]?)?{_YEAR}(?:'s)?\s+(?:{_SEASONS})\b")),
+    cued(
+        (*SEASON_CUES, "christmas", "easter", "new year"),
+        bounded(
+            rf"\b(?:last|this|that|next|the following|the previous)\s+(?:{_SEASONS}|Christmas|Easter|New Year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    cued(("early", "mid", "late"), bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE)),
+    cued(MONTH_CUES, bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b")),
     bounded(
         r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?|(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns) Day)\b",
         re.IGNORECASE,
     ),
     bounded(r"(?<![\w.])\d{1,2}[hdw](?=[ \t]{1,4}(?:Like|Reply|·|🌎)|[ \t]*$)", re.MULTILINE),
-    bounded(
-        r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?|hours?)\s+ago\b",
-        re.IGNORECASE,
+    cued(
+        ("ago",),
+        bounded(
+            r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?|hours?)\s+ago\b",
+            re.IGNORECASE,
+        ),
     ),
-    bounded(
-        r"\b(?:Christmas|Easter|Thanksgiving|Hanukkah|Diwali|Ramadan|Eid|Lunar New Year|Chinese New Year|Mother's Day|Father's Day|Valentine's Day|Boxing Day|Halloween|Mid-Autumn Festival|Spring Festival)\b"
+    cued(
+        (
+            "christmas",
+            "easter",
+            "thanksgiving",
+            "hanukkah",
+            "diwali",
+            "ramadan",
+            "eid",
+            "new year",
+            "mother",
+            "father",
+            "valentine",
+            "boxing",
+            "halloween",
+            "festival",
+        ),
+        bounded(
+            r"\b(?:Christmas|Easter|Thanksgiving|Hanukkah|Diwali|Ramadan|Eid|Lunar New Year|Chinese New Year|Mother's Day|Father's Day|Valentine's Day|Boxing Day|Halloween|Mid-Autumn Festival|Spring Festival)\b"
+        ),
     ),
     bounded(
         r"\b(?:last|this|next)\s+(?:week|weekend|month)\b|\b(?:a|one|two|three|four|five|six)\s+(?:days|weeks)\s+ago\b",
         re.IGNORECASE,
     ),
-    bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
-    bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
-    bounded(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
-    bounded(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
-    bounded(rf"\b(?:{MONTHS})\.?,?\s+(?:of\s+)?{_YEAR}\b"),
-    bounded(
-        rf"\b(?:{MONTHS})\s+(?:of|in)\s+(?:the\s+)?(?:same|that|this|last|following|next|previous)\s+year\b"
+    cued(
+        WEEKDAY_CUES,
+        bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
     ),
-    bounded(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b"),
-    bounded(rf"\b(?:the\s+)?(?:following|previous|next|same|that)\s+(?:{MONTHS})\b"),
-    bounded(
-        rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
-        rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
+    cued(WEEKDAY_CUES, bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b")),
+    cued(MONTH_CUES, bounded(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b")),
+    cued(
+        MONTH_CUES,
+        bounded(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
     ),
-    bounded(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE),
-    bounded(rf"\b(?:{WEEKDAYS})\b"),
+    cued(MONTH_CUES, bounded(rf"\b(?:{MONTHS})\.?,?\s+(?:of\s+)?{_YEAR}\b")),
+    cued(
+        MONTH_CUES,
+        bounded(
+            rf"\b(?:{MONTHS})\s+(?:of|in)\s+(?:the\s+)?(?:same|that|this|last|following|next|previous)\s+year\b"
+        ),
+    ),
+    cued(MONTH_CUES, bounded(rf"\b(?:early|mid|late|mid-)\s*-?(?:{MONTHS})\b")),
+    cued(MONTH_CUES, bounded(rf"\b(?:the\s+)?(?:following|previous|next|same|that)\s+(?:{MONTHS})\b")),
+    cued(
+        MONTH_CUES,
+        bounded(
+            rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
+            rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
+        ),
+    ),
+    cued(WEEKDAY_CUES, bounded(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE)),
+    cued(WEEKDAY_CUES, bounded(rf"\b(?:{WEEKDAYS})\b")),
     _NUMERIC_DATE,
-    bounded(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?"),
-    bounded(r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"),
-    bounded(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
+    cued(("年",), bounded(r"\b(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?")),
+    cued(
+        ("christmas", "new year", "thanksgiving", "easter"),
+        bounded(
+            r"\b(?:Christmas Day|Christmas Eve|New Year's Day|New Year's Eve|Thanksgiving|Easter Sunday)\b"
+        ),
+    ),
+    cued(
+        ("yesterday", "last night", "this morning"),
+        bounded(r"\b(?:yesterday|the day before yesterday|last night|this morning)\b", re.IGNORECASE),
+    ),
     # "on the 14th", "clinic on the 7th": a day of the month without its month
     bounded(
         r"\b(?:on|by|until|from|since|before|after|of)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
@@ -275,7 +343,7 @@ _AGES = [
     bounded(
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
     ),
-    bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b"),
+    cued(("birthday",), bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b")),
     # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
     bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3}))\)(?!\s*(?:%|mg|kg))"),
     bounded(rf"\b(?:{RELATIVES_FOR_AGE})\s\((?P<a>(?P<n>\d{{1,3}}))\)(?!\s*(?:%|mg|kg))"),
@@ -286,48 +354,74 @@ _AGES = [
         rf"\bat\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:to|and|when|she|he|they|I|with|after|before)\b)"
     ),
     # "his third birthday"
-    bounded(
-        r"\b(?:her|his|their|my|your|our)\s+(?P<w>(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
-        r"tenth|eleventh|twelfth|[a-z]+teenth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|"
-        r"[a-z]*tieth|\d{1,3}(?:st|nd|rd|th)))\s+birthday\b"
+    cued(
+        ("birthday",),
+        bounded(
+            r"\b(?:her|his|their|my|your|our)\s+(?P<w>(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+            r"tenth|eleventh|twelfth|[a-z]+teenth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|"
+            r"[a-z]*tieth|\d{1,3}(?:st|nd|rd|th)))\s+birthday\b"
+        ),
     ),
-    bounded(r"\((?P<n>\d{1,3})\s*(?:yrs?|years?|y)\)"),
-    bounded(
-        r"\b(?:who\s+is|who\s+was|aged|just|only)\s+(?P<n>\d{1,2})\s+months\b(?!\s+(?:ago|later|after|before))"
+    cued(("(",), bounded(r"\((?P<n>\d{1,3})\s*(?:yrs?|years?|y)\)")),
+    cued(
+        ("months",),
+        bounded(
+            r"\b(?:who\s+is|who\s+was|aged|just|only)\s+(?P<n>\d{1,2})\s+months\b(?!\s+(?:ago|later|after|before))"
+        ),
     ),
     bounded(
         rf"\b(?:boy|girl|man|woman|teenager|teen|child|lad|lass|toddler|baby|patient|mother|father|grandmother|"
         rf"grandfather|widow|widower|pensioner|veteran)\s+of\s+(?:(?P<n>\d{{1,3}})|(?P<w>{_WORD_NUMBER}))\b"
         r"(?!\s*(?:%|mg|kg|children|sons|daughters|grandchildren|patients|years? ago))"
     ),
-    bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)"),
-    bounded(r"\bat\s+(?P<n>\d{2})\)"),
-    bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week|day)s?[\s-]old\b", re.IGNORECASE),
+    cued((", ",), bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)")),
+    cued(("at",), bounded(r"\bat\s+(?P<n>\d{2})\)")),
+    cued(
+        ("old",), bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week|day)s?[\s-]old\b", re.IGNORECASE)
+    ),
     bounded(
         rf"\b(?:aged|age|turned|turning|turns|was|is)\s+(?:just\s+|only\s+|barely\s+|nearly\s+|almost\s+|still\s+)?(?P<w>{_WORD_NUMBER})\b(?!\s+(?:of|times|patients|people|years? ago|months|weeks|days|hours|cycles|doses|of them))",
         re.IGNORECASE,
     ),
-    bounded(
-        r"\b(?:in\s+(?:her|his|their)\s+)(?P<w>(?:early |mid-|late )?(?:nineties|hundreds))\b", re.IGNORECASE
+    cued(
+        ("nineties", "hundreds"),
+        bounded(
+            r"\b(?:in\s+(?:her|his|their)\s+)(?P<w>(?:early |mid-|late )?(?:nineties|hundreds))\b",
+            re.IGNORECASE,
+        ),
     ),
-    bounded(r"\b(?P<n>\d{1,3})[\s-](?:year|yr|month|week|day)s?[\s-]old\b", re.IGNORECASE),
-    bounded(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE),
-    bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
+    cued(("old",), bounded(r"\b(?P<n>\d{1,3})[\s-](?:year|yr|month|week|day)s?[\s-]old\b", re.IGNORECASE)),
+    cued(("old", "age"), bounded(r"\b(?P<n>\d{1,3})\s*(?:years?|yrs?)\s+(?:of\s+age|old)\b", re.IGNORECASE)),
+    cued(
+        ("age",),
+        bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
+    ),
     bounded(
         r"\b(?:[Aa]t|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|they|I|in|on|this|last)\b))"
     ),
-    bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)"),
+    cued((", ",), bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)")),
     bounded(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
-    bounded(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE),
+    cued(("y/o", "yo", "y.o."), bounded(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE)),
     # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
-    bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b"),
-    bounded(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b"),
-    bounded(rf"\b(?:at\s+)?the\s+age\s+of\s+(?P<w>{_WORD_NUMBER})(?:\s+(?:months|weeks|days))?\b"),
-    bounded(rf"\b(?:turned|turning|aged|turns|turn)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
-    bounded(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b"),
-    bounded(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
-    bounded(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)"),
-    bounded(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)"),
+    cued(("90s", "100s", "110s", "120s"), bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b")),
+    cued(("age",), bounded(r"\b(?:at\s+)?the\s+age\s+of\s+(?P<n>\d{1,3})\b")),
+    cued(
+        ("age",),
+        bounded(rf"\b(?:at\s+)?the\s+age\s+of\s+(?P<w>{_WORD_NUMBER})(?:\s+(?:months|weeks|days))?\b"),
+    ),
+    cued(
+        ("turn", "aged"),
+        bounded(rf"\b(?:turned|turning|aged|turns|turn)\s+(?P<w>{_NUMBER_WORDS})\b", re.IGNORECASE),
+    ),
+    cued(("birthday",), bounded(r"\b(?P<n>1[0-2]\d|9\d)(?:th)?\s+birthday\b")),
+    cued(
+        ("centenarian", "nonagenarian"),
+        bounded(r"\b(?:nonagenarian|centenarian|supercentenarian)\b", re.IGNORECASE),
+    ),
+    cued(
+        ("when", "at the time"), bounded(r"\b(?:was|is|be|been)\s+(?P<n>\d{1,3})\s+(?=when\b|at the time\b)")
+    ),
+    cued(("then",), bounded(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)")),
     bounded(
         r"\b(?:who is|who was|is now|now|turns|turned)\s+(?P<n>\d{2,3})\b"
         r"(?=[,.;]|\s+(?:this|when|and|last|next))"
@@ -554,11 +648,13 @@ def scan(text: str) -> list[Finding]:
     for m in _PHONE_LOCAL.finditer(text):
         add("phone", m.start(), m.end())
     for pattern in _DATES:
+        if _uncued(pattern, low):
+            continue
         for m in pattern.finditer(text):
             group = "d" if "d" in pattern.groupindex else 0
             add("date", m.start(group), m.end(group))
     for pattern in _AGES:
-        if pattern is _AGES[0] and "old" not in low:
+        if pattern is _AGES[0] and "old" not in low or _uncued(pattern, low):
             continue
         group = "a" if "a" in pattern.groupindex else 0
         for m in pattern.finditer(text):

@@ -56,3 +56,18 @@ def test_only_groups_that_are_plain_word_lists_become_tries():
     assert _as_tries(r"\b(?:a|b|c)\s+(?i:Ward|bed|bay)") == r"\b(?:(?:a|b|c))\s+(?i:(?:b(?:ay|ed)|ward))"
     for kept in (r"(?:a|b)", r"(?:x|[ab]|c)", r"(?:was|is|\d)", r"(?:Jan|(?:Feb)|Mar)"):
         assert _as_tries(kept) == kept
+
+
+def test_a_pattern_skipped_for_want_of_its_cue_could_not_have_matched():
+    """Every match of a cued pattern, on every corpus and in the hostile shapes, holds one of its cues
+    (or has it within the reach of its look-arounds)."""
+    from cases.scanner.english import _CUES
+    from cases.tests.corpus import CORPORA
+
+    texts = [doc["text"] for batch in CORPORA.iterdir() for doc in load(batch.name)]
+    texts += list(SHAPES.values())[:20]
+    for pattern, cues in _CUES.items():
+        for text in texts:
+            for m in pattern.finditer(text):
+                low = text[max(0, m.start() - 20) : m.end() + 20].lower()  # look-arounds included
+                assert any(cue in low for cue in cues), (pattern.pattern[:60], m.group(0))
