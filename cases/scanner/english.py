@@ -555,28 +555,17 @@ def _age_kind(value: str) -> str:
 
 
 # Patterns that cannot match without one of these words are not run over a window that lacks them all.
-NEEDLES = {
-    "_BED_WARD": ("bed", "ward", "room", "bay", "cubicle", "cot", "pod", "suite", "floor"),
-    "_HANDLE": (
-        "@",
-        "instagram",
-        "twitter",
-        "tiktok",
-        "facebook",
-        "wechat",
-        "weibo",
-        "handle",
-        "username",
-        "x:",
+for _pattern, _cues in (
+    (_BED_WARD, ("bed", "ward", "room", "bay", "cubicle", "cot", "pod", "suite", "floor")),
+    (
+        _HANDLE,
+        ("@", "instagram", "twitter", "tiktok", "facebook", "wechat", "weibo", "handle", "username", "x:"),
     ),
-    "_TEAM_NAME": ("team", "group", "lab", "et al"),
-    "_RELATIVE_NAME": tuple(RELATIVES.split("|")),
-    "_CLINICIAN_ROLE_BEFORE": tuple(CLINICIAN_ROLES.split("|")),
-}
-
-
-def _absent(name: str, low: str) -> bool:
-    return name in NEEDLES and not any(needle in low for needle in NEEDLES[name])
+    (_TEAM_NAME, ("team", "group", "lab", "et al")),
+    (_RELATIVE_NAME, tuple(RELATIVES.split("|"))),
+    (_CLINICIAN_ROLE_BEFORE, tuple(CLINICIAN_ROLES.split("|"))),
+):
+    cued(_cues, _pattern)
 
 
 def scan(text: str) -> list[Finding]:
@@ -607,9 +596,9 @@ def scan(text: str) -> list[Finding]:
             add("ip_address", m.start(), m.end())
     for m in _ID_KEYWORD.finditer(text):
         add("id_number", m.start("value"), m.end("value"))
-    for m in () if _absent("_BED_WARD", low) else _BED_WARD.finditer(text):
+    for m in () if _uncued(_BED_WARD, low) else _BED_WARD.finditer(text):
         add("id_number", m.start(), m.end())
-    for m in () if _absent("_HANDLE", low) else _HANDLE.finditer(text):
+    for m in () if _uncued(_HANDLE, low) else _HANDLE.finditer(text):
         add("url", m.start("v") if m.group("v") else m.start(), m.end())
     for m in _BARE_URL.finditer(text):
         add("url", m.start(), m.end())
@@ -747,7 +736,7 @@ def scan(text: str) -> list[Finding]:
         if _ok_name(name):
             add("clinician_name", m.start(), m.end())
     for pattern in (_CLINICIAN_ROLE_BEFORE, _CLINICIAN_ROLE_AFTER, _CLINICIAN_SAID):
-        if pattern is _CLINICIAN_ROLE_BEFORE and _absent("_CLINICIAN_ROLE_BEFORE", low):
+        if pattern is _CLINICIAN_ROLE_BEFORE and _uncued(_CLINICIAN_ROLE_BEFORE, low):
             continue
         for m in pattern.finditer(text):
             if _ok_name(m.group("name")) and not ORG_CONTINUATION.match(text, m.end("name")):
@@ -755,7 +744,7 @@ def scan(text: str) -> list[Finding]:
                 if pattern is _CLINICIAN_SAID and _PATIENT_AFTER.match(text, m.end("name")):
                     kind = "person_name"  # "said Ann Lee, 61", "said Ann Lee, who was diagnosed ..."
                 add(kind, m.start("name"), m.end("name"))
-    for m in () if _absent("_TEAM_NAME", low) else _TEAM_NAME.finditer(text):
+    for m in () if _uncued(_TEAM_NAME, low) else _TEAM_NAME.finditer(text):
         group = "name" if m.group("name") else "etal"
         if _ok_name(m.group(group)):
             add("clinician_name", m.start(group), m.end(group))
@@ -767,7 +756,7 @@ def scan(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _PATIENT_LETTER.finditer(text):
         add("person_name", m.start(), m.end())
-    relatives = [] if _absent("_RELATIVE_NAME", low) else list(_RELATIVE_NAME.finditer(text))
+    relatives = [] if _uncued(_RELATIVE_NAME, low) else list(_RELATIVE_NAME.finditer(text))
     for m in relatives:
         if m.group("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))
