@@ -50,7 +50,10 @@ run: install
 	@echo "  Log in as admin, writer, reviewer, editor or privacy, password: $(DEMO_PASSWORD)"
 	@echo
 	@# Scheduled articles go live by themselves; this records it and re-checks the gates every minute.
-	@$(MANAGE) publish_due --every 60 >/dev/null 2>&1 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@# The task worker reads imported documents (previews and imports) outside the request.
+	@$(MANAGE) publish_due --every 60 >/dev/null 2>&1 & publisher=$$!; \
+	  $(MANAGE) db_worker --interval 1 >/dev/null 2>&1 & worker=$$!; \
+	  trap 'kill $$publisher $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed

@@ -6,8 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from asgiref.local import Local
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
 
@@ -34,6 +38,14 @@ def _cache_per_worker(caches: dict) -> dict:
     return caches | {"default": default | {"LOCATION": f"{location}/{15 - int(worker[2:]) % 16}"}}
 
 
+@receiver(setting_changed)
+def _fresh_task_backends(setting, **kwargs):
+    """Django forgets cached task backends on no setting change; the tests run tasks at once."""
+    if setting == "TASKS":
+        task_backends.__dict__.pop("settings", None)
+        task_backends._connections = Local(task_backends.thread_critical)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _test_environment():
     """The same test run whatever DEBUG the shell has: plain HTTP (production redirects to HTTPS, which
@@ -45,6 +57,7 @@ def _test_environment():
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
     with override_settings(
         CACHES=_cache_per_worker(settings.CACHES),
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
         STORAGES=storages,
         SECURE_SSL_REDIRECT=False,
         PASSWORD_HASHERS=fast_hashing,

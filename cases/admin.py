@@ -1,15 +1,13 @@
 """The privacy officer's desk: findings highlighted in place, consent records, clearance and withdrawal."""
 
-import secrets
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,9 +19,9 @@ from articles import access
 from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, TherapyTag
-from cases import privacy_desk, services
-from cases.importer import PREVIEW_HOURS, Vocabularies, import_document, preview_folder, read_uploads
-from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
+from cases import import_jobs, privacy_desk, services
+from cases.importer import PREVIEW_HOURS, read_uploads
+from cases.models import Case, CaseEvent, Consent, ImportJob, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
 
@@ -265,6 +263,7 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="cases_case_withdraw"),
             path("consents/<int:pk>/form/", wrap(self.consent_form_view), name="cases_consent_form"),
             path("import-documents/", wrap(import_documents_view), name="import_documents"),
+            path("import-documents/<str:token>/", wrap(import_job_view), name="import_job"),
             path("<int:pk>/take-down/", wrap(privacy_desk.take_down_case_view), name="cases_case_take_down"),
             path(
                 "privacy/<str:kind>/<int:pk>/",
@@ -401,44 +400,10 @@ class DocumentUploadForm(forms.Form):
 
 
 def import_documents_view(request):
-    """Upload documents, see what each would become, then confirm. Uploads wait in private storage, for
-    the uploader only and for at most a day."""
+    """Upload documents; the task worker reads them (see `cases.import_jobs`) while the page follows it."""
     if not access.may(request.user, "import", access.ARTICLE):
         raise PermissionDenied
-    storage = storages["private"]
     context = {**admin.site.each_context(request), "title": _("Import documents"), "opts": Case._meta}
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        if not token.isalnum():
-            raise PermissionDenied
-        folder = preview_folder(request.user, token)
-        names = sorted(storage.listdir(folder)[1]) if storage.exists(folder) else []
-        cutoff = timezone.now() - timedelta(hours=PREVIEW_HOURS)
-        if not names or any(storage.get_modified_time(f"{folder}/{name}") < cutoff for name in names):
-            for name in names:
-                storage.delete(f"{folder}/{name}")
-            messages.error(
-                request,
-                _("This preview has expired or belongs to someone else. Upload the documents again."),
-            )
-            return HttpResponseRedirect(request.path)
-        vocabularies = Vocabularies()
-        results = []
-        for name in names:
-            path = f"{folder}/{name}"
-            with storage.open(path, "rb") as handle:
-                data = handle.read()
-            results.append(
-                import_document(name.split("-", 1)[1], data, vocabularies=vocabularies, by=request.user)
-            )
-            storage.delete(path)
-        done = [r for r in results if not r.error]
-        messages.success(request, _("%(n)d document(s) imported as drafts.") % {"n": len(done)})
-        for failed in (r for r in results if r.error):
-            messages.error(request, failed.error)
-        return TemplateResponse(
-            request, "admin/cases/import_documents.html", {**context, "results": results, "done": True}
-        )
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -446,15 +411,42 @@ def import_documents_view(request):
         except ValidationError as problem:
             form.add_error("files", problem)
         else:
-            token = secrets.token_hex(16)
-            vocabularies = Vocabularies()
-            results = []
-            for n, (name, data) in enumerate(documents):
-                storage.save(f"{preview_folder(request.user, token)}/{n:04d}-{name}", ContentFile(data))
-                results.append(
-                    import_document(name, data, vocabularies=vocabularies, by=request.user, dry_run=True)
-                )
-            return TemplateResponse(
-                request, "admin/cases/import_documents.html", {**context, "results": results, "token": token}
-            )
+            job = import_jobs.start(request.user, documents)
+            return HttpResponseRedirect(reverse("admin:import_job", args=[job.token]))
     return TemplateResponse(request, "admin/cases/import_documents.html", {**context, "form": form})
+
+
+def import_job_view(request, token):
+    """One import job, for its uploader only: progress while the worker reads, then the report. A
+    finished preview offers to import; an old one (over PREVIEW_HOURS) has lost its documents."""
+    if not access.may(request.user, "import", access.ARTICLE):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, token=token, uploader=request.user)
+    expired = job.created_at < timezone.now() - timedelta(hours=PREVIEW_HOURS)
+    if request.method == "POST" and job.step == ImportJob.Step.PREVIEW and job.finished:
+        if expired or not storages["private"].exists(job.folder):
+            messages.error(request, _("This preview has expired. Upload the documents again."))
+            return HttpResponseRedirect(reverse("admin:import_documents"))
+        import_jobs.confirm(job)
+        return HttpResponseRedirect(request.path)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"state": job.state, "read": job.read, "total": job.total, "finished": job.finished}
+        )
+    imported = job.step == ImportJob.Step.IMPORT and job.state == ImportJob.State.DONE
+    if imported and not request.session.get(f"told-{job.token}"):
+        request.session[f"told-{job.token}"] = True
+        done = sum(1 for row in job.rows if not row["error"])
+        messages.success(request, _("%(n)d document(s) imported as drafts.") % {"n": done})
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Import documents"),
+        "opts": Case._meta,
+        "job": job,
+        "results": job.rows,
+        "done": imported,
+        "confirmable": job.step == ImportJob.Step.PREVIEW
+        and job.state == ImportJob.State.DONE
+        and not expired,
+    }
+    return TemplateResponse(request, "admin/cases/import_documents.html", context)

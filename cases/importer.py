@@ -26,7 +26,7 @@ from articles.documents import parse_document as parse
 from articles.documents import patient_story as find_patient_story
 from articles.models import Article, DiseaseTag, Status, TherapyTag, unique_slug
 from articles.services import record_revision
-from cases.models import AgeBand, Case, PrivacyStatus, Sex
+from cases.models import AgeBand, Case, ImportJob, PrivacyStatus, Sex
 from cases.scanner import find_identifiers
 
 log = logging.getLogger("newsdesk.import")
@@ -271,11 +271,6 @@ def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[s
 PREVIEW_HOURS = 24
 
 
-def preview_folder(user, token: str) -> str:
-    """Where an unconfirmed import waits: under the uploader's id, so that only they can confirm it."""
-    return f"imports/{user.pk}-{token}"
-
-
 def expire_import_previews(now=None) -> int:
     """Delete unconfirmed import previews older than PREVIEW_HOURS (source documents may name patients).
     On the desk's clock (NEWSDESK_CLOCK_JOBS). Returns how many were deleted."""
@@ -290,4 +285,5 @@ def expire_import_previews(now=None) -> int:
             for name in names:
                 storage.delete(name)
             deleted += 1
+    ImportJob.objects.filter(created_at__lt=cutoff).delete()
     return deleted

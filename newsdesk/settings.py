@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # the stored search document (harmless on SQLite)
     "django_prose_editor",
     "import_export",
+    "django_tasks_db",
     "newsdesk",
     "articles",
     "cases",
@@ -171,6 +172,9 @@ NEWSDESK_MAX_IMAGE_BYTES = env.int("NEWSDESK_MAX_IMAGE_BYTES", default=10 * 1024
 NEWSDESK_MAX_IMAGE_PIXELS = 40_000_000
 NEWSDESK_MAX_IMPORT_BYTES = env.int("NEWSDESK_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
 NEWSDESK_MAX_DOCUMENT_BYTES = env.int("NEWSDESK_MAX_DOCUMENT_BYTES", default=2 * 1024 * 1024)
+# Imports run on the task worker (`manage.py db_worker`), each document within this many seconds.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+NEWSDESK_IMPORT_SECONDS = env.int("NEWSDESK_IMPORT_SECONDS", default=30)
 # The largest request body read at all: the largest single upload, plus room for the form around it.
 NEWSDESK_MAX_REQUEST_BYTES = env.int(
     "NEWSDESK_MAX_REQUEST_BYTES",

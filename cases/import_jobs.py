@@ -1,0 +1,123 @@
+"""Document imports as jobs on the task worker: the request stores the uploads and returns at once, the
+worker reads them one by one (each within NEWSDESK_IMPORT_SECONDS, so no document can hold the worker),
+and the desk follows the progress on the import page."""
+
+import contextlib
+import logging
+import signal
+import threading
+from dataclasses import asdict
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.importer import ImportResult, Vocabularies, import_document
+from cases.models import ImportJob
+
+log = logging.getLogger("newsdesk.import")
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float):
+    """Raise TooSlow in the block after `seconds`. The worker runs tasks on its main thread, where an
+    alarm can interrupt; elsewhere (a test's thread) the block runs without one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def too_slow(*_):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def start(uploader, documents: list[tuple[str, bytes]]) -> ImportJob:
+    """Store `documents` for `uploader` and queue their preview. Returns the job to follow."""
+    job = ImportJob.objects.create(
+        uploader=uploader, total=len(documents), names=[name for name, _data in documents]
+    )
+    storage = storages["private"]
+    for n, (name, data) in enumerate(documents):
+        storage.save(f"{job.folder}/{n:04d}{PurePosixPath(name).suffix.lower()}", ContentFile(data))
+    read_documents.enqueue(job.pk)  # the task's row commits with the job's, so the worker sees both
+    return job
+
+
+def confirm(job: ImportJob) -> None:
+    """Queue the import of a previewed job's documents."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        step=ImportJob.Step.IMPORT, state=ImportJob.State.QUEUED, read=0, rows=[], finished_at=None
+    )
+    read_documents.enqueue(job.pk)
+
+
+@task
+def read_documents(job_id: int) -> None:
+    """Preview or import the documents of job `job_id`, saving the report after each one."""
+    job = ImportJob.objects.select_related("uploader").get(pk=job_id)
+    storage = storages["private"]
+    names = sorted(storage.listdir(job.folder)[1]) if storage.exists(job.folder) else []
+    dry_run = job.step == ImportJob.Step.PREVIEW
+    job.state, job.rows, job.read, job.total = ImportJob.State.RUNNING, [], 0, len(names)
+    job.save(update_fields=["state", "rows", "read", "total"])
+    vocabularies = Vocabularies()
+    try:
+        for name in names:
+            path = f"{job.folder}/{name}"
+            with storage.open(path, "rb") as handle:
+                data = handle.read()
+            shown = job.names[int(PurePosixPath(name).stem)]
+            job.rows.append(_report(read_one(shown, data, vocabularies, job, dry_run)))
+            job.read += 1
+            if not dry_run:
+                storage.delete(path)
+            job.save(update_fields=["rows", "read"])
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        job.state = ImportJob.State.FAILED
+    else:
+        job.state = ImportJob.State.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "finished_at"])
+
+
+def read_one(
+    name: str, data: bytes, vocabularies: Vocabularies, job: ImportJob, dry_run: bool
+) -> ImportResult:
+    seconds = settings.NEWSDESK_IMPORT_SECONDS
+    try:
+        with time_budget(seconds), transaction.atomic():
+            return import_document(name, data, vocabularies=vocabularies, by=job.uploader, dry_run=dry_run)
+    except TooSlow:
+        log.warning("import job %s: a document took over %s s and was left out", job.pk, seconds)
+        return ImportResult(
+            file=name,
+            error=_(
+                "Reading this document took longer than %(seconds)d seconds, so it was left out. "
+                "Split it into smaller files, or paste its text into a new article."
+            )
+            % {"seconds": seconds},
+        )
+
+
+def _report(result: ImportResult) -> dict:
+    """A report row to keep: everything shown on the page, the findings only as a count."""
+    row = asdict(result)
+    row["findings"] = len(row.pop("findings"))
+    return row

@@ -1,0 +1,135 @@
+"""Document imports run as jobs on the task worker (issue 30, item 2): the upload request only stores the
+files and queues the work; the worker reads each document within its time budget; the page shows the
+progress, then the preview, which only its uploader can confirm."""
+
+import time
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.models import Article
+from cases import import_jobs
+from cases.models import ImportJob
+
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+STORY = b"New clinic opens for lupus\n\nThe rheumatology clinic opens in spring for patients with lupus."
+
+
+def upload(client, *files, follow=False):
+    return client.post(reverse("admin:import_documents"), {"files": list(files)}, follow=follow)
+
+
+@pytest.mark.django_db
+def test_the_upload_request_reads_nothing_and_the_page_says_the_worker_has_it(
+    client, users, settings, monkeypatch
+):
+    settings.TASKS = DUMMY  # a backend that never runs anything
+    monkeypatch.setattr(import_jobs, "import_document", lambda *a, **k: pytest.fail("read in the request"))
+    client.force_login(users["editor"])
+    response = upload(client, SimpleUploadedFile("clinic.txt", STORY))
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.state, job.total, job.read) == (ImportJob.State.QUEUED, 1, 0)
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for the task worker" in page and 'role="status"' in page
+    assert client.get(response["Location"] + "?format=json").json() == {
+        "state": "queued",
+        "read": 0,
+        "total": 1,
+        "finished": False,
+    }
+
+
+@pytest.mark.django_db
+def test_documents_wait_under_numbers_and_the_report_keeps_no_identifier(client, users, settings):
+    settings.TASKS = DUMMY
+    client.force_login(users["editor"])
+    upload(client, SimpleUploadedFile("Mrs Ada Quell bed 12.txt", STORY + b" Call 07700 900123."))
+    job = ImportJob.objects.get()
+    stored = storages["private"].listdir(job.folder)[1]
+    assert stored == ["0000.txt"]
+    import_jobs.read_documents.call(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and job.read == 1
+    assert job.rows[0]["findings"] >= 1 and "07700" not in str(job.rows)
+
+
+@pytest.mark.django_db
+def test_a_document_over_its_time_budget_is_left_out_with_a_reason_and_the_rest_still_read(
+    client, users, settings, monkeypatch
+):
+    settings.TASKS = DUMMY
+    settings.NEWSDESK_IMPORT_SECONDS = 1
+    client.force_login(users["editor"])
+    upload(client, SimpleUploadedFile("slow.txt", b"slow\n\n" + STORY), SimpleUploadedFile("ok.txt", STORY))
+    job = ImportJob.objects.get()
+    real = import_jobs.import_document
+
+    def sometimes_slow(name, data, **kwargs):
+        if data.startswith(b"slow"):
+            time.sleep(5)
+        return real(name, data, **kwargs)
+
+    monkeypatch.setattr(import_jobs, "import_document", sometimes_slow)
+    started = time.monotonic()
+    import_jobs.read_documents.call(job.pk)
+    assert time.monotonic() - started < 4
+    job.refresh_from_db()
+    slow, ok = job.rows
+    assert "took longer than 1 seconds" in slow["error"] and "Split it" in slow["error"]
+    assert ok["error"] is None and ok["title"]
+
+
+@pytest.mark.django_db
+def test_preview_then_confirm_runs_both_steps_as_jobs(client, users):
+    client.force_login(users["editor"])
+    preview = upload(client, SimpleUploadedFile("clinic.txt", STORY), follow=True)
+    page = preview.content.decode()
+    assert "Preview: nothing has been saved yet" in page and "New clinic opens for lupus" in page
+    assert not Article.objects.exists()
+    done = client.post(preview.redirect_chain[-1][0], follow=True).content.decode()
+    assert "1 document(s) imported as drafts" in done
+    assert Article.objects.count() == 1
+    assert ImportJob.objects.get().step == ImportJob.Step.IMPORT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_runs_a_queued_import(client, users, settings):
+    settings.TASKS = DATABASE
+    client.force_login(users["editor"])
+    location = upload(client, SimpleUploadedFile("clinic.txt", STORY))["Location"]
+    assert ImportJob.objects.get().state == ImportJob.State.QUEUED
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and job.read == 1
+    assert client.get(location + "?format=json").json()["finished"] is True
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_server, users, settings):
+    """In Chromium: a queued job's page says so in a live region, passes axe, and turns into the preview
+    by itself once the worker has read the documents."""
+    from articles.tests.test_browser_workflow import log_in
+    from cases.tests.test_browser_privacy import check
+
+    settings.TASKS = DATABASE
+    page = browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, "editor")
+    page.goto(live_server.url + reverse("admin:import_documents"))
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "clinic.txt", "mimeType": "text/plain", "buffer": STORY}]
+    )
+    page.click("input[type=submit]")
+    assert "Waiting for the task worker" in page.inner_text("#import-progress")
+    failures = check(page, "import-progress", "desktop")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    page.wait_for_selector("table.import-preview", timeout=10_000)
+    assert "New clinic opens for lupus" in page.inner_text("table.import-preview")
+    failures += check(page, "import-preview", "desktop")
+    assert not failures, "\n".join(failures)
