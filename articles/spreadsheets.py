@@ -274,6 +274,7 @@ def as_utf8(data: bytes) -> str:
 
 
 MAX_ROWS, MAX_COLUMNS = 10_000, 50
+_CELL = re.compile(rb"<c[\s>/]")
 _CELL_REFERENCE = re.compile(rb'<c\b[^>]{0,200}?\br="([A-Z]{1,3})(\d{1,7})"')
 
 
@@ -306,10 +307,21 @@ def refuse_oversized_sheets(data: bytes) -> None:
     for member in archive.infolist():
         if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
             continue
-        rows = columns = 0
+        rows = columns = cells = 0
         tail = b""
         with archive.open(member) as sheet:
             while chunk := sheet.read(1 << 20):
+                # Cells need no reference ("r" is optional), so they are counted too: a 130 KB file can
+                # hold millions of unnumbered cells, and a reader would build every one.
+                cells += len(_CELL.findall(tail[-2:] + chunk))
+                if cells > MAX_ROWS * MAX_COLUMNS:
+                    raise ValidationError(
+                        _(
+                            "This file holds more than %(max)d cells; an import takes at most %(rows)d "
+                            "rows of %(cols)d columns. Split it into smaller files."
+                        )
+                        % {"max": MAX_ROWS * MAX_COLUMNS, "rows": MAX_ROWS, "cols": MAX_COLUMNS}
+                    )
                 chunk = tail + chunk
                 if declared := re.search(
                     rb'<dimension\s+ref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"', chunk

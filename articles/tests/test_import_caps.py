@@ -2,6 +2,7 @@
 columns, whatever a spreadsheet declares or really holds, and a damaged archive is a form error."""
 
 import io
+import re
 import time
 import zipfile
 
@@ -51,6 +52,25 @@ def test_a_sheet_that_understates_its_dimension_is_measured_by_its_cells():
             lying.writestr(member, body)
     with pytest.raises(ValidationError, match="59999 rows"):
         refuse_oversized_sheets(out.getvalue())
+
+
+def test_millions_of_unnumbered_cells_in_a_small_file_are_refused_before_any_reader_builds_them():
+    honest = zipfile.ZipFile(io.BytesIO(xlsx(lambda sheet: sheet.append(["slug", "title"]))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+        for member in honest.infolist():
+            body = honest.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                row = b"<row>" + b"<c><v>1</v></c>" * 40 + b"</row>"
+                body = re.sub(
+                    rb"<sheetData>.*</sheetData>", b"<sheetData>" + row * 15_000 + b"</sheetData>", body
+                )
+            packed.writestr(member, body)
+    assert len(out.getvalue()) < 200_000
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match="more than 500000 cells"):
+        refuse_oversized_sheets(out.getvalue())
+    assert time.perf_counter() - started < 2
 
 
 def test_too_many_columns_are_refused_with_advice():
