@@ -42,6 +42,121 @@ SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
 KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
 POLITE = "女士|先生|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
 CLINICIAN_TITLES = "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护士|院长|副院长|博士|研究员|专家|药师|科长"
+# Places jieba knows that are a province or larger, or no place at all: never identifying.
+NOT_SMALL_PLACES = {
+    "中国",
+    "全国",
+    "国内",
+    "国外",
+    "海外",
+    "内地",
+    "大陆",
+    "境外",
+    "中华",
+    "华夏",
+    "神州",
+    "美国",
+    "日本",
+    "韩国",
+    "朝鲜",
+    "英国",
+    "法国",
+    "德国",
+    "俄罗斯",
+    "意大利",
+    "西班牙",
+    "葡萄牙",
+    "荷兰",
+    "瑞士",
+    "瑞典",
+    "挪威",
+    "丹麦",
+    "芬兰",
+    "比利时",
+    "奥地利",
+    "波兰",
+    "希腊",
+    "土耳其",
+    "以色列",
+    "伊朗",
+    "印度",
+    "巴基斯坦",
+    "泰国",
+    "越南",
+    "老挝",
+    "缅甸",
+    "柬埔寨",
+    "马来西亚",
+    "新加坡",
+    "印尼",
+    "印度尼西亚",
+    "菲律宾",
+    "澳大利亚",
+    "新西兰",
+    "加拿大",
+    "墨西哥",
+    "巴西",
+    "阿根廷",
+    "智利",
+    "埃及",
+    "南非",
+    "尼日利亚",
+    "肯尼亚",
+    "欧洲",
+    "亚洲",
+    "非洲",
+    "美洲",
+    "北美",
+    "南美",
+    "拉美",
+    "大洋洲",
+    "东南亚",
+    "中东",
+    "欧美",
+    "西方",
+    "东方",
+    "亚太",
+    "世界",
+    "全球",
+    "国际",
+    "华南",
+    "华北",
+    "华东",
+    "华中",
+    "华西",
+    "西南",
+    "西北",
+    "东北",
+    "东南",
+    "江南",
+    "江北",
+    "中原",
+    "岭南",
+    "关中",
+    "塞北",
+    "长三角",
+    "珠三角",
+    "京津冀",
+    "大湾区",
+    "长江",
+    "黄河",
+    "珠江",
+    "南方",
+    "北方",
+    "中部",
+    "西部",
+    "东部",
+    "沿海",
+    "内陆",
+    "边疆",
+    "农村",
+    "城市",
+    "城乡",
+    "乡村",
+    "山区",
+    "牧区",
+}
+REGION_SUFFIX = re.compile("(?:地区|一带|片区)$")
 PROVINCES = {
     "北京",
     "天津",
@@ -555,6 +670,13 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
 
 FUNCTION_CHARS = set("的了是在和与及等说也都就还又把被向对给让着过地得之其而或")
 _NAME_CANDIDATE = bounded(f"(?=((?:{SURNAME})[{HAN}]{{2}}))")
+# 努尔兰·别克, 热依拉·艾尼瓦尔: a name written with a middle dot (Uyghur, Kazakh, foreign names)
+_DOTTED_NAME = bounded(f"[{HAN}]{{2,8}}[·•・‧][{HAN}]{{2,8}}")
+# 妈妈娜朵, 十岁的扎约: a name with no Han surname, after a kin word or an age, that is no word
+_KIN_THEN_NAME = bounded(
+    f"(?:妈妈|爸爸|母亲|父亲|女儿|儿子|妻子|丈夫|爱人|老伴|爷爷|奶奶|外婆|外公|哥哥|姐姐|弟弟|妹妹|孙子|孙女|岁的)"
+    f"(?P<name>[{HAN}]{{2,3}})"
+)
 _NAME_CUE = bounded(
     f"(?:我叫|名叫|叫做|名字叫|姓名|发起人|联系人|收款人|求助人|受助人|患者|病人|家属|监护人|捐赠者|捐助人)"
     f"[:：\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})(?![{HAN}]{{2}})"
@@ -588,6 +710,17 @@ def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
             for s in starts
             if not (s and freq.get(text[s - 1 : s + 1], 0) > 50)  # 主任医师 is no 任医师
         ]
+    for m in _DOTTED_NAME.finditer(text):
+        found.append(Finding("person_name", m.group(0), m.start(), m.end()))
+    for m in _KIN_THEN_NAME.finditer(text):
+        name, at = m.group("name"), m.start("name")
+        for size in (3, 2):  # the longest stretch that is no word and does not end on a word's start
+            candidate, last = name[:size], text[at + size - 1 : at + size + 1]
+            if len(candidate) < size or FUNCTION_CHARS & set(candidate) or not no_word(candidate):
+                continue
+            if size == 2 or (freq.get(candidate[2], 0) < 5000 and freq.get(last, 0) <= 50):
+                found.append(Finding("person_name", candidate, at, at + size))
+                break
     for m in _NAME_CUE.finditer(text):
         if no_word(m.group("name")):
             found.append(Finding("person_name", m.group("name"), m.start("name"), m.end("name")))
@@ -654,11 +787,11 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             continue
         after_verb = _PLACE_AFTER_VERB.search(text[max(0, start - 3) : start])
         is_place = (
-            (tag == "ns" and (tokenizer.FREQ.get(word, 0) <= 200 or tags.get(word + "市") == "ns"))
+            tag == "ns"
             or (len(word) >= 3 and (PLACE_END.search(word) or ADDRESS_END.search(word)))
             or (after_verb and (not known or tag == "ns") and len(word) >= 2)
         )
-        if is_place and word not in GENERIC_PLACES:
+        if is_place and word not in GENERIC_PLACES and REGION_SUFFIX.sub("", word) not in NOT_SMALL_PLACES:
             bare = PROVINCE_SUFFIX.sub("", word)
             if word in PROVINCES or bare in PROVINCES or (PROVINCE_SUFFIX.search(word) and bare in PROVINCES):
                 continue

@@ -553,6 +553,38 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Given names that are also everyday words stand before a surname the scanner flags; these never do.
+NOT_GIVEN_NAMES = (
+    {m.casefold() for m in english.MONTHS.split("|")}
+    | {d.casefold() for d in english.WEEKDAYS.split("|")}
+    | {
+        "the",
+        "dear",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "professor",
+        "nurse",
+        "sister",
+        "our",
+        "my",
+        "new",
+        "st",
+    }
+)
+
+
+def _given_name(word: str) -> bool:
+    return (
+        word[:1].isupper()
+        and word[1:].islower()
+        and word.casefold() not in NOT_GIVEN_NAMES
+        and _is_name(word)
+    )
+
+
 def scan(text: str, safe: set[str]) -> list[Finding]:
     """Runs of capitalised words that are not known to be safe, with the kind their last word suggests."""
     headings = _heading_lines(text)
@@ -591,6 +623,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         if run and any(v in ("name", "unknown", "acronym") for v in tags):
             first = next(i for i, v in enumerate(tags) if v != "safe")
             last = max(i for i, v in enumerate(tags) if v != "safe")
+            if first and tags[first] in ("name", "unknown") and _given_name(words[first - 1].group(0)):
+                first -= 1  # "Summer MacInnes", "Hope Okafor": an everyday word that is a given name
+                tags[first] = "name"
             start, end = words[first].start(), words[last].end()
             after = text[end : end + 40]
             follower = re.match(r"[ \t]{1,3}(?:of[ \t]{1,3})?([A-Z][\w'’]{1,20})", after)
@@ -638,8 +673,13 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
     for f in found:
         if f.kind not in ("person_name", "nickname", "clinician_name") or len(parts) >= limit:
             continue
-        for word in re.findall(rf"[{UPPER}][{LOWER}'’-]+|[\u4e00-\u9fff]{{2,4}}", f.text):
-            if len(word) < 2 or word.casefold() in safe or english.KINSHIP_WORD.fullmatch(word):
+        words = re.findall(rf"[{UPPER}][{LOWER}'’-]+|[\u4e00-\u9fff]{{2,6}}", f.text)
+        for word in words:
+            # An everyday word counts when it is the given name of a full name ("Summer MacInnes").
+            everyday = word.casefold() in safe and not (
+                len(words) >= 2 and word == words[0] and _given_name(word)
+            )
+            if len(word) < 2 or everyday or english.KINSHIP_WORD.fullmatch(word):
                 continue
             parts.setdefault(word, f.kind)
             if len(word) == 3 and not word.isascii() and "某" not in word:

@@ -195,6 +195,11 @@ def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
         ("于先生每天都来陪护。", "于先生"),
         ("俞振邦今年退休。后来俞振邦又去复查。", "俞振邦"),
         ("发起人：柯明远（患者父亲）", "柯明远"),
+        # From the seventh batch: names with no Han surname, everyday words as given names, known cities.
+        ("牧民阿力木·托合提骑车来复诊。", "阿力木·托合提"),
+        ("十二岁的岩温坐在窗边。岩温说他想回学校。", "岩温"),
+        ("Meadow Thistlewood is nine. Later Meadow rang the bell.", "Meadow"),
+        ("他从大庆赶来复查。", "大庆"),
     ],
 )
 def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
@@ -206,6 +211,8 @@ def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
     "sentence",
     [
         "我和妈妈一起去了医院。",
+        "妈妈经常说要按时吃药。",
+        "他从美国和华南地区的研究中获益。",
         "主任医师查房后调整了方案。",
         "The 20th century brought antibiotics; the 3rd cycle was delayed.",
         "Results are due on the 2nd day of treatment.",
