@@ -37,7 +37,7 @@ COMPOUND_SURNAMES = (
     "夏侯",
 )
 # 老/小 + surname: only surnames that do not also start an everyday word after 老/小 (小白鼠, 小叶增生, 小程序).
-NICK_SURNAMES = "俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
+NICK_SURNAMES = "曲俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
 SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
 KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
 POLITE = "女士|先生|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
@@ -436,7 +436,7 @@ _NOT_COMMENTER = re.compile(
 )
 # 乐乐妈妈, 浩浩爸, 朵朵奶奶: a child's pet name and a parent; the name is flagged alone as well.
 _PET_NAME_PARENT = bounded(
-    f"(?P<nick>([{HAN}])\\2)(?:妈妈|爸爸|妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|哥哥|姐姐|哥|姐)"
+    f"(?P<nick>([{HAN}])\\2|[小阿][{HAN}])(?:妈妈|爸爸|妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|哥哥|姐姐|哥|姐)"
 )
 # 周*欣, 钱**, 沈＊婷: a name masked by its page, still a surname and often enough to identify.
 _MASKED_NAME = bounded(f"(?:{SURNAME})(?:[*＊×Ｘ]{{1,2}}[{HAN}]?|[{HAN}][*＊×Ｘ])(?![*＊×Ｘ])")
@@ -452,6 +452,10 @@ _PLATE = bounded(
     "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・.\\s]?[A-Z0-9]{5,6}(?![A-Za-z0-9])"
 )
 # 邮编：264200, 三年级二班, 初二（3）班
+# 电话：(04)2205-3366, 热线 2961 8989: any number given as a telephone number
+_PHONE_AFTER_CUE = bounded(
+    "(?:电话|热线|专线|座机|手机|分机|电話|Tel|TEL)[:：\\s]{0,3}(?P<value>[(（+]?\\d[\\d\\s()（）-]{5,18}\\d)"
+)
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
     "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|[初高][一二三][（(]\\d{1,2}[)）]班"
@@ -648,12 +652,18 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _SURNAME_TITLE.finditer(text):
         add("nickname", m.start(), m.end())
-    freq = jieba_tokenizer()[0].FREQ
+    tokenizer, tags = jieba_tokenizer()
+    freq = tokenizer.FREQ
     for m in _A_NAME.finditer(text):
-        if freq.get(m.group(0), 0) == 0 and m.group(0) not in safe:
+        word = m.group(0)
+        named = freq.get(word, 0) == 0 or (tags.get(word, "").startswith("nr") and freq[word] <= 100)
+        if named and word not in safe and word not in KIN.split("|"):
             add("nickname", m.start(), m.end())
     for m in _PLATE.finditer(text):
         add("id_number", m.start(), m.end())
+    for m in _PHONE_AFTER_CUE.finditer(text):
+        if len(re.sub(r"\D", "", m.group("value"))) >= 7:
+            add("phone", m.start("value"), m.end("value"))
     for m in _POSTCODE.finditer(text):
         add("place", m.start("value"), m.end("value"))
     for m in _SCHOOL_CLASS.finditer(text):

@@ -325,6 +325,11 @@ _DATES = [
         r"(?!\s+(?:century|floor|time|cycle|round|dose|course|day|week|month|year|anniversary|birthday|patient|"
         r"person|edition|grade|generation|percentile|place|line|stage|session|infusion|treatment|attempt|trial)s?\b)"
     ),
+    # "Sun 3/23", "Tue, 11/4": a weekday and a month and day
+    cued(
+        ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        bounded(r"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+(?:[01]?\d)/(?:[0-3]?\d)\b"),
+    ),
     # A time of day: "at 1.15pm", "7am", "14:30"
     bounded(r"\b(?:[01]?\d|2[0-3])(?:[.:][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?![\w])", re.IGNORECASE),
 ]

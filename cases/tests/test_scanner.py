@@ -200,6 +200,10 @@ def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
         ("十二岁的岩温坐在窗边。岩温说他想回学校。", "岩温"),
         ("Meadow Thistlewood is nine. Later Meadow rang the bell.", "Meadow"),
         ("他从大庆赶来复查。", "大庆"),
+        ("阿明每天下班都来陪她。", "阿明"),
+        ("小雨妈妈在群里说孩子退烧了。", "小雨"),
+        ("预约电话：(04)2205-3366。", "2205-3366"),
+        ("Clinic on Sun 3/23, bring the forms.", "Sun 3/23"),
     ],
 )
 def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
