@@ -1,9 +1,10 @@
 """Scores the scanner on corpora written blind: documents and labels by helpers who never read it.
 
     python -m cases.tests.corpus blind     # the first batch (scored before the scanner was redesigned)
-    python -m cases.tests.corpus final     # the second fresh batch (stop 20's result)
-    python -m cases.tests.corpus third     # the third (scored blind, then tuned to)
-    python -m cases.tests.corpus fourth    # the fourth fresh batch, the result
+    python -m cases.tests.corpus eighth    # the newest batch, never tuned to: the result
+    python -m cases.tests.corpus sixth -v  # with every miss and false alarm
+
+The batches and their blind figures are listed in cases/tests/test_corpus.py.
 
 Each document is a JSON file with its text and the distinct identifier strings in it, by kind; every
 occurrence of a labelled string counts (a shorter label inside a longer one counts once, as the longer).
