@@ -184,8 +184,7 @@ def test_clearing_withdrawing_and_importing_a_story_logs_no_patient_details(
     preview = client.post(
         reverse("admin:import_documents"), {"files": [SimpleUploadedFile("zebulon-quarrie.txt", DOCUMENT)]}
     )
-    token = re.search(r'name="token" value="(\w+)"', preview.content.decode()).group(1)
-    client.post(reverse("admin:import_documents"), {"token": token})
+    client.post(preview["Location"])  # confirm: the import job runs, and logs what it does
     with mock.patch("cases.importer._save", side_effect=RuntimeError("disk full")):
         assert import_document("zebulon-quarrie.txt", DOCUMENT, vocabularies=Vocabularies()).error
 
