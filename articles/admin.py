@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from articles import access, services, workflow
+from articles import access, services, spreadsheet_jobs, workflow
 from articles.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk_admin import calendar_urls
 from articles.forms import term_picker
@@ -31,6 +31,7 @@ from articles.models import (
     ArticleRevision,
     Correction,
     DiseaseTag,
+    ImportJob,
     PreviewLink,
     Redirect,
     StaffProfile,
@@ -178,6 +179,62 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, error):
         form.add_error("import_file", read_failure_message(error))
+
+    def get_urls(self):
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_job"
+        job = path("import/job/<str:token>/", self.admin_site.admin_view(self.import_job_view), name=name)
+        return [job, *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        """The upload: its caps are checked here (LimitedImportForm), everything else on the worker."""
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().import_action(request, **kwargs)
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return super().import_action(request, **kwargs)  # the form again, with what to fix
+        job = spreadsheet_jobs.start(request.user, self.model, form.cleaned_data)
+        return HttpResponseRedirect(self._job_url(job))
+
+    def process_import(self, request, **kwargs):
+        """Confirming happens on the job's page, so that the import, too, runs on the worker."""
+        return HttpResponseNotAllowed(["GET"])
+
+    def _job_url(self, job):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import_job", args=[job.token])
+
+    def import_job_view(self, request, token):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob, token=token, uploader=request.user, kind=ImportJob.Kind.SPREADSHEET
+        )
+        if job.source.get("model") != self.model._meta.label_lower:
+            raise Http404
+        expired = job.created_at < timezone.now() - timedelta(hours=24)
+        confirmable = (
+            job.step == ImportJob.Step.PREVIEW
+            and job.state == ImportJob.State.DONE
+            and not job.source.get("problems")
+            and not expired
+        )
+        if request.method == "POST" and confirmable:
+            spreadsheet_jobs.confirm(job)
+            return HttpResponseRedirect(request.path)
+        if request.GET.get("format") == "json":
+            return JsonResponse(
+                {"state": job.state, "read": job.read, "total": job.total, "finished": job.finished}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Import"),
+            "opts": self.model._meta,
+            "job": job,
+            "imported": job.step == ImportJob.Step.IMPORT and job.state == ImportJob.State.DONE,
+            "confirmable": confirmable,
+            "expired": expired,
+        }
+        return TemplateResponse(request, "admin/import_job.html", context)
 
 
 @admin.register(Article)

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from articles import access
 from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
-from articles.models import DiseaseTag, TherapyTag
+from articles.models import DiseaseTag, ImportJob, TherapyTag
 from cases import import_jobs, privacy_desk, services
 from cases.importer import PREVIEW_HOURS, read_uploads
-from cases.models import Case, CaseEvent, Consent, ImportJob, PrivacyStatus, PublicName
+from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
 

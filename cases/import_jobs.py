@@ -17,8 +17,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import ImportJob
 from cases.importer import ImportResult, Vocabularies, import_document
-from cases.models import ImportJob
 
 log = logging.getLogger("newsdesk.import")
 

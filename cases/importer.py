@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
 from articles.documents import parse_document as parse
 from articles.documents import patient_story as find_patient_story
-from articles.models import Article, DiseaseTag, Status, TherapyTag, unique_slug
+from articles.models import Article, DiseaseTag, ImportJob, Status, TherapyTag, unique_slug
 from articles.services import record_revision
-from cases.models import AgeBand, Case, ImportJob, PrivacyStatus, Sex
+from cases.models import AgeBand, Case, PrivacyStatus, Sex
 from cases.scanner import find_identifiers
 
 log = logging.getLogger("newsdesk.import")

@@ -7,6 +7,7 @@ from articles.models.article import (
     unique_slug,
 )
 from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
+from articles.models.jobs import ImportJob
 from articles.models.newsroom import Comment, Correction, Redirect, ReviewReminder, StaffProfile
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
 
@@ -20,6 +21,7 @@ __all__ = [
     "Comment",
     "Correction",
     "DiseaseTag",
+    "ImportJob",
     "PreviewLink",
     "Redirect",
     "ReviewReminder",

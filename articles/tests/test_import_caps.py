@@ -153,6 +153,6 @@ def test_unconfirmed_previews_are_deleted_after_24_hours(previewed):
     assert expire_import_previews(now=timezone.now() + timedelta(hours=25)) == 1
     folders, _files = storages["private"].listdir("imports")
     assert all(not storages["private"].listdir(f"imports/{f}")[1] for f in folders)
-    from cases.models import ImportJob
+    from articles.models import ImportJob
 
     assert not ImportJob.objects.exists()  # nor the report, with the documents' names and headlines

@@ -22,6 +22,7 @@ MARKUP = {
     "cdata": "<![CDATA[" * (SIZE // 9),
     "nested divs": "<div>" * (SIZE // 5),
     "nested under the cap": "<div>" * 14_000,
+    "nested under the depth cap": ("<div>" * 999 + "<p>x</p>" + "</div>" * 999) * 7,
     "bangs": "<!" * (SIZE // 2),
     "entities": "&#" * (SIZE // 2),
     "script": "<script>" + "a<b" * (SIZE // 3),
@@ -70,5 +71,12 @@ def parse_or_refuse(markup: str) -> None:
 
 
 def test_a_page_with_too_many_tags_is_refused_with_advice():
-    with pytest.raises(UnreadableDocument, match="more than 15,000 HTML tags; save it as text"):
+    with pytest.raises(UnreadableDocument, match="more than 15,000 HTML tags, or elements nested"):
         parse_document(("<div>" * 20_000).encode(), "page.html")
+
+
+def test_a_page_nested_absurdly_deep_is_refused_but_many_unclosed_paragraphs_are_not():
+    with pytest.raises(UnreadableDocument, match="nested more than 1,000 deep; save it as text"):
+        parse_document(("<div>" * 1_500 + "<p>Text</p>").encode(), "page.html")
+    page = "<html><body><h1>A long page</h1>" + "<p>A paragraph of news text" * 3_000 + "</body></html>"
+    assert parse_document(page.encode(), "page.html")
