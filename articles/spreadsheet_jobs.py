@@ -5,16 +5,23 @@ the import itself, all or nothing. The page follows the job (see `SpreadsheetMix
 import logging
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import ImportJob
 from articles.spreadsheets import read_failure_message
+from newsdesk.budget import TooSlow, time_budget
 
 log = logging.getLogger("newsdesk.import")
+TOO_SLOW = _(
+    "Reading this file took longer than %(seconds)d seconds, so nothing was imported. "
+    "Split it into smaller files and import them one by one."
+)
 SHOWN_ROWS = 200
 
 
@@ -68,15 +75,16 @@ def read_spreadsheet(job_id: int) -> None:
             job.save(update_fields=["source", "read", "state", "finished_at"])
             return
         resource = model_admin.get_import_resource_classes(None)[job.source["resource"]]()
-        result = resource.import_data(
-            dataset,
-            dry_run=preview,
-            raise_errors=False,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            file_name=job.names[0],
-            user=job.uploader,
-        )
+        with time_budget(settings.NEWSDESK_SPREADSHEET_SECONDS):
+            result = resource.import_data(
+                dataset,
+                dry_run=preview,
+                raise_errors=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+                file_name=job.names[0],
+                user=job.uploader,
+            )
         job.rows = [
             {"line": n, "action": row.import_type, "title": row.object_repr or ""}
             for n, row in enumerate(result.valid_rows()[:SHOWN_ROWS], start=1)
@@ -102,6 +110,14 @@ def read_spreadsheet(job_id: int) -> None:
         job.state = ImportJob.State.DONE
         if not preview or job.source["problems"]:
             storages["private"].delete(path)
+    except TooSlow:
+        log.warning("spreadsheet import job %s took over %s s", job.pk, settings.NEWSDESK_SPREADSHEET_SECONDS)
+        job.source |= {
+            "problems": [
+                {"line": None, "text": str(TOO_SLOW) % {"seconds": settings.NEWSDESK_SPREADSHEET_SECONDS}}
+            ]
+        }
+        job.state = ImportJob.State.DONE
     except Exception:
         log.exception("spreadsheet import job %s failed", job.pk)
         job.state = ImportJob.State.FAILED

@@ -2,10 +2,7 @@
 worker reads them one by one (each within NEWSDESK_IMPORT_SECONDS, so no document can hold the worker),
 and the desk follows the progress on the import page."""
 
-import contextlib
 import logging
-import signal
-import threading
 from dataclasses import asdict
 from pathlib import PurePosixPath
 
@@ -19,32 +16,9 @@ from django.utils.translation import gettext as _
 
 from articles.models import ImportJob
 from cases.importer import ImportResult, Vocabularies, import_document
+from newsdesk.budget import TooSlow, time_budget
 
 log = logging.getLogger("newsdesk.import")
-
-
-class TooSlow(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_budget(seconds: float):
-    """Raise TooSlow in the block after `seconds`. The worker runs tasks on its main thread, where an
-    alarm can interrupt; elsewhere (a test's thread) the block runs without one."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def too_slow(*_):
-        raise TooSlow
-
-    previous = signal.signal(signal.SIGALRM, too_slow)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def start(uploader, documents: list[tuple[str, bytes]]) -> ImportJob:

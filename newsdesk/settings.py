@@ -174,7 +174,8 @@ NEWSDESK_MAX_IMPORT_BYTES = env.int("NEWSDESK_MAX_IMPORT_BYTES", default=20 * 10
 NEWSDESK_MAX_DOCUMENT_BYTES = env.int("NEWSDESK_MAX_DOCUMENT_BYTES", default=2 * 1024 * 1024)
 # Imports run on the task worker (`manage.py db_worker`), each document within this many seconds.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
-NEWSDESK_IMPORT_SECONDS = env.int("NEWSDESK_IMPORT_SECONDS", default=30)
+NEWSDESK_IMPORT_SECONDS = env.int("NEWSDESK_IMPORT_SECONDS", default=30)  # per document
+NEWSDESK_SPREADSHEET_SECONDS = env.int("NEWSDESK_SPREADSHEET_SECONDS", default=180)  # per spreadsheet
 # The largest request body read at all: the largest single upload, plus room for the form around it.
 NEWSDESK_MAX_REQUEST_BYTES = env.int(
     "NEWSDESK_MAX_REQUEST_BYTES",

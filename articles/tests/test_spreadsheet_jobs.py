@@ -65,6 +65,33 @@ def test_only_the_uploader_sees_the_job_and_the_in_request_confirm_is_closed(cli
     assert Article.objects.get().title == "Mine"
 
 
+@pytest.mark.django_db
+def test_a_spreadsheet_over_its_time_budget_imports_nothing_and_says_so(
+    client, users, vocabulary, settings, monkeypatch
+):
+    import time
+
+    from articles import spreadsheet_jobs
+
+    settings.TASKS = DUMMY
+    settings.NEWSDESK_SPREADSHEET_SECONDS = 1
+    client.force_login(users["editor"])
+    job_page = upload(client, HEADER + ",Slow row,,,lupus,\n")["Location"]
+    real = ArticleResource.import_row
+
+    def slow_row(self, *args, **kwargs):
+        time.sleep(5)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArticleResource, "import_row", slow_row)
+    started = time.monotonic()
+    spreadsheet_jobs.read_spreadsheet.call(ImportJob.objects.get().pk)
+    assert time.monotonic() - started < 4
+    page = client.get(job_page).content.decode()
+    assert "took longer than 1 seconds" in page and "Confirm import" not in page
+    assert not Article.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_the_preview_and_then_the_import(client, users, vocabulary, settings):
     settings.TASKS = DATABASE
