@@ -1,5 +1,7 @@
 """The identifier scanner's speed: 50 KB of English and of Chinese news (budget: 150 ms each), and each
-hostile shape of 100,000 characters as a multiple of ordinary text (bound: 10x). Writes bench/scanner.md.
+hostile shape of 100,000 characters as a multiple of ordinary text (bound: 10x), for the scanner and for
+the document importer (as text and as HTML, plus markup built to slow HTML parsers). Writes
+bench/scanner.md.
 
     python bench/scanner.py
 """
@@ -61,8 +63,48 @@ def main():
         *[f"- {name}: {ratio:.1f}x" for name, ratio in worst],
         "",
     ]
+    lines += importer_ratios()
     (ROOT / "bench" / "scanner.md").write_text("\n".join(lines))
     print("\n".join(lines))
+
+
+def importer_ratios() -> list[str]:
+    """The document importer (parse_document and patient_story) on the same hostile shapes."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    django.setup()
+    from articles.tests.test_importer_bounds import MARKUP, SHAPES, parse_or_refuse, read
+
+    docs = load("blind")
+    text = ordinary(
+        next(d["text"] for d in docs if d["lang"] == "en"), next(d["text"] for d in docs if d["lang"] == "zh")
+    )
+
+    def timed(call, runs=1):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    base = timed(lambda: (read(text, html=False), read(text, html=True)), runs=3)
+    ratios = {
+        name: timed(lambda t=t: (read(t, html=False), read(t, html=True))) / base
+        for name, t in SHAPES.items()
+    }
+    ratios |= {f"markup: {name}": timed(lambda t=t: parse_or_refuse(t)) / base for name, t in MARKUP.items()}
+    worst = sorted(ratios.items(), key=lambda item: -item[1])[:5]
+    return [
+        f"Document importer: the same {len(SHAPES)} shapes as text and as HTML, and {len(MARKUP)} markup shapes, "
+        f"against ordinary text ({base * 1000:.0f} ms): the slowest is {worst[0][1]:.1f}x (bound 10x).",
+        "",
+        *[f"- {name}: {ratio:.1f}x" for name, ratio in worst],
+        "",
+    ]
 
 
 if __name__ == "__main__":
