@@ -274,6 +274,7 @@ def as_utf8(data: bytes) -> str:
 
 
 MAX_ROWS, MAX_COLUMNS = 10_000, 50
+BYTES_PER_CELL, SHEET_OVERHEAD = 400, 1_000_000  # an inline-string cell of a few hundred characters
 _CELL = re.compile(rb"<c[\s>/]")
 _CELL_REFERENCE = re.compile(rb'<c\b[^>]{0,200}?\br="([A-Z]{1,3})(\d{1,7})"')
 
@@ -328,6 +329,17 @@ def refuse_oversized_sheets(data: bytes) -> None:
                 ):
                     rows = max(rows, int(declared.group(2)))
                     columns = max(columns, _column_number(declared.group(1)))
+                    # The sheet's unpacked size, from the cells it declares (its text is elsewhere, in
+                    # the shared strings): far more than those cells need is padding or a bomb.
+                    expected = min(rows, MAX_ROWS + 1) * min(columns, MAX_COLUMNS + 1) * BYTES_PER_CELL
+                    if member.file_size > expected + SHEET_OVERHEAD:
+                        raise ValidationError(
+                            _(
+                                "This spreadsheet's sheet unpacks to %(mb).1f MB, far more than its "
+                                "%(cells)d cells need. Save it again from the spreadsheet program, or as CSV."
+                            )
+                            % {"mb": member.file_size / 1e6, "cells": rows * columns}
+                        )
                 for m in _CELL_REFERENCE.finditer(chunk):
                     rows = max(rows, int(m.group(2)))
                     columns = max(columns, _column_number(m.group(1)))

@@ -65,12 +65,26 @@ def test_millions_of_unnumbered_cells_in_a_small_file_are_refused_before_any_rea
                 body = re.sub(
                     rb"<sheetData>.*</sheetData>", b"<sheetData>" + row * 15_000 + b"</sheetData>", body
                 )
+                body = re.sub(rb"<dimension[^>]*/>", b"", body)  # no declared size to check it against
             packed.writestr(member, body)
     assert len(out.getvalue()) < 200_000
     started = time.perf_counter()
     with pytest.raises(ValidationError, match="more than 500000 cells"):
         refuse_oversized_sheets(out.getvalue())
     assert time.perf_counter() - started < 2
+
+
+def test_a_sheet_far_larger_than_its_declared_cells_need_is_refused_from_its_header():
+    honest = zipfile.ZipFile(io.BytesIO(xlsx(lambda sheet: sheet.append(["slug", "title"]))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as padded:
+        for member in honest.infolist():
+            body = honest.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                body = body.replace(b"</worksheet>", b"<!--" + b" " * 5_000_000 + b"--></worksheet>")
+            padded.writestr(member, body)
+    with pytest.raises(ValidationError, match="unpacks to 5.0 MB, far more than its 2 cells need"):
+        refuse_oversized_sheets(out.getvalue())
 
 
 def test_too_many_columns_are_refused_with_advice():
