@@ -222,9 +222,7 @@ class SpreadsheetMixin(ImportExportMixin):
             spreadsheet_jobs.confirm(job)
             return HttpResponseRedirect(request.path)
         if request.GET.get("format") == "json":
-            return JsonResponse(
-                {"state": job.state, "read": job.read, "total": job.total, "finished": job.finished}
-            )
+            return JsonResponse(job.progress())
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Import"),

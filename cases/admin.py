@@ -430,9 +430,7 @@ def import_job_view(request, token):
         import_jobs.confirm(job)
         return HttpResponseRedirect(request.path)
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"state": job.state, "read": job.read, "total": job.total, "finished": job.finished}
-        )
+        return JsonResponse(job.progress())
     imported = job.step == ImportJob.Step.IMPORT and job.state == ImportJob.State.DONE
     if imported and not request.session.get(f"told-{job.token}"):
         request.session[f"told-{job.token}"] = True

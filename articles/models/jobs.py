@@ -62,3 +62,7 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    def progress(self) -> dict:
+        """What the job page asks every two seconds (static/newsdesk/import-progress.js)."""
+        return {"state": self.state, "read": self.read, "total": self.total, "finished": self.finished}
