@@ -46,9 +46,7 @@ def start(uploader, model, cleaned: dict) -> ImportJob:
 
 
 def confirm(job: ImportJob) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(
-        step=ImportJob.Step.IMPORT, state=ImportJob.State.QUEUED, read=0, rows=[], finished_at=None
-    )
+    job.queue_import()
     read_spreadsheet.enqueue(job.pk)
 
 

@@ -35,9 +35,7 @@ def start(uploader, documents: list[tuple[str, bytes]]) -> ImportJob:
 
 def confirm(job: ImportJob) -> None:
     """Queue the import of a previewed job's documents."""
-    ImportJob.objects.filter(pk=job.pk).update(
-        step=ImportJob.Step.IMPORT, state=ImportJob.State.QUEUED, read=0, rows=[], finished_at=None
-    )
+    job.queue_import()
     read_documents.enqueue(job.pk)
 
 

@@ -63,6 +63,12 @@ class ImportJob(models.Model):
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
 
+    def queue_import(self) -> None:
+        """Turn a finished preview into a queued import (its task is enqueued by the caller)."""
+        ImportJob.objects.filter(pk=self.pk).update(
+            step=self.Step.IMPORT, state=self.State.QUEUED, read=0, rows=[], finished_at=None
+        )
+
     def progress(self) -> dict:
         """What the job page asks every two seconds (static/newsdesk/import-progress.js)."""
         return {"state": self.state, "read": self.read, "total": self.total, "finished": self.finished}
