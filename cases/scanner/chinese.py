@@ -795,11 +795,10 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         ):
             found.append(Finding("nickname", word, start, end))
             continue
-        after_verb = _PLACE_AFTER_VERB.search(text[max(0, start - 3) : start])
         is_place = (
             tag == "ns"
             or (len(word) >= 3 and (PLACE_END.search(word) or ADDRESS_END.search(word)))
-            or (after_verb and (not known or tag == "ns") and len(word) >= 2)
+            or (not known and len(word) >= 2 and _PLACE_AFTER_VERB.search(text[max(0, start - 3) : start]))
         )
         if is_place and word not in GENERIC_PLACES and REGION_SUFFIX.sub("", word) not in NOT_SMALL_PLACES:
             bare = PROVINCE_SUFFIX.sub("", word)

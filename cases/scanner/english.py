@@ -110,6 +110,13 @@ NAME_WORD = (
 # The same at the start of a word, with the boundary checked after the capital: a pattern that opens with
 # a character class lets the engine jump between capitals instead of trying every position.
 NAME_START = rf"[{UPPER}](?<![\w][{UPPER}])" + NAME_WORD[len(UPPER) + 2 :]
+
+
+def name_after(*before: str) -> str:
+    """NAME_WORD just after one of `before` (fixed-width patterns, or "^" for the text's start), checked
+    after its capital like NAME_START, so the pattern still opens with a character class."""
+    checks = "|".join(f"(?<={b}[{UPPER}])" for b in before)
+    return rf"[{UPPER}](?:{checks})" + NAME_WORD[len(UPPER) + 2 :]
 ORG_CONTINUATION = bounded(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
@@ -243,8 +250,14 @@ _DATES = [
     cued(("early", "mid", "late"), bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE)),
     cued(MONTH_CUES, bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b")),
     bounded(
-        r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?|(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns) Day)\b",
-        re.IGNORECASE,
+        r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?)\b", re.IGNORECASE
+    ),
+    cued(
+        ("day",),
+        bounded(
+            r"\b(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns) Day\b",
+            re.IGNORECASE,
+        ),
     ),
     bounded(r"(?<![\w.])\d{1,2}[hdw](?=[ \t]{1,4}(?:Like|Reply|·|🌎)|[ \t]*$)", re.MULTILINE),
     cued(
@@ -500,12 +513,12 @@ _TEAM_NAME = bounded(
     rf"|\b(?P<etal>{NAME_WORD})\s+et al\b"
 )
 _INTRO_NAME = bounded(
-    rf"(?:^|(?<=[\s\"“(]))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
+    rf"(?P<name>{name_after('^', r'[\s\"“(]')}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
     r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|then \d|aged|who|mother|father|grandmother|grandfather|"
     r"woman|man|girl|boy|patient|retired|farmer|teacher|student|mother of|father of)"
 )
 _APPOSITION = bounded(
-    rf"\b(?:[Tt]he|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir)\s+(?:[a-z]+\s+)?[a-z]{{3,}},\s+"
+    rf"\b(?:The|the|Our|our|Her|her|His|his|Their|their)\s+(?:[a-z]+\s+)?[a-z]{{3,}},\s+"
     rf"(?P<name>{NAME_WORD}\s+{NAME_WORD}),"
 )
 _POSSESSIVE_NAME = bounded(
@@ -527,13 +540,13 @@ _RELATIVE_NAME = bounded(
     rf"\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
 _NAME_AND_RELATIVE = bounded(
-    rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
+    rf"(?P<name>{name_after('^', r'[.!?]\s', r'\n')}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
 )
 _NAME_BRACKETED_ID = bounded(
     rf"(?P<name>{NAME_START}\s+{NAME_WORD})\s+\((?:SSN|MRN|NHS|ID|DOB|born|aged|age)\b"
 )
 _NAME_VERB = bounded(
-    rf"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[,;]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
+    rf"(?P<name>{name_after('^', r'[.!?]\s', r'\n', r'[,;]\s')}\s+{NAME_WORD})\s+(?:was|is|had|has|said|says|"
     r"recalls|recalled|received|underwent|developed|began|started|remembers|told|felt|feels|became|lives|"
     r"returned|went|came|wanted|hoped|joined|agreed)\b"
 )

@@ -108,7 +108,80 @@ def _as_tries(pattern: str) -> str:
     return _WORD_LIST.sub(replace, pattern)
 
 
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group that opens at `start` (a "(")."""
+    depth, i = 0, start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = pattern.index("]", i + 2 if pattern[i + 1 : i + 2] in ("]", "^") else i + 1) + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        i += 1
+        if depth == 0:
+            return i
+    raise ValueError(pattern)
+
+
+def _alternatives(body: str) -> list[str]:
+    """`body` split at its top-level "|"."""
+    parts, depth, i, at = [], 0, 0, 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = body.index("]", i + 2 if body[i + 1 : i + 2] in ("]", "^") else i + 1) + 1
+            continue
+        if c == "|" and depth == 0:
+            parts.append(body[at:i])
+            at = i + 1
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        i += 1
+    return [*parts, body[at:]]
+
+
+def _led(pattern: str, flags: int) -> tuple[str, int]:
+    """A pattern that opens with `\\b` and a group whose every branch starts with a letter, rewritten to
+    open with the class of those letters, the boundary checked after it: "\\b(?:bed|ward)" reads
+    "[bw](?<!\\w.)(?:(?<=b)(?:ed)|(?<=w)(?:ard))". It matches the same, but the engine can jump between
+    those letters instead of trying every position, which a leading `\\b` or a case-blind flag prevents
+    (about three times faster on prose)."""
+    digits = re.match(r"\\b(\(\?P<\w+>)?\\d\{(\d+),(\d+)\}", pattern)
+    if digits and int(digits.group(2)) >= 1:  # "\\b(?P<n>\\d{1,3})" reads "(?P<n>\\d(?<!\\w\\d)\\d{0,2})"
+        low, high = int(digits.group(2)) - 1, int(digits.group(3)) - 1
+        return f"{digits.group(1) or ''}\\d(?<!\\w\\d)\\d{{{low},{high}}}{pattern[digits.end() :]}", flags
+    opening = re.match(r"\\b\(\?(i?):", pattern)
+    if not opening:
+        return pattern, flags
+    end = _group_end(pattern, 2)
+    if pattern[end : end + 1] in ("?", "*", "+", "{"):
+        return pattern, flags
+    branches = _alternatives(pattern[opening.end() : end - 1])
+    if not all(
+        b[:1].isalnum() and len(b[0].upper()) == 1 and b[1:2] not in ("?", "*", "+", "{") for b in branches
+    ):
+        return pattern, flags
+    caseless = bool(opening.group(1) or flags & re.IGNORECASE)
+    tails: dict[str, list[str]] = {}
+    for branch in branches:
+        tails.setdefault(branch[0].lower() if caseless else branch[0], []).append(branch[1:])
+    firsts = "".join(sorted({c for first in tails for c in (first, first.upper()) if caseless or c == first}))
+    lead = "|".join(f"(?<={re.escape(first)})(?:{'|'.join(rest)})" for first, rest in tails.items())
+    rest = pattern[end:]
+    if flags & re.IGNORECASE:
+        return f"[{re.escape(firsts)}](?<!\\w.)(?i:(?:{lead}){rest})", flags & ~re.IGNORECASE
+    if caseless:
+        return f"[{re.escape(firsts)}](?<!\\w.)(?i:{lead}){rest}", flags
+    return f"[{re.escape(firsts)}](?<!\\w.)(?:{lead}){rest}", flags
+
+
 def bounded(pattern: str, flags: int = 0) -> re.Pattern:
     """`pattern` compiled with its repeats capped and its word lists as tries (several times faster on
     prose than trying word after word; see docs/scaling.md)."""
+    pattern, flags = _led(pattern, flags)
     return re.compile(bound(_as_tries(pattern)), flags)

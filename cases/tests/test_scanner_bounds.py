@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cases.scanner import find_identifiers, load_all
-from cases.scanner.patterns import _as_tries, trie
+from cases.scanner.patterns import _as_tries, _led, bound, bounded, trie
 from cases.tests.corpus import load
 from cases.tests.hostile_text import SIZE, ordinary, seconds_within, shapes
 from cases.tests.hostile_text import ordinary_seconds as timed
@@ -56,6 +56,38 @@ def test_only_groups_that_are_plain_word_lists_become_tries():
     assert _as_tries(r"\b(?:a|b|c)\s+(?i:Ward|bed|bay)") == r"\b(?:(?:a|b|c))\s+(?i:(?:b(?:ay|ed)|ward))"
     for kept in (r"(?:a|b)", r"(?:x|[ab]|c)", r"(?:was|is|\d)", r"(?:Jan|(?:Feb)|Mar)"):
         assert _as_tries(kept) == kept
+
+
+LED = [
+    (r"\b(?:bed|beds|ward|room|bed[\s-]space|side room)\s*(?:no\.?)?\s*\d{1,4}\b", re.IGNORECASE),
+    (r"\b(?:MRN|medical record(?: number| no\.?)?|ID(?: card)?)\s*:?\s*\w+", re.IGNORECASE),
+    (r"\b(?i:doctor|nurse|surgeon)\s+(?P<name>[A-Z][a-z]+)", 0),
+    (r"\b(?:The|the|Her|her|His|his)\s+[a-z]{3,},\s+(?P<name>[A-Z][a-z]+)", 0),
+    (r"\b(?:a|an|at|the|to)\s+\w+", 0),
+    (r"\b(?P<n>\d{1,3})[\s-](?:year|month)s?[\s-]old\b", re.IGNORECASE),
+    (r"\b\d{2,4}\s+[A-Z][a-z]+", 0),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), LED)
+def test_a_pattern_led_by_a_class_of_first_letters_finds_exactly_what_its_plain_form_finds(pattern, flags):
+    """bounded() rewrites "\\b(?:bed|ward)" to open with "[BWbw]" and check the boundary after it, so
+    the engine can skip between those letters; on every corpus it must find the very same matches."""
+    from cases.tests.corpus import CORPORA
+
+    led, plain = bounded(pattern, flags), re.compile(bound(_as_tries(pattern)), flags)
+    assert led.pattern != plain.pattern and led.pattern.startswith(("[", "\\d", "(?P<n>\\d"))
+    texts = [doc["text"] for batch in CORPORA.iterdir() for doc in load(batch.name)]
+    texts += ["Bed 12, BED 7, abed 3, Ward\n4; x12 year old; 7-YEAR-OLD; ID: A1; aID: B2"]
+    for text in texts:
+        assert [(m.span(), m.groupdict()) for m in led.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in plain.finditer(text)
+        ]
+
+
+def test_a_pattern_whose_first_letter_is_not_certain_is_left_as_written():
+    for pattern in (r"\b(?:a|b)?x", r"\b(?:[Tt]he|x)", r"\b(?:(?:a|b)c|d)", r"\b\w+", r"(?:a|b|c)"):
+        assert _led(pattern, 0) == (pattern, 0)
 
 
 def test_a_pattern_skipped_for_want_of_its_cue_could_not_have_matched():
