@@ -117,6 +117,8 @@ def name_after(*before: str) -> str:
     after its capital like NAME_START, so the pattern still opens with a character class."""
     checks = "|".join(f"(?<={b}[{UPPER}])" for b in before)
     return rf"[{UPPER}](?:{checks})" + NAME_WORD[len(UPPER) + 2 :]
+
+
 ORG_CONTINUATION = bounded(
     r"\s*(?:'s\s+)?(?:University|Hospital|Medical|Institute|College|Clinic|Center|Centre|School|Department|"
     r"Province|State|County|Team|Foundation|Society|Association|Group|Trial|Study|Syndrome|Disease)\b"
@@ -250,7 +252,8 @@ _DATES = [
     cued(("early", "mid", "late"), bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE)),
     cued(MONTH_CUES, bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b")),
     bounded(
-        r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?)\b", re.IGNORECASE
+        r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?)\b",
+        re.IGNORECASE,
     ),
     cued(
         ("day",),
