@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from cases.scanner import chinese, english, names
 from cases.scanner.findings import KINDS, Finding, tidy
-from cases.scanner.words import load_all
+from cases.scanner.words import load_all, simplified
 
 __all__ = ["KINDS", "Finding", "find_identifiers", "load_all"]
 
@@ -112,11 +112,19 @@ def find_identifiers(text: str, *, safe_names: Iterable[str] = ()) -> list[Findi
     if not text:
         return []
     safe, phrases = _safe(frozenset(safe_names))
+    han = (
+        simplified(text) if chinese.HAS_HAN.search(text) else text
+    )  # Hong Kong and Taiwan read as the mainland
     found: list[Finding] = []
     for offset in range(0, len(text), WINDOW - OVERLAP):
         window = text[offset : offset + WINDOW]
-        for f in [*english_parts(window), *names.scan(window, safe), *chinese.scan(window, safe)]:
-            found.append(Finding(f.kind, f.text, f.start + offset, f.end + offset))
+        for f in [
+            *english_parts(window),
+            *names.scan(window, safe),
+            *chinese.scan(han[offset : offset + WINDOW], safe),
+        ]:
+            start, end = f.start + offset, f.end + offset
+            found.append(Finding(f.kind, text[start:end], start, end))
         if offset + WINDOW >= len(text):
             break
     found += names.every_occurrence(text, found, safe)

