@@ -37,7 +37,7 @@ OVERSEAS = set(
 )
 
 # Parts of given names with no Han surname, each rare as an everyday word.
-NAME_PARTS = (
+NAME_PARTS = (  # noqa: SIM905 - a word list reads best as words
     # Tibetan
     "扎西 次仁 多吉 卓玛 格桑 央金 平措 旺堆 索朗 德吉 曲珍 强巴 普布 洛桑 丹增 顿珠 白玛 边巴 巴桑 琼达 "
     "拉巴 嘎玛 仁增 措姆 益西 米玛 罗布 欧珠 扎巴 群培 贡布 泽仁 斯朗 阿旺 土登 才让 拉姆 卓嘎 次旦 旦增 "
@@ -59,7 +59,7 @@ NAME_PARTS = (
 # What can end such a name after its parts ("娜仁花", "阿拉坦仓", "宝音图"), and everyday words that can
 # open one before a part ("乌云毕力格"), never a name alone.
 NAME_ENDS = "花图仓格尔娜玛吉珍措姆拉日丽江罕"
-NAME_OPENINGS = "乌云 乌兰 巴音 哈斯 白音 孟根".split()
+NAME_OPENINGS = ["乌云", "乌兰", "巴音", "哈斯", "白音", "孟根"]
 
 
 @cache
