@@ -17,7 +17,7 @@ MONTHS = (
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Madam|Mme|Sir)\.?"
+HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Madam|Mme|Sir|MR|MRS|MS|MISS)\.?"
 KINSHIP = (
     "Grandma|Grandpa|Granny|Grandmother|Grandfather|Gran|Grandad|Granddad|Gramps|Nan|Nana|Uncle|Aunt|"
     "Auntie|Aunty|Cousin|Brother|Sister|"
@@ -152,10 +152,10 @@ _HASHTAG = bounded(
     r"(?<![\w#&])#(?:(?=[A-Za-z0-9_]{0,30}[a-z][A-Z])[A-Za-z][A-Za-z0-9_]{2,30}"
     r"|(?:Team|Pray|Help|Support|Stand|Love|Fight|Go|Save)[A-Za-z0-9_]{2,30})\b"
 )
-# A forum poster's name on a line of its own, or before "·" and the time ("PennyB_Hollinsby",
-# "TaxpayerTom88  ·  May 15"), and payment tags ("$LorenaV2015").
+# A forum poster's name on a line of its own, or before "·", "|" or a dash and the post ("PennyB_Hollinsby",
+# "TaxpayerTom88  ·  May 15", "HockeyMomKW - I coached"), and payment tags ("$LorenaV2015").
 _POSTER_LINE = bounded(
-    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|][ \t])"
+    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t])"
 )
 _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
 _REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
@@ -184,7 +184,11 @@ _BED_WARD = bounded(
     re.IGNORECASE,
 )
 # Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
-_CODE = bounded(r"\b(?:[A-Z]{1,3}\d{6,12}|\d{6,12}[A-Z]{1,2}|\d{2,3}-[A-Z]{1,3}-\d{1,6})\b")
+_CODE = bounded(
+    r"\b(?:[A-Z]{1,3}\d{6,12}|\d{6,12}[A-Z]{1,2}|\d{2,3}-[A-Z]{1,3}-\d{1,6}|\d{1,4}-\d{6,12}-\d{1,4}"
+    r"|[A-Z]{2,4}-[A-Z]{2,4}-\d{3,5})\b"
+    r"|(?<![\w.,/-])0\d{7,11}(?![\w/-]|[.,]\d)"  # "00371245", an account "0734529186": no count starts with 0
+)
 _HANDLE = bounded(
     r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>@?[A-Za-z0-9_.-]{3,30})"
 )
@@ -256,9 +260,10 @@ _DATES = [
         re.IGNORECASE,
     ),
     cued(
-        ("day",),
+        ("day", "weekend"),
         bounded(
-            r"\b(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns) Day\b",
+            r"\b(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns|Anzac|Waitangi|"
+            rf"Victoria|Family|Thanksgiving|Easter|Queen['’]s Birthday|King['’]s Birthday) (?:Day|Weekend)(?:\s+{_YEAR})?\b",
             re.IGNORECASE,
         ),
     ),
@@ -318,7 +323,7 @@ _DATES = [
         MONTH_CUES,
         bounded(
             rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
-            rf"From|During|Before|After|Last|Next|Each|Every) (?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
+            rf"From|During|Before|After|Last|Next|Each|Every) (?:the )?(?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
         ),
     ),
     cued(WEEKDAY_CUES, bounded(rf"\b(?:last|next|this|on|every)\s+(?:{WEEKDAYS})\b", re.IGNORECASE)),
@@ -348,6 +353,22 @@ _DATES = [
     ),
     # A time of day: "at 1.15pm", "7am", "14:30"
     bounded(r"\b(?:[01]?\d|2[0-3])(?:[.:][0-5]\d)?\s?(?:am|pm|a\.m\.|p\.m\.)(?![\w])", re.IGNORECASE),
+    # "Wed 8th", a diary's "the 17th" on a line of its own
+    cued(
+        ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        bounded(rf"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day)?\.?,?\s+(?:the\s+)?{_DAY}(?!\w)"),
+    ),
+    bounded(r"(?m)^[ \t]*(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)[ \t]*$"),
+    # "the 20th, 22nd and 27th June": each day of a list before its month
+    cued(
+        MONTH_CUES,
+        bounded(
+            rf"\b{_DAY}(?=(?:(?:,\s*|\s+and\s+|\s*&\s*){_DAY}){{1,5}}\s+(?:of\s+)?(?:{MONTHS})\b)"
+            rf"|(?<=,\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)(?=(?:(?:,\s*|\s+and\s+){_DAY}){{0,4}}\s+(?:of\s+)?(?:{MONTHS})\b)"
+        ),
+    ),
+    # "— 14/06.": a day and a month with a leading zero, or a day past 12
+    bounded(r"(?<![\w/.])(?:[12]\d|3[01]|0[1-9])/(?:0[1-9]|1[0-2])(?![\w/]|\.\d)"),
 ]
 RELATIVES_FOR_AGE = (
     "mum|mom|dad|mother|father|son|daughter|wife|husband|brother|sister|nan|gran|grandma|grandad|grandpa|"
@@ -372,7 +393,8 @@ _AGES = [
     bounded(r"(?<=[\s,(])(?P<n>\d{1,3})\s?(?:F|M)(?=[\s,.;)])"),
     # "left school at fourteen", "came to London at seventeen"
     bounded(
-        rf"\bat\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:to|and|when|she|he|they|I|with|after|before)\b)"
+        rf"\bat\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:to|and|when|she|he|they|I|with|after|before|that|our|"
+        r"while|but|as|because|during|his|her|my|we)\b)"
     ),
     # "his third birthday"
     cued(
@@ -418,10 +440,12 @@ _AGES = [
         bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
     ),
     bounded(
-        r"\b(?:[Aa]t|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|they|I|in|on|this|last)\b))"
+        r"\b(?:[Aa]t|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|"
+        r"they|I|in|on|this|last|while|but|and|after|before|as|that|our|his|her)\b))"
     ),
     cued((", ",), bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)")),
-    bounded(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$)"),  # "said Ann Lee, 61."
+    bounded(r"\b[A-Z][a-z]+, (?P<a>(?P<n>\d{1,3}))(?=[;)]|\.(?!\d)|\s*$|\s+[—–]\s)"),  # "said Ann Lee, 61."
+    bounded(r"(?<=[)”\"]), (?P<a>(?P<n>\d{2,3}))(?=,\s+[A-Z])"),  # '("Nana Ei"), 88, Morpeth'
     cued(("y/o", "yo", "y.o."), bounded(r"\b(?P<n>\d{1,3})\s*(?:y/o|yo|y\.o\.)\b", re.IGNORECASE)),
     # A decade under 90 ("in her 80s") is the anonymised form our own labels use; only 90s and over identify.
     cued(("90s", "100s", "110s", "120s"), bounded(r"\b(?:in\s+(?:her|his|their)\s+)(?P<n>90|1[0-2]0)s\b")),
@@ -444,9 +468,10 @@ _AGES = [
     ),
     cued(("then",), bounded(r"(?<=, )then\s+(?P<n>\d{1,3})(?=,)")),
     bounded(
-        r"\b(?:who is|who was|is now|now|turns|turned)\s+(?P<n>\d{2,3})\b"
-        r"(?=[,.;]|\s+(?:this|when|and|last|next))"
+        r"\b(?:who is|who was|is now|now|turns|turned|will be|would have been|would be)\s+(?P<n>\d{2,3})\b"
+        r"(?=[,.;!]|\s+(?:this|when|and|last|next|on|in))"
     ),
+    cued(("year",), bounded(r"\bin\s+(?:her|his|their)\s+(?P<n>\d{1,3})(?:st|nd|rd|th)\s+year\b")),
 ]
 _AGE_RANGE_BEFORE = bounded(
     r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
@@ -475,6 +500,24 @@ _CITY_STATE_ZIP = bounded(
     rf"(?P<city>{NAME_START}(?:\s+{NAME_WORD}){{0,2}}),\s+[A-Z]{{2}}\s+\d{{5}}(?:-\d{{4}})?\b"
 )
 _PLACE_UNIT = bounded(rf"{NAME_START}\s+(?:{NAME_WORD}\s+){{0,2}}(?:{PLACE_WORDS})\b")
+US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|"
+    "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|NSW|VIC|QLD|WA|SA|TAS|ACT|NT"
+)
+COUNTRIES = (
+    "UK|U\\.K\\.|USA|U\\.S\\.A\\.|US|United Kingdom|United States|Canada|Australia|Ireland|New Zealand|India|"
+    "Nigeria|Singapore|Malaysia|China|Philippines|Scotland|England|Wales|Northern Ireland|Kenya|Ghana|South Africa"
+)
+# "Boston, MA", "Ninewells Hospital, Dundee, UK": a town before its state or country
+_TOWN_STATE = bounded(
+    rf"(?P<place>{NAME_START}(?:[\s-]{NAME_WORD}){{0,2}}),\s+(?:{US_STATES}|{COUNTRIES})(?![\w.])"
+)
+# "VANCOUVER — A 29-year-old woman": a dateline in capitals
+_CAPITAL_DATELINE = bounded(r"(?m)^(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2})(?:,\s+[A-Z][\w.]+)?\s+[—–-]\s")
+# "Class 2B", "Form 3C": a school class
+_SCHOOL_CLASS = bounded(r"\b(?:Class|Form)\s+(?:\d{1,2}[A-Z]{1,2}|[A-Z]{1,2}\d{1,2})\b")
+# "Margaret H. (Perth)", "Tom B. - Sent 20k": a first name and an initial, as a commenter signs
+_NAME_INITIAL = bounded(rf"(?P<name>{NAME_START}\s+[A-Z]\.)(?=\s*[(\-–—:,])")
 _PLACE_CUE = bounded(
     rf"\b(?:in|from|near|at|of|to|outside|around|lives in|living in|native of|hometown of|village of|town of|"
     rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
@@ -529,8 +572,8 @@ _POSSESSIVE_NAME = bounded(
     r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
 _NAMED = bounded(
-    rf"\b(?:named|called|nicknamed|known as|pseudonym|alias|surnamed|first name|surname)\s+"
-    rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
+    rf"\b(?:named|called|calls|calls him|calls her|call him|call her|nicknamed|known as|pseudonym|alias|surnamed|"
+    rf"first name|surname)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?|[A-Z]{{2,4}}\b)"
 )
 RELATIVES = (
     r"daughter|son|husband|wife|mother|father|sister|brother|partner|grandson|granddaughter|grandchild|"
@@ -558,6 +601,19 @@ _NAME_LABEL = bounded(
     r"\s*:\s*"
     rf"(?P<name>{HONORIFICS}\s+\w+|{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
+
+
+NOT_DATELINES = {
+    "update",
+    "updated",
+    "breaking",
+    "note",
+    "editor",
+    "editors",
+    "correction",
+    "warning",
+    "live",
+}
 
 
 def _ok_name(text: str) -> bool:
@@ -705,6 +761,14 @@ def scan(text: str) -> list[Finding]:
     for m in _CITY_STATE_ZIP.finditer(text):
         if _ok_name(m.group("city")):
             add("place", m.start("city"), m.end("city"))
+    for m in _TOWN_STATE.finditer(text):
+        if _ok_name(m.group("place")) and not ORG_CONTINUATION.match(text, m.start("place")):
+            add("place", m.start("place"), m.end("place"))
+    for m in _CAPITAL_DATELINE.finditer(text):
+        if m.group("place").casefold() not in LARGE_PLACES | NOT_NAMES | NOT_DATELINES:
+            add("place", m.start("place"), m.end("place"))
+    for m in _SCHOOL_CLASS.finditer(text):
+        add("place", m.start(), m.end())
     for m in _PLACE_UNIT.finditer(text):
         words = m.group(0).split()
         while words and words[0].casefold() in NOT_NAMES:
@@ -791,6 +855,7 @@ def scan(text: str) -> list[Finding]:
         _NAME_VERB.finditer(text),
         _NAME_LABEL.finditer(text),
         _NAME_BRACKETED_ID.finditer(text),
+        _NAME_INITIAL.finditer(text),
     ):
         for m in matches:
             name, start = m.group("name"), m.start("name")
