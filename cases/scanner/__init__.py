@@ -20,7 +20,7 @@ a fixed multiple of ordinary text of its length.
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from cases.scanner import chinese, english, names
@@ -76,12 +76,24 @@ _CHINESE_RUN = re.compile(
 )
 
 
+def windows(text: str) -> Iterator[tuple[int, str]]:
+    """`text` in windows of WINDOW characters overlapping by OVERLAP, each with its offset."""
+    for offset in range(0, len(text), WINDOW - OVERLAP):
+        yield offset, text[offset : offset + WINDOW]
+        if offset + WINDOW >= len(text):
+            break
+
+
+def _english(text: str) -> list[Finding]:
+    return [f.moved(offset) for offset, window in windows(text) for f in english.scan(window)]
+
+
 def english_parts(text: str) -> list[Finding]:
-    """The English patterns' findings in a text that mixes in Chinese, read with every run of Chinese
-    cut out (each run stands as a line break), which halves their time on Chinese text. A finding that
-    would join two parts is dropped: the Chinese between them was never part of it."""
+    """The English patterns' findings, read in windows of the text with every run of Chinese cut out
+    (each run stands as a line break): on Chinese text they read a fraction of its length. A finding
+    that would join two parts is dropped: the Chinese between them was never part of it."""
     if not chinese.HAS_HAN.search(text):
-        return english.scan(text)
+        return _english(text)
     parts, starts, origins, joined, at = [], [], [], 0, 0
     for m in _CHINESE_RUN.finditer(text):
         if m.start() > at:
@@ -95,7 +107,7 @@ def english_parts(text: str) -> list[Finding]:
         starts.append(joined)
         origins.append(at)
     found = []
-    for f in english.scan("\n".join(parts)):
+    for f in _english("\n".join(parts)):
         i = bisect_right(starts, f.start) - 1
         if i >= 0 and f.end <= starts[i] + len(parts[i]):
             start = origins[i] + f.start - starts[i]
@@ -112,21 +124,12 @@ def find_identifiers(text: str, *, safe_names: Iterable[str] = ()) -> list[Findi
     if not text:
         return []
     safe, phrases = _safe(frozenset(safe_names))
-    han = (
-        simplified(text) if chinese.HAS_HAN.search(text) else text
-    )  # Hong Kong and Taiwan read as the mainland
-    found: list[Finding] = []
-    for offset in range(0, len(text), WINDOW - OVERLAP):
-        window = text[offset : offset + WINDOW]
-        for f in [
-            *english_parts(window),
-            *names.scan(window, safe),
-            *chinese.scan(han[offset : offset + WINDOW], safe),
-        ]:
+    han = simplified(text) if chinese.HAS_HAN.search(text) else text  # Hong Kong, Taiwan: as the mainland
+    found = english_parts(text)
+    for offset, window in windows(text):
+        for f in [*names.scan(window, safe), *chinese.scan(han[offset : offset + WINDOW], safe)]:
             start, end = f.start + offset, f.end + offset
             found.append(Finding(f.kind, text[start:end], start, end))
-        if offset + WINDOW >= len(text):
-            break
     found += names.every_occurrence(text, found, safe)
     found += abbreviations(text, found, safe)
     if phrases:

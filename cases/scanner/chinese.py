@@ -339,8 +339,24 @@ ORG_PARTS = {
     "血液病",
     "血液",
 }
-HOSPITAL_END = re.compile(
-    "(?:图书馆|学会|钢铁厂|公司|集团|派出所|中学|小学|幼儿园|学校|医院|卫生院|保健院|诊所|医学中心|医疗中心|卫生服务中心|卫生服务站|附一院|附二院|附三院|研究所|研究院|医学院|大学|疾控中心)$"
+# How the names of institutions end (a word ending so is one, with what comes before it)
+INSTITUTION_ENDINGS = (
+    *(
+        "图书馆",
+        "学会",
+        "钢铁厂",
+        "公司",
+        "集团",
+        "派出所",
+        "中学",
+        "小学",
+        "幼儿园",
+        "学校",
+        "医院",
+        "卫生院",
+    ),
+    *("保健院", "诊所", "医学中心", "医疗中心", "卫生服务中心", "卫生服务站", "附一院", "附二院", "附三院"),
+    *("研究所", "研究院", "医学院", "大学", "疾控中心"),
 )
 PLACE_END = re.compile("(?:市|区|县|旗|镇|乡|村|屯|街道|社区|小区|花园|新村|家园|公寓|大厦)$")
 GENERIC_HOSPITAL = re.compile(
@@ -369,7 +385,8 @@ _DATES = [
         f"(?:\\d{{4}}|[{_CN_NUM}〇]{{4}})年(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?"
     ),
     bounded(
-        "(?:\\d{4}年)?(?:春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末|年中)(?:前后|期间|前|后)?"
+        "(?:\\d{4}年|今年|去年|前年|明年)?(?:春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末|年中"
+        "|过年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八)(?:前后|期间|前|后|的时候)?"
     ),
     bounded(
         f"(?:去年|今年|前年|明年|当年|同年|次年)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:份|初|中旬|上旬|下旬|底|末|中)?(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?(?![大龄])"
@@ -378,7 +395,9 @@ _DATES = [
     bounded("(?:昨天|前天|昨日|前日|大前天|当天晚上|当晚|次日|翌日)"),
     bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
     # A post's time stamp ("2-13 09:18"), a day counted from treatment, a named day or solar term.
-    bounded("(?<![\\d-])\\d{1,2}-\\d{1,2}(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})"),
+    bounded(
+        "(?<![\\d-])(?:\\d{2}-)?\\d{1,2}-\\d{1,2}(?:[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})?(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2}|[ \\t\u3000]{1,3}来自)"
+    ),
     bounded(
         f"(?:术后|回输后|输注后|入院后|出院后|治疗后|化疗后|移植后|手术后|确诊后|出生后|生后)第(?:\\d{{1,3}}|[{_CN_NUM}]{{1,4}})天"
     ),
@@ -393,7 +412,7 @@ _RECORD = bounded(
     "(?:码)?(?:为|是)?[:：\\s]{0,3}(?P<value>[A-Za-z0-9-]{2,24})"
 )
 _BED = bounded(
-    f"(?:[A-Za-z]?\\d{{1,4}}|[{_CN_NUM}]{{1,4}})(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
+    f"(?:[A-Za-z]?\\d{{1,4}}[A-Za-z]?|[{_CN_NUM}]{{1,4}})(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
 )
 _ADDRESS = bounded(
     f"[{HAN}]{{1,12}}(?:路|街|巷|弄|大道|大街|胡同)(?:\\d{{1,5}}|[{_CN_NUM}]{{1,4}})号(?:院)?(?:\\d{{1,4}}(?:号楼|栋|幢|单元|室|号))*"
@@ -411,7 +430,7 @@ _RELATIVE_NAME = bounded(
     f"邻居|同事|老同事|室友|朋友|志愿者|村民|居民|大名|名叫|叫做|姓名|本名|原名|化名|网友)[是为叫：:\\s“]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 _BYLINE = bounded(
-    f"(?:记者|通讯员|实习生|编辑|责任编辑|责编|文字|文|图|摄影|摄|整理|撰稿|审核|审稿|校对|作者|来源|供稿)[\\s:：｜|/]{{1,3}}"
+    f"(?:记者|通讯员|实习生|编辑|责任编辑|责编|文字|文|图|摄影|摄|整理|撰稿|审核|审稿|校对|作者|来源|供稿|初审|复审|终审|签发)[\\s:：｜|/]{{1,3}}"
     f"(?P<name>[{HAN}]{{2,4}})(?:[、,，\\s]{{1,2}}(?P<name2>[{HAN}]{{2,4}}))?"
 )
 _HANDLE = bounded(
@@ -421,16 +440,23 @@ _HANDLE = bounded(
 )
 _SHORT_HOSPITAL = bounded(
     f"(?<![住出入医本我该全])[{HAN}]{{1,3}}(?:附[一二三四五六七八九]院|[一二三四五六七八九]院)(?![长区])"
+    f"|(?<![住出入医本我该全去到在])[{HAN}]{{1,3}}[一二三四五六七八九]?附(?:[一二三四五六七八九]|儿)?院(?![长区内外办])"
+    f"|(?<![{HAN}])[{HAN}]{{2,3}}附医(?![{HAN}])|(?<![{HAN}])[省市]人医(?![{HAN}])|[去到在]?[省市]人医(?=[做看住的就])"
     f"|(?<![{HAN}])[一二三四五六七八九]院(?![长区内外办])"
     f"|(?:简称|俗称|又称|人称|都叫|叫它)[“'「]?(?P<abbr>[^”'」\\s，。]{{2,10}})[”'」]"
 )
-# A nickname introduced as one ("小名豆豆", "外号叫“包子”", "叫她“邹妹子”").
+# A nickname introduced as one ("小名豆豆", "外号叫“包子”", "叫她“邹妹子”", "大家都叫她小鱼").
 _NICK_INTRO = bounded(
     f'(?:小名|乳名|昵称|外号|绰号|网名|爱称)(?:叫|是|为)?[“‘「"]?(?P<nick>[{HAN}]{{1,4}}?)(?=[”’」"，,。；;、！!）)\\s]|$)'
     f'|叫(?:她|他|我)[“‘「"](?P<called>[{HAN}]{{2,4}})[”’」"]'
+    f"|叫(?:她|他|我)(?P<plain>[小阿老][{HAN}]|[{HAN}][姐哥])(?=[）)，,。；;！!、\\s]|$)"
 )
 # A commenter's name at the start of a comment line, where the page has comments.
-_COMMENTER = bounded("(?m)^(?P<name>[^\\s：:，。、\u3000\\d][^\\s：:，。、\u3000]{1,11})[：:](?=[^\\s\\d])")
+_COMMENTER = bounded(
+    "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
+    "|回复[ \\t\u3000]{0,2}(?P<replied>[^\\s：:，。]{2,16})[：:]"
+    "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
+)
 _NOT_COMMENTER = re.compile(
     "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
     "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态)$"
@@ -459,8 +485,20 @@ _PHONE_AFTER_CUE = bounded(
 )
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
-    "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|[初高][一二三][（(]\\d{1,2}[)）]班"
+    "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|(?:[一二三四五六]年级|[初高一二三四五六])[（(]\\d{1,2}[)）]班"
+    "|[大中小][一二三四五六]班|(?<!\\d)\\d{3,4}班"
 )
+# 第768座, 第14巷: a block or lane by its number
+_BLOCK = bounded("第\\d{1,4}(?:座|巷|栋|幢|号楼|排)")
+# 拖觉镇, 曼景小学, 德光岛: a name that is no word, before a place's or a school's word (found by the word,
+# the name checked before it)
+_PLACE_WORD = bounded("镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中学|幼儿园|中心校")
+# 鍾穎芝（Cherry）: an English name in brackets after a Chinese one
+_ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
+# 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
+_BANK = bounded("(?:卡号?|账号|帐号|账户|户号)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})")
+# 刀丽萍 1000元: a donor's name in a list of gifts
+_DONOR = bounded(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}\\d[\\d,]*(?:\\.\\d+)?元")
 # 出生8个月, 出生后三天: an infant's age
 _INFANT_AGE = bounded(f"出生(?:后|才|仅|刚)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)")
 _ESTATE = bounded(
@@ -637,13 +675,14 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         group = "abbr" if m.group("abbr") else 0
         add("hospital", m.start(group), m.end(group))
     for m in _NICK_INTRO.finditer(text):
-        group = "nick" if m.group("nick") else "called"
+        group = next(g for g in ("nick", "called", "plain") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
-    if "留言" in text or "评论" in text:
+    if "留言" in text or "评论" in text or "回复" in text or "[关注]" in text or "｜" in text:
         for m in _COMMENTER.finditer(text):
-            if not _NOT_COMMENTER.search(m.group("name")) and m.group("name") not in safe:
-                add("url", m.start("name"), m.end("name"))
+            group = next(g for g in ("name", "replied", "poster") if m.group(g))
+            if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
+                add("url", m.start(group), m.end(group))
     for m in _PET_NAME_PARENT.finditer(text):
         add("nickname", m.start(), m.end())
         add("nickname", m.start("nick"), m.end("nick"))
@@ -674,7 +713,29 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _REDUPLICATED.finditer(text):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
-    for m in gazetteer.minority_name().finditer(text):
+    for m in _BLOCK.finditer(text):
+        add("place", m.start(), m.end())
+    for m in _PLACE_WORD.finditer(text):
+        name = text[max(0, m.start() - 2) : m.start()]
+        named = len(name) == 2 and HAS_HAN.match(name) and HAS_HAN.match(name, 1)
+        if (
+            named
+            and freq.get(name, 0) == 0
+            and not FUNCTION_CHARS & set(name)
+            and name + m.group(0) not in safe
+        ):
+            add("place", m.start() - 2, m.end())
+    for m in _ENGLISH_NICK.finditer(text):
+        add("nickname", m.start("nick"), m.end("nick"))
+    for m in _BANK.finditer(text):
+        add("id_number", m.start("value"), m.end("value"))
+    for m in _DONOR.finditer(text) if "元" in text else ():
+        name = m.group("name")
+        if name not in safe and (
+            freq.get(name, 0) == 0 or (name[0] in SURNAMES and freq.get(name, 0) <= 100)
+        ):
+            add("person_name", m.start("name"), m.end("name"))
+    for m in gazetteer.minority_names(text):
         if m.group(0) not in safe:
             nickname = m.start() > 0 and text[m.start() - 1] == "小"  # 小腾格尔
             start = m.start() - 1 if nickname else m.start()
@@ -696,6 +757,15 @@ _KIN_THEN_NAME = bounded(
 _NAME_CUE = bounded(
     f"(?:我叫|名叫|叫做|名字叫|姓名|发起人|联系人|收款人|求助人|受助人|患者|病人|家属|监护人|捐赠者|捐助人)"
     f"[:：\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})(?![{HAN}]{{2}})"
+)
+
+
+# 小雨萱 ... 小雨萱: 小 and two characters that make no word, again and again: a child's pet name
+_LITTLE_NAME = bounded(f"小(?:[{HAN}]{{2}})")
+# 秘书长宝音图, 村支书邰正华, 负责人：农晓慧: a name after a role
+_NAME_AFTER_ROLE = bounded(
+    f"(?:秘书长|负责人|书记|支书|会长|理事长|主席|班长|班主任|校长|站长|所长|部长|处长|局长|干事|队长|村医|组长|"
+    f"经办人|主编|社工|联系人)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 
 
@@ -738,8 +808,19 @@ def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
                 found.append(Finding("person_name", candidate, at, at + size))
                 break
     for m in _NAME_CUE.finditer(text):
-        if no_word(m.group("name")):
+        alone = not HAS_HAN.match(text, m.end("name"))  # "发起人：刘海军（患者父亲）"
+        if alone or no_word(m.group("name")):
             found.append(Finding("person_name", m.group("name"), m.start("name"), m.end("name")))
+    little: dict[str, list[int]] = {}
+    for m in _LITTLE_NAME.finditer(text):
+        little.setdefault(m.group(0), []).append(m.start())
+    for name, starts in little.items():
+        if len(starts) >= 2 and freq.get(name[1:], 0) == 0 and freq.get(name, 0) == 0 and name not in safe:
+            found += [Finding("nickname", name, s, s + 3) for s in starts]
+    for m in _NAME_AFTER_ROLE.finditer(text):
+        name = m.group("name")
+        if name not in safe and (no_word(name) or not HAS_HAN.match(text, m.end("name"))):
+            found.append(Finding("person_name", name, m.start("name"), m.end("name")))
     return found
 
 
@@ -750,6 +831,11 @@ def _trim_lead(text: str, start: int, end: int) -> tuple[int, int]:
     if road and cut >= road.start():
         cut = 0
     return start + cut, end
+
+
+def _han(word: str) -> bool:
+    """Whether `word` holds a Chinese character (a jieba token is most often all Chinese or none)."""
+    return "\u4e00" <= word[0] <= "\u9fff" or bool(HAS_HAN.search(word))
 
 
 def _words(text: str, safe: set[str]) -> list[Finding]:
@@ -763,7 +849,7 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         pos += len(word)
     for i, (word, start, tag, known) in enumerate(tokens):
         end = start + len(word)
-        if not HAS_HAN.search(word) or word in safe:
+        if not _han(word) or word in safe:
             continue
         if place := _known_place(text, tokens[i], tokenizer):
             found.append(place)
@@ -774,7 +860,7 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         ):
             found.append(joined)
             continue
-        if HOSPITAL_END.search(word) or tag == "nt":
+        if word.endswith(INSTITUTION_ENDINGS) or tag == "nt":
             first = i
             while first > 0 and _org_part(tokens[first - 1], safe):
                 first -= 1
@@ -880,7 +966,7 @@ def _joined_name_or_place(text, token, following, tokenizer, safe) -> Finding | 
     word after it (南屿 + 市, 桂花 + 村, 梧桐 + 巷)."""
     word, start, tag, known = token
     nxt, nxt_start, nxt_tag, nxt_known = following
-    if not HAS_HAN.search(nxt) or nxt in safe:
+    if not _han(nxt) or nxt in safe:
         return None
     end = nxt_start + len(nxt)
     if (

@@ -128,7 +128,7 @@ ORG_CONTINUATION = bounded(
 
 _EMAIL = bounded(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL = bounded(r"\b(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
-_IPV4 = bounded(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+_IPV4 = bounded(r"\d(?<!\w\d)\d{0,2}(?:\.\d{1,3}){3}\b")  # each part checked to be 255 or less
 _IPV6 = bounded(r"(?<![\w:])[0-9a-f]{1,4}(?::{1,2}[0-9a-f]{1,4}){2,7}(?![\w:])", re.IGNORECASE)
 _ID_KEYWORD = bounded(
     r"\b(?:MRN|medical record(?: number| no\.?| #)?|record (?:number|no\.?|#)|"
@@ -184,11 +184,13 @@ _BED_WARD = bounded(
     re.IGNORECASE,
 )
 # Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
-_CODE = bounded(
-    r"\b(?:[A-Z]{1,3}\d{6,12}|\d{6,12}[A-Z]{1,2}|\d{2,3}-[A-Z]{1,3}-\d{1,6}|\d{1,4}-\d{6,12}-\d{1,4}"
-    r"|[A-Z]{2,4}-[A-Z]{2,4}-\d{3,5})\b"
-    r"|(?<![\w.,/-])0\d{7,11}(?![\w/-]|[.,]\d)"  # "00371245", an account "0734529186": no count starts with 0
+# (in two patterns, each opening with a class and its boundary checked after, so the engine can skip)
+_CODE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5})\b")
+_DIGIT_CODE = bounded(
+    r"\d(?<!\w\d)(?:\d{5,11}[A-Z]{1,2}|\d{1,2}-[A-Z]{1,3}-\d{1,6}|\d{0,3}-\d{6,12}-\d{1,4})\b"
 )
+# "00371245", an account "0734529186": no count or amount starts with 0
+_LEADING_ZERO = bounded(r"0(?<![\w.,/-]0)\d{7,11}(?![\w/-]|[.,]\d)")
 _HANDLE = bounded(
     r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>@?[A-Za-z0-9_.-]{3,30})"
 )
@@ -263,8 +265,7 @@ _DATES = [
         ("day", "weekend"),
         bounded(
             r"\b(?:Australia|Canada|Independence|Labor|Labour|Memorial|Remembrance|St Patrick['’]s|Burns|Anzac|Waitangi|"
-            rf"Victoria|Family|Thanksgiving|Easter|Queen['’]s Birthday|King['’]s Birthday) (?:Day|Weekend)(?:\s+{_YEAR})?\b",
-            re.IGNORECASE,
+            rf"Victoria|Family|Thanksgiving|Easter|Queen['’]s Birthday|King['’]s Birthday) (?:Day|Weekend)(?:\s+{_YEAR})?\b"
         ),
     ),
     bounded(r"(?<![\w.])\d{1,2}[hdw](?=[ \t]{1,4}(?:Like|Reply|·|🌎)|[ \t]*$)", re.MULTILINE),
@@ -363,8 +364,7 @@ _DATES = [
     cued(
         MONTH_CUES,
         bounded(
-            rf"\b{_DAY}(?=(?:(?:,\s*|\s+and\s+|\s*&\s*){_DAY}){{1,5}}\s+(?:of\s+)?(?:{MONTHS})\b)"
-            rf"|(?<=,\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)(?=(?:(?:,\s*|\s+and\s+){_DAY}){{0,4}}\s+(?:of\s+)?(?:{MONTHS})\b)"
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?=(?:(?:,\s*|\s+and\s+|\s*&\s*){_DAY}){{1,5}}\s+(?:of\s+)?(?:{MONTHS})\b)"
         ),
     ),
     # "— 14/06.": a day and a month with a leading zero, or a day past 12
@@ -478,9 +478,10 @@ _AGE_RANGE_BEFORE = bounded(
 )
 _AGE_RANGE_AFTER = bounded(r"^\s*(?:to|-|–|and)\s*\d")
 _STREET = bounded(
-    rf"\b(?:No\.\s*)?\d{{1,5}}[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}(?:{STREET_WORDS})\b\.?"
-    rf"|\b(?:{NAME_WORD}\s+){{1,2}}(?:Street|Road|Avenue|Lane|Boulevard)\b"
+    rf"[N0-9](?<![\w][N0-9])(?:(?<=N)o\.\s*\d{{1,5}}|(?<=\d)\d{{0,4}})[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}"
+    rf"(?:{STREET_WORDS})\b\.?"
 )
+_STREET_NAME = bounded(rf"{NAME_START}\s+(?:{NAME_WORD}\s+)?(?:Street|Road|Avenue|Lane|Boulevard)\b")
 _TOWN_AFTER_ADDRESS = bounded(rf",\s+(?P<town>{NAME_WORD}(?:[\s-]{NAME_WORD}){{0,2}})\b")
 # A dateline: "KUALA LUMPUR, 15 January 2024 —", "Chennai, May 7, 2024"
 _DATELINE = bounded(
@@ -580,11 +581,13 @@ RELATIVES = (
     r"child|friend|neighbour|neighbor|fiancée?|niece|nephew|cousin|mum|mom|dad|stepson|stepdaughter|carer|"
     r"caregiver|twin|boyfriend|girlfriend|spouse"
 )
-_RELATIVE_NAME = bounded(
-    rf"(?:\b(?:[Hh]er|[Hh]is|[Tt]heir|[Mm]y|[Oo]ur|[Ww]hose)|(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s)\s+"
-    rf"(?:(?:older|younger|elder|eldest|youngest|little|big|baby|twin|\d+-year-old)\s+)?(?:{RELATIVES})"
+_RELATIVE_AND_NAME = (
+    rf"\s+(?:(?:older|younger|elder|eldest|youngest|little|big|baby|twin|\d+-year-old)\s+)?(?:{RELATIVES})"
     rf"\s*,?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?)"
 )
+# "her sister Ann", "Maya's brother Tom" (two patterns, each opening with what the engine can skip to)
+_RELATIVE_NAME = bounded(rf"\b(?:Her|her|His|his|Their|their|My|my|Our|our|Whose|whose){_RELATIVE_AND_NAME}")
+_OWNER_RELATIVE_NAME = bounded(rf"(?P<owner>{NAME_WORD}(?:\s+{NAME_WORD})?)['’]s{_RELATIVE_AND_NAME}")
 _NAME_AND_RELATIVE = bounded(
     rf"(?P<name>{name_after('^', r'[.!?]\s', r'\n')}(?:\s+{NAME_WORD})?)\s+and\s+(?:his|her|their)\s+(?:{RELATIVES})\b"
 )
@@ -667,7 +670,10 @@ def scan(text: str) -> list[Finding]:
     for m in _URL.finditer(text):
         add("url", m.start(), m.end())
     for m in _IPV4.finditer(text):
-        add("ip_address", m.start(), m.end())
+        if all(
+            int(part) <= 255 and (part == "0" or not part.startswith("0")) for part in m.group(0).split(".")
+        ):
+            add("ip_address", m.start(), m.end())
     for m in _IPV6.finditer(text):
         if "::" in m.group(0) or m.group(0).count(":") >= 5:
             add("ip_address", m.start(), m.end())
@@ -681,7 +687,9 @@ def scan(text: str) -> list[Finding]:
         add("url", m.start(), m.end())
     for m in _USERNAME.finditer(text):
         add("url", m.start(), m.end())
-    for m in _CODE.finditer(text):
+    for m in (*_CODE.finditer(text), *_DIGIT_CODE.finditer(text)):
+        add("id_number", m.start(), m.end())
+    for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _REDDIT_USER.finditer(text):
         add("url", m.start(), m.end())
@@ -737,7 +745,7 @@ def scan(text: str) -> list[Finding]:
             add(kind, m.start(group), m.end(group))
 
     # Places.
-    for m in _STREET.finditer(text):
+    for m in (*_STREET.finditer(text), *_STREET_NAME.finditer(text)):
         town = _TOWN_AFTER_ADDRESS.match(text, m.end())
         if (
             town
@@ -841,9 +849,13 @@ def scan(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in _PATIENT_LETTER.finditer(text):
         add("person_name", m.start(), m.end())
-    relatives = [] if _uncued(_RELATIVE_NAME, low) else list(_RELATIVE_NAME.finditer(text))
+    relatives = (
+        []
+        if _uncued(_RELATIVE_NAME, low)
+        else [*_RELATIVE_NAME.finditer(text), *_OWNER_RELATIVE_NAME.finditer(text)]
+    )
     for m in relatives:
-        if m.group("owner") and _ok_name(m.group("owner")):
+        if m.groupdict().get("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))
     for matches in (
         _INTRO_NAME.finditer(text),

@@ -28,6 +28,10 @@ class Finding:
     start: int
     end: int
 
+    def moved(self, offset: int) -> "Finding":
+        """The same finding `offset` characters further on (from a window to its whole text)."""
+        return Finding(self.kind, self.text, self.start + offset, self.end + offset)
+
 
 _PRIORITY = {kind: n for n, kind in enumerate(
     ["email", "url", "ip_address", "id_number", "phone", "age_over_89", "age", "date", "address",

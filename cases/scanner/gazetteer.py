@@ -77,4 +77,13 @@ def places() -> tuple[frozenset[str], dict[str, str]]:
 @cache
 def minority_name() -> re.Pattern:
     """One or more name parts, and perhaps a closing character: "斯琴巴特尔", "娜仁花", "次仁多吉"."""
-    return re.compile(f"(?:{trie(NAME_OPENINGS)})?(?:{trie(NAME_PARTS)}){{1,3}}[{NAME_ENDS}]?")
+    # The first part is tried with the openings in one trie, so the pattern opens with a list of characters
+    # the engine can skip between; `minority_names` drops an opening with no part after it.
+    return re.compile(f"(?:{trie(NAME_PARTS + NAME_OPENINGS)})(?:{trie(NAME_PARTS)}){{0,2}}[{NAME_ENDS}]?")
+
+
+def minority_names(text: str):
+    """Each name of parts in `text` (see `minority_name`), as a match."""
+    for m in minority_name().finditer(text):
+        if m.group(0).rstrip(NAME_ENDS) not in NAME_OPENINGS:
+            yield m

@@ -671,6 +671,9 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
     ... "Ortega"; 贺丽君 ... 丽君."""
     parts: dict[str, str] = {}
     for f in found:
+        if f.kind == "place" and f.text not in safe and len(parts) < limit and len(f.text) >= 2:
+            parts.setdefault(f.text, "place")  # 包头 ... 包头, Kamloops ... Kamloops
+            continue
         if f.kind not in ("person_name", "nickname", "clinician_name") or len(parts) >= limit:
             continue
         words = re.findall(rf"[{UPPER}][{LOWER}'’-]+|[\u4e00-\u9fff]{{2,6}}", f.text)

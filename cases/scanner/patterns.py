@@ -145,23 +145,40 @@ def _alternatives(body: str) -> list[str]:
     return [*parts, body[at:]]
 
 
+def _expanded(branches: list[str]) -> list[str]:
+    """Branches that open with a plain word list written out, a branch per word, in order:
+    "(?:he|she) is" becomes "he is" and "she is"; a branch that is only a group is opened up."""
+    out = []
+    for branch in branches:
+        if branch.startswith("(?:"):
+            end = _group_end(branch, 0)
+            inner, after = branch[3 : end - 1], branch[end:]
+            if after[:1] not in ("?", "*", "+", "{"):
+                words = _alternatives(inner)
+                if not after or all(_LITERAL.fullmatch(w) for w in words):
+                    out += _expanded([w + after for w in words])
+                    continue
+        out.append(branch)
+    return out
+
+
 def _led(pattern: str, flags: int) -> tuple[str, int]:
     """A pattern that opens with `\\b` and a group whose every branch starts with a letter, rewritten to
     open with the class of those letters, the boundary checked after it: "\\b(?:bed|ward)" reads
     "[bw](?<!\\w.)(?:(?<=b)(?:ed)|(?<=w)(?:ard))". It matches the same, but the engine can jump between
     those letters instead of trying every position, which a leading `\\b` or a case-blind flag prevents
-    (about three times faster on prose)."""
+    (about three times faster on prose). A named group keeps its name and its span."""
     digits = re.match(r"\\b(\(\?P<\w+>)?\\d\{(\d+),(\d+)\}", pattern)
     if digits and int(digits.group(2)) >= 1:  # "\\b(?P<n>\\d{1,3})" reads "(?P<n>\\d(?<!\\w\\d)\\d{0,2})"
         low, high = int(digits.group(2)) - 1, int(digits.group(3)) - 1
         return f"{digits.group(1) or ''}\\d(?<!\\w\\d)\\d{{{low},{high}}}{pattern[digits.end() :]}", flags
-    opening = re.match(r"\\b\(\?(i?):", pattern)
+    opening = re.match(r"\\b\(\?(?:(i?):|P<(\w+)>)", pattern)
     if not opening:
         return pattern, flags
     end = _group_end(pattern, 2)
     if pattern[end : end + 1] in ("?", "*", "+", "{"):
         return pattern, flags
-    branches = _alternatives(pattern[opening.end() : end - 1])
+    branches = _expanded(_alternatives(pattern[opening.end() : end - 1]))
     if not all(
         b[:1].isalnum() and len(b[0].upper()) == 1 and b[1:2] not in ("?", "*", "+", "{") for b in branches
     ):
@@ -172,12 +189,13 @@ def _led(pattern: str, flags: int) -> tuple[str, int]:
         tails.setdefault(branch[0].lower() if caseless else branch[0], []).append(branch[1:])
     firsts = "".join(sorted({c for first in tails for c in (first, first.upper()) if caseless or c == first}))
     lead = "|".join(f"(?<={re.escape(first)})(?:{'|'.join(rest)})" for first, rest in tails.items())
+    lead = f"[{re.escape(firsts)}](?<!\\w.)" + (f"(?i:{lead})" if caseless else f"(?:{lead})")
+    if opening.group(2):
+        lead = f"(?P<{opening.group(2)}>{lead})"
     rest = pattern[end:]
     if flags & re.IGNORECASE:
-        return f"[{re.escape(firsts)}](?<!\\w.)(?i:(?:{lead}){rest})", flags & ~re.IGNORECASE
-    if caseless:
-        return f"[{re.escape(firsts)}](?<!\\w.)(?i:{lead}){rest}", flags
-    return f"[{re.escape(firsts)}](?<!\\w.)(?:{lead}){rest}", flags
+        return f"{lead}(?i:{rest})" if rest else lead, flags & ~re.IGNORECASE
+    return lead + rest, flags
 
 
 def bounded(pattern: str, flags: int = 0) -> re.Pattern:

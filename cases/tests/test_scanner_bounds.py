@@ -66,6 +66,11 @@ LED = [
     (r"\b(?:a|an|at|the|to)\s+\w+", 0),
     (r"\b(?P<n>\d{1,3})[\s-](?:year|month)s?[\s-]old\b", re.IGNORECASE),
     (r"\b\d{2,4}\s+[A-Z][a-z]+", 0),
+    (
+        r"\b(?P<w>(?:one|two|twenty|thirty)(?:[\s-](?:one|two))?|ten|(?:a|one) hundred)[\s-]years?\b",
+        re.IGNORECASE,
+    ),
+    (r"\b(?:(?:he|she) is|now)\s+\d{1,3}", 0),
 ]
 
 
@@ -76,9 +81,11 @@ def test_a_pattern_led_by_a_class_of_first_letters_finds_exactly_what_its_plain_
     from cases.tests.corpus import CORPORA
 
     led, plain = bounded(pattern, flags), re.compile(bound(_as_tries(pattern)), flags)
-    assert led.pattern != plain.pattern and led.pattern.startswith(("[", "\\d", "(?P<n>\\d"))
+    assert led.pattern != plain.pattern and led.pattern.startswith(("[", "\\d", "(?P<n>\\d", "(?P<w>["))
     texts = [doc["text"] for batch in CORPORA.iterdir() for doc in load(batch.name)]
-    texts += ["Bed 12, BED 7, abed 3, Ward\n4; x12 year old; 7-YEAR-OLD; ID: A1; aID: B2"]
+    texts += [
+        "Bed 12, BED 7, abed 3, Ward\n4; x12 year old; 7-YEAR-OLD; ID: A1; aID: B2; Twenty-One years, a hundred years"
+    ]
     for text in texts:
         assert [(m.span(), m.groupdict()) for m in led.finditer(text)] == [
             (m.span(), m.groupdict()) for m in plain.finditer(text)
@@ -86,7 +93,7 @@ def test_a_pattern_led_by_a_class_of_first_letters_finds_exactly_what_its_plain_
 
 
 def test_a_pattern_whose_first_letter_is_not_certain_is_left_as_written():
-    for pattern in (r"\b(?:a|b)?x", r"\b(?:[Tt]he|x)", r"\b(?:(?:a|b)c|d)", r"\b\w+", r"(?:a|b|c)"):
+    for pattern in (r"\b(?:a|b)?x", r"\b(?:[Tt]he|x)", r"\b(?:(?:a|\d)c|d)", r"\b\w+", r"(?:a|b|c)"):
         assert _led(pattern, 0) == (pattern, 0)
 
 
