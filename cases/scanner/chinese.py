@@ -385,10 +385,6 @@ _DATES = [
         f"(?:\\d{{4}}|[{_CN_NUM}〇]{{4}})年(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?"
     ),
     bounded(
-        "(?:\\d{4}年|今年|去年|前年|明年)?(?:春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末|年中"
-        "|过年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八)(?:前后|期间|前|后|的时候)?"
-    ),
-    bounded(
         f"(?:去年|今年|前年|明年|当年|同年|次年)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:份|初|中旬|上旬|下旬|底|末|中)?(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?(?![大龄])"
     ),
     bounded("(?:上|下|本|这|那)?(?:个)?(?:周|星期|礼拜)[一二三四五六日天末]"),
@@ -403,6 +399,19 @@ _DATES = [
     ),
     bounded(f"(?:世界|国际|全国)[{HAN}]{{1,6}}日|春分|立夏|夏至|立秋|秋分|立冬|冬至|惊蛰|霜降|寒露|处暑"),
 ]
+# A holiday or season, after 去年 and the like where they stand (every branch opens with a character,
+# so the engine can skip between them); a year in digits before it is read back.
+_HOLIDAYS = (
+    "春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末"
+    "|年中|过年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八"
+)
+_HOLIDAY = bounded(
+    "(?:" + "".join(f"{year}(?:{_HOLIDAYS})|" for year in ("今年", "去年", "前年", "明年")) + _HOLIDAYS + ")"
+    "(?:前后|期间|前|后|的时候)?"
+)
+_YEAR_BEFORE = re.compile("\\d{4}年$")
+# What every short form of a hospital holds (a window without any skips the pattern)
+_SHORT_HOSPITAL_CUE = re.compile("[附一二三四五六七八九]院|附医|人医|简称|俗称|又称|人称|都叫|叫它")
 _PHONE = bounded(
     "(?<![\\d])(?:\\+?86[ -]?)?1[3-9]\\d(?:[ -]?\\d{4}){2}(?!\\d)|(?<![\\d])0\\d{2,3}[-－ ]?\\d{7,8}(?!\\d)|(?<!\\d)400[- ]?\\d{3}[- ]?\\d{4}(?!\\d)"
 )
@@ -638,6 +647,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for pattern in _DATES:
         for m in pattern.finditer(text):
             add("date", m.start(), m.end())
+    for m in _HOLIDAY.finditer(text):
+        year = _YEAR_BEFORE.search(text, max(0, m.start() - 5), m.start())
+        add("date", year.start() if year else m.start(), m.end())
     for m in _PHONE.finditer(text):
         add("phone", m.start(), m.end())
     for m in _ID_CARD.finditer(text):
@@ -671,7 +683,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _HANDLE.finditer(text):
         group = next(g for g in ("value", "user", "account", "at") if m.group(g))
         add("url", m.start(group), m.end(group))
-    for m in _SHORT_HOSPITAL.finditer(text):
+    for m in _SHORT_HOSPITAL.finditer(text) if _SHORT_HOSPITAL_CUE.search(text) else ():
         group = "abbr" if m.group("abbr") else 0
         add("hospital", m.start(group), m.end(group))
     for m in _NICK_INTRO.finditer(text):
