@@ -22,6 +22,8 @@ SURNAMES = set(
     "凌霍虞阮蒙谷麦颜华卜裴滕符邢缪宁路杭商骆盛饶彭冉占苗仇樊宫纪游晏舒阎邬娄鞠仲阳"
     "喻邝鲍柏房聂祁柴蒲卓蔺屈隋储桂涂詹管费卞巫钮宗尚臧甄荆靳晁佟栾郎匡揭缪闵谈"
 )
+# Rarer surnames, flagged only before a title or kin word (蓝阿公, 海老太, 羊护士).
+TITLE_SURNAMES = "蓝海羊农邰符刀岩玉其那"
 COMPOUND_SURNAMES = (
     "欧阳",
     "司马",
@@ -456,7 +458,7 @@ _SHORT_HOSPITAL = bounded(
 )
 # A nickname introduced as one ("小名豆豆", "外号叫“包子”", "叫她“邹妹子”", "大家都叫她小鱼").
 _NICK_INTRO = bounded(
-    f'(?:小名|乳名|昵称|外号|绰号|网名|爱称)(?:叫|是|为)?[“‘「"]?(?P<nick>[{HAN}]{{1,4}}?)(?=[”’」"，,。；;、！!）)\\s]|$)'
+    f'(?:小名|乳名|昵称|外号|绰号|网名|爱称)[，,]?(?:就)?(?:叫|是|为)?[“‘「"]?(?P<nick>[{HAN}]{{1,4}}?)(?=[”’」"，,。；;、！!）)\\s]|$)'
     f'|叫(?:她|他|我)[“‘「"](?P<called>[{HAN}]{{2,4}})[”’」"]'
     f"|叫(?:她|他|我)(?P<plain>[小阿老][{HAN}]|[{HAN}][姐哥])(?=[）)，,。；;！!、\\s]|$)"
 )
@@ -479,7 +481,11 @@ _MASKED_NAME = bounded(f"(?:{SURNAME})(?:[*＊×Ｘ]{{1,2}}[{HAN}]?|[{HAN}][*＊
 # 张校长, 许阿婆, 王大爷: a surname and a title or kin word.
 _AMBIGUOUS_SURNAME_POLITE = bounded(f"(?<![对关由位等属至基鉴出终处用善急])[于区](?:{POLITE}|妈妈|爸爸)")
 _SURNAME_TITLE = bounded(
-    f"(?:{SURNAME})(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太)"
+    f"(?:{SURNAME}|[{TITLE_SURNAMES}])(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太|大姐|大哥)"
+)
+# 今年五十六了, 刚满八个月: an age with no 岁
+_AGE_WITHOUT_SUI = bounded(
+    f"(?<=今年)(?:已经|都|才)?(?:\\d{{2}}|[{_CN_NUM}]{{2,4}})(?=了)|(?<=满)(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月"
 )
 # 阿明, 阿芬: 阿 and a character that make no word (阿姨 and 阿婆 are words).
 _A_NAME = bounded(f"阿[{HAN}]")
@@ -505,7 +511,7 @@ _PLACE_WORD = bounded("镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中�
 # 鍾穎芝（Cherry）: an English name in brackets after a Chinese one
 _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
-_BANK = bounded("(?:卡号?|账号|帐号|账户|户号)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})")
+_BANK = bounded("(?:卡号?|账\\s{0,4}号|帐号|账户|户号)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})")
 # 刀丽萍 1000元: a donor's name in a list of gifts
 _DONOR = bounded(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}\\d[\\d,]*(?:\\.\\d+)?元")
 # 出生8个月, 出生后三天: an infant's age
@@ -518,6 +524,7 @@ _PLACE_AFTER_VERB = re.compile(
 )
 _LUNAR = bounded(
     "(?:今年|去年|明年)?(?:正月|腊月|冬月|[一二三四五六七八九十]{1,2}月)(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)|(?:上|下|这|本)个月"
+    "|\\d{4}年(?:正月|腊月|冬月)"
 )
 NAME_END_TRIM = set("和说在是的为也就等了与及主一把被向对给让带送讲称表示介绍指出认为提醒")
 NOT_NICKNAMES = {
@@ -720,6 +727,8 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         add("place", m.start("value"), m.end("value"))
     for m in _SCHOOL_CLASS.finditer(text):
         add("place", m.start(), m.end())
+    for m in _AGE_WITHOUT_SUI.finditer(text):
+        add("age", m.start(), m.end())
     for m in _INFANT_AGE.finditer(text):
         add("age", m.start(), m.end())
     for m in _REDUPLICATED.finditer(text):

@@ -143,7 +143,7 @@ _ID_KEYWORD = bounded(
     re.IGNORECASE,
 )
 _BARE_URL = bounded(
-    r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog|ly|me|gl|gd|tv|us|nz|in|my|tw|jp|app|link|site|page|online|health|care)"
+    r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog|ly|me|gl|gle|gd|tv|us|nz|in|my|tw|jp|app|link|site|page|online|health|care)"
     r"(?:/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?])?(?![\w-])",
     re.IGNORECASE,
 )
@@ -155,7 +155,7 @@ _HASHTAG = bounded(
 # A forum poster's name on a line of its own, or before "·", "|" or a dash and the post ("PennyB_Hollinsby",
 # "TaxpayerTom88  ·  May 15", "HockeyMomKW - I coached"), and payment tags ("$LorenaV2015").
 _POSTER_LINE = bounded(
-    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t])"
+    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t]|:[ \t])"
 )
 _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
 _REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
@@ -387,7 +387,7 @@ _AGES = [
     ),
     cued(("birthday",), bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b")),
     # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
-    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3}))\)(?!\s*(?:%|mg|kg))"),
+    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3})½?)\)(?!\s*(?:%|mg|kg))"),
     bounded(rf"\b(?:{RELATIVES_FOR_AGE})\s\((?P<a>(?P<n>\d{{1,3}}))\)(?!\s*(?:%|mg|kg))"),
     # "Patient here, 61F", "45M with CLL"
     bounded(r"(?<=[\s,(])(?P<n>\d{1,3})\s?(?:F|M)(?=[\s,.;)])"),
@@ -515,6 +515,50 @@ _TOWN_STATE = bounded(
 )
 # "VANCOUVER — A 29-year-old woman": a dateline in capitals
 _CAPITAL_DATELINE = bounded(r"(?m)^(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2})(?:,\s+[A-Z][\w.]+)?\s+[—–-]\s")
+# "CITY › CHENNAI › HEALTH", "S. Kavitha | CHENNAI | Updated": a place in capitals in a breadcrumb or byline
+_CAPITAL_CRUMB = bounded(r"(?m)(?<=[|›] )(?P<place>[A-Z]{4,}(?: [A-Z]{3,})?)(?= [|›]|[ \t]*$)")
+# "HOPE: Properly? ...": a speaker's name before what they said, in an interview's transcript
+_SPEAKER = bounded(r"(?m)^(?P<name>[A-Z][A-Z'’-]{1,14}):[ \t]")
+NOT_SPEAKERS = {
+    *(
+        "Q",
+        "A",
+        "NOTE",
+        "UPDATE",
+        "EDITOR",
+        "INTERVIEWER",
+        "HOST",
+        "REPORTER",
+        "ANSWER",
+        "QUESTION",
+        "WARNING",
+    ),
+    *(
+        "SOURCE",
+        "PHOTO",
+        "PHOTOS",
+        "TAGS",
+        "EDIT",
+        "CORRECTION",
+        "DISCLAIMER",
+        "TRANSCRIPT",
+        "NARRATOR",
+        "AUDIO",
+    ),
+    *(
+        "VIDEO",
+        "CAPTION",
+        "CREDIT",
+        "CREDITS",
+        "READ",
+        "MORE",
+        "RELATED",
+        "SUMMARY",
+        "BACKGROUND",
+        "PS",
+        "NB",
+    ),
+}
 # "Class 2B", "Form 3C": a school class
 _SCHOOL_CLASS = bounded(r"\b(?:Class|Form)\s+(?:\d{1,2}[A-Z]{1,2}|[A-Z]{1,2}\d{1,2})\b")
 # "Margaret H. (Perth)", "Tom B. - Sent 20k": a first name and an initial, as a commenter signs
@@ -777,6 +821,16 @@ def scan(text: str) -> list[Finding]:
             add("place", m.start("place"), m.end("place"))
     for m in _SCHOOL_CLASS.finditer(text):
         add("place", m.start(), m.end())
+    for m in _CAPITAL_CRUMB.finditer(text):
+        if m.group("place").casefold() not in LARGE_PLACES | NOT_NAMES | NOT_DATELINES:
+            add("place", m.start("place"), m.end("place"))
+    speakers = [m for m in _SPEAKER.finditer(text) if m.group("name") not in NOT_SPEAKERS]
+    said = {
+        m.group("name") for m in speakers if sum(n.group("name") == m.group("name") for n in speakers) >= 2
+    }
+    for m in speakers:
+        if m.group("name") in said:
+            add("person_name", m.start("name"), m.end("name"))
     for m in _PLACE_UNIT.finditer(text):
         words = m.group(0).split()
         while words and words[0].casefold() in NOT_NAMES:

@@ -677,6 +677,8 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
         if f.kind not in ("person_name", "nickname", "clinician_name") or len(parts) >= limit:
             continue
         words = re.findall(rf"[{UPPER}][{LOWER}'’-]+|[\u4e00-\u9fff]{{2,6}}", f.text)
+        if re.fullmatch("[A-Z]{2,4}", f.text):
+            words = [f.text]  # "AJ", "HOPE": a name in capitals
         for word in words:
             # An everyday word counts when it is the given name of a full name ("Summer MacInnes").
             everyday = word.casefold() in safe and not (
