@@ -76,6 +76,9 @@ _CHINESE_RUN = re.compile(
 )
 
 
+_ALNUM = re.compile("[A-Za-z0-9]")
+
+
 def windows(text: str) -> Iterator[tuple[int, str]]:
     """`text` in windows of WINDOW characters overlapping by OVERLAP, each with its offset."""
     for offset in range(0, len(text), WINDOW - OVERLAP):
@@ -96,13 +99,13 @@ def english_parts(text: str) -> list[Finding]:
         return _english(text)
     parts, starts, origins, joined, at = [], [], [], 0, 0
     for m in _CHINESE_RUN.finditer(text):
-        if m.start() > at:
+        if m.start() > at and _ALNUM.search(text, at, m.start()):  # no identifier lacks a letter or digit
             parts.append(text[at : m.start()])
             starts.append(joined)
             origins.append(at)
             joined += m.start() - at + 1
         at = m.end()
-    if at < len(text):
+    if at < len(text) and _ALNUM.search(text, at):
         parts.append(text[at:])
         starts.append(joined)
         origins.append(at)

@@ -20,7 +20,7 @@ SURNAMES = set(
     "任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严"
     "欧莫孔向常汤康易乔赖文施洪牛温芦季俞章鲁葛伍申尤毕聂焦柴车褚岳齐庞翟耿殷柯单庄祝倪包左花甘关"
     "凌霍虞阮蒙谷麦颜华卜裴滕符邢缪宁路杭商骆盛饶彭冉占苗仇樊宫纪游晏舒阎邬娄鞠仲阳"
-    "喻邝鲍柏房聂祁柴蒲卓蔺屈隋储桂涂詹管费卞巫钮宗尚臧甄荆靳晁佟栾郎匡揭缪闵谈"
+    "喻邝鲍柏房聂祁柴蒲卓蔺屈隋储桂涂詹管费卞巫钮宗尚臧甄荆靳晁佟栾郎匡揭缪闵谈柳"
 )
 # Rarer surnames, flagged only before a title or kin word (蓝阿公, 海老太, 羊护士).
 TITLE_SURNAMES = "蓝海羊农邰符刀岩玉其那"
@@ -44,7 +44,10 @@ NICK_SURNAMES = "曲俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张
 SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
 KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
 POLITE = "女士|先生|太太|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
-CLINICIAN_TITLES = "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护士|院长|副院长|博士|研究员|专家|药师|科长"
+CLINICIAN_TITLES = (
+    "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护理长|护士|院长|副院长|博士|研究员|"
+    "专家|药师|科长"
+)
 # Places jieba knows that are a province or larger, or no place at all: never identifying.
 NOT_SMALL_PLACES = {
     "中国",
@@ -261,6 +264,7 @@ GENERIC_PLACES = {
     "院外",
 }
 ORG_PARTS = {
+    "纪念",
     "第一",
     "第二",
     "第三",
@@ -390,7 +394,7 @@ _DATES = [
         f"(?:去年|今年|前年|明年|当年|同年|次年)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:份|初|中旬|上旬|下旬|底|末|中)?(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?(?![大龄])"
     ),
     bounded("(?:上|下|本|这|那)?(?:个)?(?:周|星期|礼拜)[一二三四五六日天末]"),
-    bounded("(?:昨天|前天|昨日|前日|大前天|当天晚上|当晚|次日|翌日)"),
+    bounded("(?:昨天|前天|昨日|前日|大前天|当天晚上|当晚|次日|翌日)|今[(（]\\d{1,2}[)）]日"),
     bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
     # A post's time stamp ("2-13 09:18"), a day counted from treatment, a named day or solar term.
     bounded(
@@ -415,7 +419,7 @@ _YEAR_BEFORE = re.compile("\\d{4}年$")
 # What every short form of a hospital holds (a window without any skips the pattern)
 _SHORT_HOSPITAL_CUE = re.compile("[附一二三四五六七八九]院|附医|人医|简称|俗称|又称|人称|都叫|叫它")
 _PHONE = bounded(
-    "(?<![\\d])(?:\\+?86[ -]?)?1[3-9]\\d(?:[ -]?\\d{4}){2}(?!\\d)|(?<![\\d])0\\d{2,3}[-－ ]?\\d{7,8}(?!\\d)|(?<!\\d)400[- ]?\\d{3}[- ]?\\d{4}(?!\\d)"
+    "(?<![\\d])(?:\\+?86[ -]?)?1[3-9]\\d(?:[ -]?\\d{4}){2}(?!\\d)|(?<![\\d])0\\d{2,3}[-－ ]?\\d{7,8}(?!\\d)|(?<![\\d])0\\d{1,2}-\\d{3,4}[ -]?\\d{4}(?!\\d)|(?<!\\d)400[- ]?\\d{3}[- ]?\\d{4}(?!\\d)"
 )
 _ID_CARD = bounded("(?<![0-9A-Za-z])\\d{17}[0-9Xx](?![0-9A-Za-z])")
 _RECORD = bounded(
@@ -434,11 +438,12 @@ _CLINICIAN_AFTER_TITLE = bounded(
     f"(?:{CLINICIAN_TITLES}|主刀医生|治疗师|营养师|社工|网格员|民警)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 _CLINICIAN_BEFORE_TITLE = bounded(
-    f"(?<![主副])(?P<name>(?:{SURNAME})[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护士|院长|主刀)"  # not 主任医师
+    f"(?<![主副])(?P<name>(?:{SURNAME}|[{TITLE_SURNAMES}])[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护理长|护士|院长|主刀)"
 )
 _RELATIVE_NAME = bounded(
     f"(?:儿子|女儿|妻子|丈夫|爱人|老伴|母亲|父亲|妈妈|爸爸|哥哥|姐姐|弟弟|妹妹|孙子|孙女|外孙|外孙女|患者|病人|老人|患儿|家属|"
-    f"邻居|同事|老同事|室友|朋友|志愿者|村民|居民|大名|名叫|叫做|姓名|本名|原名|化名|网友)[是为叫：:\\s“]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+    f"邻居|同事|老同事|室友|朋友|志愿者|村民|居民|大名|名叫|叫做|姓名|本名|原名|化名|网友|病友|曾孙|孝男|孝女|孝媳|孝婿|孝孙|"
+    f"长子|次子|长女|次女|儿媳|女婿|媳妇|老婆|老公)[是为叫：:\\s“]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 _BYLINE = bounded(
     f"(?:记者|通讯员|实习生|编辑|责任编辑|责编|文字|文|图|摄影|摄|整理|撰稿|审核|审稿|校对|作者|来源|供稿|初审|复审|终审|签发)[\\s:：｜|/]{{1,3}}"
@@ -496,13 +501,21 @@ _PLATE = bounded(
 # 邮编：264200, 三年级二班, 初二（3）班
 # 电话：(04)2205-3366, 热线 2961 8989: any number given as a telephone number
 _PHONE_AFTER_CUE = bounded(
-    "(?:电话|热线|专线|座机|手机|分机|电話|Tel|TEL)[:：\\s]{0,3}(?P<value>[(（+]?\\d[\\d\\s()（）-]{5,18}\\d)"
+    "(?:电话|热线|专线|座机|手机|分机|电話|Tel|TEL|致电|联络|联系|查询|联络人|联系人|专员)"
+    "[:：\\s]{0,3}(?:[\u4e00-\u9fff]{2,4}[ \\t]{0,2})?(?P<value>[(（+]?\\d[\\d\\s()（）-]{5,18}\\d)"
 )
+# 联络：林志伟 9682 4417 / 林美娟 9135 0782: eight digits in two fours (Hong Kong, Singapore, Malaysia) after
+# a word for calling in the same stretch
+_LOCAL_PHONE = bounded("(?<!\\d)[2-9]\\d{3}[ -]\\d{4}(?!\\d)")
+_CALL_WORDS = re.compile("致电|联络|联系|查询|热线|电话|手机|WhatsApp|whatsapp|Tel|TEL")
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
     "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|(?:[一二三四五六]年级|[初高一二三四五六])[（(]\\d{1,2}[)）]班"
     "|[大中小][一二三四五六]班|(?<!\\d)\\d{3,4}班"
 )
+# 天府三街, 中山路二段: a street by its number (found by the number, its name read back)
+_STREET_NUMBER = bounded("[一二三四五六七八九十\\d]{1,2}(?:街|路|巷|段)(?![道头口坊上])")
+_NAME_BEFORE = re.compile(f"[{HAN}]{{2,4}}$")
 # 第768座, 第14巷: a block or lane by its number
 _BLOCK = bounded("第\\d{1,4}(?:座|巷|栋|幢|号楼|排)")
 # 拖觉镇, 曼景小学, 德光岛: a name that is no word, before a place's or a school's word (found by the word,
@@ -513,7 +526,9 @@ _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?:
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
 _BANK = bounded("(?:卡号?|账\\s{0,4}号|帐号|账户|户号)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})")
 # 刀丽萍 1000元: a donor's name in a list of gifts
-_DONOR = bounded(f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}\\d[\\d,]*(?:\\.\\d+)?元")
+_DONOR = bounded(
+    f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}(?:捐款|捐赠|爱心款|善款)?\\d[\\d,]*(?:\\.\\d+)?元"
+)
 # 出生8个月, 出生后三天: an infant's age
 _INFANT_AGE = bounded(f"出生(?:后|才|仅|刚)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)")
 _ESTATE = bounded(
@@ -723,6 +738,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _PHONE_AFTER_CUE.finditer(text):
         if len(re.sub(r"\D", "", m.group("value"))) >= 7:
             add("phone", m.start("value"), m.end("value"))
+    for m in _LOCAL_PHONE.finditer(text):
+        if _CALL_WORDS.search(text, max(0, m.start() - 40), m.start()):
+            add("phone", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
         add("place", m.start("value"), m.end("value"))
     for m in _SCHOOL_CLASS.finditer(text):
@@ -734,6 +752,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _REDUPLICATED.finditer(text):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
+    for m in _STREET_NUMBER.finditer(text):
+        if name := _NAME_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+            add("address", *_trim_lead(text, name.start(), m.end()))
     for m in _BLOCK.finditer(text):
         add("place", m.start(), m.end())
     for m in _PLACE_WORD.finditer(text):
@@ -786,7 +807,7 @@ _LITTLE_NAME = bounded(f"小(?:[{HAN}]{{2}})")
 # 秘书长宝音图, 村支书邰正华, 负责人：农晓慧: a name after a role
 _NAME_AFTER_ROLE = bounded(
     f"(?:秘书长|负责人|书记|支书|会长|理事长|主席|班长|班主任|校长|站长|所长|部长|处长|局长|干事|队长|村医|组长|"
-    f"经办人|主编|社工|联系人)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+    f"经办人|主编|社工|联系人|老师|教练)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
 )
 
 
@@ -872,7 +893,7 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         end = start + len(word)
         if not _han(word) or word in safe:
             continue
-        if place := _known_place(text, tokens[i], tokenizer):
+        if place := _known_place(text, tokens[i], tokenizer) or _known_place_in_pieces(tokens, i):
             found.append(place)
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -977,6 +998,21 @@ def _known_place(text: str, token, tokenizer) -> Finding | None:
     return Finding("place", word, start, start + len(word)) if sure or cued else None
 
 
+def _known_place_in_pieces(tokens, i: int) -> Finding | None:
+    """A gazetteer's full name that jieba cut in two or three ("勿/洛", "薄扶/林")."""
+    if i + 1 >= len(tokens):
+        return None
+    full, starts = gazetteer.places()[0], gazetteer.name_starts()
+    name = tokens[i][0] + tokens[i + 1][0]
+    if name not in starts:
+        return None
+    if name not in full and i + 2 < len(tokens):
+        name += tokens[i + 2][0]
+    if name in full and name not in PROVINCES:
+        return Finding("place", name, tokens[i][1], tokens[i][1] + len(name))
+    return None
+
+
 GIVEN_NAME_TAGS = ("nr", "nrfg", "nrt", "nz")
 PLACE_SUFFIXES = set("市县区乡镇村巷屯旗组弄")
 NOUNISH = (None, "n", "nr", "nrfg", "nrt", "ns", "nz", "ng", "nt", "zg")
@@ -1031,6 +1067,7 @@ def _org_part(token, safe: set[str]) -> bool:
         and (
             word in ORG_PARTS
             or tag in ("ns", "nt", "nz", "nr")
+            or (tag is None and 2 <= len(word) <= 4 and not FUNCTION_CHARS & set(word))  # 慈恩 (纪念医院)
             or PLACE_END.search(word)
             or PROVINCE_SUFFIX.search(word)
         )

@@ -137,7 +137,8 @@ _ID_KEYWORD = bounded(
     r"NHS (?:number|no\.?)|SSN|social security(?: number)?|insurance (?:ID|number|no\.?)|"
     r"member (?:ID|number)|policy (?:number|no\.?)|account (?:number|no\.?)|passport(?: number| no\.?)?|"
     r"ID(?: card)?(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|beneficiary (?:number|ID)|"
-    r"certificate (?:number|no\.?)|serial (?:number|no\.?))"
+    r"certificate (?:number|no\.?)|serial (?:number|no\.?)|matric(?:ulation)? (?:number|no\.?)|"
+    r"(?:registration|student|staff|IP|OP|CR|body|plate) (?:number|no\.?)|UHID|paybill)"
     r"\s*(?:is\s+|was\s+)?[:#,(]?\s*"
     r"(?P<value>[A-Z]{1,4}\s\d{3,}(?:\s\d{3,}){0,3}|(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
     re.IGNORECASE,
@@ -158,6 +159,14 @@ _POSTER_LINE = bounded(
     r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t]|:[ \t])"
 )
 _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
+# "by Obiora_Writes(m):", "by phoebemarchant | 5 Comments", "Posted by Lucy_H (a relative)": a poster's
+# user name, which a person's name does not look like (lower case only, or with a digit, "_" or a capital
+# inside); and a blog commenter's, "phoebemarchant says:"
+_BY_USER = bounded(
+    r"\b(?:By|by)\s+(?P<user>(?=[A-Za-z0-9_.]{0,30}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.]{2,30}(?<!\.)"
+    r"|[a-z][a-z0-9_.]{2,30}(?=\s*[|(:])|[A-Z][A-Za-z0-9_.]{2,30}(?=\((?:m|f)\)))"
+)
+_SAYS_USER = bounded(r"(?m)^(?P<user>[a-z][a-z0-9_.]{3,30}|(?=[\w.]{0,30}(?:_|\d))[A-Za-z][\w.]{3,30}) says:")
 _REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
 _USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
 _EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
@@ -180,19 +189,20 @@ NOT_INITIALS = {
 }
 _BED_WARD = bounded(
     r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor)\s*(?:no\.?|number|#)?\s*"
-    r"(?:\d{1,2}[A-Z]-\d{1,3}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
+    r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
+_WARD_NAMED_BEFORE = bounded(r"\d(?<!\w\d)\d?[A-Z]\s+(?:[Ww]ard|[Bb]ay|[Uu]nit)\b")  # "the 3B ward"
 # Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
 # (in two patterns, each opening with a class and its boundary checked after, so the engine can skip)
-_CODE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5})\b")
+_CODE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4})\b")
 _DIGIT_CODE = bounded(
-    r"\d(?<!\w\d)(?:\d{5,11}[A-Z]{1,2}|\d{1,2}-[A-Z]{1,3}-\d{1,6}|\d{0,3}-\d{6,12}-\d{1,4})\b"
+    r"\d(?<!\w\d)(?:\d{5,11}[A-Z]{1,2}|\d{1,2}-[A-Z]{1,3}-\d{1,6}|\d{0,3}-\d{6,12}-\d{1,4}|\d?[A-Z]-\d{2,3})\b"
 )
 # "00371245", an account "0734529186": no count or amount starts with 0
 _LEADING_ZERO = bounded(r"0(?<![\w.,/-]0)\d{7,11}(?![\w/-]|[.,]\d)")
 _HANDLE = bounded(
-    r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>@?[A-Za-z0-9_.-]{3,30})"
+    r"(?<![\w@.])@[A-Za-z0-9_.]{3,30}\b|\b(?:Instagram|Twitter|TikTok|Facebook|X|WeChat|Weibo|handle|username)\s*(?:ID|handle|account)?\s*[:@]\s*(?P<v>[@/]?[A-Za-z0-9_.-]{3,30})"
 )
 _SSN = bounded(r"\b\d{3}-\d{2}-\d{4}\b")
 _PHONE = bounded(
@@ -202,6 +212,12 @@ _PHONE_LOCAL = bounded(r"(?<![\w/.-])\d{3}-\d{4}(?![\w/-])")
 _PHONE_CONTEXT = bounded(
     r"(?:tel|phone|call|mobile|mob|cell|fax|hotline|telephone|ring|dial|text|hp|whatsapp|contact|helpline|line)"
     r"\W{0,3}(?:(?:at|on|is|number|no\.?)\W{1,3})?$",
+    re.I,
+)
+
+_CALL_WORD = bounded(
+    r"\b(?:call|calls|calling|phone|tel|contact|ring|text|whatsapp|sms|hotline|helpline|enquiries|reach)\b"
+    r"|致电|致電|联络|聯絡|联系|聯繫|查询|查詢|热线|熱線|电话|電話",
     re.I,
 )
 
@@ -323,7 +339,7 @@ _DATES = [
     cued(
         MONTH_CUES,
         bounded(
-            rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|In|On|Since|Until|By|"
+            rf"\b(?:in|on|since|until|till|by|from|last|next|this|that|during|before|after|of|and|or|In|On|Since|Until|By|"
             rf"From|During|Before|After|Last|Next|Each|Every) (?:the )?(?P<d>(?:{MONTHS}))\b(?!\s+{_YEAR})"
         ),
     ),
@@ -347,6 +363,8 @@ _DATES = [
         r"(?!\s+(?:century|floor|time|cycle|round|dose|course|day|week|month|year|anniversary|birthday|patient|"
         r"person|edition|grade|generation|percentile|place|line|stage|session|infusion|treatment|attempt|trial)s?\b)"
     ),
+    # "turned 8 on 9/22": a month and day after "on"
+    bounded(r"\bon\s+(?P<d>(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9]))(?![\w/]|\.\d)"),
     # "Sun 3/23", "Tue, 11/4": a weekday and a month and day
     cued(
         ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
@@ -370,6 +388,23 @@ _DATES = [
     # "— 14/06.": a day and a month with a leading zero, or a day past 12
     bounded(r"(?<![\w/.])(?:[12]\d|3[01]|0[1-9])/(?:0[1-9]|1[0-2])(?![\w/]|\.\d)"),
 ]
+# "It's one," is no age: words whose "'s" is not a person's, checked after their capital
+_NOT_AGE_OWNERS = "|".join(
+    f"(?<={word[0]}){word[1:]}['’]"
+    for word in (
+        "It",
+        "That",
+        "There",
+        "What",
+        "Here",
+        "Who",
+        "He",
+        "She",
+        "Everyone",
+        "Everything",
+        "Nobody",
+    )
+)
 RELATIVES_FOR_AGE = (
     "mum|mom|dad|mother|father|son|daughter|wife|husband|brother|sister|nan|gran|grandma|grandad|grandpa|"
     "woman|man|boy|girl|baby|child|teenager|pensioner|widow|patient"
@@ -386,6 +421,16 @@ _AGES = [
         r"\b(?:male|female|man|woman|boy|girl|M|F),\s*(?P<n>\d{1,3})\s*(?:years|yrs|y)?\b(?!\s*(?:%|mg|kg))"
     ),
     cued(("birthday",), bounded(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)\s+birthday\b")),
+    # "The sisters, both 47,", "Poppy's six,"
+    bounded(r"\bboth\s+(?P<a>(?P<n>\d{1,3}))(?=[,.;])"),
+    bounded(
+        rf"[A-Z](?<!\w[A-Z])(?!{_NOT_AGE_OWNERS})[a-z]{{1,20}}['’]s\s+(?P<a>(?P<w>{_WORD_NUMBER}))(?=[,.;!?])"
+    ),
+    # "Kenji (he's 2)", "Archie Fairweather, four months,"
+    bounded(r"\((?:he|she)['’]s (?P<a>(?P<n>\d{1,3}))\)"),
+    cued(
+        ("month", "week"), bounded(rf",(?<=[a-z],) (?P<a>(?P<w>{_WORD_NUMBER}) (?:months|weeks))(?=,| old)")
+    ),
     # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
     bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3})½?)\)(?!\s*(?:%|mg|kg))"),
     bounded(rf"\b(?:{RELATIVES_FOR_AGE})\s\((?P<a>(?P<n>\d{{1,3}}))\)(?!\s*(?:%|mg|kg))"),
@@ -440,7 +485,8 @@ _AGES = [
         bounded(r"\b(?:aged|age|ages|Age:|aged:)\s*(?P<n>\d{1,3})\b(?!\s*(?:%|and\s+over))", re.IGNORECASE),
     ),
     bounded(
-        r"\b(?:[Aa]t|turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})\b(?=\s*(?:[,.]|(?:years|when|she|he|"
+        r"\b(?:At\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})|at\s+(?:the\s+age\s+of\s+)?(?P<m>\d{2,3})|(?:turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<t>\d{1,3}))"
+        r"\b(?=\s*(?:[,.]|(?:years|when|she|he|"
         r"they|I|in|on|this|last|while|but|and|after|before|as|that|our|his|her)\b))"
     ),
     cued((", ",), bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)")),
@@ -516,7 +562,7 @@ _TOWN_STATE = bounded(
 # "VANCOUVER — A 29-year-old woman": a dateline in capitals
 _CAPITAL_DATELINE = bounded(r"(?m)^(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2})(?:,\s+[A-Z][\w.]+)?\s+[—–-]\s")
 # "CITY › CHENNAI › HEALTH", "S. Kavitha | CHENNAI | Updated": a place in capitals in a breadcrumb or byline
-_CAPITAL_CRUMB = bounded(r"(?m)(?<=[|›] )(?P<place>[A-Z]{4,}(?: [A-Z]{3,})?)(?= [|›]|[ \t]*$)")
+_CAPITAL_CRUMB = bounded(r"(?m)[|›] (?P<place>[A-Z]{4,}(?: [A-Z]{3,})?)(?= [|›]|[ \t]*$)")
 # "HOPE: Properly? ...": a speaker's name before what they said, in an interview's transcript
 _SPEAKER = bounded(r"(?m)^(?P<name>[A-Z][A-Z'’-]{1,14}):[ \t]")
 NOT_SPEAKERS = {
@@ -618,7 +664,7 @@ _POSSESSIVE_NAME = bounded(
 )
 _NAMED = bounded(
     rf"\b(?:named|called|calls|calls him|calls her|call him|call her|nicknamed|known as|pseudonym|alias|surnamed|"
-    rf"first name|surname)\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?|[A-Z]{{2,4}}\b)"
+    rf"first name|surname)\s+[\"“]?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?|[A-Z]{{2,4}}\b)"
 )
 RELATIVES = (
     r"daughter|son|husband|wife|mother|father|sister|brother|partner|grandson|granddaughter|grandchild|"
@@ -723,7 +769,9 @@ def scan(text: str) -> list[Finding]:
             add("ip_address", m.start(), m.end())
     for m in _ID_KEYWORD.finditer(text):
         add("id_number", m.start("value"), m.end("value"))
-    for m in () if _uncued(_BED_WARD, low) else _BED_WARD.finditer(text):
+    for m in (
+        () if _uncued(_BED_WARD, low) else [*_BED_WARD.finditer(text), *_WARD_NAMED_BEFORE.finditer(text)]
+    ):
         add("id_number", m.start(), m.end())
     for m in () if _uncued(_HANDLE, low) else _HANDLE.finditer(text):
         add("url", m.start("v") if m.group("v") else m.start(), m.end())
@@ -735,6 +783,8 @@ def scan(text: str) -> list[Finding]:
         add("id_number", m.start(), m.end())
     for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())
+    for m in (*_BY_USER.finditer(text), *_SAYS_USER.finditer(text)):
+        add("url", m.start("user"), m.end("user"))
     for m in _REDDIT_USER.finditer(text):
         add("url", m.start(), m.end())
     for m in _HASHTAG.finditer(text):
@@ -761,7 +811,12 @@ def scan(text: str) -> list[Finding]:
             continue  # "2013-2016", "2016 2017": years, not a number
         context = _PHONE_CONTEXT.search(text[max(0, m.start() - 20) : m.start()])
         shaped = m.group(0).startswith(("+", "(")) or len(groups) >= 3 or len(digits) >= 10
-        if context or shaped:
+        # "call the Transplant Centre at 6321 5860": eight digits in two fours (Hong Kong, Singapore), a call
+        # or contact word in the sentence before
+        local = re.fullmatch(r"[2-9]\d{3}[ -]\d{4}", m.group(0)) and _CALL_WORD.search(
+            text[max(0, m.start() - 60) : m.start()]
+        )
+        if context or shaped or local:
             add("phone", m.start(), m.end())
     for m in _PHONE_LOCAL.finditer(text):
         add("phone", m.start(), m.end())
@@ -780,7 +835,7 @@ def scan(text: str) -> list[Finding]:
                 text[max(0, m.start(group) - 14) : m.start(group)]
             ) or _AGE_RANGE_AFTER.match(text[m.end() : m.end() + 6]):
                 continue  # "up to 25 years of age", "aged 18 to 65": a rule about many people, not one
-            value = m.groupdict().get("n")
+            value = m.groupdict().get("n") or m.groupdict().get("m") or m.groupdict().get("t")
             word = m.groupdict().get("w")
             if word:
                 kind = "age_over_89" if re.search(r"ninet|hundred", word, re.IGNORECASE) else "age"

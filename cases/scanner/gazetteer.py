@@ -75,6 +75,13 @@ def places() -> tuple[frozenset[str], dict[str, str]]:
 
 
 @cache
+def name_starts() -> frozenset[str]:
+    """The first two characters and more of every full place name ("勿洛" of 勿洛, "薄扶" of 薄扶林)."""
+    full, _ = places()
+    return frozenset(name[:size] for name in full for size in range(2, len(name) + 1))
+
+
+@cache
 def minority_name() -> re.Pattern:
     """One or more name parts, and perhaps a closing character: "斯琴巴特尔", "娜仁花", "次仁多吉"."""
     # The first part is tried with the openings in one trie, so the pattern opens with a list of characters

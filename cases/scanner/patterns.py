@@ -155,7 +155,7 @@ def _expanded(branches: list[str]) -> list[str]:
             inner, after = branch[3 : end - 1], branch[end:]
             if after[:1] not in ("?", "*", "+", "{"):
                 words = _alternatives(inner)
-                if not after or all(_LITERAL.fullmatch(w) for w in words):
+                if not after or (all(_LITERAL.fullmatch(w) for w in words) and "(?P<" not in after):
                     out += _expanded([w + after for w in words])
                     continue
         out.append(branch)
