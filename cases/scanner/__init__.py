@@ -7,7 +7,8 @@ cue points at. Three readers add findings, and `findings.tidy` keeps one per str
 - `english`: what has a shape (dates, ages, phone numbers, addresses, record, bed and ward numbers) and
   the cues around people, clinicians, institutions and places;
 - `names`: capitalised words not on a safe list, with names-dataset telling people's names apart;
-- `chinese`: jieba's words with their part of speech, and the shapes Chinese text gives identifiers.
+- `chinese`: jieba's words with their part of speech, the shapes Chinese text gives identifiers, and
+  `gazetteer`'s places and given names with no Han surname; traditional text is read as simplified.
 A name found once is then flagged wherever it stands again, whole or in part.
 
 Work is bounded: the text is read in windows of WINDOW characters (overlapping by OVERLAP, longer than
