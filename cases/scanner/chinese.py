@@ -23,7 +23,7 @@ SURNAMES = set(
     "喻邝鲍柏房聂祁柴蒲卓蔺屈隋储桂涂詹管费卞巫钮宗尚臧甄荆靳晁佟栾郎匡揭缪闵谈柳"
 )
 # Rarer surnames, flagged only before a title or kin word (蓝阿公, 海老太, 羊护士).
-TITLE_SURNAMES = "蓝海羊农邰符刀岩玉其那"
+TITLE_SURNAMES = "蓝海羊农邰符刀岩玉其那波咪"
 COMPOUND_SURNAMES = (
     "欧阳",
     "司马",
@@ -398,7 +398,7 @@ _DATES = [
     bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
     # A post's time stamp ("2-13 09:18"), a day counted from treatment, a named day or solar term.
     bounded(
-        "(?<![\\d-])(?:\\d{2}-)?\\d{1,2}-\\d{1,2}(?:[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})?(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2}|[ \\t\u3000]{1,3}来自)"
+        "(?<![\\d-])(?:\\d{2}-)?\\d{1,2}-\\d{1,2}(?:[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})?(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2}|[ \\t\u3000]{1,3}(?:来自|更新))"
     ),
     bounded(
         f"(?:术后|回输后|输注后|入院后|出院后|治疗后|化疗后|移植后|手术后|确诊后|出生后|生后)第(?:\\d{{1,3}}|[{_CN_NUM}]{{1,4}})天"
@@ -409,13 +409,13 @@ _DATES = [
 # so the engine can skip between them); a year in digits before it is read back.
 _HOLIDAYS = (
     "春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末"
-    "|年中|过年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八"
+    "|年中|过年|农历新年|新年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八"
 )
 _HOLIDAY = bounded(
     "(?:" + "".join(f"{year}(?:{_HOLIDAYS})|" for year in ("今年", "去年", "前年", "明年")) + _HOLIDAYS + ")"
     "(?:前后|期间|前|后|的时候)?"
 )
-_YEAR_BEFORE = re.compile("\\d{4}年$")
+_YEAR_BEFORE = re.compile("(?:\\d{4}|[〇零一二三四五六七八九]{4})年$")
 # What every short form of a hospital holds (a window without any skips the pattern)
 _SHORT_HOSPITAL_CUE = re.compile("[附一二三四五六七八九]院|附医|人医|简称|俗称|又称|人称|都叫|叫它")
 _PHONE = bounded(
@@ -435,7 +435,8 @@ _ADDRESS = bounded(
 
 
 _CLINICIAN_AFTER_TITLE = bounded(
-    f"(?:{CLINICIAN_TITLES}|主刀医生|治疗师|营养师|社工|网格员|民警)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+    f"(?:{CLINICIAN_TITLES}|主刀医生|治疗师|营养师|社工|网格员|民警|护理师|个管师|社工师)[：:\\s]{{0,2}}"
+    f"(?P<name>(?:{SURNAME}|[{TITLE_SURNAMES}])[{HAN}]{{1,2}})"
 )
 _CLINICIAN_BEFORE_TITLE = bounded(
     f"(?<![主副])(?P<name>(?:{SURNAME}|[{TITLE_SURNAMES}])[{HAN}]{{0,2}}?)(?:主任|医生|医师|大夫|教授|护士长|护理长|护士|院长|主刀)"
@@ -450,8 +451,8 @@ _BYLINE = bounded(
     f"(?P<name>[{HAN}]{{2,4}})(?:[、,，\\s]{{1,2}}(?P<name2>[{HAN}]{{2,4}}))?"
 )
 _HANDLE = bounded(
-    "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t\u3000]{1,2}(?P<user>[^：:\\s\u3000]{2,16})(?:[：:]|[ \\t\u3000]{1,3}发表于)"
-    f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号|群)(?:[:：]\\s{{0,2}}[“「"]?|[“「"])(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
+    "(?:微信号|微信|QQ号?|qq号?|抖音号|微博|小红书号?)[:：\\s]{0,2}(?P<value>[A-Za-z0-9_.-]{3,30})|(?<![\\d])\\d{1,4}楼[ \\t\u3000]{1,2}(?P<user>[^：:\\s\u3000]{2,16})(?:[：:]|[ \\t\u3000]{1,3}(?:发表于|IP属地))"
+    f'|(?:公众号|视频号|抖音号?|快手号?|微博|小红书|B站|账号|群组|群|专页|社团)(?:[:：]\\s{{0,2}}[“「"]?|[“「"])(?P<account>[{HAN}A-Za-z0-9_]{{2,20}})'
     f"|(?<![\\w@.])@(?P<at>[{HAN}A-Za-z0-9_-]{{2,20}})"
 )
 _SHORT_HOSPITAL = bounded(
@@ -466,12 +467,14 @@ _NICK_INTRO = bounded(
     f'(?:小名|乳名|昵称|外号|绰号|网名|爱称)[，,]?(?:就)?(?:叫|是|为)?[“‘「"]?(?P<nick>[{HAN}]{{1,4}}?)(?=[”’」"，,。；;、！!）)\\s]|$)'
     f'|叫(?:她|他|我)[“‘「"](?P<called>[{HAN}]{{2,4}})[”’」"]'
     f"|叫(?:她|他|我)(?P<plain>[小阿老][{HAN}]|[{HAN}][姐哥])(?=[）)，,。；;！!、\\s]|$)"
+    f"|(?:老板|老闆|人称|女儿|儿子|孩子|宝宝|孙子|孙女)[“「『](?P<quoted>[{HAN}]{{2,4}})[”」』]"
 )
 # A commenter's name at the start of a comment line, where the page has comments.
 _COMMENTER = bounded(
     "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
     "|回复[ \\t\u3000]{0,2}(?P<replied>[^\\s：:，。]{2,16})[：:]"
     "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
+    "|^(?P<ip_poster>[^\\s：:，。]{2,20})[ \\t\u3000]{1,3}IP属地"
 )
 _NOT_COMMENTER = re.compile(
     "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
@@ -482,11 +485,12 @@ _PET_NAME_PARENT = bounded(
     f"(?P<nick>([{HAN}])\\2|[小阿][{HAN}])(?:妈妈|爸爸|妈|爸|奶奶|爷爷|姥姥|姥爷|外婆|外公|哥哥|姐姐|哥|姐)"
 )
 # 周*欣, 钱**, 沈＊婷: a name masked by its page, still a surname and often enough to identify.
-_MASKED_NAME = bounded(f"(?:{SURNAME})(?:[*＊×Ｘ]{{1,2}}[{HAN}]?|[{HAN}][*＊×Ｘ])(?![*＊×Ｘ])")
+_MASKED_NAME = bounded(f"(?:{SURNAME})(?:[*＊×Ｘ○◯]{{1,2}}[{HAN}]?|[{HAN}][*＊×Ｘ○◯])(?![*＊×Ｘ○◯])")
 # 张校长, 许阿婆, 王大爷: a surname and a title or kin word.
 _AMBIGUOUS_SURNAME_POLITE = bounded(f"(?<![对关由位等属至基鉴出终处用善急])[于区](?:{POLITE}|妈妈|爸爸)")
 _SURNAME_TITLE = bounded(
-    f"(?:{SURNAME}|[{TITLE_SURNAMES}])(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太|大姐|大哥)"
+    f"(?:{SURNAME}|[{TITLE_SURNAMES}])(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太|大姐|大哥|"
+    f"妈妈|爸爸)"
 )
 # 今年五十六了, 刚满八个月: an age with no 岁
 _AGE_WITHOUT_SUI = bounded(
@@ -494,6 +498,13 @@ _AGE_WITHOUT_SUI = bounded(
 )
 # 阿明, 阿芬: 阿 and a character that make no word (阿姨 and 阿婆 are words).
 _A_NAME = bounded(f"阿[{HAN}]")
+# 阿Ken, 阿May姐姐: 阿 and an English name
+_A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?")
+# 孝男:志明、志强 — an obituary's list of the family, by their given names
+_FAMILY_LIST = bounded(
+    "(?m)(?:孝男|孝女|孝孙女|孝孙|孝媳|孝婿|曾孙女|曾孙|外孙女|外孙|孝侄|义子|义女)[:：\\s]{1,2}(?P<names>[^\\n]{2,80})"
+)
+_LIST_ITEM = re.compile(f"[{HAN}]{{2,3}}|[A-Z][a-z]+(?: [A-Z][a-z]+){{0,3}}")
 # 湘E·3B27X: a Chinese number plate
 _PLATE = bounded(
     "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・.\\s]?[A-Z0-9]{5,6}(?![A-Za-z0-9])"
@@ -508,6 +519,7 @@ _PHONE_AFTER_CUE = bounded(
 # a word for calling in the same stretch
 _LOCAL_PHONE = bounded("(?<!\\d)[2-9]\\d{3}[ -]\\d{4}(?!\\d)")
 _CALL_WORDS = re.compile("致电|联络|联系|查询|热线|电话|手机|WhatsApp|whatsapp|Tel|TEL")
+_EXTENSION = bounded("分机[:：\\s]{0,2}(?P<value>\\d{3,5})")
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
     "(?:[一二三四五六]年级|[初高][一二三])[一二三四五六七八九十\\d]{1,2}班|(?:[一二三四五六]年级|[初高一二三四五六])[（(]\\d{1,2}[)）]班"
@@ -524,7 +536,9 @@ _PLACE_WORD = bounded("镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中�
 # 鍾穎芝（Cherry）: an English name in brackets after a Chinese one
 _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
-_BANK = bounded("(?:卡号?|账\\s{0,4}号|帐号|账户|户号)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})")
+_BANK = bounded(
+    "(?:卡号?|账\\s{0,4}号|帐号|账户|户号|户口号码|账户号码|户口)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})"
+)
 # 刀丽萍 1000元: a donor's name in a list of gifts
 _DONOR = bounded(
     f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}(?:捐款|捐赠|爱心款|善款)?\\d[\\d,]*(?:\\.\\d+)?元"
@@ -709,12 +723,12 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         group = "abbr" if m.group("abbr") else 0
         add("hospital", m.start(group), m.end(group))
     for m in _NICK_INTRO.finditer(text):
-        group = next(g for g in ("nick", "called", "plain") if m.group(g))
+        group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
-    if "留言" in text or "评论" in text or "回复" in text or "[关注]" in text or "｜" in text:
+    if any(cue in text for cue in ("留言", "评论", "回复", "[关注]", "｜", "IP属地")):
         for m in _COMMENTER.finditer(text):
-            group = next(g for g in ("name", "replied", "poster") if m.group(g))
+            group = next(g for g in ("name", "replied", "poster", "ip_poster") if m.group(g))
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
                 add("url", m.start(group), m.end(group))
     for m in _PET_NAME_PARENT.finditer(text):
@@ -733,6 +747,11 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         named = freq.get(word, 0) == 0 or (tags.get(word, "").startswith("nr") and freq[word] <= 100)
         if named and word not in safe and word not in KIN.split("|"):
             add("nickname", m.start(), m.end())
+    for m in _A_ENGLISH_NAME.finditer(text):
+        add("nickname", m.start(), m.end())
+    for m in _FAMILY_LIST.finditer(text):
+        for item in _LIST_ITEM.finditer(m.group("names")):
+            add("person_name", m.start("names") + item.start(), m.start("names") + item.end())
     for m in _PLATE.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _PHONE_AFTER_CUE.finditer(text):
@@ -741,6 +760,8 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _LOCAL_PHONE.finditer(text):
         if _CALL_WORDS.search(text, max(0, m.start() - 40), m.start()):
             add("phone", m.start(), m.end())
+    for m in _EXTENSION.finditer(text):
+        add("phone", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
         add("place", m.start("value"), m.end("value"))
     for m in _SCHOOL_CLASS.finditer(text):

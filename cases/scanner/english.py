@@ -156,7 +156,8 @@ _HASHTAG = bounded(
 # A forum poster's name on a line of its own, or before "·", "|" or a dash and the post ("PennyB_Hollinsby",
 # "TaxpayerTom88  ·  May 15", "HockeyMomKW - I coached"), and payment tags ("$LorenaV2015").
 _POSTER_LINE = bounded(
-    r"(?m)^(?=[A-Za-z0-9_.-]{0,24}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,24}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t]|:[ \t])"
+    r"(?m)^(?=[A-Za-z0-9_.-]{0,40}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.-]{2,40}(?=[ \t]*$|[ \t]{1,3}[·•|\-–—][ \t]|:[ \t])"
+    r"|^[ \t]{0,4}[a-z][a-z0-9_.]{5,30}(?=[ \t]{1,3}·[ \t])"  # "porchlightmarisol · November 13"
 )
 _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0-9_-]{2,20}\b")
 # "by Obiora_Writes(m):", "by phoebemarchant | 5 Comments", "Posted by Lucy_H (a relative)": a poster's
@@ -164,7 +165,7 @@ _CASHTAG = bounded(r"(?<![\w$])\$(?=[A-Za-z0-9_-]{0,20}[A-Za-z])[A-Za-z][A-Za-z0
 # inside); and a blog commenter's, "phoebemarchant says:"
 _BY_USER = bounded(
     r"\b(?:By|by)\s+(?P<user>(?=[A-Za-z0-9_.]{0,30}(?:_|\d|[a-z][A-Z]))[A-Za-z][A-Za-z0-9_.]{2,30}(?<!\.)"
-    r"|[a-z][a-z0-9_.]{2,30}(?=\s*[|(:])|[A-Z][A-Za-z0-9_.]{2,30}(?=\((?:m|f)\)))"
+    r"|[a-z][a-z0-9_.]{2,30}(?=\s*[|(:·])|[A-Z][A-Za-z0-9_.]{2,30}(?=\((?:m|f)\)))"
 )
 _SAYS_USER = bounded(r"(?m)^(?P<user>[a-z][a-z0-9_.]{3,30}|(?=[\w.]{0,30}(?:_|\d))[A-Za-z][\w.]{3,30}) says:")
 _REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
@@ -227,9 +228,11 @@ _NUMBER_WORDS = (
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
+# "14.11.2020", "3/4/21", "2022-07-14" (the first digit opens it and the boundary is checked after it,
+# so the engine can skip to digits)
 _NUMERIC_DATE = bounded(
-    r"\b(?:[0-3]?\d[/.][01]?\d[/.](?:\d{4}|\d{2})|[01]?\d[/.][0-3]?\d[/.](?:\d{4}|\d{2})"
-    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))\b"
+    r"\d(?<!\w\d)(?:(?:(?<=[0-3])\d|)[/.][01]?\d[/.](?:\d{4}|\d{2})|(?:(?<=[01])\d|)[/.][0-3]?\d[/.](?:\d{4}|\d{2})"
+    r"|(?:(?<=1)9|(?<=2)0)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))\b"
 )
 _SEASONS = "spring|summer|autumn|fall|winter|Spring|Summer|Autumn|Fall|Winter"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -272,7 +275,18 @@ _DATES = [
         ),
     ),
     cued(("early", "mid", "late"), bounded(rf"\b(?:early|mid|late)[\s-]{{1,2}}{_YEAR}\b", re.IGNORECASE)),
-    cued(MONTH_CUES, bounded(rf"\b(?:{WEEKDAYS.upper()},?\s+)?\d{{1,2}}\s+(?:{MONTHS.upper()})\s+{_YEAR}\b")),
+    cued(
+        MONTH_CUES,
+        bounded(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS.upper()}),?\s+{_YEAR}\b"),
+    ),
+    cued(
+        MONTH_CUES,
+        bounded(
+            rf"\b(?:{WEEKDAYS.upper()}),?\s+\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS.upper()}),?\s+{_YEAR}\b"
+        ),
+    ),
+    # "May '24", "Jan. '19"
+    cued(MONTH_CUES, bounded(rf"\b(?:{MONTHS})\.?\s+['’]\d{{2}}\b")),
     bounded(
         r"\b(?:tomorrow|tonight|the end of the month|the end of the week|bank holiday(?: weekend)?)\b",
         re.IGNORECASE,
@@ -322,7 +336,8 @@ _DATES = [
         bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:the\s+)?{_DAY}(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b"),
     ),
     cued(WEEKDAY_CUES, bounded(rf"\b(?:{WEEKDAYS}),?\s+(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b")),
-    cued(MONTH_CUES, bounded(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b")),
+    cued(MONTH_CUES, bounded(rf"\bthe\s+{_DAY}\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b")),
+    cued(MONTH_CUES, bounded(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?:,?\s+{_YEAR})?\b")),
     cued(
         MONTH_CUES,
         bounded(rf"\b(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!\s*(?:years|months|patients|%|-year))"),
@@ -426,6 +441,8 @@ _AGES = [
     bounded(
         rf"[A-Z](?<!\w[A-Z])(?!{_NOT_AGE_OWNERS})[a-z]{{1,20}}['’]s\s+(?P<a>(?P<w>{_WORD_NUMBER}))(?=[,.;!?])"
     ),
+    # "Husband 68 – AML", "Dad, 71,"
+    bounded(rf"\b(?i:{RELATIVES_FOR_AGE})\s+(?P<a>(?P<n>\d{{2,3}}))(?=\s*[–—(]|\s+-\s)"),
     # "Kenji (he's 2)", "Archie Fairweather, four months,"
     bounded(r"\((?:he|she)['’]s (?P<a>(?P<n>\d{1,3}))\)"),
     cued(
@@ -486,7 +503,7 @@ _AGES = [
     ),
     bounded(
         r"\b(?:At\s+(?:the\s+age\s+of\s+)?(?P<n>\d{2,3})|at\s+(?:the\s+age\s+of\s+)?(?P<m>\d{2,3})|(?:turned|turning|reached)\s+(?:the\s+age\s+of\s+)?(?P<t>\d{1,3}))"
-        r"\b(?=\s*(?:[,.]|(?:years|when|she|he|"
+        r"\b(?=\s*(?:[,.–—]|(?:years|when|she|he|"
         r"they|I|in|on|this|last|while|but|and|after|before|as|that|our|his|her)\b))"
     ),
     cued((", ",), bounded(r"(?<=[A-Za-z], )(?P<n>\d{1,3})(?=,)")),
@@ -614,7 +631,8 @@ _PLACE_CUE = bounded(
     rf"city of)\s+(?P<place>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})\b"
 )
 _HOSPITAL_SIMPLE = bounded(
-    rf"(?<![\w'’])(?:(?:{NAME_WORD}|[A-Z]{{2,}}|St\.?|Saint)(?:'s)?\s+)(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
+    rf"[{UPPER}](?<![\w'’].)(?:(?<=[{UPPER}]){NAME_WORD[len(UPPER) + 2 :]}|(?<=[A-Z])[A-Z]+|(?<=S)t\.?|(?<=S)aint)"
+    rf"(?:'s)?\s+(?:(?:{NAME_WORD}|of|the|and|&)(?:'s)?\s+){{0,6}}?"
     rf"(?:{INSTITUTION_WORDS})\b(?:\s+of\s+(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}})?"
 )
 _ORG_WORD = bounded(
@@ -645,10 +663,8 @@ _PATIENT_AFTER = bounded(
     r",\s*(?:\d|an?\s+\d|then\s+\d|aged\b|who\s+(?:was|is|has|had)\s+(?:diagnosed|treated|admitted)|"
     r"an?\s+(?:patient|mother|father|grandmother|grandfather|retired|former patient)|her\s|his\s|whose\s)"
 )
-_TEAM_NAME = bounded(
-    rf"\b(?:the\s+)?(?P<name>{NAME_WORD})(?:'s)?\s+(?:team|group|lab|laboratory)\b"
-    rf"|\b(?P<etal>{NAME_WORD})\s+et al\b"
-)
+_TEAM_NAME = bounded(rf"(?P<name>{NAME_START})(?:'s)?\s+(?:team|group|lab|laboratory)\b")
+_ET_AL = bounded(rf"(?P<name>{NAME_START})\s+et al\b")
 _INTRO_NAME = bounded(
     rf"(?P<name>{name_after('^', r'[\s\"“(]')}(?:\s+{NAME_WORD})?),\s+(?:an?\s+|the\s+)?"
     r"(?:\d{1,3}[\s-]year[\s-]old|\d{1,3},|then \d|aged|who|mother|father|grandmother|grandfather|"
@@ -662,6 +678,14 @@ _POSSESSIVE_NAME = bounded(
     rf"(?P<name>{NAME_START}(?:\s+{NAME_WORD})?)['’]s\s+(?:full\s+|own\s+)?(?:story|journey|fight|battle|diagnosis|family|recovery|treatment|"
     r"condition|symptoms|doctors?|parents|mother|father|husband|wife|daughter|son|life|case|relapse)\b"
 )
+# "'Kiz' to everyone at the club", '"Gene" to his poker buddies': a nickname in quotes and whose it is
+_QUOTED_NICKNAME = bounded(
+    rf"['‘\"“](?P<name>{NAME_WORD})['’\"”]\s+to\s+(?:everyone|everybody|friends|his|her|their|the|all|us|me)\b"
+)
+_NAME_WITH_NICKNAME = bounded(
+    rf"{NAME_START}\s+[\"“][A-Z][a-z]{{1,15}}[\"”]\s+{NAME_WORD}"
+)  # 'Kyle "Moose" Anderson'
+
 _NAMED = bounded(
     rf"\b(?:named|called|calls|calls him|calls her|call him|call her|nicknamed|known as|pseudonym|alias|surnamed|"
     rf"first name|surname)\s+[\"“]?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD})?|[A-Z]{{2,4}}\b)"
@@ -946,10 +970,13 @@ def scan(text: str) -> list[Finding]:
                 if pattern is _CLINICIAN_SAID and _PATIENT_AFTER.match(text, m.end("name")):
                     kind = "person_name"  # "said Ann Lee, 61", "said Ann Lee, who was diagnosed ..."
                 add(kind, m.start("name"), m.end("name"))
-    for m in () if _uncued(_TEAM_NAME, low) else _TEAM_NAME.finditer(text):
-        group = "name" if m.group("name") else "etal"
-        if _ok_name(m.group(group)):
-            add("clinician_name", m.start(group), m.end(group))
+    for m in () if _uncued(_TEAM_NAME, low) else [*_TEAM_NAME.finditer(text), *_ET_AL.finditer(text)]:
+        if _ok_name(m.group("name")):
+            add("clinician_name", m.start("name"), m.end("name"))
+    for m in _QUOTED_NICKNAME.finditer(text):
+        add("nickname", m.start("name"), m.end("name"))
+    for m in _NAME_WITH_NICKNAME.finditer(text):
+        add("person_name", m.start(), m.end())
     for m in _NICKNAME.finditer(text):
         name = m.group(0).split()[-1]
         if name.casefold() not in NOT_NAMES:

@@ -666,6 +666,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     return [Finding(f.kind, text[f.start : f.end], f.start, f.end) for f in found]
 
 
+_PLACE_SUFFIX = re.compile("(?:镇|乡|村|县|市|区|街道|社区|嘎查|苏木|旗)$")
+
+
 def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int = 300) -> list[Finding]:
     """Each person's name found once, found again wherever it or a part of it stands alone: "Maya Ortega"
     ... "Ortega"; 贺丽君 ... 丽君."""
@@ -673,6 +676,9 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
     for f in found:
         if f.kind == "place" and f.text not in safe and len(parts) < limit and len(f.text) >= 2:
             parts.setdefault(f.text, "place")  # 包头 ... 包头, Kamloops ... Kamloops
+            bare = _PLACE_SUFFIX.sub("", f.text)
+            if len(bare) >= 2 and bare != f.text and not bare.isascii():
+                parts.setdefault(bare, "place")  # 灵溪镇 ... 灵溪
             continue
         if f.kind not in ("person_name", "nickname", "clinician_name") or len(parts) >= limit:
             continue
