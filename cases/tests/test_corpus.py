@@ -12,7 +12,14 @@ after tuning its figures only guard against regressions. In order:
 | fifth | 24 (8) | 94.2% | 89.9% | 78.6% | stop 22 |
 | sixth | 24 (8) | 92.7% | 90.1% | 78.6% | stop 22 |
 | seventh | 22 (8) | 92.6% | 87.4% | 74.2% | stop 22 |
-| eighth | 22 (8) | 92.0% | 87.1% | 75.8% | never: the result |
+| eighth | 22 (8) | 92.0% | 87.1% | 75.8% | stop 23 |
+| ninth | 24 (12) | 85.1% (92.0%) | 77.2% (89.6%) | 75.8% (77.2%) | stop 23 |
+| tenth | 22 (9) | 95.2% | 93.3% | 75.0% | stop 23 |
+| eleventh | 22 (9) | 92.8% | 88.1% | 75.7% | stop 23 |
+| twelfth | 22 (9) | 91.9% | 86.9% | 73.8% | never: the result |
+
+The ninth batch was scored on the scanner of stop 22 and, in brackets, on the one with stop 23's gazetteer,
+traditional-Chinese reading and minority names, which were built on the eighth before the ninth was seen.
 
 The goals, on a batch never tuned to: recall 95% overall, 90% for every kind and for Chinese, precision
 60% or more.
@@ -22,22 +29,26 @@ import pytest
 
 from cases.tests.corpus import load, score
 
-RESULT = "eighth"
-# What the result batch showed when first scored (stop 22, never tuned to): the floors hold it, so a
+RESULT = "twelfth"
+# What the result batch showed when first scored (stop 23, never tuned to): the floors hold it, so a
 # change that loses recall fails; raising them to the goals is the open work.
-# It gave 92.0% overall (English 95.6%, Chinese 87.1%), and below 90%: age 86.3%, id_number 82.1%,
-# nickname 81.0%, place 89.9%.
-RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.919, 0.87, 0.80
+# It gave 91.9% overall (English 96.2%, Chinese 86.9%), and below 90%: id_number 78.5%, nickname 88.3%,
+# place 89.8%, url 76.8%.
+RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.918, 0.868, 0.76
 
 # Tuned batches: (recall, Chinese recall, precision) each must keep, a little under what tuning gave.
 TUNED = {
     "blind": (0.98, 0.98, 0.78),
-    "final": (0.95, 0.92, 0.76),
-    "third": (0.96, 0.96, 0.83),
-    "fourth": (0.95, 0.93, 0.80),
+    "final": (0.96, 0.93, 0.77),
+    "third": (0.96, 0.96, 0.84),
+    "fourth": (0.955, 0.95, 0.81),
     "fifth": (0.98, 0.97, 0.75),
-    "sixth": (0.95, 0.93, 0.75),
-    "seventh": (0.955, 0.935, 0.70),
+    "sixth": (0.96, 0.96, 0.75),
+    "seventh": (0.965, 0.955, 0.71),
+    "eighth": (0.97, 0.96, 0.74),
+    "ninth": (0.98, 0.975, 0.75),
+    "tenth": (0.975, 0.97, 0.74),
+    "eleventh": (0.96, 0.94, 0.75),
 }
 
 
