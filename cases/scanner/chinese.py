@@ -6,6 +6,7 @@ Only runs of Chinese text are read here; `cases.scanner.english` reads the rest.
 """
 
 import re
+from collections import Counter
 
 from cases.scanner import gazetteer
 from cases.scanner.findings import Finding
@@ -472,10 +473,14 @@ _NICK_INTRO = bounded(
 # A commenter's name at the start of a comment line, where the page has comments.
 _COMMENTER = bounded(
     "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
-    "|回复[ \\t\u3000]{0,2}(?P<replied>[^\\s：:，。]{2,16})[：:]"
+    "|回复[ \\t\u3000]{0,2}(?:#\\d{1,4}[ \\t]{1,2})?(?P<replied>[^\\s：:，。]{2,16})[：:]"
+    "|^(?P<author>[^\\s：:，。]{2,20})[ \\t\u3000]*\\n[ \\t\u3000]*发表于"
+    "|^(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}捐助了"
+    "|^(?P<account>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}\\d{4}-\\d{2}-\\d{2}[ \\t]{1,3}\\d{1,2}:\\d{2}"
     "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
     "|^(?P<ip_poster>[^\\s：:，。]{2,20})[ \\t\u3000]{1,3}IP属地"
 )
+_STAMP = re.compile("\\d{4}-\\d{2}-\\d{2}[ \\t]{1,3}\\d{1,2}:\\d{2}")
 _NOT_COMMENTER = re.compile(
     "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
     "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态)$"
@@ -498,6 +503,8 @@ _AGE_WITHOUT_SUI = bounded(
 )
 # 阿明, 阿芬: 阿 and a character that make no word (阿姨 and 阿婆 are words).
 _A_NAME = bounded(f"阿[{HAN}]")
+# Kelly媽咪_TKO, 小鹿_HK: a user name that joins Chinese and Latin with "_"
+_MIXED_HANDLE = bounded(f"(?<![\\w])[{HAN}A-Za-z0-9]{{1,16}}_[{HAN}A-Za-z0-9]{{1,16}}")
 # 阿Ken, 阿May姐姐: 阿 and an English name
 _A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?")
 # 孝男:志明、志强 — an obituary's list of the family, by their given names
@@ -537,7 +544,7 @@ _PLACE_WORD = bounded("镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中�
 _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
 _BANK = bounded(
-    "(?:卡号?|账\\s{0,4}号|帐号|账户|户号|户口号码|账户号码|户口)[:：\\s]{0,3}(?P<value>\\d{4}(?:[ -]?\\d{2,4}){2,6})"
+    "(?:卡号?|账\\s{0,4}号|帐号|账户|户号|户口号码|账户号码|户口)[:：\\s]{0,3}(?P<value>\\d{1,4}(?:[ -]?\\d{2,4}){2,6})"
 )
 # 刀丽萍 1000元: a donor's name in a list of gifts
 _DONOR = bounded(
@@ -726,9 +733,14 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
-    if any(cue in text for cue in ("留言", "评论", "回复", "[关注]", "｜", "IP属地")):
+    cues = ("留言", "评论", "回复", "[关注]", "｜", "IP属地", "发表于", "捐助了")
+    if any(cue in text for cue in cues) or _STAMP.search(text):
         for m in _COMMENTER.finditer(text):
-            group = next(g for g in ("name", "replied", "poster", "ip_poster") if m.group(g))
+            group = next(
+                g
+                for g in ("name", "replied", "poster", "ip_poster", "author", "donor", "account")
+                if m.group(g)
+            )
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
                 add("url", m.start(group), m.end(group))
     for m in _PET_NAME_PARENT.finditer(text):
@@ -747,6 +759,8 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         named = freq.get(word, 0) == 0 or (tags.get(word, "").startswith("nr") and freq[word] <= 100)
         if named and word not in safe and word not in KIN.split("|"):
             add("nickname", m.start(), m.end())
+    for m in _MIXED_HANDLE.finditer(text) if "_" in text else ():
+        add("url", m.start(), m.end())
     for m in _A_ENGLISH_NAME.finditer(text):
         add("nickname", m.start(), m.end())
     for m in _FAMILY_LIST.finditer(text):
@@ -808,6 +822,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     return found
 
 
+# How words that jieba does not know but are no names start and end (我妈, 群里, 线上, 每到)
+NOT_NAME_FIRST = set("我你他她它这那每哪某各该本此其多几")
+NOT_NAME_LAST = set("里上下中们着过了吗呢吧啊者")
 FUNCTION_CHARS = set("的了是在和与及等说也都就还又把被向对给让着过地得之其而或")
 _NAME_CANDIDATE = bounded(f"(?=((?:{SURNAME})[{HAN}]{{2}}))")
 # 努尔兰·别克, 热依拉·艾尼瓦尔: a name written with a middle dot (Uyghur, Kazakh, foreign names)
@@ -910,6 +927,9 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         # jieba's FREQ also holds every prefix of a word, at 0: only a count says the word is known.
         tokens.append((word, pos, tags.get(word), tokenizer.FREQ.get(word, 0) > 0))
         pos += len(word)
+    unknown = Counter(
+        word for word, _, _, known in tokens if not known and 2 <= len(word) <= 4 and _han(word)
+    )
     for i, (word, start, tag, known) in enumerate(tokens):
         end = start + len(word)
         if not _han(word) or word in safe:
@@ -944,6 +964,15 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
             continue
         if not known and 2 <= len(word) <= 3 and surnamed:
             found.append(Finding(_person_kind(text, start, end), word, start, end))
+            continue
+        if (
+            unknown[word] >= 2
+            and not FUNCTION_CHARS & set(word)
+            and word[0] not in NOT_NAME_FIRST
+            and word[-1] not in NOT_NAME_LAST
+            and word not in safe
+        ):
+            found.append(Finding("person_name", word, start, end))  # a word no dictionary knows, again
             continue
         if (
             not known

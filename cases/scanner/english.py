@@ -169,7 +169,7 @@ _BY_USER = bounded(
 )
 _SAYS_USER = bounded(r"(?m)^(?P<user>[a-z][a-z0-9_.]{3,30}|(?=[\w.]{0,30}(?:_|\d))[A-Za-z][\w.]{3,30}) says:")
 _REDDIT_USER = bounded(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
-_USERNAME = bounded(r"(?<![\w@.])[a-z][a-z0-9]{1,20}_[a-z0-9_]{1,20}\b")
+_USERNAME = bounded(r"(?<![\w@.])[A-Za-z][A-Za-z0-9]{1,20}_[A-Za-z0-9_]{1,20}\b")  # "PeggysGirl_Hudds"
 _EXTENSION = bounded(r"\b(?:ext|extension|bleep|pager)\.?\s*(?:no\.?\s*)?\d{3,6}\b", re.IGNORECASE)
 _INITIALS = bounded(r"(?<![\w.])[A-Z]\.(?:[A-Z](?:['’][A-Z])?\.|-[A-Z]\.){1,3}(?![\w])")
 NOT_INITIALS = {
@@ -190,13 +190,19 @@ NOT_INITIALS = {
 }
 _BED_WARD = bounded(
     r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor)\s*(?:no\.?|number|#)?\s*"
-    r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
+    r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]{2,3}-?\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
 _WARD_NAMED_BEFORE = bounded(r"\d(?<!\w\d)\d?[A-Z]\s+(?:[Ww]ard|[Bb]ay|[Uu]nit)\b")  # "the 3B ward"
 # Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
 # (in two patterns, each opening with a class and its boundary checked after, so the engine can skip)
-_CODE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4})\b")
+_CODE = bounded(
+    r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4}|[A-Z]?\d{2}-\d{4,8})\b"
+)
+# "Story #1184473", "Ticket #88213": a record's number after its word
+_NUMBERED_RECORD = bounded(
+    r"\b(?:Story|Post|Case|Ticket|Ref|Order|Reference|Thread|Claim|Request)\s?#\s?\d{4,12}\b"
+)
 _DIGIT_CODE = bounded(
     r"\d(?<!\w\d)(?:\d{5,11}[A-Z]{1,2}|\d{1,2}-[A-Z]{1,3}-\d{1,6}|\d{0,3}-\d{6,12}-\d{1,4}|\d?[A-Z]-\d{2,3})\b"
 )
@@ -804,6 +810,8 @@ def scan(text: str) -> list[Finding]:
     for m in _USERNAME.finditer(text):
         add("url", m.start(), m.end())
     for m in (*_CODE.finditer(text), *_DIGIT_CODE.finditer(text)):
+        add("id_number", m.start(), m.end())
+    for m in _NUMBERED_RECORD.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())

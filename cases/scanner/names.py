@@ -674,6 +674,9 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
     ... "Ortega"; 贺丽君 ... 丽君."""
     parts: dict[str, str] = {}
     for f in found:
+        if f.kind == "url" and len(f.text) >= 3 and not re.search(r"[/.@:]", f.text) and len(parts) < limit:
+            parts.setdefault(f.text, "url")  # a user name, wherever it stands again
+            continue
         if f.kind == "place" and f.text not in safe and len(parts) < limit and len(f.text) >= 2:
             parts.setdefault(f.text, "place")  # 包头 ... 包头, Kamloops ... Kamloops
             bare = _PLACE_SUFFIX.sub("", f.text)
