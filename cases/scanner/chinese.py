@@ -43,7 +43,7 @@ COMPOUND_SURNAMES = (
 # 老/小 + surname: only surnames that do not also start an everyday word after 老/小 (小白鼠, 小叶增生, 小程序).
 NICK_SURNAMES = "曲俞鲍柏邬喻邝郝阎苗房舒聂祁柴贺龚黎王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金韦贾夏邹熊孟秦邱侯尹薛闫段雷黎史陶贺毛郝顾龚邵万覃武戴严欧莫孔汤康乔赖"
 SURNAME = "[" + "".join(sorted(SURNAMES)) + "]|" + "|".join(COMPOUND_SURNAMES)
-KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|伯|婶|嫂|姐|哥|叔|姨"
+KIN = "阿姨|叔叔|大爷|大妈|大娘|奶奶|爷爷|姥姥|姥爷|外婆|外公|伯伯|婆婆|阿婆|阿公|大姐|大哥|姐姐|哥哥|妹妹|弟弟|师傅|老伯|老太|嬢嬢|伯|婶|嫂|姐|哥|叔|姨"
 POLITE = "女士|先生|太太|小姐|老师|同学|师傅|阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆"
 CLINICIAN_TITLES = (
     "主任医师|副主任医师|主治医师|住院医师|主任|副主任|医生|医师|大夫|教授|副教授|护士长|护理长|护士|院长|副院长|博士|研究员|"
@@ -428,7 +428,7 @@ _RECORD = bounded(
     "(?:码)?(?:为|是)?[:：\\s]{0,3}(?P<value>[A-Za-z0-9-]{2,24})"
 )
 _BED = bounded(
-    f"(?:[A-Za-z]?\\d{{1,4}}[A-Za-z]?|[{_CN_NUM}]{{1,4}})(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
+    f"(?:[A-Za-z]?\\d{{1,4}}[A-Za-z]?|[{_CN_NUM}]{{1,4}}) ?(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|[A-Z]\\d{{1,2}}区|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
 )
 _ADDRESS = bounded(
     f"[{HAN}]{{1,12}}(?:路|街|巷|弄|大道|大街|胡同)(?:\\d{{1,5}}|[{_CN_NUM}]{{1,4}})号(?:院)?(?:\\d{{1,4}}(?:号楼|栋|幢|单元|室|号))*"
@@ -505,6 +505,8 @@ _AGE_WITHOUT_SUI = bounded(
 _A_NAME = bounded(f"阿[{HAN}]")
 # Kelly媽咪_TKO, 小鹿_HK: a user name that joins Chinese and Latin with "_"
 _MIXED_HANDLE = bounded(f"(?<![\\w])[{HAN}A-Za-z0-9]{{1,16}}_[{HAN}A-Za-z0-9]{{1,16}}")
+# 坤叔, 芳姐, 德姐: a character of a given name and a kin word, together no word (found by the kin word)
+_KIN_AFTER_NAME = bounded("[叔姐哥嫂婶](?<=[\u4e00-\u9fff][叔姐哥嫂婶])")
 # 阿Ken, 阿May姐姐: 阿 and an English name
 _A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?")
 # 孝男:志明、志强 — an obituary's list of the family, by their given names
@@ -761,6 +763,10 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             add("nickname", m.start(), m.end())
     for m in _MIXED_HANDLE.finditer(text) if "_" in text else ():
         add("url", m.start(), m.end())
+    for m in _KIN_AFTER_NAME.finditer(text):
+        word = text[m.start() - 1 : m.end()]
+        if freq.get(word, 0) == 0 and word[0] not in FUNCTION_CHARS | NOT_NAME_FIRST and word not in safe:
+            add("nickname", m.start() - 1, m.end())
     for m in _A_ENGLISH_NAME.finditer(text):
         add("nickname", m.start(), m.end())
     for m in _FAMILY_LIST.finditer(text):
@@ -927,6 +933,8 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         # jieba's FREQ also holds every prefix of a word, at 0: only a count says the word is known.
         tokens.append((word, pos, tags.get(word), tokenizer.FREQ.get(word, 0) > 0))
         pos += len(word)
+    full_places, short_places = gazetteer.places()
+    place_starts = gazetteer.name_starts()
     unknown = Counter(
         word for word, _, _, known in tokens if not known and 2 <= len(word) <= 4 and _han(word)
     )
@@ -934,7 +942,11 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         end = start + len(word)
         if not _han(word) or word in safe:
             continue
-        if place := _known_place(text, tokens[i], tokenizer) or _known_place_in_pieces(tokens, i):
+        pieces = word + tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        known_place = word in full_places or word in short_places
+        if (known_place and (place := _known_place(text, tokens[i], tokenizer))) or (
+            pieces in place_starts and (place := _known_place_in_pieces(tokens, i))
+        ):
             found.append(place)
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None

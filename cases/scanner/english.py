@@ -138,7 +138,7 @@ _ID_KEYWORD = bounded(
     r"member (?:ID|number)|policy (?:number|no\.?)|account (?:number|no\.?)|passport(?: number| no\.?)?|"
     r"ID(?: card)?(?: number| no\.?)?|licen[cs]e (?:number|no\.?)|beneficiary (?:number|ID)|"
     r"certificate (?:number|no\.?)|serial (?:number|no\.?)|matric(?:ulation)? (?:number|no\.?)|"
-    r"(?:registration|student|staff|IP|OP|CR|body|plate) (?:number|no\.?)|UHID|paybill)"
+    r"(?:registration|student|staff|IP|OP|CR|body|plate) (?:number|no\.?)|UHID|paybill|EIN|ABN|reg\.)"
     r"\s*(?:is\s+|was\s+)?[:#,(]?\s*"
     r"(?P<value>[A-Z]{1,4}\s\d{3,}(?:\s\d{3,}){0,3}|(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9/-]{2,}(?:\s\d{3,}){0,2})",
     re.IGNORECASE,
@@ -199,6 +199,10 @@ _WARD_NAMED_BEFORE = bounded(r"\d(?<!\w\d)\d?[A-Z]\s+(?:[Ww]ard|[Bb]ay|[Uu]nit)\
 _CODE = bounded(
     r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4}|[A-Z]?\d{2}-\d{4,8})\b"
 )
+# "CPA-2024-0087", "RC/2024/118", "H2402-18736": a reference number with a year or a date in it
+_REFERENCE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{1,4}[-/](?:19|20)\d\d[-/]\d{2,6}|\d{4}-\d{4,6})\b")
+# "the 4G class": a school class by its code
+_CLASS_CODE = bounded(r"\d(?<!\w\d)[A-Z]\s+class\b")
 # "Story #1184473", "Ticket #88213": a record's number after its word
 _NUMBERED_RECORD = bounded(
     r"\b(?:Story|Post|Case|Ticket|Ref|Order|Reference|Thread|Claim|Request)\s?#\s?\d{4,12}\b"
@@ -810,6 +814,8 @@ def scan(text: str) -> list[Finding]:
     for m in _USERNAME.finditer(text):
         add("url", m.start(), m.end())
     for m in (*_CODE.finditer(text), *_DIGIT_CODE.finditer(text)):
+        add("id_number", m.start(), m.end())
+    for m in (*_REFERENCE.finditer(text), *_CLASS_CODE.finditer(text)):
         add("id_number", m.start(), m.end())
     for m in _NUMBERED_RECORD.finditer(text):
         add("id_number", m.start(), m.end())
