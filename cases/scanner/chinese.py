@@ -728,9 +728,15 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _HANDLE.finditer(text):
         group = next(g for g in ("value", "user", "account", "at") if m.group(g))
         add("url", m.start(group), m.end(group))
-    for m in _SHORT_HOSPITAL.finditer(text) if _SHORT_HOSPITAL_CUE.search(text) else ():
-        group = "abbr" if m.group("abbr") else 0
-        add("hospital", m.start(group), m.end(group))
+    # read only around what every short form holds (a pattern that opens with a look-behind is slow)
+    short_forms = {
+        (m.start(g), m.end(g))
+        for cue in _SHORT_HOSPITAL_CUE.finditer(text)
+        for m in _SHORT_HOSPITAL.finditer(text, max(0, cue.start() - 4), cue.end() + 21)
+        for g in ("abbr" if m.group("abbr") else 0,)
+    }
+    for start, end in sorted(short_forms):
+        add("hospital", start, end)
     for m in _NICK_INTRO.finditer(text):
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
