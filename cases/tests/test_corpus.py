@@ -16,10 +16,15 @@ after tuning its figures only guard against regressions. In order:
 | ninth | 24 (12) | 85.1% (92.0%) | 77.2% (89.6%) | 75.8% (77.2%) | stop 23 |
 | tenth | 22 (9) | 95.2% | 93.3% | 75.0% | stop 23 |
 | eleventh | 22 (9) | 92.8% | 88.1% | 75.7% | stop 23 |
-| twelfth | 22 (9) | 91.9% | 86.9% | 73.8% | never: the result |
+| twelfth | 22 (9) | 91.9% | 86.9% | 73.8% | stop 23 |
+| thirteenth | 22 (9) | 93.1% | 90.7% | 72.4% | stop 23 |
+| fourteenth | 22 (9) | 88.3% | 84.6% | 75.0% | never: the result |
 
 The ninth batch was scored on the scanner of stop 22 and, in brackets, on the one with stop 23's gazetteer,
 traditional-Chinese reading and minority names, which were built on the eighth before the ninth was seen.
+The fourteenth's helper labelled bare kinship words as names ("我爸", "Dad", "外公": 26 labels, 91
+occurrences), which the others did not and which identify no one; without them it gives 91.9% (English
+93.6%, Chinese 90.1%).
 
 The goals, on a batch never tuned to: recall 95% overall, 90% for every kind and for Chinese, precision
 60% or more.
@@ -29,12 +34,12 @@ import pytest
 
 from cases.tests.corpus import load, score
 
-RESULT = "twelfth"
+RESULT = "fourteenth"
 # What the result batch showed when first scored (stop 23, never tuned to): the floors hold it, so a
 # change that loses recall fails; raising them to the goals is the open work.
-# It gave 91.9% overall (English 96.2%, Chinese 86.9%), and below 90%: id_number 78.5%, nickname 88.3%,
-# place 89.8%, url 76.8%.
-RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.918, 0.868, 0.76
+# It gave 88.3% overall (English 92.2%, Chinese 84.6%), and below 90%: hospital 85.4%, id_number 69.2%,
+# nickname 82.9%, person_name 83.9% (most of the names missed are bare kinship words, see above).
+RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.882, 0.845, 0.69
 
 # Tuned batches: (recall, Chinese recall, precision) each must keep, a little under what tuning gave.
 TUNED = {
@@ -49,6 +54,8 @@ TUNED = {
     "ninth": (0.98, 0.975, 0.74),
     "tenth": (0.975, 0.97, 0.73),
     "eleventh": (0.965, 0.96, 0.74),
+    "twelfth": (0.945, 0.92, 0.71),
+    "thirteenth": (0.94, 0.92, 0.72),
 }
 
 
