@@ -226,9 +226,9 @@ _PHONE_CONTEXT = bounded(
     re.I,
 )
 
+# (Chinese text's call words are `chinese._CALL_WORDS`: the English patterns never read Chinese runs.)
 _CALL_WORD = bounded(
-    r"\b(?:call|calls|calling|phone|tel|contact|ring|text|whatsapp|sms|hotline|helpline|enquiries|reach)\b"
-    r"|致电|致電|联络|聯絡|联系|聯繫|查询|查詢|热线|熱線|电话|電話",
+    r"\b(?:call|calls|calling|phone|tel|contact|ring|text|whatsapp|sms|hotline|helpline|enquiries|reach)\b",
     re.I,
 )
 
