@@ -662,6 +662,24 @@ def _id_card_ok(number: str) -> bool:
     return number[17].upper() == check
 
 
+# What every match of a pattern holds, for `_around`
+_AGE_CUE = re.compile("岁|旬|月大")
+_BED_CUE = re.compile("床|病区|病房|病室|房间|号房|诊室|区")
+_CLASS_CUE = re.compile("班")
+
+
+def _around(pattern: re.Pattern, cue: re.Pattern, text: str, before: int, after: int) -> list[re.Match]:
+    """`pattern`'s matches, read only in stretches around `cue`'s (`before` characters before each, `after`
+    past its end), each once: for a pattern every match of which holds the cue and which opens with what
+    the engine cannot skip to (a look-behind, a class as common as Chinese text), this reads a fraction of
+    the text and finds the same."""
+    seen: dict[tuple[int, int], re.Match] = {}
+    for c in cue.finditer(text):
+        for m in pattern.finditer(text, max(0, c.start() - before), c.end() + after):
+            seen.setdefault(m.span(), m)
+    return [seen[span] for span in sorted(seen)]
+
+
 def scan(text: str, safe: set[str]) -> list[Finding]:
     if not HAS_HAN.search(text):
         return []
@@ -683,7 +701,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for pattern in (_KIN_NICK, _LAO_XIAO):
         for m in pattern.finditer(text):
             add("nickname", m.start(), m.end())
-    for m in _AGE.finditer(text):
+    for m in _around(_AGE, _AGE_CUE, text, 8, 3):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 6]
         if _AGE_COHORT_BEFORE.search(before) or _AGE_COHORT_AFTER.match(after):
             continue
@@ -702,7 +720,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             add("id_number", m.start(), m.end())
     for m in _RECORD.finditer(text):
         add("id_number", m.start("value"), m.end("value"))
-    for m in _BED.finditer(text):
+    for m in _around(_BED, _BED_CUE, text, 10, 2):
         add("id_number", m.start(), m.end())
     for m in _ADDRESS.finditer(text):
         add("address", *_trim_lead(text, m.start(), m.end()))
@@ -728,15 +746,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _HANDLE.finditer(text):
         group = next(g for g in ("value", "user", "account", "at") if m.group(g))
         add("url", m.start(group), m.end(group))
-    # read only around what every short form holds (a pattern that opens with a look-behind is slow)
-    short_forms = {
-        (m.start(g), m.end(g))
-        for cue in _SHORT_HOSPITAL_CUE.finditer(text)
-        for m in _SHORT_HOSPITAL.finditer(text, max(0, cue.start() - 4), cue.end() + 21)
-        for g in ("abbr" if m.group("abbr") else 0,)
-    }
-    for start, end in sorted(short_forms):
-        add("hospital", start, end)
+    for m in _around(_SHORT_HOSPITAL, _SHORT_HOSPITAL_CUE, text, 4, 21):
+        group = "abbr" if m.group("abbr") else 0
+        add("hospital", m.start(group), m.end(group))
     for m in _NICK_INTRO.finditer(text):
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
@@ -790,7 +802,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         add("phone", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
         add("place", m.start("value"), m.end("value"))
-    for m in _SCHOOL_CLASS.finditer(text):
+    for m in _around(_SCHOOL_CLASS, _CLASS_CUE, text, 9, 1):
         add("place", m.start(), m.end())
     for m in _AGE_WITHOUT_SUI.finditer(text):
         add("age", m.start(), m.end())
