@@ -1080,12 +1080,8 @@ def _known_place(text: str, token, tokenizer) -> Finding | None:
 
 def _known_place_in_pieces(tokens, i: int) -> Finding | None:
     """A gazetteer's full name that jieba cut in two or three ("勿/洛", "薄扶/林")."""
-    if i + 1 >= len(tokens):
-        return None
-    full, starts = gazetteer.places()[0], gazetteer.name_starts()
-    name = tokens[i][0] + tokens[i + 1][0]
-    if name not in starts:
-        return None
+    full = gazetteer.places()[0]
+    name = tokens[i][0] + tokens[i + 1][0]  # the caller found it starts a place's name
     if name not in full and i + 2 < len(tokens):
         name += tokens[i + 2][0]
     if name in full and name not in PROVINCES:

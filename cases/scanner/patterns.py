@@ -108,8 +108,9 @@ def _as_tries(pattern: str) -> str:
     return _WORD_LIST.sub(replace, pattern)
 
 
-def _group_end(pattern: str, start: int) -> int:
-    """The index just past the group that opens at `start` (a "(")."""
+def _walk(pattern: str, start: int = 0):
+    """Each (index, character, depth in groups) of `pattern` from `start`, escapes and character classes
+    stepped over."""
     depth, i = 0, start
     while i < len(pattern):
         c = pattern[i]
@@ -119,29 +120,26 @@ def _group_end(pattern: str, start: int) -> int:
         if c == "[":
             i = pattern.index("]", i + 2 if pattern[i + 1 : i + 2] in ("]", "^") else i + 1) + 1
             continue
+        yield i, c, depth
         depth += {"(": 1, ")": -1}.get(c, 0)
         i += 1
-        if depth == 0:
-            return i
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group that opens at `start` (a "(")."""
+    for i, c, depth in _walk(pattern, start):
+        if c == ")" and depth == 1:
+            return i + 1
     raise ValueError(pattern)
 
 
 def _alternatives(body: str) -> list[str]:
     """`body` split at its top-level "|"."""
-    parts, depth, i, at = [], 0, 0, 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = body.index("]", i + 2 if body[i + 1 : i + 2] in ("]", "^") else i + 1) + 1
-            continue
+    parts, at = [], 0
+    for i, c, depth in _walk(body):
         if c == "|" and depth == 0:
             parts.append(body[at:i])
             at = i + 1
-        depth += {"(": 1, ")": -1}.get(c, 0)
-        i += 1
     return [*parts, body[at:]]
 
 
