@@ -345,6 +345,17 @@ ORG_PARTS = {
     "红十字",
     "血液病",
     "血液",
+    "联合",
+    "基督教",
+    "天主教",
+    "浸信会",
+    "慈济",
+    "博爱",
+    "仁爱",
+    "仁安",
+    "同仁",
+    "养和",
+    "玛丽",
 }
 # How the names of institutions end (a word ending so is one, with what comes before it)
 INSTITUTION_ENDINGS = (
@@ -474,16 +485,20 @@ _NICK_INTRO = bounded(
 _COMMENTER = bounded(
     "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
     "|回复[ \\t\u3000]{0,2}(?:#\\d{1,4}[ \\t]{1,2})?(?P<replied>[^\\s：:，。]{2,16})[：:]"
-    "|^(?P<author>[^\\s：:，。]{2,20})[ \\t\u3000]*\\n[ \\t\u3000]*发表于"
+    "|^(?P<author>[^\\s：:，。]{2,20})[ \\t\u3000]*\\n?[ \\t\u3000]*发表于"
     "|^(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}捐助了"
-    "|^(?P<account>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}\\d{4}-\\d{2}-\\d{2}[ \\t]{1,3}\\d{1,2}:\\d{2}"
+    "|^[ \\t\u3000]{0,4}(?:[A-Z]?\\d{1,4}楼?[ \\t]{0,2}[|｜]?[ \\t]{1,2}|[★☆]{1,5}[ \\t]{1,2}|↳[ \\t]{0,2})?"
+    "(?P<account>[^\\s：:，。★☆|｜【】()（）▌━]{2,16})(?:[ \\t\u3000]{1,2}Lv\\d{1,2})?[ \\t\u3000]{0,3}(?:[|｜·][ \\t\u3000]{0,3}|于[ \\t]{1,2})?"
+    "\\n?[ \\t\u3000]{0,3}\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?![\\d-])"
+    f"|^[ \\t\u3000]{{0,4}}(?:↳[ \\t]{{0,2}})?[^\\s：:，。]{{2,8}}[ \\t\u3000]{{1,2}}(?P<staff>(?:{SURNAME})[{HAN}]{{1,2}})[：:]"
     "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
     "|^(?P<ip_poster>[^\\s：:，。]{2,20})[ \\t\u3000]{1,3}IP属地"
 )
-_STAMP = re.compile("\\d{4}-\\d{2}-\\d{2}[ \\t]{1,3}\\d{1,2}:\\d{2}")
+_STAMP = re.compile("\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?:[ \\t]{1,3}\\d{1,2}:\\d{2}|[ \\t]{1,3}·)")
 _NOT_COMMENTER = re.compile(
     "(?:时间|日期|电话|地址|诊断|疾病|医院|科室|患者|作者|编辑|来源|审核|回复|筹款人|收款人|方式|微信|目的|疗效|态度|链接|"
-    "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态)$"
+    "号|备注|说明|提示|标签|原文|简介|擅长|职称|门诊|病区|联系人|姓名|性别|年龄|主题|标题|内容|结果|备案|声明|金额|状态|动态|更新|"
+    "于|使用者|匿名|编辑)$"
 )
 # 乐乐妈妈, 浩浩爸, 朵朵奶奶: a child's pet name and a parent; the name is flagged alone as well.
 _PET_NAME_PARENT = bounded(
@@ -497,6 +512,19 @@ _SURNAME_TITLE = bounded(
     f"(?:{SURNAME}|[{TITLE_SURNAMES}])(?:校长|书记|老板|经理|队长|厂长|村长|支书|阿婆|阿公|阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|老伯|老太|大姐|大哥|"
     f"妈妈|爸爸)"
 )
+# 小叶(叶晓雯), “阿芳”(李淑芳), 林晴(阿晴), 黄伯(黄福全): a name and the name a person goes by, one in brackets
+_ALIAS = bounded(
+    f"(?P<alias>[小老阿][{HAN}]{{1,2}}|[{HAN}]{{1,2}}[伯姐哥叔姨仔妹婆公]|(?<=[“「『])[{HAN}]{{2,4}}(?=[”」』]))"
+    f"[”」』]?[（(](?P<name>(?:{SURNAME})[{HAN}]{{1,2}})[)）]"
+    f"|(?P<full>(?:{SURNAME})[{HAN}]{{1,2}})[（(](?P<nick>[小老阿][{HAN}]{{1,2}}|[{HAN}][伯姐哥叔姨仔妹])[)）]"
+)
+# 十一楼B座病房, 第二医疗大楼8楼: a ward by its floor and block, a building's floor
+_FLOOR_WARD = bounded(
+    f"(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[楼层][A-Za-z]?[座区]?(?:病房|病区)"
+    f"|[{HAN}]{{1,6}}大楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[楼层]"
+)
+# 老师姓龙: a surname given alone
+_SURNAME_ALONE = bounded(f"(?<=[姓])(?:{SURNAME})(?![名氏别])")
 # 今年五十六了, 刚满八个月: an age with no 岁
 _AGE_WITHOUT_SUI = bounded(
     f"(?<=今年)(?:已经|都|才)?(?:\\d{{2}}|[{_CN_NUM}]{{2,4}})(?=了)|(?<=满)(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月"
@@ -541,7 +569,9 @@ _NAME_BEFORE = re.compile(f"[{HAN}]{{2,4}}$")
 _BLOCK = bounded("第\\d{1,4}(?:座|巷|栋|幢|号楼|排)")
 # 拖觉镇, 曼景小学, 德光岛: a name that is no word, before a place's or a school's word (found by the word,
 # the name checked before it)
-_PLACE_WORD = bounded("镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中学|幼儿园|中心校")
+_PLACE_WORD = bounded(
+    "镇|乡|村|嘎查|苏木|屯|寨|岛|巴刹|小学|中学|幼儿园|中心校|渔港|码头|大排档|酒店|宾馆|饭店|茶楼|养殖场"
+)
 # 鍾穎芝（Cherry）: an English name in brackets after a Chinese one
 _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
@@ -758,7 +788,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         for m in _COMMENTER.finditer(text):
             group = next(
                 g
-                for g in ("name", "replied", "poster", "ip_poster", "author", "donor", "account")
+                for g in ("name", "replied", "poster", "ip_poster", "author", "donor", "account", "staff")
                 if m.group(g)
             )
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
@@ -790,6 +820,19 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     for m in _FAMILY_LIST.finditer(text):
         for item in _LIST_ITEM.finditer(m.group("names")):
             add("person_name", m.start("names") + item.start(), m.start("names") + item.end())
+    for m in _ALIAS.finditer(text) if "(" in text or "（" in text else ():
+        for group, kind in (
+            ("alias", "nickname"),
+            ("name", "person_name"),
+            ("full", "person_name"),
+            ("nick", "nickname"),
+        ):
+            if m.group(group) and m.group(group) not in safe:
+                add(kind, m.start(group), m.end(group))
+    for m in _FLOOR_WARD.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _SURNAME_ALONE.finditer(text) if "姓" in text else ():
+        add("person_name", m.start(), m.end())
     for m in _PLATE.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _PHONE_AFTER_CUE.finditer(text):
@@ -869,7 +912,15 @@ _LITTLE_NAME = bounded(f"小(?:[{HAN}]{{2}})")
 # 秘书长宝音图, 村支书邰正华, 负责人：农晓慧: a name after a role
 _NAME_AFTER_ROLE = bounded(
     f"(?:秘书长|负责人|书记|支书|会长|理事长|主席|班长|班主任|校长|站长|所长|部长|处长|局长|干事|队长|村医|组长|"
-    f"经办人|主编|社工|联系人|老师|教练)[：:\\s]{{0,2}}(?P<name>(?:{SURNAME})[{HAN}]{{1,2}})"
+    f"经办人|主编|社工|联系人|老师|教练|民警|辅警|警官|小组长|护士|护工|志愿者|村民|司机)[：:\\s]{{0,2}}"
+    f"(?P<name>(?:{SURNAME}|[{TITLE_SURNAMES}])[{HAN}]{{1,2}})"
+)
+
+
+# "、陆家豪、", "(李淑芳)", "编导：郑家俊 ·": a surname and one to three characters set apart by list marks,
+# brackets or a label's colon, that make no word: in a list of people, a name
+_SET_APART = bounded(
+    f"(?:(?<=[、，,：:/／（(「“·\\s])|^)(?P<name>(?:{SURNAME})[{HAN}]{{1,3}})(?=[、，,）)」”/／·\\s]|$)"
 )
 
 
@@ -877,7 +928,7 @@ def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
     """A surname and two characters that stand again and again but are no word ("俞保平" ... "俞保平"),
     and a name after a form's label ("发起人：周建军", "我叫周建军"). Unknown words that recur in one
     story are its people far more often than anything else."""
-    tokenizer, _ = jieba_tokenizer()
+    tokenizer, tags = jieba_tokenizer()
     counts: dict[str, list[int]] = {}
     for m in _NAME_CANDIDATE.finditer(text):
         counts.setdefault(m.group(1), []).append(m.start())
@@ -900,6 +951,16 @@ def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
             for s in starts
             if not (s and freq.get(text[s - 1 : s + 1], 0) > 50)  # 主任医师 is no 任医师
         ]
+    for m in _SET_APART.finditer(text):
+        name = m.group("name")
+        if (
+            no_word(name)
+            and not FUNCTION_CHARS & set(name[1:])
+            and freq.get(name[1:], 0) <= 2000
+            and (len(name) < 4 or name[1] in SURNAMES)  # 陈林秀琴: a married name
+            and not any(tags.get(w) in NOT_GIVEN_TAGS for w in tokenizer.cut(name[1:], HMM=False))
+        ):
+            found.append(Finding(_person_kind(text, m.start(), m.end()), name, m.start(), m.end()))
     for m in _DOTTED_NAME.finditer(text):
         found.append(Finding("person_name", m.group(0), m.start(), m.end()))
     for m in _KIN_THEN_NAME.finditer(text):
@@ -1090,6 +1151,10 @@ def _known_place_in_pieces(tokens, i: int) -> Finding | None:
 
 
 GIVEN_NAME_TAGS = ("nr", "nrfg", "nrt", "nz")
+MEDICAL_CHARS = set("抗疮癌瘤炎病症药素酶苷霉剂胺钠钾钙血")
+# A given name holds no verb, adverb or function word (钱 + 不多, 车 + 开到 are no names)
+NOT_GIVEN_TAGS = {"v", "vd", "vn", "d", "p", "c", "u", "r", "m", "q", "f", "ad", "uj", "ul", "ug", "y", "zg"}
+RARE_WORD = 20  # jieba counts at or under this are words so rare a given name is likelier (李 + 淑芳)
 PLACE_SUFFIXES = set("市县区乡镇村巷屯旗组弄")
 NOUNISH = (None, "n", "nr", "nrfg", "nrt", "ns", "nz", "ng", "nt", "zg")
 
@@ -1106,12 +1171,28 @@ def _joined_name_or_place(text, token, following, tokenizer, safe) -> Finding | 
         len(word) == 1
         and word in SURNAMES
         and 1 <= len(nxt) <= 2
-        and (nxt_tag in GIVEN_NAME_TAGS or (not nxt_known and len(nxt) == 2))
+        and (
+            nxt_tag in GIVEN_NAME_TAGS
+            or (len(nxt) == 2 and (not nxt_known or tokenizer.FREQ.get(nxt, 0) <= RARE_WORD))
+        )
+        and not MEDICAL_CHARS & set(nxt)
         and nxt[0] not in NAME_END_TRIM
         and not re.fullmatch(f"(?:{KIN}|{POLITE}|{CLINICIAN_TITLES})", nxt)
         and tokenizer.FREQ.get(word + nxt, 0) <= 100
     ):
         return Finding(_person_kind(text, start, end), word + nxt, start, end)
+    if (
+        len(word) == 2
+        and tag in ("nr", "nrfg")
+        and word[0] in SURNAMES
+        and len(nxt) == 1
+        and nxt not in FUNCTION_CHARS | NAME_END_TRIM | NOT_NAME_LAST
+        and nxt_tag not in ("r", "y", "p", "u", "d", "c", "q", "m", "f")
+        and tokenizer.FREQ.get(nxt, 0) < 5000
+        and tokenizer.FREQ.get(word + nxt, 0) == 0
+        and not HAS_HAN.match(text, end)
+    ):
+        return Finding(_person_kind(text, start, end), word + nxt, start, end)  # 郑家 + 俊
     if (
         nxt in PLACE_SUFFIXES
         and 2 <= len(word) <= 3

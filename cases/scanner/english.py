@@ -9,6 +9,7 @@ import re
 
 from cases.scanner.findings import Finding
 from cases.scanner.patterns import LOWER, UPPER, bounded
+from cases.scanner.words import person_names
 
 # --- Word lists ------------------------------------------------------------------------------------
 
@@ -189,15 +190,25 @@ NOT_INITIALS = {
     "Q.A.",
 }
 _BED_WARD = bounded(
-    r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor)\s*(?:no\.?|number|#)?\s*"
+    r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor|apt\.?|apartment|flat)\s*(?:no\.?|number|#)?\s*"
     r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]{2,3}-?\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
 _WARD_NAMED_BEFORE = bounded(r"\d(?<!\w\d)\d?[A-Z]\s+(?:[Ww]ard|[Bb]ay|[Uu]nit)\b")  # "the 3B ward"
+# "the nurses on 7C", "moved to T9", "in 4G": a ward's or a class's code after the word that places a person
+_PLACED_CODE = bounded(
+    r"\b(?:on|in|to|from|at|on ward|in class)\s+(?!CR\d|PR\d)(?P<c>\d{1,2}[A-Z]|[A-Z]{1,2}\d{1,2})\b(?![+-]|\s*(?:cells?|mg|%|mutation|"
+    r"deletion|positive|negative|status|antigen|receptor|protein|gene|cancer|disease)\b)"
+)
+# "the Northern General", "Leeds General": a general hospital by its short name
+_GENERAL = bounded(
+    r"\b(?:the )?[A-Z][a-z]+ General\b(?! (?:Manager|Assembly|Practice|Practitioner|Secretary|Counsel|Surgery|"
+    r"Medicine|Medical|Election|Motors|Electric|Mills|Hospital|Infirmary|Surgeon|Anaesthesia|Anesthesia|Public)\b)"
+)
 # Codes that mix letters and many digits ("R4472018"), and number plates ("08-CE-1137")
 # (in two patterns, each opening with a class and its boundary checked after, so the engine can skip)
 _CODE = bounded(
-    r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,12}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4}|[A-Z]?\d{2}-\d{4,8})\b"
+    r"[A-Z](?<!\w[A-Z])(?:[A-Z]{0,2}\d{6,16}|[A-Z]{1,3}-[A-Z]{2,4}-\d{3,5}|[A-Z]{1,2}\d{3,4}|[A-Z]?\d{2}-\d{4,8})\b"
 )
 # "CPA-2024-0087", "RC/2024/118", "H2402-18736": a reference number with a year or a date in it
 _REFERENCE = bounded(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{1,4}[-/](?:19|20)\d\d[-/]\d{2,6}|\d{4}-\d{4,6})\b")
@@ -210,6 +221,22 @@ _NUMBERED_RECORD = bounded(
 _DIGIT_CODE = bounded(
     r"\d(?<!\w\d)(?:\d{5,11}[A-Z]{1,2}|\d{1,2}-[A-Z]{1,3}-\d{1,6}|\d{0,3}-\d{6,12}-\d{1,4}|\d?[A-Z]-\d{2,3})\b"
 )
+# "PX-25-00931", "P/141121/01/2023/004578": letters and digits joined by "-" or "/", with five digits or
+# more, are a code of some record (digits alone so joined are dates, phone numbers, ranges and readings)
+_JOINED_CODE = bounded(
+    r"[A-Z0-9](?<![\w/.-][A-Z0-9])(?=[0-9/-]{0,30}[A-Z])(?=[A-Z0-9/-]{0,30}?(?:\d[/-]?){4})[A-Z0-9]{0,11}(?:[/-][A-Z0-9]{1,12}){1,5}"
+    r"(?![\w/-]|[.,]\d)"
+)
+# "Story ref: 1188207", "1131001 / ...": seven digits or more, with no separator a count or amount has
+_LONG_NUMBER = bounded(r"\d(?<![\w.,/$£€¥-]\d)\d{6,15}(?![\w/-]|[.,]\d)")
+# "Fiona Lindsay (FL)", "Graham Soutar (GS, Treasurer)": a person's initials, which minutes then use alone
+_NAME_INITIALS = bounded(
+    r"[A-Z](?<!\w[A-Z])[a-z]+(?:\s+[\"“][^\"”\n]{1,15}[\"”])?(?:\s+[A-Z][\w'’-]+){1,2}\s+\((?P<ini>[A-Z]{2,3})[,)]"
+)
+# "6230 5801 2233 4719 006": a bank card in groups of four; "6501021946xxxx2420": a number with its middle
+# masked, still most of one
+_CARD = bounded(r"\d(?<![\w.,-]\d)\d{3}(?:(?: \d{4}){3}(?: \d{1,4})?|(?:-\d{4}){3})(?![\w-])")
+_MASKED_NUMBER = bounded(r"\d(?<![\w]\d)\d{3,13}(?:[xX]{2,8}|[*＊]{2,8})\d{0,4}[\dXx]?(?![\w*])")
 # "00371245", an account "0734529186": no count or amount starts with 0
 _LEADING_ZERO = bounded(r"0(?<![\w.,/-]0)\d{7,11}(?![\w/-]|[.,]\d)")
 _HANDLE = bounded(
@@ -384,7 +411,7 @@ _DATES = [
     ),
     # "on the 14th", "clinic on the 7th": a day of the month without its month
     bounded(
-        r"\b(?:on|by|until|from|since|before|after|of)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+        r"\b(?:[Oo]n|[Bb]y|[Uu]ntil|[Ff]rom|[Ss]ince|[Bb]efore|[Aa]fter|of)\s+the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
         r"(?!\s+(?:century|floor|time|cycle|round|dose|course|day|week|month|year|anniversary|birthday|patient|"
         r"person|edition|grade|generation|percentile|place|line|stage|session|infusion|treatment|attempt|trial)s?\b)"
     ),
@@ -410,6 +437,16 @@ _DATES = [
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?=(?:(?:,\s*|\s+and\s+|\s*&\s*){_DAY}){{1,5}}\s+(?:of\s+)?(?:{MONTHS})\b)"
         ),
     ),
+    # "Activities for March", "the September meeting": a month is a date's element even alone ("May" is
+    # read only after a word that makes it one, above)
+    cued(
+        MONTH_CUES,
+        bounded(r"\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"),
+    ),
+    # "Edna W. (3rd, 96!)": a day of the month alone in brackets, a birthday list's
+    bounded(r"\((?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?=[,)])"),
+    # "scheduled 4/25": a month and a day past 12, which no fraction or score is
+    bounded(r"(?<![\w/.])(?:1[0-2]|0?[1-9])/(?:1[3-9]|2\d|3[01])(?![\w/]|\.\d)"),
     # "— 14/06.": a day and a month with a leading zero, or a day past 12
     bounded(r"(?<![\w/.])(?:[12]\d|3[01]|0[1-9])/(?:0[1-9]|1[0-2])(?![\w/]|\.\d)"),
 ]
@@ -545,6 +582,8 @@ _AGES = [
         r"(?=[,.;!]|\s+(?:this|when|and|last|next|on|in))"
     ),
     cued(("year",), bounded(r"\bin\s+(?:her|his|their)\s+(?P<n>\d{1,3})(?:st|nd|rd|th)\s+year\b")),
+    # "My son Owen (14)", "Ella, (7)": an age in brackets after a name
+    bounded(r"[A-Z](?<!\w[A-Z])[a-z]+,? \((?P<a>(?P<n>\d{1,2}))\)"),
 ]
 _AGE_RANGE_BEFORE = bounded(
     r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
@@ -760,7 +799,10 @@ def _age_kind(value: str) -> str:
 
 # Patterns that cannot match without one of these words are not run over a window that lacks them all.
 for _pattern, _cues in (
-    (_BED_WARD, ("bed", "ward", "room", "bay", "cubicle", "cot", "pod", "suite", "floor")),
+    (
+        _BED_WARD,
+        ("bed", "ward", "room", "bay", "cubicle", "cot", "pod", "suite", "floor", "apt", "apartment", "flat"),
+    ),
     (
         _HANDLE,
         ("@", "instagram", "twitter", "tiktok", "facebook", "wechat", "weibo", "handle", "username", "x:"),
@@ -821,6 +863,30 @@ def scan(text: str) -> list[Finding]:
         add("id_number", m.start(), m.end())
     for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())
+    for m in _PLACED_CODE.finditer(text):
+        add("id_number", m.start("c"), m.end("c"))
+    for m in _GENERAL.finditer(text) if "General" in text else ():
+        if m.group(0).split()[-2] not in (
+            "Attorney",
+            "Surgeon",
+            "Secretary",
+            "Director",
+            "Inspector",
+            "Consul",
+        ):
+            add("hospital", m.start(), m.end())
+    for m in _NAME_INITIALS.finditer(text):
+        words = re.findall(r"[A-Z][\w'’-]+", text[m.start() : m.start("ini")])
+        given = "F" in person_names().get(words[0], "") + person_names().get(words[1], "")  # a first name
+        if given and m.group("ini")[0] in (words[0][0], words[1][0]) and m.group("ini")[-1] == words[-1][0]:
+            add("nickname", m.start("ini"), m.end("ini"))
+    for m in (*_CARD.finditer(text), *_MASKED_NUMBER.finditer(text)):
+        add("id_number", m.start(), m.end())
+    for m in _JOINED_CODE.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _LONG_NUMBER.finditer(text):
+        if not re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
+            add("id_number", m.start(), m.end())
     for m in (*_BY_USER.finditer(text), *_SAYS_USER.finditer(text)):
         add("url", m.start("user"), m.end("user"))
     for m in _REDDIT_USER.finditer(text):

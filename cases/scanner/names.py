@@ -690,8 +690,10 @@ def every_occurrence(text: str, found: list[Finding], safe: set[str], limit: int
             words = [f.text]  # "AJ", "HOPE": a name in capitals
         for word in words:
             # An everyday word counts when it is the given name of a full name ("Summer MacInnes").
-            everyday = word.casefold() in safe and not (
-                len(words) >= 2 and word == words[0] and _given_name(word)
+            everyday = (
+                word.casefold() in safe
+                and not (len(words) >= 2 and word == words[0] and _given_name(word))
+                and not (word.isupper() and f.kind == "nickname")  # "FL", initials a page gave
             )
             if len(word) < 2 or everyday or english.KINSHIP_WORD.fullmatch(word):
                 continue
