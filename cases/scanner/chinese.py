@@ -378,7 +378,11 @@ INSTITUTION_ENDINGS = (
 )
 PLACE_END = re.compile("(?:市|区|县|旗|镇|乡|村|屯|街道|社区|小区|花园|新村|家园|公寓|大厦)$")
 GENERIC_HOSPITAL = re.compile(
-    "(?:本|我|该|全|各|省|市|县|区|镇|乡|村|社区|大|小|中学|小学)?(?:医院|卫生院|诊所|大学|医学院|研究所|研究院|卫生服务中心)|中学教师"
+    "(?:本|我|该|全|各|省|区|村|社区|大|小|中学|小学)?(?:医院|卫生院|诊所|大学|医学院|研究所|研究院|卫生服务中心)|中学教师"
+)
+# 县医院, 镇卫生院, 市中心医院: the hospital of a town or county the story names, which places the patient
+_LOCAL_HOSPITAL = bounded(
+    "[县镇乡市州](?:中心|人民|中医)?(?:医院|卫生院)|[省市]人医|(?<=[在去到回从])(?:华西|湘雅|协和|齐鲁|瑞金|华山|仁济|中山|同济)(?![大医])"
 )
 ADDRESS_END = re.compile("(?:路|街|巷|弄|胡同|大道|大街)$")
 
@@ -486,7 +490,7 @@ _COMMENTER = bounded(
     "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
     "|回复[ \\t\u3000]{0,2}(?:#\\d{1,4}[ \\t]{1,2})?(?P<replied>[^\\s：:，。]{2,16})[：:]"
     "|^(?P<author>[^\\s：:，。]{2,20})[ \\t\u3000]*\\n?[ \\t\u3000]*发表于"
-    "|^(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}捐助了"
+    "|(?:^|(?<=[ \\t\u3000]))(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}捐助了"
     "|^[ \\t\u3000]{0,4}(?:[A-Z]?\\d{1,4}楼?[ \\t]{0,2}[|｜]?[ \\t]{1,2}|[★☆]{1,5}[ \\t]{1,2}|↳[ \\t]{0,2})?"
     "(?P<account>[^\\s：:，。★☆|｜【】()（）▌━]{2,16})(?:[ \\t\u3000]{1,2}Lv\\d{1,2})?[ \\t\u3000]{0,3}(?:[|｜·][ \\t\u3000]{0,3}|于[ \\t]{1,2})?"
     "\\n?[ \\t\u3000]{0,3}\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?![\\d-])"
@@ -523,6 +527,8 @@ _FLOOR_WARD = bounded(
     f"(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[楼层][A-Za-z]?[座区]?(?:病房|病区)"
     f"|[{HAN}]{{1,6}}大楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[楼层]"
 )
+# 依斯迈医生, 再娜博士: a name no dictionary knows (a Malay, Uyghur or Tibetan one) before a clinician's title
+_UNKNOWN_BEFORE_TITLE = bounded(f"(?P<name>[{HAN}]{{2,3}})(?:医生|医师|博士|大夫|护士|药师|治疗师)")
 # 老师姓龙: a surname given alone
 _SURNAME_ALONE = bounded(f"(?<=[姓])(?:{SURNAME})(?![名氏别])")
 # 今年五十六了, 刚满八个月: an age with no 岁
@@ -555,7 +561,7 @@ _PHONE_AFTER_CUE = bounded(
 # 联络：林志伟 9682 4417 / 林美娟 9135 0782: eight digits in two fours (Hong Kong, Singapore, Malaysia) after
 # a word for calling in the same stretch
 _LOCAL_PHONE = bounded("(?<!\\d)[2-9]\\d{3}[ -]\\d{4}(?!\\d)")
-_CALL_WORDS = re.compile("致电|联络|联系|查询|热线|电话|手机|WhatsApp|whatsapp|Tel|TEL")
+_CALL_WORDS = re.compile("致电|联络|联系|查询|热线|电话|手机|总机|传真|咨询|WhatsApp|whatsapp|Tel|TEL")
 _EXTENSION = bounded("分机[:：\\s]{0,2}(?P<value>\\d{3,5})")
 _POSTCODE = bounded("(?:邮编|邮政编码)[:：\\s]{0,2}(?P<value>\\d{6})")
 _SCHOOL_CLASS = bounded(
@@ -576,7 +582,7 @@ _PLACE_WORD = bounded(
 _ENGLISH_NICK = bounded(f"[（(](?<=[{HAN}][（(])(?P<nick>[A-Z][a-z]{{1,12}}(?: [A-Z][a-z]{{1,12}})?)[）)]")
 # 农行卡：6228 4804 8866 1273 015, 账号：1502 0215 0920 0147 833
 _BANK = bounded(
-    "(?:卡号?|账\\s{0,4}号|帐号|账户|户号|户口号码|账户号码|户口)[:：\\s]{0,3}(?P<value>\\d{1,4}(?:[ -]?\\d{2,4}){2,6})"
+    "(?:卡号?|账\\s{0,4}号|帐号|账户|户号|户口号码|账户号码|户口|户头号码|户头)[:：\\s]{0,3}(?P<value>\\d{1,4}(?:[ -]?\\d{2,4}){2,6})"
 )
 # 刀丽萍 1000元: a donor's name in a list of gifts
 _DONOR = bounded(
@@ -829,6 +835,18 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         ):
             if m.group(group) and m.group(group) not in safe:
                 add(kind, m.start(group), m.end(group))
+    for m in _UNKNOWN_BEFORE_TITLE.finditer(text):
+        name = m.group("name")
+        if (
+            freq.get(name, 0) == 0
+            and not FUNCTION_CHARS & set(name)
+            and name[0] not in NOT_NAME_FIRST
+            and not any(freq.get(name[i:], 0) for i in range(1, len(name) - 1))
+            and name not in safe
+        ):
+            add("clinician_name", m.start("name"), m.end("name"))
+    for m in _LOCAL_HOSPITAL.finditer(text):
+        add("hospital", m.start(), m.end())
     for m in _FLOOR_WARD.finditer(text):
         add("id_number", m.start(), m.end())
     for m in _SURNAME_ALONE.finditer(text) if "姓" in text else ():

@@ -194,6 +194,9 @@ _BED_WARD = bounded(
     r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]{2,3}-?\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
+_COMPASS_WARD = bounded(
+    r"\b\d{1,2} (?:North|South|East|West)\b(?! (?:America|Africa|Korea|Carolina|Dakota|Wales))"
+)
 _WARD_NAMED_BEFORE = bounded(r"\d(?<!\w\d)\d?[A-Z]\s+(?:[Ww]ard|[Bb]ay|[Uu]nit)\b")  # "the 3B ward"
 # "the nurses on 7C", "moved to T9", "in 4G": a ward's or a class's code after the word that places a person
 _PLACED_CODE = bounded(
@@ -474,7 +477,7 @@ RELATIVES_FOR_AGE = (
 _AGES = [
     bounded(
         r"(?:\b(?:I['’]m|I am|(?:he|she|they|He|She|They)(?:['’]s| is| was| were)|(?:was|is|Now|now)|until (?:she|he) was)"
-        r"|(?<=[A-Za-z])['’]s)\s+(?P<n>\d{1,3})\b(?=\s*(?:[,.;:!?)]|now\b|and\b|then\b|this\b|today\b|when\b|at the time\b|$))"
+        r"|(?<=[A-Za-z])['’]s)\s+(?P<n>\d{1,3})\b(?![.,]\d)(?=\s*(?:[,.;:!?)]|now\b|and\b|then\b|with\b|this\b|today\b|when\b|at the time\b|$))"
     ),
     bounded(
         rf"\b(?:Now|now|I['’]m|(?:[Hh]e|[Ss]he|who)['’]s|who is|both)\s+(?P<w>{_WORD_NUMBER})\b(?=\s*[,.;:!?)]|\s+(?:and|now)\b)"
@@ -495,8 +498,8 @@ _AGES = [
     cued(
         ("month", "week"), bounded(rf",(?<=[a-z],) (?P<a>(?P<w>{_WORD_NUMBER}) (?:months|weeks))(?=,| old)")
     ),
-    # "Colin (66)", "Mrs Pillai (44 yrs)", "who is 22 months"
-    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3})½?)\)(?!\s*(?:%|mg|kg))"),
+    # "Colin (66)", "Dean (44, stubborn", "Mrs Pillai (44 yrs)", "who is 22 months"
+    bounded(r"\b[A-Z][a-z]{1,20}\s\((?P<a>(?P<n>\d{1,3})½?)(?:\)|,(?=\s))(?!\s*(?:%|mg|kg))"),
     bounded(rf"\b(?:{RELATIVES_FOR_AGE})\s\((?P<a>(?P<n>\d{{1,3}}))\)(?!\s*(?:%|mg|kg))"),
     # "Patient here, 61F", "45M with CLL"
     bounded(r"(?<=[\s,(])(?P<n>\d{1,3})\s?(?:F|M)(?=[\s,.;)])"),
@@ -528,6 +531,15 @@ _AGES = [
     ),
     cued((", ",), bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)")),
     cued(("at",), bounded(r"\bat\s+(?P<n>\d{2})\)")),
+    # "since I was 17", "when she was 59": an age a time is told by
+    bounded(
+        r"\b(?:[Ss]ince|[Ww]hen|[Uu]ntil|[Bb]efore|[Aa]fter) (?:I|he|she|they|we) (?:was|were) (?P<a>(?P<n>\d{1,2}))\b(?![.,]\d)"
+    ),
+    # "Had A Stroke At 67", "diagnosed at 59": an age after what happened at it
+    bounded(
+        r"\b(?:[Ss]troke|[Dd]iagnosed|[Dd]ied|[Pp]assed away|[Rr]etired|[Mm]arried|[Hh]eart [Aa]ttack|[Tt]ransplant|"
+        r"[Dd]iagnosis) (?:[Aa]t|[Aa]ged) (?P<a>(?P<n>\d{1,3}))\b(?!\s*(?:%|mg|kg|hours|days|weeks|months))"
+    ),
     cued(
         ("old",), bounded(rf"\b(?P<w>{_WORD_NUMBER})[\s-](?:year|month|week|day)s?[\s-]old\b", re.IGNORECASE)
     ),
@@ -582,8 +594,6 @@ _AGES = [
         r"(?=[,.;!]|\s+(?:this|when|and|last|next|on|in))"
     ),
     cued(("year",), bounded(r"\bin\s+(?:her|his|their)\s+(?P<n>\d{1,3})(?:st|nd|rd|th)\s+year\b")),
-    # "My son Owen (14)", "Ella, (7)": an age in brackets after a name
-    bounded(r"[A-Z](?<!\w[A-Z])[a-z]+,? \((?P<a>(?P<n>\d{1,2}))\)"),
 ]
 _AGE_RANGE_BEFORE = bounded(
     r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
@@ -863,6 +873,8 @@ def scan(text: str) -> list[Finding]:
         add("id_number", m.start(), m.end())
     for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())
+    for m in _COMPASS_WARD.finditer(text):
+        add("id_number", m.start(), m.end())  # "4 North Pediatrics", "3 North"
     for m in _PLACED_CODE.finditer(text):
         add("id_number", m.start("c"), m.end("c"))
     for m in _GENERAL.finditer(text) if "General" in text else ():
@@ -931,7 +943,7 @@ def scan(text: str) -> list[Finding]:
             group = "d" if "d" in pattern.groupindex else 0
             add("date", m.start(group), m.end(group))
     for pattern in _AGES:
-        if pattern is _AGES[0] and "old" not in low or _uncued(pattern, low):
+        if _uncued(pattern, low):
             continue
         group = "a" if "a" in pattern.groupindex else 0
         for m in pattern.finditer(text):
@@ -1093,5 +1105,7 @@ def scan(text: str) -> list[Finding]:
                 name = name[len(first) + 1 :]
             if _ok_name(name) or re.match(HONORIFICS, name):
                 add("person_name", start, m.end("name"))
+            elif matches is relatives and "F" in person_names().get(name.split()[0], ""):
+                add("person_name", start, m.end("name"))  # "my husband Dean": a first name, whatever else
 
     return found
