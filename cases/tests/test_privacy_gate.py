@@ -27,7 +27,7 @@ from articles.resources import ArticleResource
 from cases.consents import expire_consents, expiring, send_consent_reminders
 from cases.importer import Vocabularies, import_document
 from cases.models import Case, Consent, FindingDecision, PrivacyScan, PrivacyStatus
-from cases.privacy import open_findings, stored_findings
+from cases.privacy import open_findings, refresh_scan, stored_findings
 from cases.services import case_clear, decide_finding, take_down_case
 from cases.tests.test_gate import publish, refusal
 
@@ -163,6 +163,21 @@ class TestEveryPublicText:
         assert article.status == Status.DRAFT
         assert article.events.first().action == ArticleEvent.Action.TAKEN_DOWN
         assert "Marguerite" not in out.getvalue()
+
+    def test_a_new_scanner_reads_live_text_again_and_the_sweep_takes_down_what_it_now_finds(
+        self, users, ready, monkeypatch
+    ):
+        article = publish(ready(), users)
+        Article.objects.filter(pk=article.pk).update(body=LEAKY_BODY)
+        article.refresh_from_db()
+        refresh_scan(article)
+        PrivacyScan.objects.filter(article=article).update(findings=[], undecided=0)  # an older scanner's
+        assert stored_findings(article) == [], "the same scanner does not read the same text twice"
+        monkeypatch.setattr("cases.scanner.VERSION", "a-better-scanner")
+        call_command("privacy_sweep", "--take-down", stdout=io.StringIO())
+        article.refresh_from_db()
+        assert "Marguerite Oyelaran" in [f["text"] for f in stored_findings(article)]
+        assert article.status == Status.DRAFT
 
     def test_a_decision_is_pinned_to_the_text_and_an_edit_reopens_it(self, users, ready):
         article = ready(body="<p>Dr Imogen Faraday-Ruiz leads the trial.</p>")
