@@ -490,13 +490,14 @@ _COMMENTER = bounded(
     "(?m)^(?P<name>[^\\s：:，。、\u3000\\d｜|][^\\s：:，。、\u3000｜|]{1,11})(?:[：:](?=[^\\s\\d])|[｜|](?=[^\\s\\d]{2,6}[：:]))"
     "|回复[ \\t\u3000]{0,2}(?:#\\d{1,4}[ \\t]{1,2})?(?P<replied>[^\\s：:，。]{2,16})[：:]"
     "|^(?P<author>[^\\s：:，。]{2,20})[ \\t\u3000]*\\n?[ \\t\u3000]*发表于"
-    "|(?:^|(?<=[ \\t\u3000]))(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}捐助了"
+    "|(?:^|(?<=[ \\t\u3000]))(?P<donor>[^\\s：:，。]{2,16})[ \\t\u3000]{1,3}(?:捐助|支持)了"
     "|^[ \\t\u3000]{0,4}(?:[A-Z]?\\d{1,4}楼?[ \\t]{0,2}[|｜]?[ \\t]{1,2}|[★☆]{1,5}[ \\t]{1,2}|↳[ \\t]{0,2})?"
     "(?P<account>[^\\s：:，。★☆|｜【】()（）▌━]{2,16})(?:[ \\t\u3000]{1,2}Lv\\d{1,2})?[ \\t\u3000]{0,3}(?:[|｜·][ \\t\u3000]{0,3}|于[ \\t]{1,2})?"
     "\\n?[ \\t\u3000]{0,3}\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?![\\d-])"
     f"|^[ \\t\u3000]{{0,4}}(?:↳[ \\t]{{0,2}})?[^\\s：:，。]{{2,8}}[ \\t\u3000]{{1,2}}(?P<staff>(?:{SURNAME})[{HAN}]{{1,2}})[：:]"
     "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
-    "|^(?P<ip_poster>[^\\s：:，。]{2,20})[ \\t\u3000]{1,3}IP属地"
+    "|^[ \\t\u3000]{0,4}(?:[^\\w\\s]{1,2}[ \\t\u3000]{0,2})?(?P<ip_poster>[^\\s：:，。（(]{2,20})[ \\t\u3000]{0,3}[（(]?IP[ ]?属地"
+    "|^[ \\t\u3000]{0,4}\\d{1,4}楼[ \\t\u3000]{1,2}(?P<floor_user>[^\\s：:，。]{2,16})[ \\t\u3000]"
 )
 _STAMP = re.compile("\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?:[ \\t]{1,3}\\d{1,2}:\\d{2}|[ \\t]{1,3}·)")
 _NOT_COMMENTER = re.compile(
@@ -529,6 +530,15 @@ _FLOOR_WARD = bounded(
 )
 # 依斯迈医生, 再娜博士: a name no dictionary knows (a Malay, Uyghur or Tibetan one) before a clinician's title
 _UNKNOWN_BEFORE_TITLE = bounded(f"(?P<name>[{HAN}]{{2,3}})(?:医生|医师|博士|大夫|护士|药师|治疗师)")
+# "8.6　入院", "8.13—9.2　细胞培养": a diary's month and day, dotted, before what happened that day
+_DOTTED_DAY = bounded(
+    "(?m)^[ \\t\u3000]{0,4}(?:1[0-2]|[1-9])\\.(?:[12]\\d|3[01]|[1-9])(?:[—–~-](?:1[0-2]|[1-9])\\.(?:[12]\\d|3[01]|[1-9]))?"
+    f"(?=[ \\t\u3000]{{1,3}}[{HAN}])(?![ \\t\u3000]{{1,3}}[万亿千百])"
+    "|(?<=编辑于|发布于|发表于)[ \\t]?(?:1[0-2]|0?[1-9])-(?:[12]\\d|3[01]|0?[1-9])(?![\\d-])"
+)
+# 内科病房B7, 病房11B的12号病床: a ward's code after the word
+_WARD_CODE = bounded("病房(?:[A-Z]\\d{1,2}|\\d{1,2}[A-Z])(?:的\\d{1,3}号病床)?")
+NOT_NAME_BEFORE_TITLE = set("族疆科诊见室区部组队院")  # 维吾尔族医生, 援疆医生, 内二科医生
 # 老师姓龙: a surname given alone
 _SURNAME_ALONE = bounded(f"(?<=[姓])(?:{SURNAME})(?![名氏别])")
 # 今年五十六了, 刚满八个月: an age with no 岁
@@ -598,6 +608,7 @@ _PLACE_AFTER_VERB = re.compile(
 )
 _LUNAR = bounded(
     "(?:今年|去年|明年)?(?:正月|腊月|冬月|[一二三四五六七八九十]{1,2}月)(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)|(?:上|下|这|本)个月"
+    "|(?:今年|去年|前年|明年)(?:正月|腊月|冬月)|(?:本月|上月|下月|当月)(?:\\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
     "|\\d{4}年(?:正月|腊月|冬月)"
 )
 NAME_END_TRIM = set("和说在是的为也就等了与及主一把被向对给让带送讲称表示介绍指出认为提醒")
@@ -789,12 +800,22 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
-    cues = ("留言", "评论", "回复", "[关注]", "｜", "IP属地", "发表于", "捐助了")
+    cues = ("留言", "评论", "回复", "[关注]", "｜", "IP属地", "IP 属地", "发表于", "捐助了", "支持了")
     if any(cue in text for cue in cues) or _STAMP.search(text):
         for m in _COMMENTER.finditer(text):
             group = next(
                 g
-                for g in ("name", "replied", "poster", "ip_poster", "author", "donor", "account", "staff")
+                for g in (
+                    "name",
+                    "replied",
+                    "poster",
+                    "ip_poster",
+                    "floor_user",
+                    "author",
+                    "donor",
+                    "account",
+                    "staff",
+                )
                 if m.group(g)
             )
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
@@ -839,15 +860,20 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         name = m.group("name")
         if (
             freq.get(name, 0) == 0
+            and len(list(tokenizer.cut(name))) == 1  # one word jieba found for itself, not 抽血 + 后
             and not FUNCTION_CHARS & set(name)
             and name[0] not in NOT_NAME_FIRST
-            and not any(freq.get(name[i:], 0) for i in range(1, len(name) - 1))
+            and name[-1] not in NOT_NAME_LAST | NOT_NAME_BEFORE_TITLE
             and name not in safe
         ):
             add("clinician_name", m.start("name"), m.end("name"))
     for m in _LOCAL_HOSPITAL.finditer(text):
         add("hospital", m.start(), m.end())
     for m in _FLOOR_WARD.finditer(text):
+        add("id_number", m.start(), m.end())
+    for m in _DOTTED_DAY.finditer(text):
+        add("date", m.start(), m.end())
+    for m in _WARD_CODE.finditer(text) if "病房" in text else ():
         add("id_number", m.start(), m.end())
     for m in _SURNAME_ALONE.finditer(text) if "姓" in text else ():
         add("person_name", m.start(), m.end())

@@ -146,7 +146,9 @@ _ID_KEYWORD = bounded(
 )
 _BARE_URL = bounded(
     r"(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}(?:com|org|net|edu|gov|co\.uk|org\.uk|nhs\.uk|ac\.uk|ie|au|ca|cn|hk|sg|io|info|blog|ly|me|gl|gle|gd|tv|us|nz|in|my|tw|jp|app|link|site|page|online|health|care)"
-    r"(?:/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?])?(?![\w-])",
+    r"(?:/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?])?(?![\w-])"
+    # any other domain, with a path ("backabuddy.co.za/champion/...")
+    r"|(?<![\w@./-])(?:[a-z0-9-]{2,40}\.){1,3}[a-z]{2,6}/[^\s<>\"')]{0,120}[^\s<>\"').,;:!?]",
     re.IGNORECASE,
 )
 # Campaign hashtags name the patient or their family ("#TeamLeo", "#PrayForAmira").
@@ -191,7 +193,7 @@ NOT_INITIALS = {
 }
 _BED_WARD = bounded(
     r"\b(?:bed|beds|ward|room|bay|cubicle|bed[\s-]space|bedspace|side room|isolation room|cot|pod|suite|floor|apt\.?|apartment|flat)\s*(?:no\.?|number|#)?\s*"
-    r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|[A-Z]{2,3}-?\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
+    r"(?:\d{1,2}[A-Z]-\d{1,3}|\d{1,2}-\d{2,4}|\d{1,2}-[A-Z](?![a-z])|[A-Z]{2,3}-?\d{2,4}|[A-Z]?\d{1,4}[A-Z]?|[A-Z](?![a-z]))(?![\w-])",
     re.IGNORECASE,
 )
 _COMPASS_WARD = bounded(
@@ -239,7 +241,7 @@ _NAME_INITIALS = bounded(
 # "6230 5801 2233 4719 006": a bank card in groups of four; "6501021946xxxx2420": a number with its middle
 # masked, still most of one
 _CARD = bounded(r"\d(?<![\w.,-]\d)\d{3}(?:(?: \d{4}){3}(?: \d{1,4})?|(?:-\d{4}){3})(?![\w-])")
-_MASKED_NUMBER = bounded(r"\d(?<![\w]\d)\d{3,13}(?:[xX]{2,8}|[*＊]{2,8})\d{0,4}[\dXx]?(?![\w*])")
+_MASKED_NUMBER = bounded(r"\d(?<![\w]\d)\d{2,13}(?:[xX]{2,8}|[*＊]{2,8})\d{0,4}[\dXx]?(?![\w*])")
 # "00371245", an account "0734529186": no count or amount starts with 0
 _LEADING_ZERO = bounded(r"0(?<![\w.,/-]0)\d{7,11}(?![\w/-]|[.,]\d)")
 _HANDLE = bounded(
