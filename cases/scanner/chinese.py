@@ -382,7 +382,7 @@ GENERIC_HOSPITAL = re.compile(
 )
 # 县医院, 镇卫生院, 市中心医院: the hospital of a town or county the story names, which places the patient
 _LOCAL_HOSPITAL = bounded(
-    "[县镇乡市州](?:中心|人民|中医)?(?:医院|卫生院)|[省市]人医|(?<=[在去到回从])(?:华西|湘雅|协和|齐鲁|瑞金|华山|仁济|中山|同济)(?![大医])"
+    "[县镇乡市州](?:中心|人民|中医)?(?:医院|卫生院)|[省市]人医|(?:华西|湘雅|协和|齐鲁|瑞金|华山|仁济|同济)(?![大医路街区市县])"
 )
 ADDRESS_END = re.compile("(?:路|街|巷|弄|胡同|大道|大街)$")
 
@@ -398,7 +398,7 @@ _LAO_XIAO = bounded(
 _AGE = bounded(
     f"(?P<n>\\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?:多|余)?(?:周)?岁(?:半)?|[{_CN_NUM}]{{1,2}}旬|(?P<m>\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月大"
 )
-_AGE_COHORT_BEFORE = re.compile("(?:至|到|~|～|-|－|—|中位|平均|年龄段|以上|以下)\\s?$")
+_AGE_COHORT_BEFORE = re.compile("(?:至|(?<!不)到|~|～|-|－|—|中位|平均|年龄段|以上|以下)\\s?$")
 _AGE_COHORT_AFTER = re.compile(
     "^(?:以上|以下|以内|之间|至|到|~|～|-|－|—|左右的患者|的患者|患者|人群|以上的)"
 )
@@ -426,6 +426,7 @@ _DATES = [
 _HOLIDAYS = (
     "春节|除夕|元旦|中秋节?|国庆节?|端午节?|清明节?|元宵节?|七夕|重阳节?|圣诞节?|春天|夏天|秋天|冬天|春季|夏季|秋季|冬季|年初|年底|年末"
     "|年中|过年|农历新年|新年|泼水节|藏历新年|藏历年|古尔邦节|肉孜节|开斋节|那达慕|火把节|雪顿节|三月三|中元节|腊八"
+    "|母亲节|父亲节|情人节|万圣节|感恩节"
 )
 _HOLIDAY = bounded(
     "(?:" + "".join(f"{year}(?:{_HOLIDAYS})|" for year in ("今年", "去年", "前年", "明年")) + _HOLIDAYS + ")"
@@ -539,6 +540,10 @@ _DOTTED_DAY = bounded(
 # 内科病房B7, 病房11B的12号病床: a ward's code after the word
 _WARD_CODE = bounded("病房(?:[A-Z]\\d{1,2}|\\d{1,2}[A-Z])(?:的\\d{1,3}号病床)?")
 NOT_NAME_BEFORE_TITLE = set("族疆科诊见室区部组队院")  # 维吾尔族医生, 援疆医生, 内二科医生
+# 护士小温, 同事老韦: 小 or 老 and a surname after a role
+_ROLE_NICK = bounded(
+    f"(?<=护士|护工|医生|社工|同事|师傅|老师|阿姨)[小老](?:{SURNAME})(?![{HAN}]{{0}}(?:时|的|们|孩|朋友))"
+)
 # 老师姓龙: a surname given alone
 _SURNAME_ALONE = bounded(f"(?<=[姓])(?:{SURNAME})(?![名氏别])")
 # 今年五十六了, 刚满八个月: an age with no 岁
@@ -552,7 +557,7 @@ _MIXED_HANDLE = bounded(f"(?<![\\w])[{HAN}A-Za-z0-9]{{1,16}}_[{HAN}A-Za-z0-9]{{1
 # 坤叔, 芳姐, 德姐: a character of a given name and a kin word, together no word (found by the kin word)
 _KIN_AFTER_NAME = bounded("[叔姐哥嫂婶](?<=[\u4e00-\u9fff][叔姐哥嫂婶])")
 # 阿Ken, 阿May姐姐: 阿 and an English name
-_A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?")
+_A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?|(?P<en>[A-Z][a-z]{1,10})(?:姑娘|姐姐|哥哥)")
 # 孝男:志明、志强 — an obituary's list of the family, by their given names
 _FAMILY_LIST = bounded(
     "(?m)(?:孝男|孝女|孝孙女|孝孙|孝媳|孝婿|曾孙女|曾孙|外孙女|外孙|孝侄|义子|义女)[:：\\s]{1,2}(?P<names>[^\\n]{2,80})"
@@ -599,7 +604,9 @@ _DONOR = bounded(
     f"(?<![{HAN}])(?P<name>[{HAN}]{{2,4}})[ \\t\u3000]{{1,3}}(?:捐款|捐赠|爱心款|善款)?\\d[\\d,]*(?:\\.\\d+)?元"
 )
 # 出生8个月, 出生后三天: an infant's age
-_INFANT_AGE = bounded(f"出生(?:后|才|仅|刚)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)")
+_INFANT_AGE = bounded(
+    f"出生(?:后|才|仅|刚)?(?:约|大约)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:个(?:多)?月|天|周)"
+)
 _ESTATE = bounded(
     f"[{HAN}]{{2,6}}(?:小区|花园|苑|公寓|大厦|新村|家园|社区|街道|邨|公园|幼稚园|幼儿园)(?:[A-Za-z]?\\d{{1,4}}(?:栋|号楼|幢|单元|室|号))*|某[市区县镇乡村]"
 )
@@ -608,7 +615,7 @@ _PLACE_AFTER_VERB = re.compile(
 )
 _LUNAR = bounded(
     "(?:今年|去年|明年)?(?:正月|腊月|冬月|[一二三四五六七八九十]{1,2}月)(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)|(?:上|下|这|本)个月"
-    "|(?:今年|去年|前年|明年)(?:正月|腊月|冬月)|(?:本月|上月|下月|当月)(?:\\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+    "|(?:今年|去年|前年|明年)(?:正月|腊月|冬月)|(?:本|上|下)月(?:底|初|中旬|上旬|下旬)|(?:本月|上月|下月|当月)(?:\\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
     "|\\d{4}年(?:正月|腊月|冬月)"
 )
 NAME_END_TRIM = set("和说在是的为也就等了与及主一把被向对给让带送讲称表示介绍指出认为提醒")
@@ -843,7 +850,8 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         if freq.get(word, 0) == 0 and word[0] not in FUNCTION_CHARS | NOT_NAME_FIRST and word not in safe:
             add("nickname", m.start() - 1, m.end())
     for m in _A_ENGLISH_NAME.finditer(text):
-        add("nickname", m.start(), m.end())
+        group = "en" if m.group("en") else 0  # Kiki姑娘: the name alone, found again wherever it stands
+        add("nickname", m.start(group), m.end(group))
     for m in _FAMILY_LIST.finditer(text):
         for item in _LIST_ITEM.finditer(m.group("names")):
             add("person_name", m.start("names") + item.start(), m.start("names") + item.end())
@@ -875,6 +883,8 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         add("date", m.start(), m.end())
     for m in _WARD_CODE.finditer(text) if "病房" in text else ():
         add("id_number", m.start(), m.end())
+    for m in _ROLE_NICK.finditer(text):
+        add("nickname", m.start(), m.end())
     for m in _SURNAME_ALONE.finditer(text) if "姓" in text else ():
         add("person_name", m.start(), m.end())
     for m in _PLATE.finditer(text):

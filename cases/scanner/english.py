@@ -242,6 +242,15 @@ _NAME_INITIALS = bounded(
 # masked, still most of one
 _CARD = bounded(r"\d(?<![\w.,-]\d)\d{3}(?:(?: \d{4}){3}(?: \d{1,4})?|(?:-\d{4}){3})(?![\w-])")
 _MASKED_NUMBER = bounded(r"\d(?<![\w]\d)\d{2,13}(?:[xX]{2,8}|[*＊]{2,8})\d{0,4}[\dXx]?(?![\w*])")
+# "Declan (Dec to everyone)": the name a person goes by
+_GOES_BY = bounded(
+    r"\((?P<nick>[A-Z][a-z]{1,12}) to (?:everyone|everybody|friends|family|all|us|her friends|his friends)\)"
+)
+# "0419/2024": a reference numbered within its year; "UPI: name@bank": a payment address
+_YEAR_REFERENCE = bounded(r"\d(?<![\w/.-]\d)\d{2,5}/(?:19|20)\d\d(?![\w/-])")
+_UPI = bounded(r"\bUPI(?: ID)?[:\s]{1,3}(?P<v>[\w.-]{3,40}@[A-Za-z]{2,20})\b")
+# "2024-05": a year and a month
+_YEAR_MONTH = bounded(r"(?:19|20)(?<![\w/.-]..)\d\d-(?:0[1-9]|1[0-2])(?![\w/-]|\.\d)")
 # "00371245", an account "0734529186": no count or amount starts with 0
 _LEADING_ZERO = bounded(r"0(?<![\w.,/-]0)\d{7,11}(?![\w/-]|[.,]\d)")
 _HANDLE = bounded(
@@ -533,6 +542,27 @@ _AGES = [
     ),
     cued((", ",), bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)")),
     cued(("at",), bounded(r"\bat\s+(?P<n>\d{2})\)")),
+    # "He turned 61", "who will be 90 (!)", "(then 68)", "Suresh Nair, 46 yrs", "Tom Pirini, 84 on 27 September"
+    bounded(
+        r"\b(?:[Tt]urned|[Tt]urning|[Tt]urns|will be|would have been|would be)\s+(?P<a>(?P<n>\d{1,3}))\b(?![.,]\d)"
+        r"(?=\s*(?:[,.;:!?)(]|$|on\b|in\b|this\b|next\b|last\b|two\b|a\b|yesterday\b|today\b|and\b))"
+    ),
+    bounded(r"\((?:then|now|aged|age)\s+(?P<a>(?P<n>\d{1,3}))\)"),
+    bounded(
+        r"(?<=[a-z]), (?P<a>(?P<n>\d{1,3})(?:\s?(?:yrs?|y/o|y\.o\.))?)(?=,|\s+(?:on|in)\s+\d|\s+(?:yrs?|y/o)\b|\s*$)"
+    ),
+    # "a father of three in his forties"
+    bounded(
+        r"\bin (?:his|her|their|my|your|our) (?P<a>(?P<w>(?:early |mid-|late )?(?:teens|twenties|thirties|forties|"
+        r"fifties|sixties|seventies|eighties)))\b"
+    ),
+    # "Diagnosis at nineteen", "who at ninety reminded us": a teen or a decade in words is no time of day
+    bounded(
+        r"\b[Aa]t (?P<a>(?P<w>(?:thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+        r"fifty|sixty|seventy|eighty|ninety|a hundred)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?))\b"
+        r"(?!\s*(?:percent|per|minutes|hours|degrees|mg|years|months|weeks|days|miles|kilometres|km|feet|metres|"
+        r"o['’]clock|past|to|thousand|hundred|million|%))"
+    ),
     # "since I was 17", "when she was 59": an age a time is told by
     bounded(
         r"\b(?:[Ss]ince|[Ww]hen|[Uu]ntil|[Bb]efore|[Aa]fter) (?:I|he|she|they|we) (?:was|were) (?P<a>(?P<n>\d{1,2}))\b(?![.,]\d)"
@@ -642,7 +672,7 @@ _CAPITAL_DATELINE = bounded(r"(?m)^(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2})(?:
 # "CITY › CHENNAI › HEALTH", "S. Kavitha | CHENNAI | Updated": a place in capitals in a breadcrumb or byline
 _CAPITAL_CRUMB = bounded(r"(?m)[|›] (?P<place>[A-Z]{4,}(?: [A-Z]{3,})?)(?= [|›]|[ \t]*$)")
 # "HOPE: Properly? ...": a speaker's name before what they said, in an interview's transcript
-_SPEAKER = bounded(r"(?m)^(?P<name>[A-Z][A-Z'’-]{1,14}):[ \t]")
+_SPEAKER = bounded(r"(?m)^(?:\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]{0,2})?(?P<name>[A-Z][A-Z'’-]{1,14}):[ \t]")
 NOT_SPEAKERS = {
     *(
         "Q",
@@ -875,6 +905,13 @@ def scan(text: str) -> list[Finding]:
         add("id_number", m.start(), m.end())
     for m in _LEADING_ZERO.finditer(text):
         add("id_number", m.start(), m.end())
+    for m in _GOES_BY.finditer(text) if " to " in text else ():
+        add("nickname", m.start("nick"), m.end("nick"))
+    for m in (*_YEAR_REFERENCE.finditer(text), *_UPI.finditer(text)):
+        group = "v" if m.groupdict().get("v") else 0
+        add("id_number", m.start(group), m.end(group))
+    for m in _YEAR_MONTH.finditer(text):
+        add("date", m.start(), m.end())
     for m in _COMPASS_WARD.finditer(text):
         add("id_number", m.start(), m.end())  # "4 North Pediatrics", "3 North"
     for m in _PLACED_CODE.finditer(text):
@@ -956,7 +993,7 @@ def scan(text: str) -> list[Finding]:
             value = m.groupdict().get("n") or m.groupdict().get("m") or m.groupdict().get("t")
             word = m.groupdict().get("w")
             if word:
-                kind = "age_over_89" if re.search(r"ninet|hundred", word, re.IGNORECASE) else "age"
+                kind = "age_over_89" if re.search(r"ninet(?!een)|hundred", word, re.IGNORECASE) else "age"
             else:
                 kind = _age_kind(value) if value else "age_over_89"
             add(kind, m.start(group), m.end(group))
