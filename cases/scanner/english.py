@@ -229,7 +229,8 @@ _DIGIT_CODE = bounded(
 # "PX-25-00931", "P/141121/01/2023/004578": letters and digits joined by "-" or "/", with five digits or
 # more, are a code of some record (digits alone so joined are dates, phone numbers, ranges and readings)
 _JOINED_CODE = bounded(
-    r"[A-Z0-9](?<![\w/.-][A-Z0-9])(?=[0-9/-]{0,30}[A-Z])(?=[A-Z0-9/-]{0,30}?(?:\d[/-]?){4})[A-Z0-9]{0,11}(?:[/-][A-Z0-9]{1,12}){1,5}"
+    r"(?:[A-Z](?<![\w/.-][A-Z])|\d(?<![\w/.-]\d)(?=[0-9/-]{0,30}[A-Z]))(?=[A-Z0-9/-]{0,30}?(?:\d[/-]?){4})"
+    r"[A-Z0-9]{0,11}(?:[/-][A-Z0-9]{1,12}){1,5}"
     r"(?![\w/-]|[.,]\d)"
 )
 # "Story ref: 1188207", "1131001 / ...": seven digits or more, with no separator a count or amount has

@@ -159,6 +159,17 @@ def test_the_scanner_is_pure_python_without_django():
         ("At 93 she is our oldest patient.", "age_over_89", "93"),
         ("a teenager of 16 from the coast", "age", "16"),
         ("when she was just four", "age", "four"),
+        ("She was diagnosed at nineteen.", "age", "nineteen"),
+        ("Father Sean, who at ninety still says Mass", "age_over_89", "ninety"),
+        ("He turned 61 two weeks before.", "age", "61"),
+        ("a father of three in his forties", "age", "forties"),
+        ("My husband Declan (Dec to everyone) was ill.", "nickname", "Dec"),
+        ("The Chair, Fiona Lindsay (FL), thanked everyone. FL then closed the meeting.", "nickname", "FL"),
+        ("Inquest reference 0419/2024 was read out.", "id_number", "0419/2024"),
+        ("policy no. P/141121/01/2023/004578 covered it", "id_number", "P/141121/01/2023/004578"),
+        ("收款账户：6230 5801 2233 4719 006", "id_number", "6230 5801 2233 4719 006"),
+        ("护士小叶（叶晓雯）说", "nickname", "小叶"),
+        ("8.6　入院，血液科", "date", "8.6"),
     ],
 )
 def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
