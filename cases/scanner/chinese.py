@@ -382,7 +382,7 @@ GENERIC_HOSPITAL = re.compile(
 )
 # 县医院, 镇卫生院, 市中心医院: the hospital of a town or county the story names, which places the patient
 _LOCAL_HOSPITAL = bounded(
-    "[县镇乡市州](?:中心|人民|中医)?(?:医院|卫生院)|[省市]人医|(?:华西|湘雅|协和|齐鲁|瑞金|华山|仁济|同济)(?![大医路街区市县])"
+    "[县镇乡市州](?:中心|人民|中医)?(?:医院|卫生院)|[省市]人医|(?:华西|湘雅|协和|齐鲁|瑞金|华山|仁济|同济)(?![大医路街区市县])|[省市](?:医|肿瘤|妇幼)(?=的|[，。、]|住|看|做|胸|血液|神外)"
 )
 ADDRESS_END = re.compile("(?:路|街|巷|弄|胡同|大道|大街)$")
 
@@ -396,7 +396,7 @@ _LAO_XIAO = bounded(
     f"[老小][{NICK_SURNAMES}](?![{HAN}]{{0}}(?:年|师|时|说|学|儿|板|人|家|姐|弟|妹|朋友|鼠|区|组|伙|孩|宝|型|便|心|麦|米|肠|腿|脑|时候))"
 )
 _AGE = bounded(
-    f"(?P<n>\\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?:多|余)?(?:周)?岁(?:半)?|[{_CN_NUM}]{{1,2}}旬|(?P<m>\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月大"
+    f"(?P<n>\\d{{1,3}}|[{_CN_NUM}]{{1,4}}) ?(?:多|余)?(?:周)?岁(?:半)?|[{_CN_NUM}]{{1,2}}旬|(?P<m>\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月大"
 )
 _AGE_COHORT_BEFORE = re.compile("(?:至|(?<!不)到|~|～|-|－|—|中位|平均|年龄段|以上|以下)\\s?$")
 _AGE_COHORT_AFTER = re.compile(
@@ -404,7 +404,7 @@ _AGE_COHORT_AFTER = re.compile(
 )
 _DATES = [
     bounded(
-        f"(?:\\d{{4}}|[{_CN_NUM}〇]{{4}})年(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?"
+        f"(?:\\d{{4}}|[{_CN_NUM}〇]{{4}}) ?年 ?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}}) ?月(?: ?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}}) ?[日号])?"
     ),
     bounded(
         f"(?:去年|今年|前年|明年|当年|同年|次年)?(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:份|初|中旬|上旬|下旬|底|末|中)?(?:(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号])?(?![大龄])"
@@ -414,7 +414,8 @@ _DATES = [
     bounded("(?<![\\d.])(?:\\d{1,2})[日号](?![床楼病室线])"),
     # A post's time stamp ("2-13 09:18"), a day counted from treatment, a named day or solar term.
     bounded(
-        "(?<![\\d-])(?:\\d{2}-)?\\d{1,2}-\\d{1,2}(?:[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})?(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2}|[ \\t\u3000]{1,3}(?:来自|更新))"
+        "(?<![\\d-])(?:\\d{2}-)?\\d{1,2}-\\d{1,2}(?:[ \\t\u3000]{1,3}\\d{1,2}:\\d{2})?(?=[ \\t\u3000]{1,3}\\d{1,2}:\\d{2}|[ \\t\u3000]{1,3}(?:来自|更新)"
+        "|[ \\t\u3000]{1,3}[\u4e00-\u9fff]{2,3}[ \\t\u3000]{1,3}回复)"
     ),
     bounded(
         f"(?:术后|回输后|输注后|入院后|出院后|治疗后|化疗后|移植后|手术后|确诊后|出生后|生后)第(?:\\d{{1,3}}|[{_CN_NUM}]{{1,4}})天"
@@ -444,7 +445,7 @@ _RECORD = bounded(
     "(?:码)?(?:为|是)?[:：\\s]{0,3}(?P<value>[A-Za-z0-9-]{2,24})"
 )
 _BED = bounded(
-    f"(?:[A-Za-z]?\\d{{1,4}}[A-Za-z]?|[{_CN_NUM}]{{1,4}}) ?(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|[A-Z]\\d{{1,2}}区|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?(?:病区|区)"
+    f"(?:[A-Za-z]?\\d{{1,4}}[A-Za-z]?|[{_CN_NUM}]{{1,4}}) ?(?:号)?(?:床|病区|病房|病室|房间|号房|诊室)|[A-Z]\\d{{1,2}}区|(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})楼(?:\\d{{1,2}}|[{_CN_NUM}]{{1,3}})?[东西南北]?(?:病区|区)"
 )
 _ADDRESS = bounded(
     f"[{HAN}]{{1,12}}(?:路|街|巷|弄|大道|大街|胡同)(?:\\d{{1,5}}|[{_CN_NUM}]{{1,4}})号(?:院)?(?:\\d{{1,4}}(?:号楼|栋|幢|单元|室|号))*"
@@ -499,6 +500,11 @@ _COMMENTER = bounded(
     "|^(?P<poster>[^\\s：:，。]{2,16})\\n\\[关注\\]"
     "|^[ \\t\u3000]{0,4}(?:[^\\w\\s]{1,2}[ \\t\u3000]{0,2})?(?P<ip_poster>[^\\s：:，。（(]{2,20})[ \\t\u3000]{0,3}[（(]?IP[ ]?属地"
     "|^[ \\t\u3000]{0,4}\\d{1,4}楼[ \\t\u3000]{1,2}(?P<floor_user>[^\\s：:，。]{2,16})[ \\t\u3000]"
+)
+# "开封菊花妹 · 河南 · 6天前", "雨后的晴天 · 来自四川": a commenter, the region the site shows, and when
+_DOT_COMMENTER = bounded(
+    "(?m)^[ \\t\u3000]{0,4}(?P<name>[^\\s：:，。·]{2,16})[ \\t\u3000]{0,2}·[ \\t\u3000]{0,2}(?:来自)?[\u4e00-\u9fff]{2,3}"
+    "(?=[ \\t\u3000]{0,2}·|[ \\t\u3000]*$|[ \\t\u3000]+\\S)"
 )
 _STAMP = re.compile("\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}(?:[ \\t]{1,3}\\d{1,2}:\\d{2}|[ \\t]{1,3}·)")
 _NOT_COMMENTER = re.compile(
@@ -557,7 +563,9 @@ _MIXED_HANDLE = bounded(f"(?<![\\w])[{HAN}A-Za-z0-9]{{1,16}}_[{HAN}A-Za-z0-9]{{1
 # 坤叔, 芳姐, 德姐: a character of a given name and a kin word, together no word (found by the kin word)
 _KIN_AFTER_NAME = bounded("[叔姐哥嫂婶](?<=[\u4e00-\u9fff][叔姐哥嫂婶])")
 # 阿Ken, 阿May姐姐: 阿 and an English name
-_A_ENGLISH_NAME = bounded("阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?|(?P<en>[A-Z][a-z]{1,10})(?:姑娘|姐姐|哥哥)")
+_A_ENGLISH_NAME = bounded(
+    "阿[A-Z][A-Za-z]{1,10}(?:姐姐|哥哥|姐|哥)?|(?P<en>[A-Z][a-z]{1,10})(?:姑娘|姐姐|哥哥)"
+)
 # 孝男:志明、志强 — an obituary's list of the family, by their given names
 _FAMILY_LIST = bounded(
     "(?m)(?:孝男|孝女|孝孙女|孝孙|孝媳|孝婿|曾孙女|曾孙|外孙女|外孙|孝侄|义子|义女)[:：\\s]{1,2}(?P<names>[^\\n]{2,80})"
@@ -807,7 +815,18 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
-    cues = ("留言", "评论", "回复", "[关注]", "｜", "IP属地", "IP 属地", "发表于", "捐助了", "支持了")
+    cues = (
+        "留言",
+        "评论",
+        "回复",
+        "[关注]",
+        "｜",
+        "IP属地",
+        "IP 属地",
+        "发表于",
+        "捐助了",
+        "支持了",
+    )
     if any(cue in text for cue in cues) or _STAMP.search(text):
         for m in _COMMENTER.finditer(text):
             group = next(
@@ -827,6 +846,9 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             )
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
                 add("url", m.start(group), m.end(group))
+    for m in _DOT_COMMENTER.finditer(text) if "·" in text else ():
+        if not _NOT_COMMENTER.search(m.group("name")) and m.group("name") not in safe:
+            add("url", m.start("name"), m.end("name"))
     for m in _PET_NAME_PARENT.finditer(text):
         add("nickname", m.start(), m.end())
         add("nickname", m.start("nick"), m.end("nick"))

@@ -541,7 +541,9 @@ _AGES = [
         rf"grandfather|widow|widower|pensioner|veteran)\s+of\s+(?:(?P<n>\d{{1,3}})|(?P<w>{_WORD_NUMBER}))\b"
         r"(?!\s*(?:%|mg|kg|children|sons|daughters|grandchildren|patients|years? ago))"
     ),
-    cued((", ",), bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,)")),
+    cued((", ",), bounded(rf"(?<=[A-Za-z], )(?P<w>{_WORD_NUMBER})(?=,|\.\s)")),
+    # "Ray Pettit, who at 81 is still driving"
+    bounded(r"\b(?:who|she|he),? at (?P<a>(?P<n>\d{2,3}))\b(?![.,]\d|\s*(?:%|percent|mg|kg|km))"),
     cued(("at",), bounded(r"\bat\s+(?P<n>\d{2})\)")),
     # "He turned 61", "who will be 90 (!)", "(then 68)", "Suresh Nair, 46 yrs", "Tom Pirini, 84 on 27 September"
     bounded(
@@ -628,9 +630,7 @@ _AGES = [
     ),
     cued(("year",), bounded(r"\bin\s+(?:her|his|their)\s+(?P<n>\d{1,3})(?:st|nd|rd|th)\s+year\b")),
 ]
-_AGE_RANGE_BEFORE = bounded(
-    r"(?:up to|under|over|older than|younger than|at least|between|from|to)\s+$", re.I
-)
+_AGE_RANGE_BEFORE = bounded(r"(?:up to|under|over|older than|younger than|at least|between|to)\s+$", re.I)
 _AGE_RANGE_AFTER = bounded(r"^\s*(?:to|-|–|and)\s*\d")
 _STREET = bounded(
     rf"[N0-9](?<![\w][N0-9])(?:(?<=N)o\.\s*\d{{1,5}}|(?<=\d)\d{{0,4}})[A-Za-z]?,?\s+(?:{NAME_WORD}\s+){{1,3}}"
@@ -851,7 +851,7 @@ for _pattern, _cues in (
         ("@", "instagram", "twitter", "tiktok", "facebook", "wechat", "weibo", "handle", "username", "x:"),
     ),
     (_TEAM_NAME, ("team", "group", "lab", "et al")),
-    (_RELATIVE_NAME, tuple(RELATIVES.split("|"))),
+    (_RELATIVE_NAME, tuple(w.rstrip("e?") if w.endswith("?") else w for w in RELATIVES.split("|"))),
     (_CLINICIAN_ROLE_BEFORE, tuple(CLINICIAN_ROLES.split("|"))),
 ):
     cued(_cues, _pattern)
