@@ -18,13 +18,26 @@ after tuning its figures only guard against regressions. In order:
 | eleventh | 22 (9) | 92.8% | 88.1% | 75.7% | stop 23 |
 | twelfth | 22 (9) | 91.9% | 86.9% | 73.8% | stop 23 |
 | thirteenth | 22 (9) | 93.1% | 90.7% | 72.4% | stop 23 |
-| fourteenth | 22 (9) | 88.3% | 84.6% | 75.0% | never: the result |
+| fourteenth | 22 (9) | 88.3% | 84.6% | 75.0% | stop 24 |
+| fifteenth | 24 (10) | 97.1% | 97.1% | 73.3% | stop 24 |
+| sixteenth | 14 (6) | 98.2% | 98.3% | 66.5% | stop 24 |
+| seventeenth | 24 (10) | 95.8% | 92.6% | 65.9% | stop 24 |
+| eighteenth | 24 (10) | 95.8% | 95.2% | 72.8% | stop 24 |
+| nineteenth | 24 (10) | 96.4% | 94.2% | 69.5% | stop 24 |
+| twentieth | 24 (10) | 97.1% | 96.4% | 67.9% | never: the result |
 
 The ninth batch was scored on the scanner of stop 22 and, in brackets, on the one with stop 23's gazetteer,
 traditional-Chinese reading and minority names, which were built on the eighth before the ninth was seen.
 The fourteenth's helper labelled bare kinship words as names ("我爸", "Dad", "外公": 26 labels, 91
 occurrences), which the others did not and which identify no one; without them it gives 91.9% (English
 93.6%, Chinese 90.1%).
+
+Stop 24 tuned to the fourteenth, then scored each new batch before tuning to it (the sixteenth, a reserve of
+14 documents, only after tuning to the fifteenth). From the fifteenth on, every batch meets the goals for
+recall and for Chinese; one kind falls short in each, ages most often (85.5%, 88.0%, 98.5%, 85.7%, 89.5%,
+85.7% from the fifteenth to the twentieth; in the seventeenth ID numbers 88.4% and nicknames 89.4%). Some
+age misses are the scoring's, not the scanner's: every occurrence of a labelled string counts, so a
+labelled "66" also counts in a class year "'66" and a "41" in "41 days left".
 
 The goals, on a batch never tuned to: recall 95% overall, 90% for every kind and for Chinese, precision
 60% or more.
@@ -34,28 +47,33 @@ import pytest
 
 from cases.tests.corpus import load, score
 
-RESULT = "fourteenth"
-# What the result batch showed when first scored (stop 23, never tuned to): the floors hold it, so a
-# change that loses recall fails; raising them to the goals is the open work.
-# It gave 88.3% overall (English 92.2%, Chinese 84.6%), and below 90%: hospital 85.4%, id_number 69.2%,
-# nickname 82.9%, person_name 83.9% (most of the names missed are bare kinship words, see above).
-RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.882, 0.845, 0.69
+RESULT = "twentieth"
+# What the result batch showed when first scored (stop 24, never tuned to): the floors hold it, so a
+# change that loses recall fails. It gave 97.1% overall (English 97.7%, Chinese 96.4%) at 67.9% precision;
+# every kind 93.9% or more but ages, 85.7%: the goal of 90% for every kind is the open work.
+RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.97, 0.96, 0.85
 
 # Tuned batches: (recall, Chinese recall, precision) each must keep, a little under what tuning gave.
 TUNED = {
-    "blind": (0.98, 0.98, 0.78),
-    "final": (0.96, 0.93, 0.76),
-    "third": (0.96, 0.96, 0.83),
-    "fourth": (0.96, 0.96, 0.80),
-    "fifth": (0.98, 0.97, 0.74),
-    "sixth": (0.96, 0.96, 0.75),
-    "seventh": (0.965, 0.955, 0.70),
-    "eighth": (0.97, 0.96, 0.74),
-    "ninth": (0.98, 0.975, 0.74),
-    "tenth": (0.975, 0.97, 0.73),
-    "eleventh": (0.965, 0.96, 0.74),
-    "twelfth": (0.945, 0.92, 0.71),
-    "thirteenth": (0.94, 0.92, 0.72),
+    "blind": (0.985, 0.985, 0.775),
+    "final": (0.975, 0.965, 0.765),
+    "third": (0.965, 0.965, 0.835),
+    "fourth": (0.965, 0.96, 0.805),
+    "fifth": (0.985, 0.985, 0.75),
+    "sixth": (0.97, 0.975, 0.745),
+    "seventh": (0.97, 0.955, 0.70),
+    "eighth": (0.975, 0.965, 0.74),
+    "ninth": (0.98, 0.975, 0.73),
+    "tenth": (0.98, 0.97, 0.725),
+    "eleventh": (0.97, 0.96, 0.74),
+    "twelfth": (0.95, 0.925, 0.71),
+    "thirteenth": (0.955, 0.94, 0.72),
+    "fourteenth": (0.925, 0.885, 0.75),
+    "fifteenth": (0.98, 0.985, 0.73),
+    "sixteenth": (0.98, 0.98, 0.665),
+    "seventeenth": (0.975, 0.965, 0.66),
+    "eighteenth": (0.975, 0.97, 0.725),
+    "nineteenth": (0.975, 0.97, 0.69),
 }
 
 
@@ -67,7 +85,7 @@ def result():
 @pytest.mark.parametrize("batch", [*TUNED, RESULT])
 def test_every_batch_is_large_enough_one_third_chinese_and_labelled_from_its_own_text(batch):
     docs = load(batch)
-    assert len(docs) >= (40 if batch == "blind" else 20)
+    assert len(docs) >= (40 if batch == "blind" else 20 if batch == RESULT else 14)
     assert sum(doc["lang"] == "zh" for doc in docs) >= (12 if batch == "blind" else 6)
     assert all(label["text"] in doc["text"] for doc in docs for label in doc["identifiers"])
 
