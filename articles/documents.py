@@ -1,6 +1,6 @@
 """Raw source documents (press texts, scraped pages) into the parts of a draft: pure Python, no database.
 
-    decode(bytes)            -> text, whatever the encoding, with LF line ends
+    decode(bytes)            -> text, whatever the encoding, with LF line ends (Word and PDF: their text)
     parse_document(data)     -> ParsedDocument: title, standfirst, body blocks, source, dropped clutter
     match_terms(text, terms) -> ids of the vocabulary terms the text names
     patient_story(text)      -> PatientFacts when the text follows one patient, else None
@@ -10,13 +10,20 @@ machine-translated news, scraped pages) rather than for any one document.
 """
 
 import html
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import charset_normalizer
+import docx
 import nh3
+import trafilatura
+from defusedxml import ElementTree
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from articles.richtext import sanitize_html
 
@@ -121,6 +128,105 @@ def _printable_ratio(text: str) -> float:
     return 1 - bad / len(sample)
 
 
+# --- Word and PDF ----------------------------------------------------------------------------------
+
+MAX_PDF_PAGES = 60
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # a Word file is a zip: what it unpacks to, images included
+
+
+def document_format(data: bytes, filename: str = "") -> str:
+    """ "pdf", "docx", "html", "md" or "txt", by the bytes first and the name after."""
+    name = filename.lower()
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04" and (name.endswith(".docx") or b"word/" in data[:2000]):
+        return "docx"
+    if name.endswith((".html", ".htm")):
+        return "html"
+    if name.endswith((".md", ".markdown")):
+        return "md"
+    if not name.endswith(".txt") and re.match(rb"\s*(?:<!doctype html|<html)", data[:200], re.I):
+        return "html"
+    return "txt"
+
+
+def _text_of_pdf(data: bytes) -> str:
+    """The text layer of a PDF, page by page. A scan has none: the editor is told to run OCR first."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableDocument(
+                "the PDF is password-protected; save it without a password and import that"
+            )
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UnreadableDocument(
+                f"the PDF has more than {MAX_PDF_PAGES} pages; import the press release alone"
+            )
+        text = "\n\n".join(_reflowed((page.extract_text() or "").strip()) for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise UnreadableDocument("the PDF is damaged and cannot be read") from error
+    if sum(ch.isalnum() for ch in text) < 40:
+        raise UnreadableDocument(
+            "the PDF has no text layer (a scan or a photo); run it through OCR, or paste its text into a "
+            ".txt file, and import that"
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reflowed(page: str) -> str:
+    """A PDF page's lines as paragraphs. An English line goes on in the next when that starts in lower case
+    or the line stops at a comma or hyphen; a Chinese line as wide as the page's widest goes on in the next
+    Chinese line."""
+    lines = [line.strip() for line in page.split("\n")]
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        previous = out[-1] if out else ""
+        chinese = "\u4e00" <= previous[-1:] <= "\u9fff" and "\u4e00" <= line[:1] <= "\u9fff"
+        if previous and (
+            (chinese and len(previous) >= 0.9 * width)
+            or (not chinese and (line[:1].islower() or previous.endswith((",", ";", "(", "-", "–"))))
+        ):
+            out[-1] = previous + ("" if chinese or previous.endswith("-") else " ") + line
+        else:
+            out.append(line)
+    return "\n\n".join(out)
+
+
+def _lines_from_docx(data: bytes) -> list[tuple[str, str]]:
+    """A Word document's paragraphs as blocks: its Title and Heading 1 style as the headline, other
+    headings as subheads, list styles as list items."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise UnreadableDocument(
+                f"the Word file unpacks to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB; save it as text"
+            )
+        if "word/document.xml" not in archive.namelist():
+            raise UnreadableDocument("not a Word document (.docx); save it as .docx, PDF or text")
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise UnreadableDocument("the Word file is damaged and cannot be read") from error
+    lines: list[tuple[str, str]] = []
+    for paragraph in document.paragraphs:
+        text = " ".join(paragraph.text.split())
+        if not text:
+            lines.append(("", ""))
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "").lower()
+        if style in ("title", "heading 1"):
+            lines.append(("h1", text))
+        elif style.startswith(("heading", "subtitle")):
+            lines.append(("h2", text))
+        else:
+            lines.append(("li" if "list" in style else "p", text))
+    if not any(text for _, text in lines):
+        raise UnreadableDocument("the Word file holds no text")
+    return lines
+
+
 # --- Structure -------------------------------------------------------------------------------------
 
 
@@ -141,6 +247,14 @@ class ParsedDocument:
     source: Source = field(default_factory=Source)
     dropped: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    format: str = "txt"  # pdf, docx, html, md or txt
+
+    @property
+    def language(self) -> str:
+        """ "zh" when Chinese characters outnumber Latin letters in the text, else "en"."""
+        text = self.plain_text()
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        return "zh" if han and han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text) else "en"
 
     @property
     def paragraphs(self) -> list[str]:
@@ -192,8 +306,26 @@ _CLUTTER_PATTERNS = [
         r"^(?:click|tap) here\b.*$",
         r"^(?:www\.\S+|https?://\S+)(?:\s*(?:\|\|?|,|and)\s*(?:www\.\S+|https?://\S+))*\s*$",
         r"^.{0,60}\b(?:loan|disbursed|customers|insurance partner|registered .{0,20} partner)\b.{0,80}\|.*$",
+        # A press release's header, reading times, counters and a news page's rails
+        r"^(?:for immediate release|press release|news release|media release|embargoed\b.{0,80})\W*$",
+        r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)(?:\s+(?:read|listen))?|listen to (?:this|the) (?:article|story))\W*$",
+        r"^[\d.,]+\s*[kKmM万]?\s*(?:views?|reads?|shares?|likes?)\W*$",
+        r"^(?:comments?|replies)\s*\(\d+\)\W*$",
+        r"^(?:most read|most popular|up next|related|trending(?: now)?|editor'?s picks?|top stories|latest news)\W*$",
+        r"^(?:阅读|浏览|阅读量|浏览量|阅读数)\s*[:：]?\s*[\d.,]+\s*[万wW]?\W*$|^[\d.,]+\s*[万]?\s*(?:阅读|浏览|人阅读)\W*$",
+        r"^(?:点击蓝字|点击上方|长按识别|长按二维码|扫码关注|扫描二维码|往期推荐|往期回顾|推荐阅读|相关阅读|相关新闻|热门推荐|"
+        r"猜你喜欢|精彩推荐|【?免责声明】?).*$",
+        r"^(?:(?:分享|收藏|在看|点赞|转发|评论)\s*){2,}$",
+        r"^(?:编辑|责编|责任编辑|审核|校对|初审|复审|终审|供稿|摄影|图片|文字|美编)\s*[:：|｜].{0,60}$",
     ]
 ]
+# Where a press release or a post ends: what follows is notes to editors, contacts and the site's rails.
+_END_MARKER = re.compile(
+    r"^[-–—=\s]*(?:ends?|完|全文完)[-–—=\s]*$|^#{3}$|^[（(【\[]\s*完\s*[)）】\]]$"
+    r"|^(?:notes? (?:to|for) editors?|editors?['’]? notes?|media (?:contacts?|enquiries|inquiries)|press contacts?"
+    r"|about the (?:hospital|trust|foundation|university|company))\W*$",
+    re.IGNORECASE,
+)
 _TEMPLATE_TOKEN = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|%%[A-Z0-9_]+%%|\$\{[^}]*\}|<%.*?%>|\[/?(?:caption|embed|shortcode)[^\]]*\]"
 )
@@ -314,7 +446,7 @@ _KEPT_TAGS = _HTMLText.BLOCKS | {
     "sub",
     "sup",
 }
-_KEPT_ATTRIBUTES = {"meta": {"property", "name", "content"}, "link": {"rel", "href"}}
+_KEPT_ATTRIBUTES = {"meta": {"property", "name", "content"}, "link": {"rel", "href"}, "*": {"class", "id"}}
 
 
 # html5ever's time grows with nesting depth times tags (40,000 nested <div>s: 3 s; 14,000: 0.4 s). A saved
@@ -348,7 +480,7 @@ def _well_formed(text: str) -> str:
         )
     return nh3.clean(
         text,
-        tags=_KEPT_TAGS,
+        tags=_KEPT_TAGS | {"ul", "ol"},
         clean_content_tags=_HTMLText.SKIP - _KEPT_TAGS,
         attributes=_KEPT_ATTRIBUTES,
         link_rel=None,
@@ -357,11 +489,52 @@ def _well_formed(text: str) -> str:
 
 
 def _lines_from_html(text: str) -> tuple[list[tuple[str, str]], dict, str]:
+    """The page's block texts and metadata. trafilatura finds the article among the page's menus, teasers
+    and comments (it reads the page after html5ever has made it well-formed and bounded); where it finds
+    no article, every block of the page is read."""
+    page = _well_formed(text)
     parser = _HTMLText()
-    parser.feed(_well_formed(text))
+    parser.feed(page)
     parser.close()
     parser._flush()
-    return parser.lines, parser.meta, " ".join(parser.title.split())
+    lines, meta, title = parser.lines, parser.meta, " ".join(parser.title.split())
+    main = _main_text(page)
+    if main is not None:
+        main_lines, main_meta = main
+        h1 = next((line for line in lines if line[0] == "h1"), None)
+        lines = ([h1] if h1 else []) + main_lines
+        for key, value in main_meta.items():
+            meta.setdefault(key, value)
+    return lines, meta, title
+
+
+_TRAFILATURA_BLOCKS = {"head": "h2", "p": "p", "item": "li", "quote": "p"}
+
+
+def _main_text(page: str) -> tuple[list[tuple[str, str]], dict] | None:
+    """The article's blocks and metadata by trafilatura, or None where it finds no article of two blocks."""
+    xml = trafilatura.extract(
+        page, output_format="xml", with_metadata=True, include_comments=False, include_tables=False
+    )
+    if not xml:
+        return None
+    root = ElementTree.fromstring(xml)
+    lines = [
+        (_TRAFILATURA_BLOCKS[element.tag], " ".join("".join(element.itertext()).split()))
+        for element in root.iter()
+        if element.tag in _TRAFILATURA_BLOCKS and "".join(element.itertext()).strip()
+    ]
+    if len(lines) < 2:
+        return None
+    meta = {
+        key: root.get(attribute)
+        for key, attribute in (
+            ("author", "author"), ("article:published_time", "date"), ("og:site_name", "sitename"),
+            ("og:url", "source"),
+        )
+        if root.get(attribute)
+    }  # fmt: skip
+    return lines, meta
 
 
 def _lines_from_text(text: str, markdown: bool) -> list[tuple[str, str]]:
@@ -492,7 +665,7 @@ def _drop_clutter(
     dropped: list[str] = []
     source_lines = 0  # lines still expected after a bare "Source:" line
     in_related = False
-    for kind, raw in raw_lines:
+    for index, (kind, raw) in enumerate(raw_lines):
         line = _clean_line(raw)
         if not line:
             lines.append(("", ""))
@@ -537,6 +710,9 @@ def _drop_clutter(
             in_related = True
             dropped.append(line)
             continue
+        if _END_MARKER.match(line) and any(k for k, _ in lines):
+            dropped += [line, *filter(None, (_clean_line(rest) for _, rest in raw_lines[index + 1 :]))]
+            break
         if _is_clutter(line):
             dropped.append(line)
             continue
@@ -617,18 +793,22 @@ def _capitalised(text: str) -> str:
 
 def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
     """The parts of a draft: headline, standfirst, body blocks, attribution and the clutter left out."""
-    text, encoding = _text_of(data)
     name = filename.lower()
-    is_html = bool(
-        name.endswith((".html", ".htm"))
-        or (
-            not name.endswith((".txt", ".md", ".markdown"))
-            and re.match(r"\s*(?:<!doctype html|<html)", text, re.I)
-        )
-    )
+    fmt = document_format(data.encode() if isinstance(data, str) else data, filename)
+    docx_lines: list[tuple[str, str]] = []
+    if fmt == "pdf" and isinstance(data, bytes):
+        text, encoding = _text_of_pdf(data), "pdf"
+    elif fmt == "docx" and isinstance(data, bytes):
+        docx_lines = _lines_from_docx(data)
+        text, encoding = "\n".join(t for _, t in docx_lines), "docx"
+    else:
+        text, encoding = _text_of(data)
+    is_html = fmt == "html"
     source = Source()
     html_title = ""
-    if is_html:
+    if docx_lines:
+        raw_lines = docx_lines
+    elif is_html:
         raw_lines, meta, html_title = _lines_from_html(text)
         source.publisher = meta.get("og:site_name", "")
         url = meta.get("og:url", "")
@@ -645,9 +825,10 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
         raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
 
     lines, dropped = _drop_clutter(raw_lines, source)
-    if not is_html:
+    structured = is_html or bool(docx_lines)  # one block per element or paragraph
+    if not structured:
         lines = _join_broken_lines(lines)
-    blocks = _blocks(lines, is_html)
+    blocks = _blocks(lines, structured)
 
     # Related-article links at the end: short, title-like lines after the last paragraph.
     while blocks and len(blocks) > 2 and _looks_like_heading(blocks[-1][1]):
@@ -676,17 +857,98 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
 
     standfirst, blocks = _take_standfirst(blocks)
     return ParsedDocument(
-        title=title, standfirst=standfirst, blocks=blocks, source=source, dropped=dropped, encoding=encoding
+        title=title,
+        standfirst=standfirst,
+        blocks=blocks,
+        source=source,
+        dropped=dropped,
+        encoding=encoding,
+        format=fmt,
     )
+
+
+_SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉)", re.IGNORECASE)
+_MENU_LINE = re.compile(r"\s[|｜]\s|[|｜].*[|｜]|[>›»].*[>›»]")
+_DATELINE = re.compile(r"^\s*(?:\d{4}[-/.年]\d{1,2}|\d{1,2}:\d{2})|来源[:：]|阅读量|^[^\s:：]{1,6}[:：]")
+_SITE_SUFFIX = re.compile(r"\s*(?:\s[|｜–—-]\s|[｜_]|(?<=[\u4e00-\u9fff”」])-)\s*[^|｜–—_-]{1,30}$")
+
+
+def _headline_like(text: str) -> bool:
+    """A line that could be a headline: long enough, one sentence at most, no menu, letterhead, skip link
+    or site name."""
+    if _SKIP_LINK.match(text) or _MENU_LINE.search(text) or _DATELINE.search(text) or _is_clutter(text):
+        return False
+    if re.search(r"<\s*/?[A-Za-z]|\{|\}", text) or _LETTERHEAD.search(text):
+        return False  # markup or a template's text is never a headline
+    tokens = text.split()
+    if len(text) > 220 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 4 * len(tokens)):
+        return False  # "首頁 即時 熱門 醫療新知": a menu of words
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return (han >= 10 or len(text.split()) >= 5) and len(_sentences(text)) <= 1
+
+
+_LETTERHEAD = re.compile(
+    r"(?:press office|communications(?: office| team)?|newsroom|media (?:centre|center|relations|office)|"
+    r"news ?desk|press release|news release)\W*$",
+    re.IGNORECASE,
+)
+_ORGANISATION_END = re.compile(
+    r"(?:医院|醫院|宣传部|宣傳部|中心|报|報|网|網|日报|日報|办公室|辦公室|新闻稿|新聞稿)$"
+)
+
+
+def _masthead(text: str) -> bool:
+    """A line a page or a release opens with that is no headline: a skip link, a menu, a dateline, a site's
+    or a publisher's name, a letterhead."""
+    words = text.split()
+    return bool(
+        not any(ch.isalnum() for ch in text)
+        or _SKIP_LINK.match(text)
+        or _LETTERHEAD.search(text)
+        or _MENU_LINE.search(text)
+        or _DATELINE.search(text)
+        or _is_clutter(text)
+        or (
+            len(words) <= 4
+            and (text.isupper() or all(w[:1].isupper() for w in words))
+            and not _sentences(text)[1:]
+        )
+        or (len(text) <= 20 and _ORGANISATION_END.search(text))
+        or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
+    )
+
+
+def _lede_at(blocks: list[tuple[str, str]]) -> int:
+    """Where the article's first paragraph of running text stands."""
+    for i, (kind, text) in enumerate(blocks):
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        if kind == "p" and (
+            len(text) >= 160 or han >= 60 or (len(_sentences(text)) >= 2 and len(text) >= 100)
+        ):
+            return i
+    return len(blocks)
 
 
 def _take_title(blocks: list[tuple[str, str]], html_title: str) -> tuple[str, list[tuple[str, str]]]:
     h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
-    if h1 is not None:
+    if h1 is not None and (
+        _headline_like(blocks[h1][1]) or not any(map(_headline_like, (t for _, t in blocks[:3])))
+    ):
         return blocks[h1][1], blocks[:h1] + blocks[h1 + 1 :]
-    if html_title:
+    if h1 is not None:
+        blocks = blocks[:h1] + blocks[h1 + 1 :]  # a site's name set as the page's h1
+    elif html_title:
         parts = re.split(r"\s+[|–—]\s+|\s+-\s+", html_title)
-        return max(parts[:2], key=len) if len(parts) > 1 and len(parts[0]) < 20 else parts[0], blocks
+        title = max(parts[:2], key=len) if len(parts) > 1 and len(parts[0]) < 20 else parts[0]
+        return _SITE_SUFFIX.sub("", title) if len(_SITE_SUFFIX.sub("", title)) >= 8 else title, blocks
+    # Before the lede stand letterheads, mastheads, menus, datelines and the headline. A first line that
+    # is none of those is the headline; otherwise it is the longest line there that reads as one,
+    # preferring lines that do not end as a sentence does.
+    if blocks and _masthead(blocks[0][1]):
+        head = [i for i in range(_lede_at(blocks)) if _headline_like(blocks[i][1])]
+        if head:
+            best = max(head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1])))
+            return blocks[best][1], blocks[:best] + blocks[best + 1 :]
     if blocks and len(blocks) > 1 and len(blocks[0][1]) <= 200 and blocks[0][0] in ("h2", "p"):
         first = blocks[0][1]
         if blocks[0][0] == "h2" or not first.endswith((".", ",", ";", ":")) and len(_sentences(first)) <= 1:

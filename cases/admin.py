@@ -394,8 +394,11 @@ class MultipleFileField(forms.FileField):
 class DocumentUploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Documents"),
-        widget=MultipleFileInput(attrs={"accept": ".txt,.md,.html,.htm,.zip"}),
-        help_text=_("Press texts or saved web pages (.txt, .md, .html), or a .zip of them."),
+        widget=MultipleFileInput(attrs={"accept": ".txt,.md,.html,.htm,.docx,.pdf,.zip"}),
+        help_text=_(
+            "Press texts, saved web pages, Word or PDF press releases (.txt, .md, .html, .docx, .pdf), or a "
+            ".zip of them."
+        ),
     )
 
 

@@ -30,7 +30,7 @@ from cases.models import AgeBand, Case, PrivacyStatus, Sex
 from cases.scanner import find_identifiers
 
 log = logging.getLogger("newsdesk.import")
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 @dataclass
@@ -47,6 +47,9 @@ class ImportResult:
     findings: list[dict] = field(default_factory=list)
     error: str | None = None
     note: str = ""
+    format: str = ""  # pdf, docx, html, md or txt
+    language: str = ""  # en or zh
+    dropped: list[str] = field(default_factory=list)  # the clutter lines left out of the draft
 
     def as_report(self) -> dict:
         data = asdict(self)
@@ -158,6 +161,7 @@ def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocab
     therapy_ids = vocabularies.match("therapies", text)
     findings = [{"kind": f.kind, "text": f.text} for f in find_identifiers(text)]
     result.title = document.title
+    result.format, result.language, result.dropped = document.format, document.language, document.dropped
     result.diseases = [vocabularies.names["diseases"][pk] for pk in disease_ids]
     result.therapies = [vocabularies.names["therapies"][pk] for pk in therapy_ids]
     result.findings = findings
@@ -258,7 +262,9 @@ def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[s
             total += len(data)
             documents.append((name, data))
         else:
-            raise ValidationError(_("%(name)s is not a .txt, .md, .html or .zip file.") % {"name": name})
+            raise ValidationError(
+                _("%(name)s is not a .txt, .md, .html, .docx, .pdf or .zip file.") % {"name": name}
+            )
         if len(documents) > max_documents:
             raise ValidationError(_("Import at most %(n)d documents at a time.") % {"n": max_documents})
     if not documents:

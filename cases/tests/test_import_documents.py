@@ -187,9 +187,11 @@ class TestOurOwnDocuments:
         assert errors == {
             "empty.txt": "empty.txt: empty",
             "photo-not-text.txt": "photo-not-text.txt: binary file, not text",
+            "scanned-release.pdf": "scanned-release.pdf: the PDF has no text layer (a scan or a photo); run it "
+            "through OCR, or paste its text into a .txt file, and import that",
         }
-        assert error is not None and "2 failed" in str(error)  # the exit code says something failed
-        assert Article.objects.count() == len(rows) - 2
+        assert error is not None and "3 failed" in str(error)  # the exit code says something failed
+        assert Article.objects.count() == len(rows) - 3
 
     def test_the_size_limit(self, vocabulary, settings):
         settings.NEWSDESK_MAX_DOCUMENT_BYTES = 100
@@ -200,8 +202,41 @@ class TestOurOwnDocuments:
     def test_the_report_has_the_agreed_shape(self, vocabulary, tmp_path):
         rows, _, _ = report(tmp_path, DOCUMENTS / "myeloma-story-cp1252.txt")
         assert set(rows[0]) == {"file", "article_id", "title", "diseases", "therapies", "case_id", "findings",
-                                "error", "note"}  # fmt: skip
+                                "error", "note", "format", "language", "dropped"}  # fmt: skip
         assert {"kind", "text"} == set(rows[0]["findings"][0])
+        assert (rows[0]["format"], rows[0]["language"]) == ("txt", "en")
+
+    def test_a_word_press_release_imports_with_its_headline_style_and_without_its_release_furniture(
+        self, vocabulary, tmp_path
+    ):
+        import docx
+
+        document = docx.Document()
+        document.add_paragraph("FOR IMMEDIATE RELEASE")
+        document.add_heading("CAR-T cell therapy gives a retired teacher with myeloma a second remission", 1)
+        document.add_paragraph(
+            "A 67-year-old retired teacher with multiple myeloma is in remission a year after CAR-T cell "
+            "therapy, her haematology team said on Tuesday. She had relapsed twice after chemotherapy."
+        )
+        document.add_paragraph("-ENDS-")
+        document.add_paragraph("Media contact: the press office, 01632 960418")
+        path = tmp_path / "release.docx"
+        document.save(path)
+        [row], _, _ = report(tmp_path, path)
+        assert row["error"] is None and row["format"] == "docx"
+        assert row["title"] == "CAR-T cell therapy gives a retired teacher with myeloma a second remission"
+        assert "Multiple myeloma" in row["diseases"] and "CAR-T cell therapy" in row["therapies"]
+        assert {"FOR IMMEDIATE RELEASE", "-ENDS-", "Media contact: the press office, 01632 960418"} <= set(
+            row["dropped"]
+        )
+        assert "01632" not in Article.objects.get(pk=row["article_id"]).body
+
+    def test_a_pdf_press_release_imports_and_a_scan_is_refused_with_what_to_do(self, vocabulary, tmp_path):
+        rows, _, _ = report(tmp_path, DOCUMENTS / "myeloma-release.pdf", DOCUMENTS / "scanned-release.pdf")
+        text, scan = rows
+        assert text["error"] is None and text["format"] == "pdf"
+        assert "myeloma" in text["title"] and "Multiple myeloma" in text["diseases"]
+        assert "no text layer" in scan["error"] and "OCR" in scan["error"]
 
 
 class TestReimport:
@@ -305,4 +340,4 @@ class TestAdminImport:
 
         client.force_login(users["editor"])
         page = self._upload(client, SimpleUploadedFile("virus.exe", b"MZ...")).content.decode()
-        assert "virus.exe is not a .txt, .md, .html or .zip file." in page
+        assert "virus.exe is not a .txt, .md, .html, .docx, .pdf or .zip file." in page
