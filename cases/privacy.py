@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from articles.richtext import plain_text, sanitize_html
-from cases.models import Case, Consent, FindingDecision, PrivacyScan, PublicName
 from cases import scanner
+from cases.models import Case, Consent, FindingDecision, PrivacyScan, PublicName
 from cases.scanner import KINDS, Finding
 from cases.scanner import find_identifiers as scan_text
 

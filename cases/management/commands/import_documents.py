@@ -9,8 +9,9 @@ from newsdesk.database import refresh_planner_statistics
 
 class Command(BaseCommand):
     help = (
-        "Import source documents (.txt, .md, .html, .docx, .pdf; files or folders) as draft articles, with a draft "
-        "patient story when a document tells one patient's course. Re-importing a file updates its draft."
+        "Import source documents (.txt, .md, .html, .docx, .pdf; files or folders) as draft articles, with a "
+        "draft patient story when a document tells one patient's course. Re-importing a file updates its "
+        "draft."
     )
 
     def add_arguments(self, parser):
