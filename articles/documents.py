@@ -1078,16 +1078,26 @@ _HEAD_NOUN_END = re.compile(r"\s*(?:$|[.,;:)!?]|(?:for|that|which|used|in|to|aga
 _VACCINE_CONTEXT = re.compile(r"\bvaccin|\bimmuni[sz]ation|\bjabs?\b", re.IGNORECASE)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _alias_pattern(alias: str, case_sensitive: bool) -> re.Pattern:
+    if _HAN.search(alias):
+        # Chinese has no spaces between words: a Chinese name matches wherever it stands, and only its
+        # Latin ends ("CAR-T细胞疗法") need a boundary.
+        before = r"(?<![A-Za-z0-9\-])" if alias[:1].isascii() and alias[:1].isalnum() else ""
+        after = r"(?![A-Za-z0-9])" if alias[-1:].isascii() and alias[-1:].isalnum() else ""
+        return re.compile(before + re.escape(alias.strip()) + after, 0 if case_sensitive else re.IGNORECASE)
     words = [w for w in re.split(r"[\s\-‐‑–]+", alias.strip()) if w]
     if not case_sensitive and len(alias) >= 6 and re.search(r"[^sui'’]s$", alias):
         words[-1] = re.escape(words[-1][:-1]) + "(?:s)?"  # "biologics" names "a biologic" too
         body = _SEP.join([*(re.escape(w) for w in words[:-1]), words[-1]])
-        return re.compile(rf"(?<![\w\-]){body}(?![\w]|-\w)", re.IGNORECASE)
+        return re.compile(rf"(?<![^\W\u4e00-\u9fff]|-){body}(?![^\W\u4e00-\u9fff]|-\w)", re.IGNORECASE)
     body = _SEP.join(re.escape(w) for w in words)
     plural = "" if case_sensitive or len(alias) < 5 else r"(?:s|es)?"
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w\-]){body}{plural}(?![\w]|-\w)", flags)
+    # a word character but a Chinese one bounds a Latin name ("CAR-T治疗" names CAR-T)
+    return re.compile(rf"(?<![^\W\u4e00-\u9fff]|-){body}{plural}(?![^\W\u4e00-\u9fff]|-\w)", flags)
 
 
 _compiled: dict[tuple, list] = {}
@@ -1215,8 +1225,68 @@ _SPECIFIC_THERAPY = re.compile(
 )
 
 
+_SAYS = re.compile(
+    r"\b(?:she|he)\s+(?:said|says|added|adds|explained|explains|noted|notes|told|continued|warned|stressed|cautioned)\b",
+    re.IGNORECASE,
+)
+_SINGULAR_WORDS = re.compile(r"\b(?:she|her|he|his|him)\b", re.IGNORECASE)
+_PLURAL_WORDS = re.compile(
+    r"\b(?:patients|participants|people|they|their|them|children|adults)\b", re.IGNORECASE
+)
+_ZH_SINGULAR = re.compile("[她他](?![们們])")
+_ZH_PLURAL = re.compile(r"\d+\s*(?:例|名|位)|[她他][们們]|受试者|受試者|入组|入組|队列|隊列")
+_ZH_AGE = re.compile(r"(\d{1,3})\s?[岁歲]")
+_ZH_FEMALE = re.compile(
+    "女士|女孩|姑娘|妈妈|媽媽|母亲|母親|阿姨|奶奶|外婆|阿嬤|她|女儿|女兒|女性|女教师|女老师"
+)
+_ZH_MALE = re.compile("先生|男孩|小伙|爸爸|父亲|父親|大爷|爷爷|外公|阿公|他|儿子|兒子|男性")
+
+
+def _follows_one_person(text: str) -> bool:
+    """Whether the narration keeps to one person: singular pronouns (not a source's "she said") outnumber
+    groups of patients, in English or in Chinese."""
+    if _HAN_SHARE(text):
+        singular, plural = len(_ZH_SINGULAR.findall(text)), len(_ZH_PLURAL.findall(text))
+        return singular >= 3 and singular >= 2 * plural
+    singular = len(_SINGULAR_WORDS.findall(text)) - 2 * len(_SAYS.findall(text))
+    return singular >= 6 and singular >= len(_PLURAL_WORDS.findall(text))
+
+
+def _HAN_SHARE(text: str) -> bool:
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text) and han > 0
+
+
+def _chinese_story(text: str) -> PatientFacts:
+    """The facts of a Chinese story: the first age given, the sex its words give, the latest year of
+    treatment, and an outcome written from the story's good news, about "她" or "他"."""
+    facts = PatientFacts()
+    if age := _ZH_AGE.search(text):
+        facts.age = int(age.group(1)) if 0 < int(age.group(1)) < 120 else None
+    if facts.age is not None:
+        facts.age_band = "90+" if facts.age >= 90 else f"{facts.age // 10 * 10}-{facts.age // 10 * 10 + 9}"
+        if facts.age >= 90:
+            facts.age = None
+    female, male = len(_ZH_FEMALE.findall(text)), len(_ZH_MALE.findall(text))
+    facts.sex = "female" if female > male else "male" if male > female else None
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s?年", text)]
+    facts.treatment_year = max(years) if years else None
+    who = "她" if facts.sex == "female" else "他" if facts.sex == "male" else "患者"
+    news = [phrase for pattern, phrase in (
+        (re.compile("停药|停藥"), "停药后病情保持稳定"),
+        (re.compile("缓解|緩解|未复发|未復發|稳定|穩定"), "治疗后病情缓解"),
+        (re.compile("出院"), "已经出院"),
+        (re.compile("重返校园|重返校園|复学|復學|回到学校|回到學校"), "已重返校园"),
+        (re.compile("重返工作|重返岗位|重返講台|重返讲台|上班|复工|復工"), "已重返工作岗位"),
+    ) if pattern.search(text)]  # fmt: skip
+    facts.outcome = f"{who}{'，'.join(news[:2])}。" if news else ""
+    return facts
+
+
 def patient_story(text: str) -> PatientFacts | None:
     """The facts of the one patient `text` follows, or None for explainers, trials and cohorts."""
+    if _HAN_SHARE(text):
+        return _chinese_story(text) if _follows_one_person(text) else None
     individuals = list(_INDIVIDUAL.finditer(text))
     aggregate = _AGGREGATE.findall(text)
     singular_mentions = len(re.findall(r"\b(?:she|her|he|his|him)\b", text, re.IGNORECASE))
@@ -1225,9 +1295,10 @@ def patient_story(text: str) -> PatientFacts | None:
         for m in individuals
         if m.group("kin") or m.group("hon") or m.group("honorific") or m.group("named") or m.group("age3")
     ]
-    if not individuals or (aggregate and not named and len(individuals) < 2):
+    follows = _follows_one_person(text)
+    if not follows and (not individuals or (aggregate and not named and len(individuals) < 2)):
         return None
-    if singular_mentions < 3 and len(individuals) < 2:
+    if not follows and singular_mentions < 3 and len(individuals) < 2:
         return None
     events = [
         s

@@ -8,6 +8,7 @@ file updates its draft, and never touches an article or story that has moved on 
 import hashlib
 import io
 import logging
+import re
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,8 @@ from articles.models import Article, DiseaseTag, ImportJob, Status, TherapyTag, 
 from articles.services import record_revision
 from cases.models import AgeBand, Case, PrivacyStatus, Sex
 from cases.scanner import find_identifiers
+from cases.scanner.chinese import HAS_HAN
+from cases.scanner.words import simplified
 
 log = logging.getLogger("newsdesk.import")
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -68,6 +71,14 @@ def document_paths(paths) -> list[Path]:
     return found
 
 
+# A sentence that names a therapy to set the one the piece is about against it
+_CONTRAST = re.compile(
+    r"\b(?:unlike|rather than|instead of|compared (?:with|to)|in contrast|alternatives? such as)\b"
+    r"|不同于|相比|而不是|不像",
+    re.IGNORECASE,
+)
+
+
 class Vocabularies:
     """The disease and therapy terms, read once per import run."""
 
@@ -80,8 +91,58 @@ class Vocabularies:
             ]
         self.names = {kind: {t.id: t.name for t in terms} for kind, terms in self.terms.items()}
 
+    def about(self, kind: str, document: ParsedDocument, *, story: bool = False) -> list[int]:
+        """The terms `document` is about, the weightiest first: a term in the headline counts 3, in the
+        standfirst, the lede or a subhead 2, and 1 for each other paragraph that names it. A term is kept
+        at 2 or more; one named in a single paragraph in passing is not what the piece is about, except a
+        therapy in a patient's story, which the patient received (unless it stands only as a contrast:
+        "unlike CAR-T, which...")."""
+        paragraphs = [text for kind_, text in document.blocks if kind_ != "h2"]
+        parts = [(document.title, 3), (document.standfirst, 2), (paragraphs[0] if paragraphs else "", 2)]
+        parts += [(text, 2) for kind_, text in document.blocks if kind_ == "h2"]
+        parts += [(text, 1) for text in paragraphs[1:]]
+        weight: dict[int, int] = {}
+        order = self.match(kind, document.plain_text())
+        for text, points in parts:
+            for term in self.match(kind, text) if text else ():
+                weight[term] = weight.get(term, 0) + points
+        once = set()
+        if story and kind == "therapies":
+            sentences = re.split(r"(?<=[.!?。！？])\s*", document.plain_text())
+            once = {
+                term
+                for term in order
+                if weight.get(term) == 1
+                and any(self.match(kind, s) == [term] or term in self.match(kind, s) for s in sentences
+                        if not _CONTRAST.search(s))
+            }  # fmt: skip
+        parents = {t.id: t.parent for t in self.terms[kind]}
+        for term in order:  # "acute lymphoblastic leukemia" in the headline, "B-ALL" in the body: B-ALL
+            ancestor = parents.get(term)
+            while ancestor is not None:
+                if weight.get(ancestor, 0) >= 2:
+                    weight[term] = max(weight.get(term, 0), weight[ancestor])
+                ancestor = parents.get(ancestor)
+        kept = [term for term in order if weight.get(term, 0) >= 2 or term in once]
+        kept += [term for term, points in weight.items() if points >= 2 and term not in kept]
+        broader = set()  # a broad term kept beside a narrower one comes after it: the narrower is the topic
+        for term in kept:
+            ancestor = parents.get(term)
+            while ancestor is not None:
+                broader.add(ancestor)
+                ancestor = parents.get(ancestor)
+        return sorted(
+            kept,
+            key=lambda term: (
+                -weight[term],
+                term in broader,
+                order.index(term) if term in order else len(order),
+            ),
+        )
+
     def match(self, kind: str, text: str) -> list[int]:
-        return match_terms(text, self.terms[kind])
+        """The terms `text` names; traditional Chinese is read as simplified (the vocabularies' Chinese)."""
+        return match_terms(simplified(text) if HAS_HAN.search(text) else text, self.terms[kind])
 
 
 def source_ref(name: str) -> str:
@@ -157,8 +218,9 @@ def import_document(
 
 def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocabularies, by) -> None:
     text = document.plain_text()
-    disease_ids = vocabularies.match("diseases", text)
-    therapy_ids = vocabularies.match("therapies", text)
+    story = find_patient_story(text) is not None
+    disease_ids = vocabularies.about("diseases", document, story=story)
+    therapy_ids = vocabularies.about("therapies", document, story=story)
     findings = [{"kind": f.kind, "text": f.text} for f in find_identifiers(text)]
     result.title = document.title
     result.format, result.language, result.dropped = document.format, document.language, document.dropped
@@ -208,7 +270,7 @@ def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocab
     case.privacy_findings = findings
     case.save()
     case.articles.add(article)
-    case.diseases.set(list(DiseaseTag.objects.filter(pk__in=disease_ids[:1])))
+    case.diseases.set(list(DiseaseTag.objects.filter(pk__in=_with_broader(disease_ids[:1], disease_ids))))
     case.therapies.set(list(TherapyTag.objects.filter(pk__in=therapy_ids)))
     result.case_id = case.pk
     result.case_label = case.label
@@ -219,6 +281,18 @@ def _iso_date(value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _with_broader(terms: list[int], found: list[int]) -> list[int]:
+    """`terms` and the broader terms among `found` they belong to (lupus nephritis, and lupus with it)."""
+    parents = dict(DiseaseTag.objects.filter(pk__in=found).values_list("pk", "parent_id"))
+    out = list(terms)
+    for term in terms:
+        parent = parents.get(term)
+        while parent is not None and parent in found:
+            out.append(parent)
+            parent = parents.get(parent)
+    return out
 
 
 def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[str, bytes]]:
