@@ -113,8 +113,10 @@ def score(batch: str, *, by=None) -> ImportScore:
             result.markup += 1
         for kind, got in (("disease", set(row.diseases)), ("therapy", set(row.therapies))):
             allowed = {*doc[f"{kind}_tags"], *doc[f"{kind}_tags_optional"]}
+            also = doc[f"{kind}_tags_also_accept"] or {}
             for required in doc[f"{kind}_tags"]:
-                accepted = {required, *doc[f"{kind}_tags_also_accept"].get(required, [])}
+                # substitutes by required tag, or (as one helper wrote them) one list for all
+                accepted = {required, *(also.get(required, []) if isinstance(also, dict) else also)}
                 allowed |= accepted
                 result.required += 1
                 if got & accepted:
