@@ -25,6 +25,10 @@ TOO_SLOW = _(
 SHOWN_ROWS = 200
 
 
+# import-export's row actions as the desk reads them: a skipped row is one the file did not change
+ACTIONS = {"new": "new", "update": "updated", "skip": "unchanged", "delete": "deleted", "error": "error"}
+
+
 def start(uploader, model, cleaned: dict) -> ImportJob:
     """Store the checked upload of `cleaned` (the import form's data) and queue its preview."""
     upload = cleaned["import_file"]
@@ -84,11 +88,15 @@ def read_spreadsheet(job_id: int) -> None:
                 user=job.uploader,
             )
         job.rows = [
-            {"line": n, "action": row.import_type, "title": row.object_repr or ""}
+            {
+                "line": n,
+                "action": ACTIONS.get(row.import_type, row.import_type),
+                "title": row.object_repr or "",
+            }
             for n, row in enumerate(result.valid_rows()[:SHOWN_ROWS], start=1)
         ]
         job.source |= {
-            "totals": {kind: count for kind, count in result.totals.items() if count},
+            "totals": {ACTIONS.get(kind, kind): count for kind, count in result.totals.items() if count},
             "problems": [
                 {"line": number, "text": "; ".join(str(error.error) for error in errors)}
                 for number, errors in result.row_errors()

@@ -68,6 +68,21 @@ class TestImport:
         published.refresh_from_db()
         assert published.title == "Live" and published.status == Status.PUBLISHED
 
+    def test_reimporting_an_unchanged_export_of_the_whole_desk_reports_live_rows_as_unchanged(
+        self, vocabulary, make_article
+    ):
+        published = make_article(title="Live", status=Status.PUBLISHED)
+        retracted = make_article(title="Withdrawn", status=Status.RETRACTED)
+        draft = make_article(title="Work in progress")
+        export = ArticleResource().export()
+        result = ArticleResource().import_data(export, dry_run=False)
+        assert not result.has_errors(), row_errors_as_text(result)
+        assert result.totals["skip"] == 3
+        for article, title in ((published, "Live"), (retracted, "Withdrawn"), (draft, "Work in progress")):
+            article.refresh_from_db()
+            assert article.title == title
+        assert published.status == Status.PUBLISHED and retracted.status == Status.RETRACTED
+
     def test_a_draft_is_updated_in_place(self, vocabulary, make_article):
         draft = make_article(title="Old title")
         import_rows([draft.slug, "New title", "", "", "myeloma", ""])
