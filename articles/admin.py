@@ -34,6 +34,7 @@ from articles.models import (
     ImportJob,
     PreviewLink,
     Redirect,
+    SourceDocument,
     StaffProfile,
     Status,
     TherapyTag,
@@ -235,6 +236,9 @@ class SpreadsheetMixin(ImportExportMixin):
         return TemplateResponse(request, "admin/import_job.html", context)
 
 
+SOURCE_SHOWN = 100_000  # characters of an imported document shown on the form
+
+
 @admin.register(Article)
 class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [ArticleResource]
@@ -258,7 +262,13 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             _("Hero image"),
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient"]},
         ),
-        (_("Source"), {"fields": ["source_publisher", "source_url", "source_date"], "classes": ["collapse"]}),
+        (
+            _("Source"),
+            {
+                "fields": ["source_publisher", "source_url", "source_date", "source_document_text"],
+                "classes": ["collapse"],
+            },
+        ),
         (
             _("Publication"),
             {
@@ -292,6 +302,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = [
+            "source_document_text",
             "status",
             "published_at",
             "created_at",
@@ -337,6 +348,24 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
     @admin.display(description=_("body"))
     def body_as_readers_see_it(self, article):
         return format_html('<div class="article-body-preview">{}</div>', mark_safe(article.body))  # noqa: S308 - sanitized on save
+
+    @admin.display(description=_("imported from"))
+    def source_document_text(self, article):
+        """The document the draft was imported from, for fact-checking (staff only: this form)."""
+        source = SourceDocument.objects.filter(article=article).only("format", "language", "text").first()
+        if source is None:
+            return _("Not imported from a document.")
+        shown = source.text[:SOURCE_SHOWN]
+        return format_html(
+            '<details class="source-document"><summary>{}</summary><pre lang="{}">{}</pre>{}</details>',
+            _("Read the original %(format)s document (%(language)s)")
+            % {"format": source.format, "language": source.language or "?"},
+            "zh" if source.language == "zh" else "en",
+            shown,
+            _("… (the first %(n)s characters)") % {"n": f"{SOURCE_SHOWN:,}"}
+            if len(source.text) > SOURCE_SHOWN
+            else "",
+        )
 
     @admin.display(description=_("medical sign-off"))
     def sign_off_state(self, article):

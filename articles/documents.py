@@ -248,6 +248,7 @@ class ParsedDocument:
     dropped: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     format: str = "txt"  # pdf, docx, html, md or txt
+    raw_text: str = ""  # the whole text read from the document, clutter and all (for fact-checkers)
 
     @property
     def language(self) -> str:
@@ -864,6 +865,7 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
         dropped=dropped,
         encoding=encoding,
         format=fmt,
+        raw_text=text,
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
 from articles.documents import parse_document as parse
 from articles.documents import patient_story as find_patient_story
-from articles.models import Article, DiseaseTag, ImportJob, Status, TherapyTag, unique_slug
+from articles.models import Article, DiseaseTag, ImportJob, SourceDocument, Status, TherapyTag, unique_slug
 from articles.services import record_revision
 from cases.models import AgeBand, Case, PrivacyStatus, Sex
 from cases.scanner import find_identifiers
@@ -202,7 +202,7 @@ def import_document(
             )
         document = parse(data, filename=name)
         with transaction.atomic():
-            _save(document, result, vocabularies=vocabularies, by=by)
+            _save(document, result, vocabularies=vocabularies, by=by, data=data)
             if dry_run:
                 transaction.set_rollback(True)
         if dry_run:
@@ -216,7 +216,9 @@ def import_document(
     return result
 
 
-def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocabularies, by) -> None:
+def _save(
+    document: ParsedDocument, result: ImportResult, *, vocabularies: Vocabularies, by, data: bytes = b""
+) -> None:
     text = document.plain_text()
     story = find_patient_story(text) is not None
     disease_ids = vocabularies.about("diseases", document, story=story)
@@ -244,10 +246,21 @@ def _save(document: ParsedDocument, result: ImportResult, *, vocabularies: Vocab
     article.source_publisher = document.source.publisher[:200]
     article.source_url = document.source.url[:500]
     article.source_date = _iso_date(document.source.date)
+    article.byline = article.byline or document.source.author[:200]
     article.privacy_findings = findings
     article.save()
     article.diseases.set(list(DiseaseTag.objects.filter(pk__in=disease_ids)))
     article.therapies.set(list(TherapyTag.objects.filter(pk__in=therapy_ids)))
+    SourceDocument.objects.update_or_create(
+        article=article,
+        defaults={
+            "format": document.format,
+            "encoding": document.encoding,
+            "language": document.language,
+            "data": data,
+            "text": document.raw_text,
+        },
+    )
     record_revision(article, by, note=_("Imported from %(file)s") % {"file": Path(result.file).name})
     result.article_id = article.pk
 

@@ -6,7 +6,7 @@ from articles.models.article import (
     Status,
     unique_slug,
 )
-from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink
+from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink, SourceDocument
 from articles.models.jobs import ImportJob
 from articles.models.newsroom import Comment, Correction, Redirect, ReviewReminder, StaffProfile
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
@@ -25,6 +25,7 @@ __all__ = [
     "PreviewLink",
     "Redirect",
     "ReviewReminder",
+    "SourceDocument",
     "StaffProfile",
     "Status",
     "TherapyTag",

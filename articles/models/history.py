@@ -183,3 +183,23 @@ class PreviewLink(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SourceDocument(models.Model):
+    """The document an article was imported from, as it came: its bytes and the text read from them, so a
+    fact-checker can read the source (a translated piece's Chinese original too). Staff only: no public
+    page, feed, sitemap or export reads it, and it is stored under the article, never the file's name."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="source_document")
+    format = models.CharField(_("format"), max_length=10)
+    encoding = models.CharField(_("encoding"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    data = models.BinaryField(_("original bytes"))
+    text = models.TextField(_("text read from it"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("source document")
+
+    def __str__(self):
+        return _("%(format)s document, %(size)d bytes") % {"format": self.format, "size": len(self.data)}

@@ -231,6 +231,24 @@ class TestOurOwnDocuments:
         )
         assert "01632" not in Article.objects.get(pk=row["article_id"]).body
 
+    def test_the_original_document_is_kept_beside_the_draft_for_staff_only(
+        self, vocabulary, tmp_path, client, users
+    ):
+        from django.urls import reverse
+
+        from articles.models import SourceDocument
+        from articles.resources import ArticleResource
+
+        path = DOCUMENTS / "myeloma-release.pdf"
+        [row], _, _ = report(tmp_path, path)
+        source = SourceDocument.objects.get(article_id=row["article_id"])
+        assert bytes(source.data) == path.read_bytes() and "FOR IMMEDIATE RELEASE" in source.text
+        assert (source.format, source.language) == ("pdf", "en")
+        client.force_login(users["writer"])
+        form = client.get(reverse("admin:articles_article_change", args=[row["article_id"]])).content.decode()
+        assert "Read the original pdf document" in form and "FOR IMMEDIATE RELEASE" in form
+        assert "FOR IMMEDIATE RELEASE" not in ArticleResource().export().csv
+
     def test_a_pdf_press_release_imports_and_a_scan_is_refused_with_what_to_do(self, vocabulary, tmp_path):
         rows, _, _ = report(tmp_path, DOCUMENTS / "myeloma-release.pdf", DOCUMENTS / "scanned-release.pdf")
         text, scan = rows
