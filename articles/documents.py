@@ -128,6 +128,12 @@ def _printable_ratio(text: str) -> float:
     return 1 - bad / len(sample)
 
 
+def is_chinese(text: str) -> bool:
+    """Whether Chinese characters are at least half as many as Latin letters in `text`."""
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return han > 0 and han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text)
+
+
 # --- Word and PDF ----------------------------------------------------------------------------------
 
 MAX_PDF_PAGES = 60
@@ -253,9 +259,7 @@ class ParsedDocument:
     @property
     def language(self) -> str:
         """ "zh" when Chinese characters outnumber Latin letters in the text, else "en"."""
-        text = self.plain_text()
-        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-        return "zh" if han and han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text) else "en"
+        return "zh" if is_chinese(self.plain_text()) else "en"
 
     @property
     def paragraphs(self) -> list[str]:
@@ -1247,16 +1251,11 @@ _ZH_MALE = re.compile("先生|男孩|小伙|爸爸|父亲|父親|大爷|爷爷|�
 def _follows_one_person(text: str) -> bool:
     """Whether the narration keeps to one person: singular pronouns (not a source's "she said") outnumber
     groups of patients, in English or in Chinese."""
-    if _HAN_SHARE(text):
+    if is_chinese(text):
         singular, plural = len(_ZH_SINGULAR.findall(text)), len(_ZH_PLURAL.findall(text))
         return singular >= 3 and singular >= 2 * plural
     singular = len(_SINGULAR_WORDS.findall(text)) - 2 * len(_SAYS.findall(text))
     return singular >= 6 and singular >= len(_PLURAL_WORDS.findall(text))
-
-
-def _HAN_SHARE(text: str) -> bool:
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-    return han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text) and han > 0
 
 
 def _chinese_story(text: str) -> PatientFacts:
@@ -1287,7 +1286,7 @@ def _chinese_story(text: str) -> PatientFacts:
 
 def patient_story(text: str) -> PatientFacts | None:
     """The facts of the one patient `text` follows, or None for explainers, trials and cohorts."""
-    if _HAN_SHARE(text):
+    if is_chinese(text):
         return _chinese_story(text) if _follows_one_person(text) else None
     individuals = list(_INDIVIDUAL.finditer(text))
     aggregate = _AGGREGATE.findall(text)
