@@ -128,6 +128,18 @@ def _printable_ratio(text: str) -> float:
     return 1 - bad / len(sample)
 
 
+# "Systemic Lupus Erythematosus (SLE)-03", "Myelofibrosis (MF)-02", "Case 14": a file's label, not a headline
+_LABEL_HEADLINE = re.compile(
+    r"^(?:[\w'’ -]{2,60}\([A-Z]{2,8}\)\s*[-–_]?\s*\d{1,4}|(?:case|patient|file)\s*[#-]?\s*\d{1,4})$", re.I
+)
+_CLICKBAIT = re.compile(
+    r"you won['’]t believe|doctors? (?:are )?(?:stunned|shocked|baffled)|what happened next|this one (?:simple|weird)|"
+    r"\bshocking\b|\bmiracle\b|^\d{1,2} (?:signs|things|ways|reasons|foods|secrets)\b|will blow your mind|"
+    r"竟然|震惊|万万没想到|萬萬沒想到|看完.{0,6}(?:哭|沉默)|必看|速看|注意了",
+    re.IGNORECASE,
+)
+
+
 def is_chinese(text: str) -> bool:
     """Whether Chinese characters are at least half as many as Latin letters in `text`."""
     han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -255,6 +267,20 @@ class ParsedDocument:
     encoding: str = "utf-8"
     format: str = "txt"  # pdf, docx, html, md or txt
     raw_text: str = ""  # the whole text read from the document, clutter and all (for fact-checkers)
+
+    @property
+    def headline_problem(self) -> str:
+        """Why the headline needs an editor's look ("a label", "clickbait"), or "" when it reads as one."""
+        if _LABEL_HEADLINE.match(self.title):
+            return "label"
+        if _CLICKBAIT.search(self.title):
+            return "clickbait"
+        return ""
+
+    @property
+    def suggested_title(self) -> str:
+        """A headline built from the lede, offered where the source's own needs a look."""
+        return _title_from_lead([("p", self.standfirst), *self.blocks]) if self.headline_problem else ""
 
     @property
     def language(self) -> str:

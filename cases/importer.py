@@ -53,10 +53,13 @@ class ImportResult:
     format: str = ""  # pdf, docx, html, md or txt
     language: str = ""  # en or zh
     dropped: list[str] = field(default_factory=list)  # the clutter lines left out of the draft
+    headline_problem: str = ""  # "label" or "clickbait": the preview asks for a headline
+    suggested_title: str = ""  # built from the lede, where the headline needs a look
 
     def as_report(self) -> dict:
         data = asdict(self)
-        data.pop("case_label")
+        for preview_only in ("case_label", "headline_problem", "suggested_title"):
+            data.pop(preview_only)
         return data
 
 
@@ -226,6 +229,7 @@ def _save(
     findings = [{"kind": f.kind, "text": f.text} for f in find_identifiers(text)]
     result.title = document.title
     result.format, result.language, result.dropped = document.format, document.language, document.dropped
+    result.headline_problem, result.suggested_title = document.headline_problem, document.suggested_title
     result.diseases = [vocabularies.names["diseases"][pk] for pk in disease_ids]
     result.therapies = [vocabularies.names["therapies"][pk] for pk in therapy_ids]
     result.findings = findings

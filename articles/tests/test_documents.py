@@ -531,3 +531,21 @@ def test_tag_precision_and_recall_on_the_client_documents():
         false_positives += len(found - allowed)
     assert true_positives / (true_positives + missed) == 1.0
     assert true_positives / (true_positives + false_positives) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("headline", "problem"),
+    [
+        ("Systemic Lupus Erythematosus (SLE)-03", "label"),
+        ("You Won't Believe What Doctors Found", "clickbait"),
+        ("看完沉默了，这种病竟然这么常见", "clickbait"),
+        ("CAR-T cell therapy gives a retired teacher a second remission", ""),
+    ],
+)
+def test_a_label_or_clickbait_headline_is_kept_but_marked_with_a_suggestion_from_the_lede(headline, problem):
+    doc = parse_document(
+        f"{headline}\n\nA retired teacher with myeloma is in remission a year after CAR-T cell therapy. "
+        "Her doctors said so on Tuesday.".encode()
+    )
+    assert doc.title == headline and doc.headline_problem == problem
+    assert bool(doc.suggested_title) == bool(problem)

@@ -341,6 +341,22 @@ class TestAdminImport:
         assert "2 document(s) imported as drafts" in done.content.decode()
         assert Article.objects.filter(status=Status.DRAFT, author=users["editor"]).count() == 2
 
+    def test_the_preview_asks_for_a_headline_where_the_source_gives_a_label_and_lists_what_it_left_out(
+        self, client, users, vocabulary
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        text = (
+            "Myelofibrosis (MF)-02\n\nShare this page\n\nA 58-year-old farmer with myelofibrosis is "
+            "back at work a year after a donor stem cell transplant, his team said. He had needed "
+            "transfusions every fortnight before it.\n\nHe is now well.\n"
+        )
+        client.force_login(users["editor"])
+        page = self._upload(client, SimpleUploadedFile("case.txt", text.encode())).content.decode()
+        assert "Needs a headline" in page and "the source's is a label" in page
+        assert "Suggestion: A 58-year-old farmer with myelofibrosis is back at work" in page
+        assert "clutter line left out" in page and "<li>Share this page</li>" in page
+
     def test_only_users_who_may_import(self, client, users):
         from django.urls import reverse
 
