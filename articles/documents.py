@@ -23,7 +23,6 @@ import nh3
 import trafilatura
 from defusedxml import ElementTree
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from articles.richtext import sanitize_html
 
@@ -181,7 +180,9 @@ def _text_of_pdf(data: bytes) -> str:
                 f"the PDF has more than {MAX_PDF_PAGES} pages; import the press release alone"
             )
         text = "\n\n".join(_reflowed((page.extract_text() or "").strip()) for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except UnreadableDocument:
+        raise
+    except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on a damaged or hostile file
         raise UnreadableDocument("the PDF is damaged and cannot be read") from error
     if sum(ch.isalnum() for ch in text) < 40:
         raise UnreadableDocument(
@@ -225,7 +226,9 @@ def _lines_from_docx(data: bytes) -> list[tuple[str, str]]:
         if "word/document.xml" not in archive.namelist():
             raise UnreadableDocument("not a Word document (.docx); save it as .docx, PDF or text")
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except UnreadableDocument:
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged zip or XML raises many kinds
         raise UnreadableDocument("the Word file is damaged and cannot be read") from error
     lines: list[tuple[str, str]] = []
     for paragraph in document.paragraphs:

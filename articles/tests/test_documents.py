@@ -549,3 +549,16 @@ def test_a_label_or_clickbait_headline_is_kept_but_marked_with_a_suggestion_from
     )
     assert doc.title == headline and doc.headline_problem == problem
     assert bool(doc.suggested_title) == bool(problem)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>", "a.pdf",
+         "the PDF is damaged"),
+        (b"PK\x03\x04" + b"\x00" * 200, "a.docx", "the Word file is damaged"),
+    ],
+)  # fmt: skip
+def test_a_damaged_pdf_or_word_file_is_refused_in_one_line(data, name, message):
+    with pytest.raises(UnreadableDocument, match=message):
+        parse_document(data, filename=name)
