@@ -139,9 +139,14 @@ _CLICKBAIT = re.compile(
 )
 
 
+def han_count(text: str) -> int:
+    """How many Chinese characters `text` holds."""
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def is_chinese(text: str) -> bool:
     """Whether Chinese characters are at least half as many as Latin letters in `text`."""
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    han = han_count(text)
     return han > 0 and han * 2 >= sum(ch.isascii() and ch.isalpha() for ch in text)
 
 
@@ -870,7 +875,8 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
 
     before = blocks
     title, blocks = _take_title(blocks, html_title if is_html else "")
-    dropped += [text for block, text in ((b, b[1]) for b in before) if block not in blocks and text != title]
+    remaining = set(blocks)  # what stood above the headline and was left out goes with the clutter
+    dropped += [block[1] for block in before if block not in remaining and block[1] != title]
     if not blocks and not title.strip(" .…"):
         raise UnreadableDocument("no readable text")
     folded = title.strip().casefold()
@@ -922,8 +928,7 @@ def _headline_like(text: str) -> bool:
     tokens = text.split()
     if len(text) > 220 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 4 * len(tokens)):
         return False  # "首頁 即時 熱門 醫療新知": a menu of words
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-    return (han >= 10 or len(text.split()) >= 5) and len(_sentences(text)) <= 1
+    return (han_count(text) >= 10 or len(text.split()) >= 5) and len(_sentences(text)) <= 1
 
 
 _LETTERHEAD = re.compile(
@@ -960,9 +965,8 @@ def _masthead(text: str) -> bool:
 def _lede_at(blocks: list[tuple[str, str]]) -> int:
     """Where the article's first paragraph of running text stands."""
     for i, (kind, text) in enumerate(blocks):
-        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
         if kind == "p" and (
-            len(text) >= 160 or han >= 60 or (len(_sentences(text)) >= 2 and len(text) >= 100)
+            len(text) >= 160 or han_count(text) >= 60 or (len(_sentences(text)) >= 2 and len(text) >= 100)
         ):
             return i
     return len(blocks)

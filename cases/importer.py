@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from itertools import takewhile
 from pathlib import Path
 
 from django.conf import settings
@@ -93,6 +94,7 @@ class Vocabularies:
                 Term(pk, name, list(syn), list(abbr), parent) for pk, name, syn, abbr, parent in rows
             ]
         self.names = {kind: {t.id: t.name for t in terms} for kind, terms in self.terms.items()}
+        self.parents = {kind: {t.id: t.parent for t in terms} for kind, terms in self.terms.items()}
 
     def about(self, kind: str, document: ParsedDocument, *, story: bool = False) -> list[int]:
         """The terms `document` is about, the weightiest first: a term in the headline counts 3, in the
@@ -109,31 +111,19 @@ class Vocabularies:
         for text, points in parts:
             for term in self.match(kind, text) if text else ():
                 weight[term] = weight.get(term, 0) + points
-        once = set()
+        once: set[int] = set()
         if story and kind == "therapies":
             sentences = re.split(r"(?<=[.!?。！？])\s*", document.plain_text())
-            once = {
-                term
-                for term in order
-                if weight.get(term) == 1
-                and any(self.match(kind, s) == [term] or term in self.match(kind, s) for s in sentences
-                        if not _CONTRAST.search(s))
-            }  # fmt: skip
-        parents = {t.id: t.parent for t in self.terms[kind]}
+            received = {term for s in sentences if not _CONTRAST.search(s) for term in self.match(kind, s)}
+            once = {term for term in order if weight.get(term) == 1 and term in received}
         for term in order:  # "acute lymphoblastic leukemia" in the headline, "B-ALL" in the body: B-ALL
-            ancestor = parents.get(term)
-            while ancestor is not None:
+            for ancestor in self.ancestors(kind, term):
                 if weight.get(ancestor, 0) >= 2:
                     weight[term] = max(weight.get(term, 0), weight[ancestor])
-                ancestor = parents.get(ancestor)
         kept = [term for term in order if weight.get(term, 0) >= 2 or term in once]
         kept += [term for term, points in weight.items() if points >= 2 and term not in kept]
-        broader = set()  # a broad term kept beside a narrower one comes after it: the narrower is the topic
-        for term in kept:
-            ancestor = parents.get(term)
-            while ancestor is not None:
-                broader.add(ancestor)
-                ancestor = parents.get(ancestor)
+        # a broad term kept beside a narrower one comes after it: the narrower is the topic
+        broader = {ancestor for term in kept for ancestor in self.ancestors(kind, term)}
         return sorted(
             kept,
             key=lambda term: (
@@ -142,6 +132,18 @@ class Vocabularies:
                 order.index(term) if term in order else len(order),
             ),
         )
+
+    def ancestors(self, kind: str, term: int) -> list[int]:
+        """The broader terms `term` sits under, nearest first (lupus nephritis: lupus)."""
+        out, parent = [], self.parents[kind].get(term)
+        while parent is not None:
+            out.append(parent)
+            parent = self.parents[kind].get(parent)
+        return out
+
+    def with_broader(self, kind: str, terms: list[int], found: list[int]) -> list[int]:
+        """`terms` and the broader terms among `found` they belong to (lupus nephritis, and lupus with it)."""
+        return [*terms, *(a for t in terms for a in takewhile(found.__contains__, self.ancestors(kind, t)))]
 
     def match(self, kind: str, text: str) -> list[int]:
         """The terms `text` names; traditional Chinese is read as simplified (the vocabularies' Chinese)."""
@@ -287,7 +289,13 @@ def _save(
     case.privacy_findings = findings
     case.save()
     case.articles.add(article)
-    case.diseases.set(list(DiseaseTag.objects.filter(pk__in=_with_broader(disease_ids[:1], disease_ids))))
+    case.diseases.set(
+        list(
+            DiseaseTag.objects.filter(
+                pk__in=vocabularies.with_broader("diseases", disease_ids[:1], disease_ids)
+            )
+        )
+    )
     case.therapies.set(list(TherapyTag.objects.filter(pk__in=therapy_ids)))
     result.case_id = case.pk
     result.case_label = case.label
@@ -298,18 +306,6 @@ def _iso_date(value: str) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _with_broader(terms: list[int], found: list[int]) -> list[int]:
-    """`terms` and the broader terms among `found` they belong to (lupus nephritis, and lupus with it)."""
-    parents = dict(DiseaseTag.objects.filter(pk__in=found).values_list("pk", "parent_id"))
-    out = list(terms)
-    for term in terms:
-        parent = parents.get(term)
-        while parent is not None and parent in found:
-            out.append(parent)
-            parent = parents.get(parent)
-    return out
 
 
 def read_uploads(files, *, limit: int, max_documents: int = 200) -> list[tuple[str, bytes]]:

@@ -547,9 +547,7 @@ _DOTTED_DAY = bounded(
 _WARD_CODE = bounded("病房(?:[A-Z]\\d{1,2}|\\d{1,2}[A-Z])(?:的\\d{1,3}号病床)?")
 NOT_NAME_BEFORE_TITLE = set("族疆科诊见室区部组队院")  # 维吾尔族医生, 援疆医生, 内二科医生
 # 护士小温, 同事老韦: 小 or 老 and a surname after a role
-_ROLE_NICK = bounded(
-    f"(?<=护士|护工|医生|社工|同事|师傅|老师|阿姨)[小老](?:{SURNAME})(?![{HAN}]{{0}}(?:时|的|们|孩|朋友))"
-)
+_ROLE_NICK = bounded(f"(?<=护士|护工|医生|社工|同事|师傅|老师|阿姨)[小老](?:{SURNAME})(?!时|的|们|孩|朋友)")
 # 老师姓龙: a surname given alone
 _SURNAME_ALONE = bounded(f"(?<=[姓])(?:{SURNAME})(?![名氏别])")
 # 今年五十六了, 刚满八个月: an age with no 岁
