@@ -398,6 +398,8 @@ _LAO_XIAO = bounded(
 _AGE = bounded(
     f"(?P<n>\\d{{1,3}}|[{_CN_NUM}]{{1,4}}) ?(?:多|余)?(?:周)?岁(?:半)?|[{_CN_NUM}]{{1,2}}旬|(?P<m>\\d{{1,2}}|[{_CN_NUM}]{{1,3}})个(?:多)?月大"
 )
+# 享年八十四岁, 享寿八十有四: an obituary's age
+_AGE_AT_DEATH = bounded(f"享(?:年|寿|耆寿|嵩寿) ?(?P<n>\\d{{1,3}}|[{_CN_NUM}有]{{2,6}})岁?")
 _AGE_COHORT_BEFORE = re.compile("(?:至|(?<!不)到|~|～|-|－|—|中位|平均|年龄段|以上|以下)\\s?$")
 _AGE_COHORT_AFTER = re.compile(
     "^(?:以上|以下|以内|之间|至|到|~|～|-|－|—|左右的患者|的患者|患者|人群|以上的)"
@@ -767,6 +769,10 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             continue
         value = _number(m.group("n")) if m.group("n") else 0
         add("age_over_89" if value is not None and value > 89 else "age", m.start(), m.end())
+    if "享" in text:
+        for m in _AGE_AT_DEATH.finditer(text):
+            value = _number(m.group("n").replace("有", ""))
+            add("age_over_89" if value is not None and value > 89 else "age", m.start(), m.end())
     for pattern in _DATES:
         for m in pattern.finditer(text):
             add("date", m.start(), m.end())

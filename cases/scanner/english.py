@@ -629,6 +629,29 @@ _AGES = [
         r"(?=[,.;!]|\s+(?:this|when|and|last|next|on|in))"
     ),
     cued(("year",), bounded(r"\bin\s+(?:her|his|their)\s+(?P<n>\d{1,3})(?:st|nd|rd|th)\s+year\b")),
+    # "She was 89 — ninety in June", "I'm 44, dad of two"
+    bounded(
+        r"\b(?:[Ss]he|[Hh]e|I) (?:was|is|am)\s+(?P<a>(?P<n>\d{1,3}))\b(?![.,]\d)"
+        r"(?=\s*(?:[,.;!?)—–]|$|and\b|when\b|but\b|now\b|then\b))"
+    ),
+    # "Sedlacek '54, 91, died": an age after a class year
+    cued(("'", "’"), bounded(r"(?<=['’]\d\d), (?P<a>(?P<n>\d{1,3}))(?=,)")),
+    # "the first resident to reach 100."
+    bounded(
+        r"\b(?:reach|reaches|reaching) (?P<a>(?P<n>\d{2,3}))\b(?=\s*(?:[,.;!?)—–]|$|this\b|next\b|in\b|on\b))"
+    ),
+    # Birthday lists: "Bert Klaassen – 92 (9 March)", "Mr Ajit Sandhu (21st, 88)"
+    bounded(rf"(?<=[a-z\"”)]) [–—-] (?P<a>(?P<n>\d{{2,3}})) \((?={_DAY} [A-Z]|[A-Z][a-z]+ \d)"),
+    cued(
+        ("st,", "nd,", "rd,", "th,"),
+        bounded(r"\(\d{1,2}(?:st|nd|rd|th), (?P<a>(?P<n>\d{1,3}))!?\)"),
+    ),
+    # "Tyler (nineteen)", "Frank (a sprightly 87)", "Sione (thirty — the big one!)": an age in brackets
+    # after a name
+    bounded(
+        rf"\b[A-Z][a-z]+ \((?:a |an )?(?:[a-z]+ )?(?P<a>(?:(?P<n>\d{{1,3}})|(?P<w>{_WORD_NUMBER})))"
+        r"(?=[ !❤️]{0,4}\)|\s*[—–,]\s)"
+    ),
 ]
 _AGE_RANGE_BEFORE = bounded(r"(?:up to|under|over|older than|younger than|at least|between|to)\s+$", re.I)
 _AGE_RANGE_AFTER = bounded(r"^\s*(?:to|-|–|and)\s*\d")

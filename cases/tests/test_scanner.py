@@ -215,6 +215,15 @@ def test_more_contact_and_age_forms_are_flagged(sentence, kind, expected):
         ("小雨妈妈在群里说孩子退烧了。", "小雨"),
         ("预约电话：(04)2205-3366。", "2205-3366"),
         ("Clinic on Sun 3/23, bring the forms.", "Sun 3/23"),
+        # Ages in obituaries, alumni notes and birthday lists (stop 25, from the twentieth batch)
+        ("She was 87 — eighty-eight in May, she kept telling us.", "87"),
+        ("Odile (Varga) Brenner '61, 84, died at home.", "84"),
+        ("She is the first resident to reach 100.", "100"),
+        ("BIRTHDAYS Pim Oosterhout – 93 (4 April)", "93"),
+        ("Residents: Ivy Marsh (12th, 91!), Len Cobb (17th)", "91"),
+        ("Her grandson Kieran (nineteen) signed up too.", "nineteen"),
+        ("Walter (a cheerful 86) spent a month on the ward.", "86"),
+        ("先妣陈门吴氏享寿九十有二，生于1931年。", "享寿九十有二"),
     ],
 )
 def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
@@ -231,6 +240,9 @@ def test_shapes_the_blind_batches_found_missing_are_flagged(sentence, expected):
         "主任医师查房后调整了方案。",
         "The 20th century brought antibiotics; the 3rd cycle was delayed.",
         "Results are due on the 2nd day of treatment.",
+        "The trial hopes to reach 100 patients by spring; it was 40 last year.",
+        "Phase 2 (2023) enrolled Adults (18 to 65).",
+        "他一生享有盛誉，也享受过平静的晚年。",
     ],
 )
 def test_the_new_shapes_leave_ordinary_words_alone(sentence):
