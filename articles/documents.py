@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -697,17 +698,24 @@ _RELATED_MARKER = re.compile(
 
 
 def _drop_clutter(
-    raw_lines: list[tuple[str, str]], source: Source
+    raw_lines: list[tuple[str, str]], source: Source, keep: frozenset[str] = frozenset()
 ) -> tuple[list[tuple[str, str]], list[str]]:
-    """Clean every line; take clutter out (keeping a record) and turn attribution lines into `source`."""
+    """Clean every line; take clutter out (keeping a record) and turn attribution lines into `source`.
+    A line in `keep` (one an editor restored in the preview) stays where it stands."""
     lines: list[tuple[str, str]] = []
     dropped: list[str] = []
     source_lines = 0  # lines still expected after a bare "Source:" line
-    in_related = False
-    for index, (kind, raw) in enumerate(raw_lines):
+    in_related = ended = False
+    for kind, raw in raw_lines:
         line = _clean_line(raw)
         if not line:
             lines.append(("", ""))
+            continue
+        if line in keep:
+            lines.append((kind, line))
+            continue
+        if ended:
+            dropped.append(line)
             continue
         if in_related:
             if _looks_like_heading(line) or _is_clutter(line) or _RELATED_MARKER.match(line):
@@ -750,8 +758,9 @@ def _drop_clutter(
             dropped.append(line)
             continue
         if _END_MARKER.match(line) and any(k for k, _ in lines):
-            dropped += [line, *filter(None, (_clean_line(rest) for _, rest in raw_lines[index + 1 :]))]
-            break
+            dropped.append(line)
+            ended = True  # what follows is the release's tail
+            continue
         if _is_clutter(line):
             dropped.append(line)
             continue
@@ -830,8 +839,10 @@ def _capitalised(text: str) -> str:
     return text[0].upper() + text[1:] if first.isalpha() and first.islower() else text
 
 
-def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
-    """The parts of a draft: headline, standfirst, body blocks, attribution and the clutter left out."""
+def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = ()) -> ParsedDocument:
+    """The parts of a draft: headline, standfirst, body blocks, attribution and the clutter left out.
+    Lines in `keep`, clutter an editor restored, stay in the body."""
+    keep = frozenset(keep)
     name = filename.lower()
     fmt = document_format(data.encode() if isinstance(data, str) else data, filename)
     docx_lines: list[tuple[str, str]] = []
@@ -863,20 +874,22 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
     else:
         raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
 
-    lines, dropped = _drop_clutter(raw_lines, source)
+    lines, dropped = _drop_clutter(raw_lines, source, keep)
     structured = is_html or bool(docx_lines)  # one block per element or paragraph
     if not structured:
         lines = _join_broken_lines(lines)
     blocks = _blocks(lines, structured)
 
     # Related-article links at the end: short, title-like lines after the last paragraph.
-    while blocks and len(blocks) > 2 and _looks_like_heading(blocks[-1][1]):
+    while blocks and len(blocks) > 2 and _looks_like_heading(blocks[-1][1]) and blocks[-1][1] not in keep:
         dropped.append(blocks.pop()[1])
 
     before = blocks
     title, blocks = _take_title(blocks, html_title if is_html else "")
     remaining = set(blocks)  # what stood above the headline and was left out goes with the clutter
-    dropped += [block[1] for block in before if block not in remaining and block[1] != title]
+    above = [block for block in before if block not in remaining and block[1] != title]
+    dropped += [text for _, text in above if text not in keep]
+    restored_above = [block for block in above if block[1] in keep]
     if not blocks and not title.strip(" .…"):
         raise UnreadableDocument("no readable text")
     folded = title.strip().casefold()
@@ -886,7 +899,7 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
     while blocks and blocks[0][0] in ("h2", "p") and len(blocks[0][1]) <= 60 and len(blocks) > 1:
         kicker = blocks[0][1]
         shared = set(re.findall(r"\w+", kicker.lower())) & set(re.findall(r"\w+", title.lower()))
-        if _looks_like_heading(kicker) and blocks[1][0] == "p" and len(shared) >= 2:
+        if _looks_like_heading(kicker) and blocks[1][0] == "p" and len(shared) >= 2 and kicker not in keep:
             dropped.append(blocks.pop(0)[1])
         else:
             break
@@ -898,6 +911,7 @@ def parse_document(data: bytes | str, filename: str = "") -> ParsedDocument:
     blocks = [(kind, _capitalised(block)) for kind, block in split]
 
     standfirst, blocks = _take_standfirst(blocks)
+    blocks = restored_above + blocks  # an editor's restored line from above the headline opens the body
     return ParsedDocument(
         title=title,
         standfirst=standfirst,

@@ -20,7 +20,7 @@ from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
 from cases import import_jobs, privacy_desk, services
-from cases.importer import PREVIEW_HOURS, read_uploads
+from cases.importer import PREVIEW_HOURS, Corrections, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
 from cases.resources import CaseResource
@@ -402,6 +402,97 @@ class DocumentUploadForm(forms.Form):
     )
 
 
+class PreviewRowForm(forms.Form):
+    """One previewed document as the editor corrects it: imported or left out, its headline, its tags
+    (those found, to untick, and more to add by name) and the clutter lines to put back."""
+
+    include = forms.BooleanField(label=_("Import"), required=False, initial=True)
+    title = forms.CharField(label=_("Headline"), max_length=200, required=False)
+    diseases = forms.MultipleChoiceField(
+        label=_("Diseases found"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    therapies = forms.MultipleChoiceField(
+        label=_("Therapies found"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    more_diseases = forms.CharField(label=_("Add diseases"), required=False, max_length=500)
+    more_therapies = forms.CharField(label=_("Add therapies"), required=False, max_length=500)
+    restore = forms.MultipleChoiceField(
+        label=_("Put back"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, row: dict, terms: dict[str, dict[str, str]], **kwargs):
+        initial = {
+            "include": True,
+            "title": row["title"],
+            "diseases": row["diseases"],
+            "therapies": row["therapies"],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.row, self.terms = row, terms
+        self.fields["diseases"].choices = [(name, name) for name in row["diseases"]]
+        self.fields["therapies"].choices = [(name, name) for name in row["therapies"]]
+        self.fields["restore"].choices = [(str(n), line) for n, line in enumerate(row["dropped"])]
+        for name in ("more_diseases", "more_therapies"):
+            self.fields[name].help_text = _("Names from the list, separated by commas.")
+
+    def _more(self, field: str, kind: str) -> list[str]:
+        names, unknown = [], []
+        for typed in filter(None, (part.strip() for part in self.cleaned_data[field].split(","))):
+            name = self.terms[kind].get(typed.casefold())
+            names.append(name) if name else unknown.append(typed)
+        if unknown:
+            self.add_error(
+                field,
+                _(
+                    "%(names)s: not in the vocabulary. Pick names from the list, or ask an editor to add "
+                    "the term."
+                )
+                % {"names": ", ".join(f"“{u}”" for u in unknown)},
+            )
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Give the draft a headline, or untick Import to leave it out."))
+        data["more_diseases"] = self._more("more_diseases", "diseases")
+        data["more_therapies"] = self._more("more_therapies", "therapies")
+        return data
+
+    def corrections(self) -> Corrections | None:
+        """What the importer is to change; None for a document left out."""
+        data = self.cleaned_data
+        if not data["include"]:
+            return None
+        lines = self.row["dropped"]
+        return Corrections(
+            title=data["title"].strip() if data["title"].strip() != self.row["title"] else None,
+            diseases=list(dict.fromkeys([*data["diseases"], *data["more_diseases"]])),
+            therapies=list(dict.fromkeys([*data["therapies"], *data["more_therapies"]])),
+            restore=[lines[int(n)] for n in data["restore"]],
+        )
+
+
+def vocabulary_lookup() -> dict[str, dict[str, str]]:
+    """Every disease and therapy by its casefolded name, synonym or abbreviation: the name to tag with."""
+    terms: dict[str, dict[str, str]] = {}
+    for kind, model in (("diseases", DiseaseTag), ("therapies", TherapyTag)):
+        terms[kind] = {}
+        for name, synonyms, abbreviations in model.objects.values_list("name", "synonyms", "abbreviations"):
+            for alias in [*synonyms, *abbreviations, name]:  # the name wins over another term's alias
+                terms[kind][alias.casefold()] = name
+    return terms
+
+
+def preview_forms(job: ImportJob, data=None) -> list[PreviewRowForm | None]:
+    """A form for each previewed document that can be imported; None for one that cannot."""
+    terms = vocabulary_lookup()
+    return [
+        None if row["error"] else PreviewRowForm(data, row=row, terms=terms, prefix=f"doc-{n}")
+        for n, row in enumerate(job.rows)
+    ]
+
+
 def import_documents_view(request):
     """Upload documents; the task worker reads them (see `cases.import_jobs`) while the page follows it."""
     if not access.may(request.user, "import", access.ARTICLE):
@@ -426,28 +517,46 @@ def import_job_view(request, token):
         raise PermissionDenied
     job = get_object_or_404(ImportJob, token=token, uploader=request.user)
     expired = job.created_at < timezone.now() - timedelta(hours=PREVIEW_HOURS)
+    confirmable = job.step == ImportJob.Step.PREVIEW and job.state == ImportJob.State.DONE and not expired
+    corrected = request.method == "POST" and any(key.startswith("doc-") for key in request.POST)
+    forms_ = preview_forms(job, request.POST if corrected else None) if confirmable else []
     if request.method == "POST" and job.step == ImportJob.Step.PREVIEW and job.finished:
         if expired or not storages["private"].exists(job.folder):
             messages.error(request, _("This preview has expired. Upload the documents again."))
             return HttpResponseRedirect(reverse("admin:import_documents"))
-        import_jobs.confirm(job)
-        return HttpResponseRedirect(request.path)
+        if not corrected:  # confirmed as previewed
+            import_jobs.confirm(job)
+            return HttpResponseRedirect(request.path)
+        if all(form is None or form.is_valid() for form in forms_):
+            import_jobs.confirm(
+                job, {n: form.corrections() for n, form in enumerate(forms_) if form is not None}
+            )
+            return HttpResponseRedirect(request.path)
+        messages.error(
+            request, _("Nothing was imported yet: correct the rows marked below, then confirm again.")
+        )
     if request.GET.get("format") == "json":
         return JsonResponse(job.progress())
     imported = job.step == ImportJob.Step.IMPORT and job.state == ImportJob.State.DONE
     if imported and not request.session.get(f"told-{job.token}"):
         request.session[f"told-{job.token}"] = True
-        done = sum(1 for row in job.rows if not row["error"])
+        done = sum(1 for row in job.rows if row["article_id"] and not row["error"])
         messages.success(request, _("%(n)d document(s) imported as drafts.") % {"n": done})
     context = {
         **admin.site.each_context(request),
         "title": _("Import documents"),
         "opts": Case._meta,
         "job": job,
-        "results": job.rows,
+        "results": list(zip(job.rows, forms_ or [None] * len(job.rows), strict=True)),
         "done": imported,
-        "confirmable": job.step == ImportJob.Step.PREVIEW
-        and job.state == ImportJob.State.DONE
-        and not expired,
+        "confirmable": confirmable,
+        "vocabularies": (
+            {
+                "diseases": DiseaseTag.objects.values_list("name", flat=True),
+                "therapies": TherapyTag.objects.values_list("name", flat=True),
+            }
+            if confirmable
+            else {}
+        ),
     }
     return TemplateResponse(request, "admin/cases/import_documents.html", context)

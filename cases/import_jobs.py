@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import ImportJob
-from cases.importer import ImportResult, Vocabularies, import_document
+from cases.importer import Corrections, ImportResult, Vocabularies, import_document
 from newsdesk.budget import TooSlow, time_budget
 
 log = logging.getLogger("newsdesk.import")
@@ -33,8 +33,15 @@ def start(uploader, documents: list[tuple[str, bytes]]) -> ImportJob:
     return job
 
 
-def confirm(job: ImportJob) -> None:
-    """Queue the import of a previewed job's documents."""
+def confirm(job: ImportJob, corrections: dict[int, Corrections | None] | None = None) -> None:
+    """Queue the import of a previewed job's documents, as the editor corrected them: by the preview's
+    row number, a `Corrections` or None for a document left out."""
+    if corrections is not None:
+        job.source = {
+            "left_out": [n for n, c in corrections.items() if c is None],
+            "corrections": {str(n): asdict(c) for n, c in corrections.items() if c is not None},
+        }
+        job.save(update_fields=["source"])
     job.queue_import()
     read_documents.enqueue(job.pk)
 
@@ -49,13 +56,20 @@ def read_documents(job_id: int) -> None:
     job.state, job.rows, job.read, job.total = ImportJob.State.RUNNING, [], 0, len(names)
     job.save(update_fields=["state", "rows", "read", "total"])
     vocabularies = Vocabularies()
+    left_out = set(job.source.get("left_out", ())) if not dry_run else set()
+    corrections = job.source.get("corrections", {}) if not dry_run else {}
     try:
-        for name in names:
+        for row, name in enumerate(names):
             path = f"{job.folder}/{name}"
-            with storage.open(path, "rb") as handle:
-                data = handle.read()
             shown = job.names[int(PurePosixPath(name).stem)]
-            job.rows.append(_report(read_one(shown, data, vocabularies, job, dry_run)))
+            if row in left_out:
+                result = ImportResult(file=shown, note=_("Left out in the preview; nothing was saved."))
+            else:
+                with storage.open(path, "rb") as handle:
+                    data = handle.read()
+                corrected = Corrections(**corrections[str(row)]) if str(row) in corrections else None
+                result = read_one(shown, data, vocabularies, job, dry_run, corrected)
+            job.rows.append(_report(result))
             job.read += 1
             if not dry_run:
                 storage.delete(path)
@@ -70,12 +84,24 @@ def read_documents(job_id: int) -> None:
 
 
 def read_one(
-    name: str, data: bytes, vocabularies: Vocabularies, job: ImportJob, dry_run: bool
+    name: str,
+    data: bytes,
+    vocabularies: Vocabularies,
+    job: ImportJob,
+    dry_run: bool,
+    corrections: Corrections | None = None,
 ) -> ImportResult:
     seconds = settings.NEWSDESK_IMPORT_SECONDS
     try:
         with time_budget(seconds), transaction.atomic():
-            return import_document(name, data, vocabularies=vocabularies, by=job.uploader, dry_run=dry_run)
+            return import_document(
+                name,
+                data,
+                vocabularies=vocabularies,
+                by=job.uploader,
+                dry_run=dry_run,
+                corrections=corrections,
+            )
     except TooSlow:
         log.warning("import job %s: a document took over %s s and was left out", job.pk, seconds)
         return ImportResult(

@@ -64,6 +64,17 @@ class ImportResult:
         return data
 
 
+@dataclass
+class Corrections:
+    """What an editor changed in the preview before confirming: the headline, the tags (by name, the
+    kicker first) and the clutter lines to put back. None leaves the importer's choice."""
+
+    title: str | None = None
+    diseases: list[str] | None = None
+    therapies: list[str] | None = None
+    restore: list[str] = field(default_factory=list)
+
+
 def document_paths(paths) -> list[Path]:
     """The importable files under `paths` (files or folders), in a stable order."""
     found = []
@@ -145,6 +156,11 @@ class Vocabularies:
         """`terms` and the broader terms among `found` they belong to (lupus nephritis, and lupus with it)."""
         return [*terms, *(a for t in terms for a in takewhile(found.__contains__, self.ancestors(kind, t)))]
 
+    def ids(self, kind: str, names: list[str]) -> list[int]:
+        """The terms called `names`, in that order; a name not in the vocabulary is skipped."""
+        by_name = {name: pk for pk, name in self.names[kind].items()}
+        return [by_name[name] for name in names if name in by_name]
+
     def match(self, kind: str, text: str) -> list[int]:
         """The terms `text` names; traditional Chinese is read as simplified (the vocabularies' Chinese)."""
         return match_terms(simplified(text) if HAS_HAN.search(text) else text, self.terms[kind])
@@ -196,18 +212,26 @@ def neutralize_identifiers(text: str) -> str:
 
 
 def import_document(
-    name: str, data: bytes, *, vocabularies: Vocabularies, by=None, dry_run=False
+    name: str,
+    data: bytes,
+    *,
+    vocabularies: Vocabularies,
+    by=None,
+    dry_run=False,
+    corrections: Corrections | None = None,
 ) -> ImportResult:
-    """Import one document. Never raises for a bad document: the result carries a one-line error."""
+    """Import one document, with an editor's `corrections` from the preview. Never raises for a bad
+    document: the result carries a one-line error."""
+    corrections = corrections or Corrections()
     result = ImportResult(file=name)
     try:
         if len(data) > settings.NEWSDESK_MAX_DOCUMENT_BYTES:
             raise UnreadableDocument(
                 _("over the %(mb)d MB limit") % {"mb": settings.NEWSDESK_MAX_DOCUMENT_BYTES // 1_000_000}
             )
-        document = parse(data, filename=name)
+        document = parse(data, filename=name, keep=corrections.restore)
         with transaction.atomic():
-            _save(document, result, vocabularies=vocabularies, by=by, data=data)
+            _save(document, result, vocabularies=vocabularies, by=by, data=data, corrections=corrections)
             if dry_run:
                 transaction.set_rollback(True)
         if dry_run:
@@ -222,16 +246,28 @@ def import_document(
 
 
 def _save(
-    document: ParsedDocument, result: ImportResult, *, vocabularies: Vocabularies, by, data: bytes = b""
+    document: ParsedDocument,
+    result: ImportResult,
+    *,
+    vocabularies: Vocabularies,
+    by,
+    data: bytes = b"",
+    corrections: Corrections,
 ) -> None:
     text = document.plain_text()
     story = find_patient_story(text) is not None
     disease_ids = vocabularies.about("diseases", document, story=story)
     therapy_ids = vocabularies.about("therapies", document, story=story)
+    if corrections.diseases is not None:
+        disease_ids = vocabularies.ids("diseases", corrections.diseases)
+    if corrections.therapies is not None:
+        therapy_ids = vocabularies.ids("therapies", corrections.therapies)
     findings = [{"kind": f.kind, "text": f.text} for f in find_identifiers(text)]
     result.title = document.title
     result.format, result.language, result.dropped = document.format, document.language, document.dropped
     result.headline_problem, result.suggested_title = document.headline_problem, document.suggested_title
+    if corrections.title:
+        result.title, result.headline_problem, result.suggested_title = corrections.title, "", ""
     result.diseases = [vocabularies.names["diseases"][pk] for pk in disease_ids]
     result.therapies = [vocabularies.names["therapies"][pk] for pk in therapy_ids]
     result.findings = findings
@@ -245,7 +281,7 @@ def _save(
         }
         return
     article = article or Article(source_ref=ref, author=by if getattr(by, "pk", None) else None)
-    article.title = document.title[:200]
+    article.title = result.title[:200]
     article.slug = article.slug or unique_slug(Article, article.title)
     article.standfirst = document.standfirst[:400]
     article.body = document.body_html()

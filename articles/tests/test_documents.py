@@ -562,3 +562,25 @@ def test_a_label_or_clickbait_headline_is_kept_but_marked_with_a_suggestion_from
 def test_a_damaged_pdf_or_word_file_is_refused_in_one_line(data, name, message):
     with pytest.raises(UnreadableDocument, match=message):
         parse_document(data, filename=name)
+
+
+def test_a_line_an_editor_restores_stays_where_it_stood():
+    """Issue 21, item 3: the preview lists each clutter line left out; one ticked to put back is kept in
+    place, whether it was a line the clutter rules took or one of a release's tail."""
+    release = (
+        "Ward reopens after refit\n\n"
+        "The haematology ward reopened on Monday after a six-month refit.\n\n"
+        "2 min read\n\n"
+        "Nurses helped choose the new colours.\n\n"
+        "ENDS\n\n"
+        "About the hospital: a teaching hospital with 900 beds.\n"
+    )
+    plain = parse_document(release, "ward.txt")
+    assert {"2 min read", "About the hospital: a teaching hospital with 900 beds."} <= set(plain.dropped)
+
+    kept = parse_document(
+        release, "ward.txt", keep=["2 min read", "About the hospital: a teaching hospital with 900 beds."]
+    )
+    text = kept.plain_text()
+    assert text.index("six-month refit") < text.index("2 min read") < text.index("new colours")
+    assert "900 beds" in text and "2 min read" not in kept.dropped and "ENDS" in kept.dropped

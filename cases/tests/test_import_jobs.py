@@ -129,6 +129,91 @@ def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_serve
     failures = check(page, "import-progress", "desktop")
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     page.wait_for_selector("table.import-preview", timeout=10_000)
-    assert "New clinic opens for lupus" in page.inner_text("table.import-preview")
+    assert page.input_value("input[name=doc-0-title]") == "New clinic opens for lupus"
     failures += check(page, "import-preview", "desktop")
+
+    page.fill("input[name=doc-0-title]", "Lupus clinic opens in spring")  # corrected in the preview
+    page.click("input[type=submit][value='Confirm import']")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    page.wait_for_selector("table.import-preview a", timeout=10_000)
+    assert page.inner_text("table.import-preview a") == "Lupus clinic opens in spring"
+    failures += check(page, "import-done", "desktop")
     assert not failures, "\n".join(failures)
+
+
+RELEASE = (
+    b"Share this page\n\n"
+    b"CAR-T brings remission in lupus\n\n"
+    b"A woman in her thirties with lupus is in remission after CAR-T cell therapy, her doctors said.\n\n"
+    b"She had lupus nephritis for years before the treatment. Lupus no longer troubles her.\n"
+)
+
+
+def previewed(client, *files):
+    """Upload `files`, and return the preview page's address and its rows."""
+    response = upload(client, *files, follow=True)
+    return response.redirect_chain[-1][0], ImportJob.objects.get().rows
+
+
+def as_posted(rows, **changes):
+    """The preview form as the browser posts it untouched, then `changes` (field name: value)."""
+    data = {}
+    for n, row in enumerate(rows):
+        if row["error"]:
+            continue
+        data |= {f"doc-{n}-include": "on", f"doc-{n}-title": row["title"]}
+        data |= {f"doc-{n}-diseases": row["diseases"], f"doc-{n}-therapies": row["therapies"]}
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_an_editor_corrects_the_preview_before_confirming(client, users, vocabulary):
+    """Issue 21, item 8: leave a document out, edit a headline, untick a tag, add one by its synonym, and
+    put a left-out line back; the drafts are what the corrected preview said, and the result links them."""
+    client.force_login(users["editor"])
+    location, rows = previewed(
+        client, SimpleUploadedFile("a-clinic.txt", STORY), SimpleUploadedFile("b-release.txt", RELEASE)
+    )
+    clinic, release = rows
+    assert "Share this page" in release["dropped"] and "Lupus nephritis" in release["diseases"]
+    page = client.get(location).content.decode()
+    assert (
+        'name="doc-1-title"' in page and 'name="doc-1-restore"' in page and 'list="import-therapies"' in page
+    )
+
+    data = as_posted(
+        rows,
+        **{
+            "doc-0-include": None,
+            "doc-1-title": "Lupus in remission after CAR-T",
+            "doc-1-diseases": ["Systemic lupus erythematosus"],
+            "doc-1-more_therapies": "immunosuppressive therapy",
+            "doc-1-restore": [str(release["dropped"].index("Share this page"))],
+        },
+    )
+    done = client.post(location, data, follow=True).content.decode()
+
+    article = Article.objects.get()
+    assert article.title == "Lupus in remission after CAR-T"
+    assert list(article.diseases.names()) == ["Systemic lupus erythematosus"]
+    assert set(article.therapies.names()) == {"CAR-T cell therapy", "Immunosuppressive therapy"}
+    assert "Share this page" in article.body
+    assert "1 document(s) imported as drafts" in done and "Left out in the preview" in done
+    assert reverse("admin:articles_article_change", args=[article.pk]) in done
+
+
+@pytest.mark.django_db
+def test_a_correction_the_desk_cannot_use_is_refused_and_nothing_is_imported(client, users, vocabulary):
+    client.force_login(users["editor"])
+    location, rows = previewed(client, SimpleUploadedFile("release.txt", RELEASE))
+    data = as_posted(rows, **{"doc-0-title": "  ", "doc-0-more_diseases": "Lupus, Moonpox"})
+    page = client.post(location, data).content.decode()
+    assert "Give the draft a headline, or untick Import to leave it out." in page
+    assert "“Moonpox”: not in the vocabulary" in page and "Lupus" not in page.split("Moonpox")[0][-40:]
+    assert not Article.objects.exists()
+    assert ImportJob.objects.get().step == ImportJob.Step.PREVIEW
