@@ -24,7 +24,8 @@ after tuning its figures only guard against regressions. In order:
 | seventeenth | 24 (10) | 95.8% | 92.6% | 65.9% | stop 24 |
 | eighteenth | 24 (10) | 95.8% | 95.2% | 72.8% | stop 24 |
 | nineteenth | 24 (10) | 96.4% | 94.2% | 69.5% | stop 24 |
-| twentieth | 24 (10) | 97.1% | 96.4% | 67.9% | never: the result |
+| twentieth | 24 (10) | 97.1% | 96.4% | 67.9% | stop 25 (ages only) |
+| twenty-first | 24 (10) | 97.3% | 97.0% | 73.5% | never: the result |
 
 The ninth batch was scored on the scanner of stop 22 and, in brackets, on the one with stop 23's gazetteer,
 traditional-Chinese reading and minority names, which were built on the eighth before the ninth was seen.
@@ -39,6 +40,11 @@ recall and for Chinese; one kind falls short in each, ages most often (85.5%, 88
 age misses are the scoring's, not the scanner's: every occurrence of a labelled string counts, so a
 labelled "66" also counts in a class year "'66" and a "41" in "41 days left".
 
+Stop 25 tuned ages to the twentieth (obituaries, alumni notes, birthday lists: 85.7% to 95.2%, and not
+one new false alarm on any batch), then scored the twenty-first, written blind meanwhile: 97.3% overall
+(English 97.5%, Chinese 97.0%) at 73.5% precision, and every kind at 90% or more (ages 93.9%, ID numbers
+90.0%, dates 96.5%, places 96.0%, nicknames 95.1%). It is the first fresh batch to meet every goal.
+
 The goals, on a batch never tuned to: recall 95% overall, 90% for every kind and for Chinese, precision
 60% or more.
 """
@@ -47,11 +53,11 @@ import pytest
 
 from cases.tests.corpus import load, score
 
-RESULT = "twentieth"
-# What the result batch showed when first scored (stop 24, never tuned to): the floors hold it, so a
-# change that loses recall fails. It gave 97.1% overall (English 97.7%, Chinese 96.4%) at 67.9% precision;
-# every kind 93.9% or more but ages, 85.7%: the goal of 90% for every kind is the open work.
-RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.97, 0.96, 0.85
+RESULT = "twentyfirst"
+# What the result batch showed when first scored (stop 25, never tuned to): the floors hold it, so a
+# change that loses recall fails. It gave 97.3% overall (English 97.5%, Chinese 97.0%) at 73.5% precision,
+# every kind 90.0% or more.
+RESULT_RECALL, RESULT_CHINESE, RESULT_KIND = 0.97, 0.965, 0.90
 
 # Tuned batches: (recall, Chinese recall, precision) each must keep, a little under what tuning gave.
 TUNED = {
@@ -74,6 +80,7 @@ TUNED = {
     "seventeenth": (0.975, 0.965, 0.66),
     "eighteenth": (0.975, 0.97, 0.725),
     "nineteenth": (0.975, 0.97, 0.69),
+    "twentieth": (0.975, 0.96, 0.675),
 }
 
 
