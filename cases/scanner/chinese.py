@@ -1108,6 +1108,8 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
         ):
             found.append(place)
             continue
+        if len(word) == 1 and word not in SURNAMES and tag != "nt" and not word.endswith(INSTITUTION_ENDINGS):
+            continue  # a single character is a name only as a surname, an organisation only as its end
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         if following is not None and (
             joined := _joined_name_or_place(text, tokens[i], following, tokenizer, safe)

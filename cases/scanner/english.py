@@ -897,7 +897,7 @@ def scan(text: str) -> list[Finding]:
             found.append(Finding(kind, text[start:end], start, end))
 
     # Things with a shape.
-    for m in _EMAIL.finditer(text):
+    for m in _EMAIL.finditer(text) if "@" in text else ():
         add("email", m.start(), m.end())
     for m in _URL.finditer(text):
         add("url", m.start(), m.end())
@@ -919,7 +919,7 @@ def scan(text: str) -> list[Finding]:
         add("url", m.start("v") if m.group("v") else m.start(), m.end())
     for m in _BARE_URL.finditer(text):
         add("url", m.start(), m.end())
-    for m in _USERNAME.finditer(text):
+    for m in _USERNAME.finditer(text) if "_" in text else ():
         add("url", m.start(), m.end())
     for m in (*_CODE.finditer(text), *_DIGIT_CODE.finditer(text)):
         add("id_number", m.start(), m.end())
@@ -931,7 +931,7 @@ def scan(text: str) -> list[Finding]:
         add("id_number", m.start(), m.end())
     for m in _GOES_BY.finditer(text) if " to " in text else ():
         add("nickname", m.start("nick"), m.end("nick"))
-    for m in (*_YEAR_REFERENCE.finditer(text), *_UPI.finditer(text)):
+    for m in (*_YEAR_REFERENCE.finditer(text), *(_UPI.finditer(text) if "UPI" in text else ())):
         group = "v" if m.groupdict().get("v") else 0
         add("id_number", m.start(group), m.end(group))
     for m in _YEAR_MONTH.finditer(text):
@@ -964,13 +964,13 @@ def scan(text: str) -> list[Finding]:
             add("id_number", m.start(), m.end())
     for m in (*_BY_USER.finditer(text), *_SAYS_USER.finditer(text)):
         add("url", m.start("user"), m.end("user"))
-    for m in _REDDIT_USER.finditer(text):
+    for m in _REDDIT_USER.finditer(text) if "u/" in text else ():
         add("url", m.start(), m.end())
     for m in _HASHTAG.finditer(text):
         add("url", m.start(), m.end())
     for m in _POSTER_LINE.finditer(text):
         add("url", m.start(), m.end())
-    for m in _CASHTAG.finditer(text):
+    for m in _CASHTAG.finditer(text) if "$" in text else ():
         add("url", m.start(), m.end())
     for m in _EXTENSION.finditer(text):
         add("phone", m.start(), m.end())

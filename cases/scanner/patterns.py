@@ -145,9 +145,14 @@ def _alternatives(body: str) -> list[str]:
 
 def _expanded(branches: list[str]) -> list[str]:
     """Branches that open with a plain word list written out, a branch per word, in order:
-    "(?:he|she) is" becomes "he is" and "she is"; a branch that is only a group is opened up."""
+    "(?:he|she) is" becomes "he is" and "she is", "[Ss]ince" becomes "Since" and "since"; a branch that is
+    only a group is opened up."""
     out = []
     for branch in branches:
+        pair = re.match(r"\[([A-Za-z])([A-Za-z])\]", branch)
+        if pair and pair.group(1).lower() == pair.group(2).lower() != pair.group(1):  # "[Ss]ince"
+            out += [pair.group(1) + branch[4:], pair.group(2) + branch[4:]]
+            continue
         if branch.startswith("(?:"):
             end = _group_end(branch, 0)
             inner, after = branch[3 : end - 1], branch[end:]
@@ -160,12 +165,39 @@ def _expanded(branches: list[str]) -> list[str]:
     return out
 
 
+_REPEATS = ("?", "*", "+", "{")
+_CLASS = r"\[(?:\\.|[^\]\\])+\]"
+_LED_CLASS = re.compile(rf"\\b({_CLASS})(?![?*+{{])")
+_LED_WORD = re.compile(r"\\b([A-Za-z]+)(?![A-Za-z?*+{])")
+_LED_LOOKBEHIND = re.compile(rf"\(\?<!({_CLASS}|\\w)\)({_CLASS}|[A-Za-z@#]|\\d)(\+|\{{1,(\d+)\}})?")
+
+
+def _word_class(cls: str) -> bool:
+    """True when every character class `cls` admits is a word character, so `\\b` before it means none
+    stands before it."""
+    admits = re.compile(cls)
+    return all(re.match(r"\w", c) for c in map(chr, range(0x3000)) if admits.match(c))
+
+
 def _led(pattern: str, flags: int) -> tuple[str, int]:
     """A pattern that opens with `\\b` and a group whose every branch starts with a letter, rewritten to
     open with the class of those letters, the boundary checked after it: "\\b(?:bed|ward)" reads
     "[bw](?<!\\w.)(?:(?<=b)(?:ed)|(?<=w)(?:ard))". It matches the same, but the engine can jump between
     those letters instead of trying every position, which a leading `\\b` or a case-blind flag prevents
     (about three times faster on prose). A named group keeps its name and its span."""
+    # "\\b[A-Z]\\w+" reads "[A-Z](?<!\\w.)\\w+", "\\bthe" reads "the(?<!\\w...)", "(?<![\\w@.])@" reads
+    # "@(?<![\\w@.].)" and "(?<![\\w.])\\w+@" reads "\\w(?<![\\w.].)\\w*@": what was checked before the first
+    # character is checked after it, so the engine can jump to that character.
+    if (m := _LED_CLASS.match(pattern)) and _word_class(m.group(1)):
+        return f"{m.group(1)}(?<!\\w.){pattern[m.end() :]}", flags
+    if m := _LED_WORD.match(pattern):
+        return f"{m.group(1)}(?<!\\w{'.' * len(m.group(1))}){pattern[m.end() :]}", flags
+    if m := _LED_LOOKBEHIND.match(pattern):
+        after = pattern[m.end() :]
+        if m.group(3):
+            after = m.group(2) + ("*" if m.group(3) == "+" else f"{{0,{int(m.group(4)) - 1}}}") + after
+        if after[:1] not in _REPEATS:
+            return f"{m.group(2)}(?<!{m.group(1)}.){after}", flags
     digits = re.match(r"\\b(\(\?P<\w+>)?\\d\{(\d+),(\d+)\}", pattern)
     if digits and int(digits.group(2)) >= 1:  # "\\b(?P<n>\\d{1,3})" reads "(?P<n>\\d(?<!\\w\\d)\\d{0,2})"
         low, high = int(digits.group(2)) - 1, int(digits.group(3)) - 1
