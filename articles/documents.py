@@ -198,21 +198,51 @@ def _text_of_pdf(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_LINE_ENDS = (".", "!", "?", ":", '"', "”", "。", "！", "？", "：", "」")
+
+
+def _cjk(ch: str) -> bool:
+    """A Chinese character or Chinese punctuation ("，" "、" "“")."""
+    return bool(ch) and (
+        "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”"
+    )
+
+
+def _cells(line: str) -> int:
+    """The width of a line in a monospace sense: a Chinese character takes two cells."""
+    return len(line) + sum(1 for ch in line if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+
+
 def _reflowed(page: str) -> str:
     """A PDF page's lines as paragraphs. An English line goes on in the next when that starts in lower case
     or the line stops at a comma or hyphen; a Chinese line as wide as the page's widest goes on in the next
     Chinese line."""
     lines = [line.strip() for line in page.split("\n")]
-    width = max((len(line) for line in lines), default=0)
+    widths = sorted(_cells(line) for line in lines if _cells(line) >= 20)
+    # the body's measure (the widest but one, so a stray wide line does not set it); too few lines, none
+    width = widths[-2] if len(widths) >= 4 else 10**6
     out: list[str] = []
+    last = 0  # the width of the line before, as printed
     for line in lines:
         if not line:
             continue
         previous = out[-1] if out else ""
-        chinese = "\u4e00" <= previous[-1:] <= "\u9fff" and "\u4e00" <= line[:1] <= "\u9fff"
+        chinese = _cjk(previous[-1:]) and "\u4e00" <= line[:1] <= "\u9fff"
+        full = last >= 0.88 * width and not previous.endswith(_LINE_ENDS)
+        # a headline's last words wrapped alone: "…研究成果在国际" then "期刊发表"
+        tail = chinese and len(line) <= 8 and last >= 16 and not re.search(r"[^\w\u4e00-\u9fff-]", line)
+        last = _cells(line)
         if previous and (
-            (chinese and len(previous) >= 0.9 * width)
-            or (not chinese and (line[:1].islower() or previous.endswith((",", ";", "(", "-", "–"))))
+            (chinese and (full or tail or previous.endswith(("，", "、", "；", "（", "“"))))
+            or (
+                not chinese
+                and (
+                    line[:1].islower()
+                    or previous.endswith((",", ";", "(", "–"))
+                    or re.search(r"[a-z]-$", previous)
+                    or (full and last > 40)
+                )
+            )
         ):
             out[-1] = previous + ("" if chinese or previous.endswith("-") else " ") + line
         else:
@@ -331,7 +361,7 @@ _CLUTTER_PATTERNS = [
         r"^(?:subscribe|sign up)\b.{0,60}(?:newsletter|updates|alerts)?\W*$",
         r"^(?:share|tweet|like|follow|pin|email|print)(?: (?:this|us|on|via|article|story|page|it))*\b.{0,80}$",
         rf"^(?:(?:{_SOCIAL})\W*){{1,}}$",
-        r"^(?:advertisement|advertising|sponsored(?: content)?|paid (?:content|post|partnership)|promoted|ad)\W*$",
+        r"^(?:advertisement|advertising|sponsored(?: content)?|paid (?:content|post|partnership)|promoted|ad|广告|廣告)\W*$",
         r"^(?:🛡\s*)?powered by\b.*$",
         r"^(?:related|recommended|popular|trending|more) (?:articles?|stories|news|posts|reading|from .*)\W*$",
         r"^(?:read more|see also|you may also like|you might also like|previous article|next article|back to top)\b.*$",
@@ -347,8 +377,13 @@ _CLUTTER_PATTERNS = [
         r"^(?:www\.\S+|https?://\S+)(?:\s*(?:\|\|?|,|and)\s*(?:www\.\S+|https?://\S+))*\s*$",
         r"^.{0,60}\b(?:loan|disbursed|customers|insurance partner|registered .{0,20} partner)\b.{0,80}\|.*$",
         # A press release's header, reading times, counters and a news page's rails
-        r"^(?:for immediate release|press release|news release|media release|embargoed\b.{0,80})\W*$",
-        r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)(?:\s+(?:read|listen))?|listen to (?:this|the) (?:article|story))\W*$",
+        r"^(?:for immediate release|press release|news release|media release|embargoed\b.{0,80})"
+        r"(?:\W+(?:\w+\W+){0,4}\d{4}|\s*[·|•–—]\s*(?:embargoed|for immediate release)\b[^.]{0,80})?\W*$",
+        r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)(?:\s+(?:read|listen))?|listen to (?:this|the) (?:article|story))"
+        r"(?:\W*\d{1,2}:\d{2}(?::\d{2})?)?\W*$",
+        # a letterhead's address: "Department of Communications - 2200 Linden Avenue, Northfield"
+        r"^(?!.*[.!?]$).{0,60}\b\d{1,5}\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|"
+        r"Dr|Lane|Ln|Way|Place|Pl|Parkway|Square)\b.{0,40}$",
         r"^[\d.,]+\s*[kKmM万]?\s*(?:views?|reads?|shares?|likes?)\W*$",
         r"^(?:comments?|replies)\s*\(\d+\)\W*$",
         r"^(?:most read|most popular|up next|related|trending(?: now)?|editor'?s picks?|top stories|latest news)\W*$",
@@ -357,8 +392,139 @@ _CLUTTER_PATTERNS = [
         r"猜你喜欢|精彩推荐|【?免责声明】?).*$",
         r"^(?:(?:分享|收藏|在看|点赞|转发|评论)\s*){2,}$",
         r"^(?:编辑|责编|责任编辑|审核|校对|初审|复审|终审|供稿|摄影|图片|文字|美编)\s*[:：|｜].{0,60}$",
+        # Bylines, captions with their credit, page furniture, calls to action, share rails and paywalls
+        r"^(?=.{0,60}$)(?:本报|本刊)?(?:记者|通讯员|實習生|实习生|文/图|文／图|文|图|撰文|作者|記者|通訊員)\s*[:：/／]?\s*"
+        r"[\u4e00-\u9fff·]{2,4}(?:[\s、,，]{1,3}(?:(?:记者|通讯员|实习生|記者|通訊員)\s*)?[\u4e00-\u9fff·]{2,4}){0,4}$",
+        r"^.{0,250}[(（]\s*(?:(?:staff|file|ap|reuters|getty|supplied|courtesy)\s+)?(?:photo|image|picture|photograph|"
+        r"pic|courtesy)\b[^)）]{0,80}[)）]\s*$",
+        r"^.{0,120}[(（]\s*[图圖]\s*[/／:：][^)）]{0,40}[)）]\s*$|^[^。！？]{0,60}(?:供图|供圖|(?<![拍摄])摄|(?<![拍攝])攝)$",
+        r"^(?:图片来源|圖片來源|图源|圖源|来源：网络|題圖|题图)\s*[:：]?.*$",
+        rf"^(?:(?:{_SOCIAL}|x|email|e-mail|sms|messenger|copy link|copy|print|share)\b\W*){{2,}}$",
+        r"^(?:share (?:this|on)|分享到)\s*[:：]?.*$",
+        r"^(?:subscribe|sign up|get)\b.{0,160}\b(?:newsletters?|inbox|e-?mail updates|alerts)\b.{0,60}$",
+        r"^you have \d+ free (?:articles?|stories|reads?)\b.*$|^(?:already a subscriber|subscribe (?:now|today|for))\b.*$",
+        r"^(?:page\s+)?\d{1,3}\s*(?:of|/)\s*\d{1,3}$|^第\s*\d{1,3}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,3}\s*页)?$|^-\s*\d{1,3}\s*-$",
+        r"^(?:media|press) (?:contacts?|enquiries|inquiries)\s*[:：].*$|^媒体联系\s*[:：].*$",
+        r"^related\s*[:：].*$|^sort by\b.*$",
+        r"^(?:learn|find out|read|discover) more\b.{0,80}$",
+        r"^(?:call|phone|ring|contact us|email us)\b.{0,80}\b(?:appointment|book|more information|referral)\b.{0,40}$",
+        r"^(?:(?:【[^】]{1,12}】)\s*){2,}$|^【?字号",
+        r"^(?:版权声明|版權聲明|免责声明|免責聲明|转载声明|轉載聲明)\s*[:：].*$",
+        # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
+        # disclaimers, appeals and acknowledgements
+        r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
+        r"^you (?:are reading|have read|have) \d+ (?:of \d+ )?free\b.*$|^(?:register|sign in|log in|subscribe)\b.{0,40}"
+        r"\bto continue reading\b.*$|^continue reading\b.{0,30}$",
+        r"^.{0,300}\b(?:unsubscribe at any time|you can unsubscribe)\b.{0,100}$",
+        r"^[^\w]*+(?:[\d.,]++[kKmM]?|share|like|likes|comments?|reply)(?:[^\w]++(?:[\d.,]++[kKmM]?|share|like|likes|comments?|"
+        r"reply))+[^\w]*$",
+        r"^disclaimer\s*[:：].*$|^.{0,120}\bnot (?:a|intended (?:as|to be) a) substitute for (?:professional )?medical advice\b.*$",
+        r"^(?:photos?|images?|pictures?)\s+(?:courtesy|credit|supplied)\b.{0,80}$",
+        r"^(?:donate|give|support us)(?: now| today)?\W*$|^your (?:donation|gift|support)\b.{0,120}$",
+        r"^.{0,80}\backnowledges? the traditional (?:custodians|owners)\b.*$",
+        r"^(?:phone|tel|telephone|email|e-mail|mobile|fax)\s*[:：].{0,80}$",
+        r"^(?=.{0,60}$)(?:[A-Za-z]+\s+){0,3}(?:updated|reviewed|modified)\s*(?:on\s*)?[:：]?\s*.{0,30}\d{4}$",
+        r"^[（(〔\[【]\s*(?:摄影|攝影|记者|記者|图|圖|图片|圖片|照片|相片|本报|本報)[^)）〕\]】]{0,40}[)）〕\]】]$",
+        r"^[（(]\s*(?:图片|照片|圖片|相片)由.{0,24}提供\s*[)）]$",
+        r"^(?=.{0,60}$).{0,20}(?:扫一扫|扫码|掃碼|掃一掃|下载|下載|点我|點我).{0,30}(?:APP|app|客户端|客戶端|新闻|新聞)?.*$",
+        r"^(?:发布单位|發布單位|来源单位|來源單位|供稿单位|供稿單位)\s*[:：].{0,30}$",
+        r"^(?:点阅次数|點閱次數|阅读次数|閱讀次數|浏览次数|瀏覽次數|点击量|點擊量|阅读量|閱讀量)\s*[:：]?\s*[\d,]+$",
+        r"^(?:审核专家|審核專家|审稿专家|医学审核|醫學審核|本文审核|指导专家|指導專家)\s*[:：].{0,60}$",
+        r"^.{0,30}(?:原创|原創).{0,20}(?:转载|轉載).*$",
+        r"^(?:热门标签|熱門標籤|标签|標籤|关键词|關鍵詞)\s*[:：].*$",
+        r"^(?:字号|字號|字级|字級|字体|字體)(?:设置|設定)?\s*[:：]?.{0,12}$",
     ]
 ]
+# "About Harbor Valley Health" in a release's second half: the boilerplate about the sender follows
+_ABOUT_US = re.compile(
+    r"^#*\s*(?:About|ABOUT)\s+(?:[Tt]he\s+)?(?:[A-Z][\w&'’.-]*\s+|of\s+|and\s+|for\s+){0,6}"
+    r"(?:Health|Hospitals?|Trust|University|Institute|Foundation|Cent(?:re|er)|Clinic|Society|Inc\.?|Ltd\.?|Group|"
+    r"System|College|Association|Network|Council|Charity|Board|Authority|Company|Pharma\w*|Therapeutics|Bio\w*|"
+    r"Medical|Research|[A-Z]{2,})\s*$"
+)
+# Where a reader's comments begin: what follows is the readers', not the article's
+_COMMENTS_HEAD = re.compile(
+    r"^(?:\d+\s+comments?|comments?\s*\(\d+\)|(?:reader )?comments|join the (?:conversation|discussion)|"
+    r"comments are (?:moderated|closed)\b.*|show comments|load (?:more )?comments|网友评论|网友留言|精选留言|評論|评论区)\W*$",
+    re.IGNORECASE,
+)
+# A sponsored teaser's label (an "Advertisement" marks a slot, and what follows it is the article's)
+_SPONSORED = re.compile(r"^(?:sponsored(?: content)?|paid (?:content|post)|promoted|推广|贊助)\W*$", re.I)
+_NAV_WORDS = frozenset(
+    [
+        "home",
+        "news",
+        "local",
+        "health",
+        "opinion",
+        "sports",
+        "sport",
+        "obituaries",
+        "e-edition",
+        "weather",
+        "business",
+        "world",
+        "politics",
+        "entertainment",
+        "lifestyle",
+        "subscribe",
+        "login",
+        "log",
+        "in",
+        "sign",
+        "donate",
+        "careers",
+        "jobs",
+        "locations",
+        "contact",
+        "about",
+        "us",
+        "find",
+        "a",
+        "doctor",
+        "mychart",
+        "search",
+        "menu",
+        "events",
+        "research",
+        "patients",
+        "visitors",
+        "give",
+        "newsroom",
+        "services",
+        "departments",
+        "appointments",
+        "giving",
+        "volunteer",
+    ]
+)
+_DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)$",
+    re.IGNORECASE,
+)
+
+
+def _nav_line(line: str) -> bool:
+    """A site's menu as one line: "News Local Health Opinion Sports", "Find a Doctor Locations Donate"."""
+    if len(line) > 140 or re.search(r"[.,;!?。，]", line):
+        return False
+    words = [w.casefold() for w in re.split(r"[\s|｜/·•]+", line) if w]
+    return len(words) >= 4 and sum(w in _NAV_WORDS for w in words) >= max(3, 0.6 * len(words))
+
+
+def _pipe_line(line: str) -> bool:
+    """ "Harbor Health Newsroom | Patient Stories": a site's name and section, not a sentence or a table row."""
+    parts = [p.strip() for p in re.split(r"\s[|｜]\s", line)]
+    parts = [_EMPHASIS_MARKS.sub("", p) for p in parts]
+    return len(parts) >= 2 and all(
+        _DATE_ONLY.match(p)
+        or (0 < len(p.split()) <= 6 and p[:1].isupper() and not re.search(r"\d|[.!?]$", p))
+        for p in parts
+    )
+
+
 # Where a press release or a post ends: what follows is notes to editors, contacts and the site's rails.
 _END_MARKER = re.compile(
     r"^[-–—=\s]*(?:ends?|完|全文完)[-–—=\s]*$|^#{3}$|^[（(【\[]\s*完\s*[)）】\]]$"
@@ -375,26 +541,36 @@ _SOURCE_LINE = re.compile(
     re.I,
 )
 _PUBLISHED_LINE = re.compile(
-    r"^(?:published|posted|updated|released|date|first published)(?! by)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$",
+    r"^(?:published|posted|updated|released|date|first published)(?! by)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$"
+    r"|^(?:发布日期|發布日期|发布时间|發布時間|发表时间|發表時間|日期|时间|時間)\s*[:：]\s*(?P<zh>.+)$"
+    r"|^(?P<stamp>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?)(?:\s.{0,60})?$",
     re.I,
 )
 _BYLINE_LINE = re.compile(
-    r"^(?:uploaded|posted|written|edited|reported) by\s*[:：]?\s*(?P<rest>.+)$|^author\s*[:：]\s*(?P<author>.+)$",
-    re.I,
+    r"^(?i:(?:uploaded|posted|written|edited|reported) by)\s*[:：]?\s*(?P<rest>.+)$|^(?i:author)\s*[:：]\s*(?P<author>.+)$"
+    # "By Colleen Marsh, Communications", "By Renee Castellano | Staff Writer": a name in capitals
+    r"|^(?:By|BY)\s+(?P<by>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*(?:[,|–—]|\band\b)\s*[^.!?]{0,80})?$"
 )
 
 
+_SOURCE_TAIL = re.compile(r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$")  # "…王启明说。【来源：晨报健康】"
 _CAPTION = re.compile(r"\[(caption|embed|gallery)\b[^\]]*\].*?\[/\1\]", re.IGNORECASE)
 
 
 def _clean_line(line: str) -> str:
     line = _CAPTION.sub("", line)
+    line = _SOURCE_TAIL.sub("", line)
     line = _TEMPLATE_TOKEN.sub("", line)
     line = line.replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
+_EMPHASIS_MARKS = re.compile(r"[*_]{1,3}")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
+
+
 def _is_clutter(line: str) -> bool:
+    line = _EMPHASIS.sub(r"\2", line)  # "**For immediate release**" is furniture like the plain words
     return any(p.match(line) for p in _CLUTTER_PATTERNS) or bool(_BARE_TOKEN.match(line))
 
 
@@ -692,9 +868,14 @@ def _take_source(rest: str, source: Source) -> None:
 _RELATED_MARKER = re.compile(
     r"^(?:related|recommended|popular|trending|more|latest|further)(?: \w+)? (?:articles?|stories|news|posts|"
     r"reading|links?|content|from .*)\W*$|^(?:read more|see also|you (?:may|might) also (?:like|enjoy)|"
-    r"also (?:read|on)|more on this)\b.*$",
+    r"also (?:read|on)|more on this)\b.*$"
+    r"|^(?:most read|most popular|top stories|trending now|editor'?s picks?)\W*$"
+    r"|^(?:相关(?:新闻|阅读|文章|推荐|链接|報導|报道)|推荐阅读|延伸阅读|往期(?:推荐|回顾|精选)|热门(?:推荐|文章|新闻)|猜你喜欢|"
+    r"精彩推荐|更多(?:新闻|阅读|精彩)|相關(?:新聞|閱讀|報導))\W*$",
     re.IGNORECASE,
 )
+# A list item of a rail of links: "1. Council votes to ...", "· 冬季来了，如何预防感染？"
+_RAIL_ITEM = re.compile(r"^(?:\d{1,2}[.)、]|[·•▪►›»\-–])\s*\S.{0,120}$")
 
 
 def _drop_clutter(
@@ -705,8 +886,8 @@ def _drop_clutter(
     lines: list[tuple[str, str]] = []
     dropped: list[str] = []
     source_lines = 0  # lines still expected after a bare "Source:" line
-    in_related = ended = False
-    for kind, raw in raw_lines:
+    in_related = ended = after_ad = False
+    for index, (kind, raw) in enumerate(raw_lines):
         line = _clean_line(raw)
         if not line:
             lines.append(("", ""))
@@ -718,7 +899,12 @@ def _drop_clutter(
             dropped.append(line)
             continue
         if in_related:
-            if _looks_like_heading(line) or _is_clutter(line) or _RELATED_MARKER.match(line):
+            if (
+                _looks_like_heading(line)
+                or _is_clutter(line)
+                or _RELATED_MARKER.match(line)
+                or (_RAIL_ITEM.match(line) and not line.endswith((".", "。")))
+            ):
                 dropped.append(line)
                 continue
             in_related = False
@@ -741,12 +927,15 @@ def _drop_clutter(
                 source_lines = 2
             dropped.append(line)
             continue
-        if (m := _PUBLISHED_LINE.match(line)) and len(line) < 80 and _iso_date(m.group("rest")):
-            source.date = source.date or _iso_date(m.group("rest"))
+        published = (m := _PUBLISHED_LINE.match(line)) and (
+            m.group("rest") or m.group("zh") or m.group("stamp")
+        )
+        if published and len(line) < 80 and _iso_date(published):
+            source.date = source.date or _iso_date(published)
             dropped.append(line)
             continue
         if (m := _BYLINE_LINE.match(line)) and len(line) < 80:
-            byline = (m.group("rest") or m.group("author") or "").strip()
+            byline = (m.group("rest") or m.group("author") or m.group("by") or "").strip()
             if date := _iso_date(byline):
                 source.date = source.date or date
                 byline = re.split(r"\s+(?:on|at|[|,–—-])\s+", byline)[0]
@@ -757,11 +946,23 @@ def _drop_clutter(
             in_related = True
             dropped.append(line)
             continue
-        if _END_MARKER.match(line) and any(k for k, _ in lines):
+        # the sender's "About ..." and the readers' comments end an article only in its second half; above,
+        # "Comments (14)" is a counter
+        tail = index >= len(raw_lines) / 2 and (_ABOUT_US.match(line) or _COMMENTS_HEAD.match(line))
+        if (_END_MARKER.match(line) or tail) and any(k for k, _ in lines):
             dropped.append(line)
-            ended = True  # what follows is the release's tail
+            ended = True  # what follows is the release's tail, or its readers' comments
             continue
-        if _is_clutter(line):
+        if after_ad and _looks_like_heading(line):
+            after_ad = False
+            dropped.append(line)  # the teaser under a "Sponsored" label
+            continue
+        after_ad = bool(_SPONSORED.match(line))
+        if _DATE_ONLY.match(line):
+            source.date = source.date or _iso_date(line)
+            dropped.append(line)
+            continue
+        if _is_clutter(line) or _nav_line(line) or _pipe_line(line):
             dropped.append(line)
             continue
         lines.append((kind, line))
@@ -885,7 +1086,9 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
         dropped.append(blocks.pop()[1])
 
     before = blocks
-    title, blocks = _take_title(blocks, html_title if is_html else "")
+    first = next((_clean_line(raw) for _, raw in raw_lines if _clean_line(raw)), "")
+    opened_with_clutter = bool(first) and first in dropped  # a menu or a site's name, now left out
+    title, blocks = _take_title(blocks, html_title if is_html else "", opened_with_clutter)
     remaining = set(blocks)  # what stood above the headline and was left out goes with the clutter
     above = [block for block in before if block not in remaining and block[1] != title]
     dropped += [text for _, text in above if text not in keep]
@@ -942,7 +1145,13 @@ def _headline_like(text: str) -> bool:
     tokens = text.split()
     if len(text) > 220 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 4 * len(tokens)):
         return False  # "首頁 即時 熱門 醫療新知": a menu of words
-    return (han_count(text) >= 10 or len(text.split()) >= 5) and len(_sentences(text)) <= 1
+    sentences = _sentences(text)
+    one_thought = len(sentences) <= 1 or (
+        len(sentences) == 2 and sentences[0].endswith(("?", "？", "!", "！"))
+    )
+    return (
+        han_count(text) >= 10 or len(text.split()) >= 5
+    ) and one_thought  # "慢粒患者能停药吗？多中心研究：…"
 
 
 _LETTERHEAD = re.compile(
@@ -972,8 +1181,16 @@ def _masthead(text: str) -> bool:
             and not _sentences(text)[1:]
         )
         or (len(text) <= 20 and _ORGANISATION_END.search(text))
+        or _capitals(
+            re.split(r"\s[-–—|]\s", text)[0]
+        )  # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office"
         or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
     )
+
+
+def _capitals(text: str) -> bool:
+    """A letterhead set in capitals, two words or more and no sentence."""
+    return text.isupper() and 2 <= len(text.split()) <= 12 and not text.endswith((".", "!", "?"))
 
 
 def _lede_at(blocks: list[tuple[str, str]]) -> int:
@@ -986,7 +1203,9 @@ def _lede_at(blocks: list[tuple[str, str]]) -> int:
     return len(blocks)
 
 
-def _take_title(blocks: list[tuple[str, str]], html_title: str) -> tuple[str, list[tuple[str, str]]]:
+def _take_title(
+    blocks: list[tuple[str, str]], html_title: str, opened_with_clutter: bool = False
+) -> tuple[str, list[tuple[str, str]]]:
     h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
     if h1 is not None and (
         _headline_like(blocks[h1][1]) or not any(map(_headline_like, (t for _, t in blocks[:3])))
@@ -1001,10 +1220,19 @@ def _take_title(blocks: list[tuple[str, str]], html_title: str) -> tuple[str, li
     # Before the lede stand letterheads, mastheads, menus, datelines and the headline. A first line that
     # is none of those is the headline; otherwise it is the longest line there that reads as one,
     # preferring lines that do not end as a sentence does.
-    if blocks and _masthead(blocks[0][1]):
-        head = [i for i in range(_lede_at(blocks)) if _headline_like(blocks[i][1])]
+    if blocks and (opened_with_clutter or _masthead(blocks[0][1])):
+        head = [
+            i
+            for i in range(_lede_at(blocks))
+            if _headline_like(blocks[i][1]) and not blocks[i][1].endswith((":", "：", ",", "，", ";", "；"))
+        ]
         if head:
             best = max(head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1])))
+            plain = [i for i in head if not _masthead(blocks[i][1])]
+            if len(plain) >= 2 and plain[1] == plain[0] + 1 and not blocks[plain[0]][1].endswith((".", "。")):
+                best = plain[0]  # a headline, then its deck
+            labels = [i for i in head if _LABEL_HEADLINE.match(blocks[i][1])]
+            best = labels[0] if labels else best  # the source's label stands where its headline does
             # what stands above the headline and is no part of the article (a masthead, a menu) goes
             kept = [block for block in blocks[:best] if not _masthead(block[1])]
             return blocks[best][1], kept + blocks[best + 1 :]

@@ -584,3 +584,97 @@ def test_a_line_an_editor_restores_stays_where_it_stood():
     text = kept.plain_text()
     assert text.index("six-month refit") < text.index("2 min read") < text.index("new colours")
     assert "900 beds" in text and "2 min read" not in kept.dropped and "ENDS" in kept.dropped
+
+
+PAGE = (
+    "The Riverside Echo\n"
+    "News Local Health Opinion Sports Obituaries\n"
+    "Sponsored\n"
+    "Ten Foods Doctors Secretly Love\n"
+    "Clinic cuts waiting times for cell therapy referrals\n"
+    "By Maeve Doherty | Health Reporter\n"
+    "Listen to this article 00:04:10\n"
+    "Comments (12)\n"
+    "The regional clinic now sees referred patients within two weeks, down from ten, its director said on "
+    "Monday after a year of changes to how referrals are handled.\n"
+    "Advertisement\n"
+    "How the change works\n"
+    "Referrals now go to one nurse coordinator, who books the first visit and the tests in a single call, so "
+    "patients no longer wait for letters to pass between departments.\n"
+    "Nurses say the calls take longer but save weeks of waiting for families who travel far.\n"
+    "About Riverside Health\n"
+    "Riverside Health runs three hospitals in the valley.\n"
+    "14 Comments\n"
+    "greenfields_mum · 2 days ago\n"
+    "My father waited months for this. Good news.\n"
+)
+
+
+def test_page_furniture_is_left_out_and_the_article_kept():
+    """Issue 21, item 3: menus, bylines, reading times, counters, a sponsored teaser, the sender's "About"
+    paragraph and the readers' comments go with the clutter; an "Advertisement" slot marker goes but the
+    subhead after it stays."""
+    document = parse_document(PAGE, "page.txt")
+    text = document.plain_text()
+    assert document.title == "Clinic cuts waiting times for cell therapy referrals"
+    assert document.source.author == "Maeve Doherty"
+    assert "How the change works" in text and "save weeks of waiting" in text
+    for clutter in (
+        "Obituaries",
+        "Ten Foods",
+        "Listen to",
+        "Comments (12)",
+        "Advertisement",
+        "three hospitals",
+        "greenfields_mum",
+        "My father waited",
+    ):
+        assert clutter not in text and clutter not in document.title, clutter
+
+
+def test_chinese_page_furniture_is_left_out():
+    page = (
+        "我院完成首例儿童CAR-T治疗\n"
+        "记者 周晓 通讯员 陈立\n"
+        "2025-05-06 10:21　来源：健康晨报\n"
+        "【字号：大 中 小】【打印本页】【关闭窗口】\n"
+        "近日，医院血液科为一名白血病患儿完成了CAR-T细胞回输，目前患儿病情平稳，各项指标良好，医护团队表示将继续随访。\n"
+        "（图片由血液科提供）\n"
+        "专家表示，这一疗法为复发难治的患儿带来了新的希望，但并非所有患者都适合，需要经过严格评估。\n"
+        "扫码下载健康晨报APP\n"
+        "版权声明：本文为健康晨报原创，未经授权不得转载。\n"
+    )
+    document = parse_document(page.encode(), "news.txt")
+    text = document.plain_text()
+    assert document.title == "我院完成首例儿童CAR-T治疗" and document.source.date == "2025-05-06"
+    assert "医护团队表示将继续随访" in text and "严格评估" in text
+    for clutter in ("周晓", "字号", "血液科提供", "扫码", "版权声明"):
+        assert clutter not in text, clutter
+
+
+def test_a_pdf_line_broken_by_the_page_is_joined_and_a_letterhead_in_capitals_is_no_headline():
+    page = (
+        "NORTHVALE INSTITUTE OF BLOOD RESEARCH\n"
+        "Tablets keep leukaemia in check for most patients\n"
+        "Half of the patients in the trial were assigned to standard care and the rest took a targeted tablet and a\n"
+        "BCL-2 inhibitor together for two years, after which most of them remained in remission at the clinic.\n"
+        "The study followed 400 adults at twelve centres across the country for five years in all, and found the\n"
+        "benefit held in every age group that took part, including the oldest patients in the whole trial group.\n"
+    )
+    chinese = (
+        "我院狼疮研究成果在国际\n"
+        "期刊发表\n"
+        "近日，医院风湿免疫科团队在国际期刊发表研究成果，首次报告了细胞疗法治疗难治性狼疮的\n"
+        "疗效和安全性。研究共纳入十八例患者，随访一年，多数患者停用了激素和免疫抑制剂，\n"
+        "病情保持稳定。团队表示，下一步将扩大样本，开展多中心研究，进一步验证这一疗法的长期\n"
+        "效果。\n"
+    )
+    from articles.documents import _reflowed
+
+    flowed = _reflowed(page)
+    assert "targeted tablet and a BCL-2 inhibitor together" in flowed
+    assert "难治性狼疮的疗效和安全性" in _reflowed(chinese) and "停用了激素和免疫抑制剂，病情" in _reflowed(
+        chinese
+    )
+    assert parse_document(_reflowed(chinese), "r.txt").title == "我院狼疮研究成果在国际期刊发表"
+    assert parse_document(flowed, "r.txt").title == "Tablets keep leukaemia in check for most patients"

@@ -21,6 +21,16 @@ The fresh batch: 16 raw documents by a third helper, written after the changes a
 After it was scored, one of its misses (a label headline lost to a "Donate" link) led to the last change
 above; the batch then gives headlines 80.0% and 1.20 clutter lines per document, no longer a result.
 
+The second fresh batch: 18 raw documents by two more helpers during stop 25 (6 Chinese: Big5, GBK, GB18030,
+Word, PDF and a 公众号 page; 5 HTML, 4 text, 2 Markdown, 3 Word, 4 PDF of which one a scan; 10 stories),
+scored before any change for it, then tuned to:
+
+| second, scored before any change (stop 25) | 18 (6) | 82.4% | 96.4% | 95.7% | 2 | 90.0% | 0 | 2.88 | 0 |
+| second, after page furniture, letterheads and PDF reflow (stop 25, tuned) | 18 (6) | 100% | 96.4% | 95.8% | 2 | 90.0% | 0 | 0.00 | 0 |
+
+The same changes gave the blind batch headlines 100% and 0.23 clutter lines per document, and the first
+fresh batch headlines 100% and 0.87. A third fresh batch, written meanwhile and scored last, is the result.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -33,8 +43,9 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (0.90, 0.92, 0.99, 1, 0.92, 1, 2.5),
-    "fresh": (0.80, 0.83, 0.92, 2, 0.71, 0, 1.25),
+    "blind": (1.0, 0.92, 0.99, 1, 0.92, 1, 0.3),
+    "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
+    "second": (1.0, 0.96, 0.95, 2, 0.90, 0, 0.05),
 }
 
 

@@ -354,8 +354,8 @@ class TestAdminImport:
         client.force_login(users["editor"])
         page = self._upload(client, SimpleUploadedFile("case.txt", text.encode())).content.decode()
         assert "Needs a headline" in page and "the source's is a label" in page
-        assert "Suggestion: A 58-year-old farmer with myelofibrosis is back at work" in page
-        assert "clutter line left out" in page and "<li>Share this page</li>" in page
+        assert "Suggestion: <span data-suggestion>A 58-year-old farmer with myelofibrosis is back at work" in page
+        assert "clutter line left out" in page and ">Share this page</label>" in page
 
     def test_only_users_who_may_import(self, client, users):
         from django.urls import reverse
