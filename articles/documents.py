@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -410,6 +411,7 @@ _CLUTTER_PATTERNS = [
         r"^(?:call|phone|ring|contact us|email us)\b.{0,80}\b(?:appointment|book|more information|referral)\b.{0,40}$",
         r"^(?:(?:【[^】]{1,12}】)\s*){2,}$|^【?字号",
         r"^(?:版权声明|版權聲明|免责声明|免責聲明|转载声明|轉載聲明)\s*[:：].*$",
+        r"^(?:skip (?:to|navigation)|jump to)\b.{0,40}$|^(?:跳到|跳至|跳过|跳轉)(?:主要)?内容\W*$",
         # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
         # disclaimers, appeals and acknowledgements
         r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
@@ -1210,7 +1212,8 @@ def _take_title(
     if h1 is not None and (
         _headline_like(blocks[h1][1]) or not any(map(_headline_like, (t for _, t in blocks[:3])))
     ):
-        return blocks[h1][1], blocks[:h1] + blocks[h1 + 1 :]
+        kept = [block for block in blocks[:h1] if not _masthead(block[1])]  # not a menu above the headline
+        return blocks[h1][1], kept + blocks[h1 + 1 :]
     if h1 is not None:
         blocks = blocks[:h1] + blocks[h1 + 1 :]  # a site's name set as the page's h1
     elif html_title:
@@ -1529,11 +1532,19 @@ _ZH_FEMALE = re.compile(
 _ZH_MALE = re.compile("先生|男孩|小伙|爸爸|父亲|父親|大爷|爷爷|外公|阿公|他|儿子|兒子|男性")
 
 
+_ZH_PERSON_NAME = re.compile(
+    "[\u4e00-\u9fff](?:奶奶|爷爷|阿姨|叔叔|大爷|大妈|女士|先生|婆婆|伯伯|阿婆|阿公|某)|(?<![\u4e00-\u9fff])[小老阿][\u4e00-\u9fff](?=[，。、说的是在])"
+)
+
+
 def _follows_one_person(text: str) -> bool:
     """Whether the narration keeps to one person: singular pronouns (not a source's "she said") outnumber
     groups of patients, in English or in Chinese."""
     if is_chinese(text):
-        singular, plural = len(_ZH_SINGULAR.findall(text)), len(_ZH_PLURAL.findall(text))
+        # the narration names its one patient by a polite or pet name as often as by 她 or 他 ("周奶奶")
+        named = Counter(_ZH_PERSON_NAME.findall(text)).most_common(1)
+        singular = len(_ZH_SINGULAR.findall(text)) + (named[0][1] if named and named[0][1] >= 3 else 0)
+        plural = len(_ZH_PLURAL.findall(text))
         return singular >= 3 and singular >= 2 * plural
     singular = len(_SINGULAR_WORDS.findall(text)) - 2 * len(_SAYS.findall(text))
     return singular >= 6 and singular >= len(_PLURAL_WORDS.findall(text))

@@ -86,10 +86,17 @@ def document_paths(paths) -> list[Path]:
     return found
 
 
-# A sentence that names a therapy to set the one the piece is about against it
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+# A sentence that names a therapy to set the one the piece is about against it, or that the patient did
+# not have ("a transplant was not considered safe for him")
+_NOT_RECEIVED = re.compile(
+    r"\b(?:ineligible|ruled out|(?:not|(?:was|were|is|are)n['’]t) (?:considered|offered|eligible|an option|"
+    r"suitable|possible|safe))\b|不适合|无法(?:进行|接受)|未能(?:进行|接受)",
+    re.IGNORECASE,
+)
 _CONTRAST = re.compile(
     r"\b(?:unlike|rather than|instead of|compared (?:with|to)|in contrast|alternatives? such as)\b"
-    r"|不同于|相比|而不是|不像",
+    r"|不同于|相比|而不是|不像|" + _NOT_RECEIVED.pattern,
     re.IGNORECASE,
 )
 
@@ -111,8 +118,9 @@ class Vocabularies:
         """The terms `document` is about, the weightiest first: a term in the headline counts 3, in the
         standfirst, the lede or a subhead 2, and 1 for each other paragraph that names it. A term is kept
         at 2 or more; one named in a single paragraph in passing is not what the piece is about, except a
-        therapy in a patient's story, which the patient received (unless it stands only as a contrast:
-        "unlike CAR-T, which...")."""
+        therapy in a patient's story, which the patient received. A therapy named only as a contrast or as
+        one the patient could not have ("unlike CAR-T, which...", "a transplant was not considered safe")
+        counts nowhere."""
         paragraphs = [text for kind_, text in document.blocks if kind_ != "h2"]
         parts = [(document.title, 3), (document.standfirst, 2), (paragraphs[0] if paragraphs else "", 2)]
         parts += [(text, 2) for kind_, text in document.blocks if kind_ == "h2"]
@@ -120,14 +128,18 @@ class Vocabularies:
         weight: dict[int, int] = {}
         order = self.match(kind, document.plain_text())
         for text, points in parts:
+            if kind == "therapies":
+                text = " ".join(s for s in _SENTENCE_END.split(text) if not _NOT_RECEIVED.search(s))
             for term in self.match(kind, text) if text else ():
                 weight[term] = weight.get(term, 0) + points
         once: set[int] = set()
         if story and kind == "therapies":
-            sentences = re.split(r"(?<=[.!?。！？])\s*", document.plain_text())
+            sentences = _SENTENCE_END.split(document.plain_text())
             received = {term for s in sentences if not _CONTRAST.search(s) for term in self.match(kind, s)}
             once = {term for term in order if weight.get(term) == 1 and term in received}
-        for term in order:  # "acute lymphoblastic leukemia" in the headline, "B-ALL" in the body: B-ALL
+        # "acute lymphoblastic leukemia" in the headline, "B-ALL" in the body: B-ALL. Not for therapies:
+        # "immunotherapy" in the standfirst does not make CAR-T, named once in passing, the topic.
+        for term in order if kind == "diseases" else ():
             for ancestor in self.ancestors(kind, term):
                 if weight.get(ancestor, 0) >= 2:
                     weight[term] = max(weight.get(term, 0), weight[ancestor])

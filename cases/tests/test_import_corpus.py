@@ -27,6 +27,7 @@ scored before any change for it, then tuned to:
 
 | second, scored before any change (stop 25) | 18 (6) | 82.4% | 96.4% | 95.7% | 2 | 90.0% | 0 | 2.88 | 0 |
 | second, after page furniture, letterheads and PDF reflow (stop 25, tuned) | 18 (6) | 100% | 96.4% | 95.8% | 2 | 90.0% | 0 | 0.00 | 0 |
+| second, after therapies not received, Taiwan names, stories told by a polite name (stop 25, tuned) | 18 (6) | 100% | 98.2% | 98.6% | 0 | 100% | 0 | 0.00 | 0 |
 
 The same changes gave the blind batch headlines 100% and 0.23 clutter lines per document, and the first
 fresh batch headlines 100% and 0.87. A third fresh batch, written meanwhile and scored last, is the result.
@@ -43,9 +44,9 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (1.0, 0.92, 0.99, 1, 0.92, 1, 0.3),
+    "blind": (1.0, 0.93, 0.99, 1, 0.92, 1, 0.3),
     "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
-    "second": (1.0, 0.96, 0.95, 2, 0.90, 0, 0.05),
+    "second": (1.0, 0.98, 0.98, 0, 1.0, 0, 0.05),
 }
 
 

@@ -354,7 +354,10 @@ class TestAdminImport:
         client.force_login(users["editor"])
         page = self._upload(client, SimpleUploadedFile("case.txt", text.encode())).content.decode()
         assert "Needs a headline" in page and "the source's is a label" in page
-        assert "Suggestion: <span data-suggestion>A 58-year-old farmer with myelofibrosis is back at work" in page
+        assert (
+            "Suggestion: <span data-suggestion>A 58-year-old farmer with myelofibrosis is back at work"
+            in page
+        )
         assert "clutter line left out" in page and ">Share this page</label>" in page
 
     def test_only_users_who_may_import(self, client, users):
@@ -375,3 +378,58 @@ class TestAdminImport:
         client.force_login(users["editor"])
         page = self._upload(client, SimpleUploadedFile("virus.exe", b"MZ...")).content.decode()
         assert "virus.exe is not a .txt, .md, .html, .docx, .pdf or .zip file." in page
+
+
+class TestTagsAndStoriesOnWhatThePieceIsAbout:
+    """Issue 21, items 4, 5 and 7, from the second fresh batch's misses (our own sentences)."""
+
+    def draft(self, vocabulary, name, text):
+        result = import_document(name, text.encode(), vocabularies=Vocabularies())
+        assert result.error is None, result.error
+        return result
+
+    def test_a_therapy_the_patient_could_not_have_is_not_tagged(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "welder.txt",
+            "Retired fitter back at work after CAR-T cell therapy for lymphoma\n\n"
+            "Gary Rowe, 68, was told in 2023 that his diffuse large B-cell lymphoma had come back. "
+            "Because of his heart, a stem cell transplant was not considered safe for him. "
+            "He received CAR-T cell therapy in March. His scans have been clear since, and he is back in his "
+            "workshop most mornings. He says he feels better than he has in years. His wife says he sleeps well.\n",
+        )
+        assert "CAR-T cell therapy" in result.therapies
+        assert "Hematopoietic stem cell transplantation" not in result.therapies
+
+    def test_a_broad_term_up_top_does_not_make_a_narrower_one_named_in_passing_the_topic(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "trial.txt",
+            "Two bispecific antibodies together slow relapsed myeloma\n\n"
+            "A pairing of two off-the-shelf immunotherapy drugs kept multiple myeloma in check for a year.\n\n"
+            "The bispecific antibodies each bind a myeloma cell and a T cell. In the trial, 90 patients took "
+            "both bispecific antibodies every two weeks.\n\n"
+            "Some had already had CAR-T cell therapy; their responses were similar.\n",
+        )
+        assert "Bispecific antibody therapy" in result.therapies
+        assert "CAR-T cell therapy" not in result.therapies
+
+    def test_taiwan_and_hong_kong_names_of_a_disease_tag_it(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "tw.txt",
+            "少年接受CAR-T細胞治療後重返校園\n\n"
+            "十八歲的少年三年前確診B細胞急性淋巴性白血病，經化學治療與骨髓移植後復發，去年接受CAR-T細胞治療，至今未再復發。\n",
+        )
+        assert result.diseases[0] == "B-cell acute lymphoblastic leukemia"
+
+    def test_a_chinese_story_told_by_the_patients_polite_name_is_a_story(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "grandma.txt",
+            "九旬老人战胜淋巴瘤\n\n"
+            "今年5月，家人发现吴奶奶颈部长了包块，活检确诊为弥漫大B细胞淋巴瘤。\n\n"
+            "医生对吴奶奶做了老年综合评估，选择了减量化疗方案。\n\n"
+            "六个疗程后，吴奶奶的病灶完全消失，如今每天都下楼晒太阳。\n",
+        )
+        assert result.case_label, "no story was drafted"

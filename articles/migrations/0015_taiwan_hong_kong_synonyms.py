@@ -1,0 +1,43 @@
+"""The names Taiwan and Hong Kong give the commonest blood cancers and treatments, in simplified characters
+(traditional text is folded before matching): 急性淋巴性白血病 where the mainland writes 急性淋巴细胞白血病."""
+
+from django.db import migrations
+
+SYNONYMS = {
+    "diseases": {
+        "Acute lymphoblastic leukemia": ["急性淋巴性白血病", "急性淋巴母细胞白血病"],
+        "B-cell acute lymphoblastic leukemia": ["B细胞急性淋巴性白血病", "B型急性淋巴性白血病"],
+        "Acute myeloid leukemia": ["急性骨髓性白血病"],
+        "Chronic myeloid leukemia": ["慢性骨髓性白血病"],
+        "Chronic lymphocytic leukemia": ["慢性淋巴性白血病"],
+        "Hodgkin lymphoma": ["何杰金氏淋巴瘤", "霍奇金氏淋巴瘤"],
+        "Non-Hodgkin lymphoma": ["非何杰金氏淋巴瘤", "非霍奇金氏淋巴瘤"],
+        "Systemic lupus erythematosus": ["全身性红斑狼疮", "全身性红斑性狼疮"],
+    },
+    "therapies": {
+        "Hematopoietic stem cell transplantation": ["造血干细胞移殖", "骨髓移殖"],
+        "Monoclonal antibody therapy": ["单株抗体"],
+    },
+}
+MODELS = {"diseases": "DiseaseTag", "therapies": "TherapyTag"}
+
+
+def add(apps, schema_editor):
+    for kind, names in SYNONYMS.items():
+        model = apps.get_model("articles", MODELS[kind])
+        for term in model.objects.filter(name__in=names):
+            term.synonyms = [*term.synonyms, *(s for s in names[term.name] if s not in term.synonyms)]
+            term.save(update_fields=["synonyms"])
+
+
+def remove(apps, schema_editor):
+    for kind, names in SYNONYMS.items():
+        model = apps.get_model("articles", MODELS[kind])
+        for term in model.objects.filter(name__in=names):
+            term.synonyms = [s for s in term.synonyms if s not in names[term.name]]
+            term.save(update_fields=["synonyms"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0014_source_document")]
+    operations = [migrations.RunPython(add, remove)]
