@@ -1464,6 +1464,7 @@ class PatientFacts:
     sex: str | None = None
     treatment_year: int | None = None
     outcome: str = ""
+    follow_up: str = ""  # how long after treatment the story last saw the patient: "18 months", "一年"
 
 
 _FEMALE = (
@@ -1573,6 +1574,7 @@ def _chinese_story(text: str) -> PatientFacts:
         (re.compile("重返工作|重返岗位|重返講台|重返讲台|上班|复工|復工"), "已重返工作岗位"),
     ) if pattern.search(text)]  # fmt: skip
     facts.outcome = f"{who}{'，'.join(news[:2])}。" if news else ""
+    facts.follow_up = follow_up(text)
     return facts
 
 
@@ -1613,7 +1615,43 @@ def patient_story(text: str) -> PatientFacts | None:
     facts.sex = _sex(text, individuals)
     facts.treatment_year = _treatment_year(text)
     facts.outcome = _outcome(text)
+    facts.follow_up = follow_up(text)
     return facts
+
+
+_SPAN = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|a)"
+_FOLLOW_UP = re.compile(
+    rf"\b(?:(?P<n>{_SPAN})(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>years?|months?|weeks?)\s+(?:later|after|on|since|out|"
+    rf"post)\b|(?:for|of)\s+(?:more than |over |nearly |almost |about )?(?P<n2>{_SPAN})\s+(?P<unit2>years?|months?)"
+    r"(?=[^.!?]{0,40}\b(?:remission|disease-free|cancer-free|free of|without (?:a )?relapse|symptom-free)\b)"
+    rf"|(?:remission|disease-free|cancer-free|follow-up)\s+(?:of|for)\s+(?:more than |over )?(?P<n3>{_SPAN})\s+"
+    r"(?P<unit3>years?|months?))",
+    re.IGNORECASE,
+)
+_ZH_SPAN = "(?:\\d{1,2}|[一二两三四五六七八九十半]{1,3})"
+_ZH_FOLLOW_UP = re.compile(
+    f"(?:随访|隨訪|追踪|追蹤|至今)(?:已|满|滿|已满|已滿|已经|已經|有)?(?P<n>{_ZH_SPAN})(?:个|個)?(?:多)?(?P<unit>年|月)"
+    f"|(?P<n2>{_ZH_SPAN})(?:个|個)?(?:多)?(?P<unit2>年|月)(?:来|來|过去了|過去了)"
+)
+
+
+def follow_up(text: str) -> str:
+    """How long the story followed the patient after treatment, as it says so: the last such span."""
+    if is_chinese(text):
+        found = list(_ZH_FOLLOW_UP.finditer(text))
+        if not found:
+            return ""
+        m = found[-1]
+        n, unit = m.group("n") or m.group("n2"), m.group("unit") or m.group("unit2")
+        return f"{n}{'个月' if unit == '月' else '年'}"
+    found = list(_FOLLOW_UP.finditer(text))
+    if not found:
+        return ""
+    m = found[-1]
+    n = next(m.group(g) for g in ("n", "n2", "n3") if m.group(g)).lower()
+    unit = next(m.group(g) for g in ("unit", "unit2", "unit3") if m.group(g)).lower().rstrip("s")
+    n = "1" if n in ("a", "one") else n
+    return f"{n} {unit}" + ("" if n == "1" else "s")
 
 
 def _sex(text, individuals) -> str | None:

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import takewhile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
@@ -29,9 +31,11 @@ from articles.documents import patient_story as find_patient_story
 from articles.models import Article, DiseaseTag, ImportJob, SourceDocument, Status, TherapyTag, unique_slug
 from articles.services import record_revision
 from cases.models import AgeBand, Case, PrivacyStatus, Sex
+from cases.privacy import desk_safe_names
 from cases.scanner import find_identifiers
 from cases.scanner.chinese import HAS_HAN
 from cases.scanner.words import simplified
+from cases.services import default_replacement
 
 log = logging.getLogger("newsdesk.import")
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -156,6 +160,11 @@ class Vocabularies:
             ),
         )
 
+    @cached_property
+    def safe_names(self) -> list[str]:
+        """Names the desk made public (its vocabularies, its list of public names): never anonymised."""
+        return desk_safe_names()
+
     def ancestors(self, kind: str, term: int) -> list[int]:
         """The broader terms `term` sits under, nearest first (lupus nephritis: lupus)."""
         out, parent = [], self.parents[kind].get(term)
@@ -176,6 +185,9 @@ class Vocabularies:
     def match(self, kind: str, text: str) -> list[int]:
         """The terms `text` names; traditional Chinese is read as simplified (the vocabularies' Chinese)."""
         return match_terms(simplified(text) if HAS_HAN.search(text) else text, self.terms[kind])
+
+
+EPONYMS = {"Hodgkin", "Non-Hodgkin", "Sjögren's", "Crohn's", "Graves'", "Hashimoto's", "Behçet's"}
 
 
 def source_ref(name: str) -> str:
@@ -201,26 +213,33 @@ def case_label(facts: PatientFacts, diagnosis: str) -> str:
     return f"{person} {_('with')} {diagnosis}" if diagnosis else person
 
 
-NEUTRAL = {
-    "person_name": _("the patient"),
-    "nickname": _("the patient"),
-    "clinician_name": _("the doctor"),
-    "hospital": _("the hospital"),
-    "place": _("their home town"),
-    "date": _("that time"),
-    "age": _("that age"),
-    "age_over_89": _("that age"),
-}
-
-
-def neutralize_identifiers(text: str) -> str:
-    """Text for a story's own fields, with each identifier replaced by a neutral phrase."""
+def neutralize_identifiers(text: str, safe_names: list[str] = ()) -> str:
+    """Text for a story's own fields, each identifier replaced as the privacy desk's replace step would
+    by default ("the patient", "a hospital", "[date removed]"; 患者, 某医院 in Chinese)."""
     out, last = [], 0
-    for finding in find_identifiers(text):
-        out += [text[last : finding.start], NEUTRAL.get(finding.kind, "[removed]")]
+    for finding in find_identifiers(text, safe_names=safe_names):
+        out += [text[last : finding.start], default_replacement(finding.kind, finding.text)]
         last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+NARRATIVE_CHARACTERS = 8000
+
+
+def story_narrative(document: ParsedDocument, safe_names: list[str] = ()) -> str:
+    """The story as the document tells it, its subheads and paragraphs anonymised, as the narrative's
+    HTML; the privacy officer still reviews it like any text."""
+    parts, size = [], 0
+    for kind, text in (
+        [("p", document.standfirst), *document.blocks] if document.standfirst else document.blocks
+    ):
+        if size >= NARRATIVE_CHARACTERS:
+            break
+        clean = escape(neutralize_identifiers(text, safe_names))
+        parts.append(f"<h2>{clean}</h2>" if kind == "h2" else f"<p>{clean}</p>")
+        size += len(text)
+    return "".join(parts)
 
 
 def import_document(
@@ -327,13 +346,17 @@ def _save(
         return
     diagnosis = vocabularies.names["diseases"][disease_ids[0]] if disease_ids else ""
     case = case or Case(source_ref=ref)
-    if diagnosis[1:].islower():
-        diagnosis = diagnosis.lower()
+    first, _space, rest = diagnosis.partition(" ")
+    if first[1:].islower() and first not in EPONYMS:  # "Diffuse large B-cell lymphoma" reads in lower case
+        diagnosis = f"{first.lower()} {rest}".strip()
     case.label = case_label(facts, diagnosis)[:200]
     case.age_band = facts.age_band or ""
     case.sex = facts.sex if facts.sex in Sex.values else Sex.UNSTATED
     case.treatment_year = facts.treatment_year
-    case.outcome = neutralize_identifiers(facts.outcome or "")[:300]
+    safe = vocabularies.safe_names
+    case.outcome = neutralize_identifiers(facts.outcome or "", safe)[:300]
+    case.follow_up = case.follow_up or facts.follow_up[:100]
+    case.narrative = case.narrative or story_narrative(document, safe)
     case.privacy_findings = findings
     case.save()
     case.articles.add(article)

@@ -433,3 +433,37 @@ class TestTagsAndStoriesOnWhatThePieceIsAbout:
             "六个疗程后，吴奶奶的病灶完全消失，如今每天都下楼晒太阳。\n",
         )
         assert result.case_label, "no story was drafted"
+
+
+class TestTheStoryItDrafts:
+    """Issue 21, item 5: a story's narrative and follow-up come from the document, anonymised as the privacy
+    desk's replace step would, never left empty."""
+
+    def test_the_narrative_and_follow_up_are_filled_and_anonymised(self, vocabulary):
+        text = (
+            "Teacher back in class after CAR-T for lymphoma\n\n"
+            "Moira Quennell, 52, from Ballykeel, was diagnosed with diffuse large B-cell lymphoma in 2021. "
+            "She had two rounds of chemotherapy before her cancer came back on 14 March 2023.\n\n"
+            "She received CAR-T cell therapy that summer. Eighteen months later she is in remission and "
+            "back teaching. Call 07700 900461 for the support group.\n"
+        )
+        result = import_document("teacher.txt", text.encode(), vocabularies=Vocabularies())
+        case = Case.objects.get(pk=result.case_id)
+        assert case.follow_up == "eighteen months"
+        assert "<p>" in case.narrative and "back teaching" in case.narrative
+        for identifier in ("Moira", "Quennell", "Ballykeel", "14 March 2023", "07700"):
+            assert identifier not in case.narrative, identifier
+        assert "the patient" in case.narrative
+        assert case.privacy_status == PrivacyStatus.PENDING  # the officer still reviews it
+
+    def test_a_chinese_story_gets_its_narrative_and_follow_up_in_chinese(self, vocabulary):
+        text = (
+            "九旬老人战胜淋巴瘤\n\n"
+            "今年5月，家人发现吴奶奶颈部长了包块，活检确诊为弥漫大B细胞淋巴瘤。她住在青石镇。\n\n"
+            "医生为吴奶奶选择了减量化疗方案。她完成了六个疗程，病情缓解。\n\n"
+            "随访一年，吴奶奶没有复发，每天下楼晒太阳。\n"
+        )
+        result = import_document("nainai.txt", text.encode(), vocabularies=Vocabularies())
+        case = Case.objects.get(pk=result.case_id)
+        assert case.follow_up == "一年"
+        assert "吴奶奶" not in case.narrative and "青石镇" not in case.narrative and "患者" in case.narrative
