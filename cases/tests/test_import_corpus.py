@@ -30,7 +30,16 @@ scored before any change for it, then tuned to:
 | second, after therapies not received, Taiwan names, stories told by a polite name (stop 25, tuned) | 18 (6) | 100% | 98.2% | 98.6% | 0 | 100% | 0 | 0.00 | 0 |
 
 The same changes gave the blind batch headlines 100% and 0.23 clutter lines per document, and the first
-fresh batch headlines 100% and 0.87. A third fresh batch, written meanwhile and scored last, is the result.
+fresh batch headlines 100% and 0.87.
+
+The third fresh batch: 18 raw documents by two more helpers, written while the second was tuned to and
+scored after every change above, never tuned to (6 Chinese: GB18030, UTF-8 with BOM, traditional UTF-8,
+Word, PDF; 6 HTML, 5 text, 2 Markdown, 3 Word, 2 PDF; 10 stories):
+
+| third, scored after the changes, never tuned to (stop 25) | 18 (6) | 88.9% | 91.8% | 97.5% | 2 | 90.0% | 0 | 1.78 | 0 |
+
+Against the goals it meets required tags, stories and markup; headlines (88.9%), forbidden tags (2) and
+clutter (1.78 lines per document) fall short.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -47,6 +56,7 @@ FLOORS = {
     "blind": (1.0, 0.93, 0.99, 1, 0.92, 1, 0.3),
     "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
     "second": (1.0, 0.98, 0.98, 0, 1.0, 0, 0.05),
+    "third": (0.88, 0.91, 0.97, 2, 0.90, 0, 1.8),
 }
 
 
