@@ -362,7 +362,8 @@ _CLUTTER_PATTERNS = [
         r"^(?:subscribe|sign up)\b.{0,60}(?:newsletter|updates|alerts)?\W*$",
         r"^(?:share|tweet|like|follow|pin|email|print)(?: (?:this|us|on|via|article|story|page|it))*\b.{0,80}$",
         rf"^(?:(?:{_SOCIAL})\W*){{1,}}$",
-        r"^(?:advertisement|advertising|sponsored(?: content)?|paid (?:content|post|partnership)|promoted|ad|广告|廣告)\W*$",
+        r"^(?:advertisement|advertising|sponsored(?: content)?|paid (?:content|post|partnership)|promoted|ad|广告|廣告)"
+        r"(?:\W+scroll to continue)?\W*$",
         r"^(?:🛡\s*)?powered by\b.*$",
         r"^(?:related|recommended|popular|trending|more) (?:articles?|stories|news|posts|reading|from .*)\W*$",
         r"^(?:read more|see also|you may also like|you might also like|previous article|next article|back to top)\b.*$",
@@ -412,6 +413,23 @@ _CLUTTER_PATTERNS = [
         r"^(?:(?:【[^】]{1,12}】)\s*){2,}$|^【?字号",
         r"^(?:版权声明|版權聲明|免责声明|免責聲明|转载声明|轉載聲明)\s*[:：].*$",
         r"^(?:skip (?:to|navigation)|jump to)\b.{0,40}$|^(?:跳到|跳至|跳过|跳轉)(?:主要)?内容\W*$",
+        # Calls to action and asides a page sets apart, on their own line
+        r"^(?:[^.!?]{0,80}\?\s+)?(?:(?:call|talk to|speak to|book)\b(?=.{0,60}\b(?:our|us)\b)|contact us|click here|"
+        r"watch the|read our|find out more)\b.{0,140}(?<![:：])$",
+        r"^[(\[]\s*(?:click|read|see|watch|listen|book)\b[^)\]]{0,120}[)\]]$|^\[\s*read\s*:.{0,120}\]$",
+        r"^[(（]\s*(?:pictured|photo|above|below|left|right|centre|center)\b[^)）]{0,40}[)）]$",
+        r"^[(]\s*(?:additional )?(?:reporting|writing|editing) by\b.{0,200}[)]$",
+        r"^(?:our standards|all quotes delayed|suggested topics)\b.{0,120}$",
+        r"^(?:[←‹«]\s*)?back to\b.{0,60}$",
+        r"^(?:published|last reviewed|reviewed|review due|updated|last updated)\s*[:：].{0,140}$",
+        r"^was this (?:page|information|article|leaflet) (?:helpful|useful)\b.*$",
+        r"^this (?:leaflet|information|page|document|booklet) is (?:also )?available in (?:large print|braille|other "
+        r"(?:languages|formats))\b.*$",
+        r"^.{0,160}\bnewsletter\b.{0,100}\bsign up(?: here| now| today)?\W*$",
+        r"^[^\w]{3,}$",  # a rule of asterisks or dashes
+        r"^(?:x|facebook|twitter|linkedin|whatsapp|email|print)$",
+        r"^(?:图为|圖為|▲|△).{0,100}$|^[（(][^)）]{0,20}(?:供图|供圖|提供)[)）]$|^[（(]\s*文末.{0,10}[)）]$",
+        r"^(?:听全文|點擊收聽|点击收听|语音播报|語音播報)\W*$",
         # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
         # disclaimers, appeals and acknowledgements
         r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
@@ -503,7 +521,8 @@ _NAV_WORDS = frozenset(
 _DATE_ONLY = re.compile(
     r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
     r"aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
-    r"(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)$",
+    r"(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:,?\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4})(?:[+-]\d{1,2})?)?)?(?:\s+updated\b.{0,30})?$",
     re.IGNORECASE,
 )
 
@@ -555,7 +574,9 @@ _BYLINE_LINE = re.compile(
 )
 
 
-_SOURCE_TAIL = re.compile(r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$")  # "…王启明说。【来源：晨报健康】"
+_SOURCE_TAIL = re.compile(  # "…王启明说。【来源：晨报健康】", "Principles., opens new tab"
+    r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$|,? opens new tab\b"
+)
 _CAPTION = re.compile(r"\[(caption|embed|gallery)\b[^\]]*\].*?\[/\1\]", re.IGNORECASE)
 
 
@@ -800,9 +821,11 @@ def _words(text: str) -> list[str]:
 
 
 def _looks_like_heading(text: str) -> bool:
+    if han_count(text) > 30 and re.search("[。，！？；]", text):
+        return False  # Chinese prose, however it ends
     return (
         0 < len(text) <= 120
-        and not re.search(r"[.;:,…。！？；：，]$", text)
+        and not re.search(r"[.;:,…。！？；：，]$", text.rstrip('"”’」』)）'))
         and len(text.split()) <= 16
         and not _LABEL_LINE.match(text)
     )
@@ -871,7 +894,7 @@ _RELATED_MARKER = re.compile(
     r"^(?:related|recommended|popular|trending|more|latest|further)(?: \w+)? (?:articles?|stories|news|posts|"
     r"reading|links?|content|from .*)\W*$|^(?:read more|see also|you (?:may|might) also (?:like|enjoy)|"
     r"also (?:read|on)|more on this)\b.*$"
-    r"|^(?:most read|most popular|top stories|trending now|editor'?s picks?)\W*$"
+    r"|^(?:most read|most popular|top stories|trending now|editor'?s picks?|read next|suggested topics)\W*$"
     r"|^(?:相关(?:新闻|阅读|文章|推荐|链接|報導|报道)|推荐阅读|延伸阅读|往期(?:推荐|回顾|精选)|热门(?:推荐|文章|新闻)|猜你喜欢|"
     r"精彩推荐|更多(?:新闻|阅读|精彩)|相關(?:新聞|閱讀|報導))\W*$",
     re.IGNORECASE,
@@ -1162,7 +1185,7 @@ _LETTERHEAD = re.compile(
     re.IGNORECASE,
 )
 _ORGANISATION_END = re.compile(
-    r"(?:医院|醫院|宣传部|宣傳部|中心|报|報|网|網|日报|日報|办公室|辦公室|新闻稿|新聞稿)$"
+    r"(?:医院|醫院|宣传部|宣傳部|中心|报|報|网|網|日报|日報|办公室|辦公室|新闻稿|新聞稿|通稿|局|署|委员会|委員會)$"
 )
 
 
@@ -1182,11 +1205,18 @@ def _masthead(text: str) -> bool:
             and (text.isupper() or all(w[:1].isupper() for w in words))
             and not _sentences(text)[1:]
         )
-        or (len(text) <= 20 and _ORGANISATION_END.search(text))
+        or (len(text) <= 24 and _ORGANISATION_END.search(text))
         or _capitals(
             re.split(r"\s[-–—|]\s", text)[0]
         )  # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office"
         or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
+    )
+
+
+def _publisher(text: str) -> bool:
+    """A publisher's or an office's name: "醫療服務管理局", "Northfield Hospital press office", capitals."""
+    return bool(
+        (len(text) <= 24 and _ORGANISATION_END.search(text)) or _LETTERHEAD.search(text) or _capitals(text)
     )
 
 
@@ -1210,15 +1240,17 @@ def _take_title(
 ) -> tuple[str, list[tuple[str, str]]]:
     h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
     if h1 is not None and (
-        _headline_like(blocks[h1][1]) or not any(map(_headline_like, (t for _, t in blocks[:3])))
+        _headline_like(blocks[h1][1])
+        or not (_publisher(blocks[h1][1]) or any(map(_headline_like, (t for _, t in blocks[:3]))))
     ):
         kept = [block for block in blocks[:h1] if not _masthead(block[1])]  # not a menu above the headline
         return blocks[h1][1], kept + blocks[h1 + 1 :]
     if h1 is not None:
         blocks = blocks[:h1] + blocks[h1 + 1 :]  # a site's name set as the page's h1
+        opened_with_clutter = True
     elif html_title:
         parts = re.split(r"\s+[|–—]\s+|\s+-\s+", html_title)
-        title = max(parts[:2], key=len) if len(parts) > 1 and len(parts[0]) < 20 else parts[0]
+        title = max(parts, key=len)  # "Headline - Section - Site", "Site | Headline"
         return _SITE_SUFFIX.sub("", title) if len(_SITE_SUFFIX.sub("", title)) >= 8 else title, blocks
     # Before the lede stand letterheads, mastheads, menus, datelines and the headline. A first line that
     # is none of those is the headline; otherwise it is the longest line there that reads as one,
@@ -1393,6 +1425,15 @@ def _alias_pattern(alias: str, case_sensitive: bool) -> re.Pattern:
 _compiled: dict[tuple, list] = {}
 
 
+def _needle(alias: str, case_sensitive: bool) -> str:
+    """A piece of text every match of `alias` holds: a text without it is not searched for the alias."""
+    first = re.split(r"[\s\-‐‑–]+", alias.strip())[0]
+    if _HAN.search(alias):
+        first = alias.strip()
+    first = first if case_sensitive else first.lower()
+    return first[:-1] if not case_sensitive and len(first) >= 5 and first.endswith("s") else first
+
+
 def _patterns(terms: list[Term]):
     key = tuple((t.id, t.name, tuple(t.synonyms), tuple(t.abbreviations)) for t in terms)
     if key not in _compiled:
@@ -1400,12 +1441,15 @@ def _patterns(terms: list[Term]):
         for term in terms:
             for alias in {term.name, *term.synonyms}:
                 if alias.strip():
-                    patterns.append((term.id, _alias_pattern(alias, case_sensitive=False), False))
+                    pattern = _alias_pattern(alias, case_sensitive=False)
+                    patterns.append((term.id, pattern, False, _needle(alias, False)))
             for abbreviation in term.abbreviations:
                 if abbreviation.strip():
                     wordlike = abbreviation.strip().lower() in _WORDLIKE
-                    patterns.append((term.id, _alias_pattern(abbreviation, case_sensitive=True), wordlike))
-        _compiled.clear()
+                    pattern = _alias_pattern(abbreviation, case_sensitive=True)
+                    patterns.append((term.id, pattern, wordlike, _needle(abbreviation, True)))
+        if len(_compiled) >= 8:  # the desk's vocabularies, a few at a time (diseases, therapies)
+            _compiled.clear()
         _compiled[key] = patterns
     return _compiled[key]
 
@@ -1416,7 +1460,10 @@ def match_terms(text: str, terms: list[Term]) -> list[int]:
     words the longer match wins. A broader term gives way to a narrower one that is also named (B-cell
     ALL, not also leukemia). A disease named only as something vaccinated against is not tagged."""
     hits = []
-    for term_id, pattern, wordlike in _patterns(terms):
+    low = text.lower()
+    for term_id, pattern, wordlike, needle in _patterns(terms):
+        if needle not in (text if wordlike or needle != needle.lower() else low):
+            continue
         for m in pattern.finditer(text):
             if wordlike and not _abbreviation_in_context(text, m.start(), m.end()):
                 continue

@@ -177,7 +177,39 @@ def generated_documents(folder: Path, count: int):
             .replace("</h2>", "\n")
             + "\nAdvertisement\nRelated articles\nAnother headline\n"
         )
+        if n % 3 == 2:  # a third in Chinese, as the desk receives them: GB18030 text and UTF-8 pages
+            text = chinese_document(rng, n)
+            if n % 2:
+                (folder / f"doc-{n:05d}.txt").write_bytes(text.encode("gb18030"))
+            else:
+                page = "".join(f"<p>{line}</p>" for line in text.split("\n") if line)
+                (folder / f"doc-{n:05d}.html").write_text(
+                    f"<html><body>{page}</body></html>", encoding="utf-8"
+                )
+            continue
         (folder / f"doc-{n:05d}.txt").write_text(text, encoding="utf-8")
+
+
+ZH_DISEASES = ["多发性骨髓瘤", "系统性红斑狼疮", "类风湿关节炎", "急性髓系白血病", "弥漫大B细胞淋巴瘤"]
+ZH_THERAPIES = ["CAR-T细胞治疗", "造血干细胞移植", "化疗", "生物制剂"]
+ZH_SENTENCES = [
+    "研究团队对入组患者进行了为期两年的随访，评估疗效和安全性。",
+    "专家提醒，治疗方案需要由专业团队全面评估后制定。",
+    "医院近年来不断完善多学科协作机制，为患者提供规范化诊疗。",
+    "治疗期间，护理团队密切监测患者的体温、血压和各项指标。",
+    "该疗法目前仍在临床研究阶段，并非所有患者都适合。",
+]
+
+
+def chinese_document(rng, n: int) -> str:
+    disease, therapy = rng.choice(ZH_DISEASES), rng.choice(ZH_THERAPIES)
+    lines = ["分享到：微信 微博", f"我院{therapy}治疗{disease}取得新进展（第{n}期）", "记者 周晓 通讯员 陈立"]
+    if n % 4 == 0:
+        lines.append(
+            f"今年{rng.randint(20, 80)}岁的刘女士确诊{disease}后接受了{therapy}，目前她病情缓解，已经出院。"
+        )
+    lines += ["".join(rng.choice(ZH_SENTENCES) for _ in range(4)) for _ in range(6)]
+    return "\n".join([*lines, "相关新闻", "冬季如何预防感染？", "版权声明：未经授权不得转载。"])
 
 
 def task_documents(count):
@@ -201,7 +233,9 @@ def task_documents(count):
         elapsed = time.perf_counter() - started
     return {
         "count": count,
+        "chinese": sum(1 for n in range(count) if n % 3 == 2),
         "per_second": round(count / elapsed, 1),
+        "parse_per_second": round(count / parse_only, 1),
         "vs_parse_only": round(elapsed / parse_only, 1),
     }
 

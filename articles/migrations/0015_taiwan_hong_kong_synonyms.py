@@ -1,5 +1,6 @@
 """The names Taiwan and Hong Kong give the commonest blood cancers and treatments, in simplified characters
-(traditional text is folded before matching): 急性淋巴性白血病 where the mainland writes 急性淋巴细胞白血病."""
+(traditional text is folded before matching): 急性淋巴性白血病 where the mainland writes 急性淋巴细胞白血病; and
+steroids and gene therapy by the drug or technique Chinese writers name (泼尼松, 碱基编辑)."""
 
 from django.db import migrations
 
@@ -17,6 +18,9 @@ SYNONYMS = {
     "therapies": {
         "Hematopoietic stem cell transplantation": ["造血干细胞移殖", "骨髓移殖"],
         "Monoclonal antibody therapy": ["单株抗体"],
+        # and what mainland writers call them by the drug or the technique
+        "Glucocorticoid therapy": ["泼尼松", "强的松", "甲泼尼龙", "地塞米松", "大剂量激素", "激素冲击"],
+        "Gene therapy": ["基因编辑", "碱基编辑"],
     },
 }
 MODELS = {"diseases": "DiseaseTag", "therapies": "TherapyTag"}

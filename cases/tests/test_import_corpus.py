@@ -39,7 +39,13 @@ Word, PDF; 6 HTML, 5 text, 2 Markdown, 3 Word, 2 PDF; 10 stories):
 | third, scored after the changes, never tuned to (stop 25) | 18 (6) | 88.9% | 91.8% | 97.5% | 2 | 90.0% | 0 | 1.78 | 0 |
 
 Against the goals it meets required tags, stories and markup; headlines (88.9%), forbidden tags (2) and
-clutter (1.78 lines per document) fall short.
+clutter (1.78 lines per document) fall short. It was then tuned to (calls to action and asides on their own
+line, wire and leaflet furniture, a publisher's name as a page's h1 or first title part, Chinese prose
+ending in a quote no longer taken for a heading, steroids and gene editing by their Chinese names):
+
+| third, tuned (stop 25) | 18 (6) | 100% | 95.1% | 97.7% | 2 | 90.0% | 0 | 0.39 | 0 |
+
+A fourth fresh batch, written meanwhile, is the result.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -56,7 +62,7 @@ FLOORS = {
     "blind": (1.0, 0.93, 0.99, 1, 0.92, 1, 0.3),
     "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
     "second": (1.0, 0.98, 0.98, 0, 1.0, 0, 0.05),
-    "third": (0.88, 0.91, 0.97, 2, 0.90, 0, 1.8),
+    "third": (1.0, 0.95, 0.97, 2, 0.90, 0, 0.4),
 }
 
 
