@@ -1568,6 +1568,13 @@ _SAYS = re.compile(
     re.IGNORECASE,
 )
 _SINGULAR_WORDS = re.compile(r"\b(?:she|her|he|his|him)\b", re.IGNORECASE)
+# A patient telling their own story: "I was diagnosed", "my lymphoma", "my consultant"
+_FIRST_PERSON_PATIENT = re.compile(
+    r"\bI\s+was\s+diagnosed\b|\bI\s+(?:had|have)\s+(?:\S+\s+){0,4}?(?:lymphoma|leuk(?:a)?emia|myeloma|lupus|cancer)\b"
+    r"|\bmy\s+(?:diagnosis|cancer|lymphoma|leuk(?:a)?emia|myeloma|lupus|tumou?r|treatment|transplant|"
+    r"chemo(?:therapy)?|consultant|haematologist|hematologist|oncologist|relapse|GP|scans?|biopsy|infusion)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|my|me|I'm|I’m|I've|I’ve)\b")
 _PLURAL_WORDS = re.compile(
     r"\b(?:patients|participants|people|they|their|them|children|adults)\b", re.IGNORECASE
 )
@@ -1595,6 +1602,8 @@ def _follows_one_person(text: str) -> bool:
         plural = len(_ZH_PLURAL.findall(text))
         return singular >= 3 and singular >= 2 * plural
     singular = len(_SINGULAR_WORDS.findall(text)) - 2 * len(_SAYS.findall(text))
+    if len(_FIRST_PERSON_PATIENT.findall(text)) >= 2:
+        singular += len(_FIRST_PERSON.findall(text))
     return singular >= 6 and singular >= len(_PLURAL_WORDS.findall(text))
 
 
@@ -1642,11 +1651,12 @@ def patient_story(text: str) -> PatientFacts | None:
         return None
     if not follows and singular_mentions < 3 and len(individuals) < 2:
         return None
+    first_person = len(_FIRST_PERSON_PATIENT.findall(text)) >= 2
     events = [
         s
         for s in _sentences(text)
         if (_PATIENT_EVENT.search(s) or _GOOD_NEWS.search(s))
-        and (re.search(_SINGULAR, s) or _INDIVIDUAL.search(s))
+        and (re.search(_SINGULAR, s) or _INDIVIDUAL.search(s) or (first_person and _FIRST_PERSON.search(s)))
     ]
     if not events:
         return None  # someone is introduced, but nobody's illness or treatment is told
@@ -1662,8 +1672,27 @@ def patient_story(text: str) -> PatientFacts | None:
     facts.sex = _sex(text, individuals)
     facts.treatment_year = _treatment_year(text)
     facts.outcome = _outcome(text)
+    if first_person and _FIRST_PERSON.search(facts.outcome):
+        facts.outcome = _third_person_outcome(facts.outcome)
     facts.follow_up = follow_up(text)
     return facts
+
+
+_THIRD_PERSON = [
+    (re.compile(r"\b(?:remission|no (?:sign|signs|evidence|trace) of|cancer-free|disease-free|clear)\b", re.I),
+     "The patient is in remission."),
+    (re.compile(r"\b(?:back (?:at|to) work|returned to work|back (?:at|to) school|teaching again)\b", re.I),
+     "The patient is back at work or school."),
+    (re.compile(r"\b(?:discharged|home again|went home|back home)\b", re.I), "The patient is home again."),
+    (re.compile(r"\b(?:relapse|came back|returned)\b", re.I), "The patient's illness came back."),
+]  # fmt: skip
+
+
+def _third_person_outcome(sentence: str) -> str:
+    """A first-person outcome ("I'm in remission now") told of the patient, as a story's outcome is."""
+    return next(
+        (said for pattern, said in _THIRD_PERSON if pattern.search(sentence)), "The patient is doing well."
+    )
 
 
 _SPAN = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|a)"

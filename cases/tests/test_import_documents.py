@@ -467,3 +467,19 @@ class TestTheStoryItDrafts:
         case = Case.objects.get(pk=result.case_id)
         assert case.follow_up == "一年"
         assert "吴奶奶" not in case.narrative and "青石镇" not in case.narrative and "患者" in case.narrative
+
+
+def test_a_patient_telling_their_own_story_is_a_story_told_of_them(vocabulary):
+    """A charity's first-person story is one patient's course; its outcome is written about the patient."""
+    text = (
+        "CAR-T gave me my life back\n\n"
+        "I was diagnosed with follicular lymphoma in 2019, when I was 61. My consultant said it was slow-growing, "
+        "so at first we watched and waited.\n\n"
+        "In 2022 my lymphoma came back after two rounds of chemotherapy, and my haematologist suggested CAR-T cell "
+        "therapy. I had my infusion that spring and spent three weeks on the ward.\n\n"
+        "Two years on I'm in remission and back in my allotment every morning. I feel like me again.\n"
+    )
+    result = import_document("own-story.txt", text.encode(), vocabularies=Vocabularies())
+    case = Case.objects.get(pk=result.case_id)
+    assert case.age_band == "60-69" and "CAR-T cell therapy" in result.therapies
+    assert case.outcome == "The patient is in remission."
