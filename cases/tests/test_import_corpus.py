@@ -46,7 +46,15 @@ ending in a quote no longer taken for a heading, steroids and gene editing by th
 | third, tuned (stop 25) | 18 (6) | 100% | 95.1% | 97.7% | 2 | 90.0% | 0 | 0.39 | 0 |
 | third, after first-person stories (stop 25, tuned) | 18 (6) | 100% | 96.7% | 97.7% | 2 | 100% | 0 | 0.39 | 0 |
 
-A fourth fresh batch, written meanwhile, is the result.
+The fourth fresh batch, 18 raw documents by two more helpers written while the third was tuned to, scored
+after every change and never tuned to, is the result (7 Chinese: GBK, Big5, GB18030, UTF-8, traditional
+Word, PDF; 7 HTML, 4 text, 2 Markdown, 3 Word, 2 PDF of which one a scan; 9 stories):
+
+| fourth, the result (stop 25, never tuned to) | 18 (7) | 70.6% | 78.7% | 98.3% | 1 | 77.8% | 0 | 1.88 | 0 |
+
+It falls short of every goal but markup, and shows what the tuned batches hid: a US release that puts its
+media contact above the headline lost its whole article (the contact line ended the release), letterheads
+written "NAME | address | city" and "医院 · 新闻稿" were taken for headlines, a forum thread's furniture stayed.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -64,6 +72,7 @@ FLOORS = {
     "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
     "second": (1.0, 0.98, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.96, 0.97, 2, 1.0, 0, 0.4),
+    "fourth": (0.70, 0.78, 0.98, 1, 0.77, 0, 1.9),
 }
 
 
