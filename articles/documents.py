@@ -385,7 +385,7 @@ _CLUTTER_PATTERNS = [
         r"(?:\W*\d{1,2}:\d{2}(?::\d{2})?)?\W*$",
         # a letterhead's address: "Department of Communications - 2200 Linden Avenue, Northfield"
         r"^(?!.*[.!?]$).{0,60}\b\d{1,5}\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|"
-        r"Dr|Lane|Ln|Way|Place|Pl|Parkway|Square)\b.{0,40}$",
+        r"Dr|Lane|Ln|Way|Place|Pl|Parkway|Square)\b.{0,80}$",
         r"^[\d.,]+\s*[kKmM万]?\s*(?:views?|reads?|shares?|likes?)\W*$",
         r"^(?:comments?|replies)\s*\(\d+\)\W*$",
         r"^(?:most read|most popular|up next|related|trending(?: now)?|editor'?s picks?|top stories|latest news)\W*$",
@@ -974,7 +974,9 @@ def _drop_clutter(
         # the sender's "About ..." and the readers' comments end an article only in its second half; above,
         # "Comments (14)" is a counter
         tail = index >= len(raw_lines) / 2 and (_ABOUT_US.match(line) or _COMMENTS_HEAD.match(line))
-        if (_END_MARKER.match(line) or tail) and any(k for k, _ in lines):
+        # a release ends only after some of its text: US releases put "Media contact:" above the headline
+        told = sum(1 for _, kept in lines if len(kept) >= 80 or han_count(kept) >= 40)
+        if (_END_MARKER.match(line) or tail) and told >= 2:
             dropped.append(line)
             ended = True  # what follows is the release's tail, or its readers' comments
             continue

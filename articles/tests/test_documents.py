@@ -678,3 +678,25 @@ def test_a_pdf_line_broken_by_the_page_is_joined_and_a_letterhead_in_capitals_is
     )
     assert parse_document(_reflowed(chinese), "r.txt").title == "我院狼疮研究成果在国际期刊发表"
     assert parse_document(flowed, "r.txt").title == "Tablets keep leukaemia in check for most patients"
+
+
+def test_a_media_contact_above_the_headline_does_not_end_the_release():
+    """A US release puts its media contact first; the release's text after it is the article (found in the
+    fourth fresh batch, where the whole article was lost)."""
+    release = (
+        "NEWS RELEASE\n"
+        "Media Contact:\n"
+        "Dana Pruitt, Media Relations\n"
+        "Librarian's lymphoma in remission a year after CAR-T\n"
+        "A year after a single infusion of her own engineered T cells, a retired librarian whose follicular "
+        "lymphoma had come back three times shows no sign of the disease, her doctors said.\n"
+        "She had rituximab and chemotherapy three times before the cell therapy, each time relapsing within "
+        "two years. Her oncologist recommended CAR-T when the lymphoma returned in 2022.\n"
+        "###\n"
+        "About the center: a cancer center serving the region.\n"
+    )
+    document = parse_document(release, "release.txt")
+    assert document.title == "Librarian's lymphoma in remission a year after CAR-T"
+    assert (
+        "each time relapsing" in document.plain_text() and "serving the region" not in document.plain_text()
+    )
