@@ -430,6 +430,11 @@ _CLUTTER_PATTERNS = [
         r"^(?:x|facebook|twitter|linkedin|whatsapp|email|print)$",
         r"^(?:图为|圖為|▲|△).{0,100}$|^[（(][^)）]{0,20}(?:供图|供圖|提供)[)）]$|^[（(]\s*文末.{0,10}[)）]$",
         r"^(?:听全文|點擊收聽|点击收听|语音播报|語音播報)\W*$",
+        # a forum thread's furniture
+        r"^viewing \d+ (?:posts?|replies|topics?)\b.{0,60}$|^(?:author|posts|participant|keymaster|moderator)$",
+        r"^.{0,40}\d{4},? at \d{1,2}:\d{2}\s*(?:[ap]m)?\s*#\d+$|^this (?:reply|topic|post) was (?:modified|edited)\b.*$",
+        r"^reply to\s*:.{0,160}$|^you must be (?:logged|signed) in to (?:reply|post|comment)\b.*$",
+        r"^community guidelines\s*:.*$|^.{0,120}\bis a registered charity\b.{0,80}$",
         # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
         # disclaimers, appeals and acknowledgements
         r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
@@ -1183,7 +1188,8 @@ def _headline_like(text: str) -> bool:
 
 _LETTERHEAD = re.compile(
     r"(?:press office|communications(?: office| team)?|newsroom|media (?:centre|center|relations|office)|"
-    r"news ?desk|press release|news release)\W*$",
+    r"news ?desk|press release|news release|public (?:affairs|relations)|corporate communications|"
+    r"公共事务室|公共事務室|宣传科|宣傳科|宣传处|宣傳處|宣传部|宣傳部|新闻办|新聞辦)\W*$",
     re.IGNORECASE,
 )
 _ORGANISATION_END = re.compile(
@@ -1208,9 +1214,8 @@ def _masthead(text: str) -> bool:
             and not _sentences(text)[1:]
         )
         or (len(text) <= 24 and _ORGANISATION_END.search(text))
-        or _capitals(
-            re.split(r"\s[-–—|]\s", text)[0]
-        )  # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office"
+        # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"
+        or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
         or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
     )
 

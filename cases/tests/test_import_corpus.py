@@ -55,6 +55,12 @@ Word, PDF; 7 HTML, 4 text, 2 Markdown, 3 Word, 2 PDF of which one a scan; 9 stor
 It falls short of every goal but markup, and shows what the tuned batches hid: a US release that puts its
 media contact above the headline lost its whole article (the contact line ended the release), letterheads
 written "NAME | address | city" and "医院 · 新闻稿" were taken for headlines, a forum thread's furniture stayed.
+Those were then mended, and therapies gained the drug names writers use (rituximab's and ibrutinib's
+Chinese names, PD-1抑制剂, 类固醇, 海洋性贫血 for thalassaemia):
+
+| fourth, tuned (stop 25) | 18 (7) | 88.2% | 95.1% | 97.2% | 1 | 88.9% | 0 | 1.06 | 0 |
+
+A fifth batch, written meanwhile, is scored last.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -68,11 +74,11 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (1.0, 0.93, 0.99, 1, 0.92, 1, 0.3),
-    "fresh": (1.0, 0.83, 0.92, 2, 0.71, 0, 0.9),
-    "second": (1.0, 0.98, 0.98, 0, 1.0, 0, 0.05),
+    "blind": (1.0, 0.95, 0.99, 1, 0.92, 1, 0.3),
+    "fresh": (1.0, 0.86, 0.92, 2, 0.71, 0, 0.7),
+    "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.96, 0.97, 2, 1.0, 0, 0.4),
-    "fourth": (0.70, 0.78, 0.98, 1, 0.77, 0, 1.9),
+    "fourth": (0.88, 0.95, 0.97, 1, 0.88, 0, 1.1),
 }
 
 
