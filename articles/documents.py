@@ -558,6 +558,9 @@ _END_MARKER = re.compile(
     r"|about the (?:hospital|trust|foundation|university|company))\W*$",
     re.IGNORECASE,
 )
+_END_MARK = re.compile(
+    r"^[-–—=\s]*(?:ends?|完|全文完)[-–—=\s]*$|^#{3}$|^[（(【\[]\s*完\s*[)）】\]]$", re.IGNORECASE
+)
 _TEMPLATE_TOKEN = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|%%[A-Z0-9_]+%%|\$\{[^}]*\}|<%.*?%>|\[/?(?:caption|embed|shortcode)[^\]]*\]"
 )
@@ -981,7 +984,8 @@ def _drop_clutter(
         tail = index >= len(raw_lines) / 2 and (_ABOUT_US.match(line) or _COMMENTS_HEAD.match(line))
         # a release ends only after some of its text: US releases put "Media contact:" above the headline
         told = sum(1 for _, kept in lines if len(kept) >= 80 or han_count(kept) >= 40)
-        if (_END_MARKER.match(line) or tail) and told >= 2:
+        ends = _END_MARK.match(line) and any(k for k, _ in lines)  # "ENDS", "###", "（完）"
+        if ends or ((_END_MARKER.match(line) or tail) and told >= 2):
             dropped.append(line)
             ended = True  # what follows is the release's tail, or its readers' comments
             continue
