@@ -14,7 +14,7 @@ and PDF), 14 following one patient; modelled on real pages, people invented.
 | blind, after label headlines and mastheads above the headline dropped (stop 24, tuned) | 32 (10) | 90.3% | 92.1% | 99.2% | 1 | 92.9% | 1 | 2.48 | 0 |
 
 The fresh batch: 16 raw documents by a third helper, written after the changes above and never tuned to
-(5 Chinese; 5 HTML, 3 text, 2 Markdown, 3 Word, 3 PDF of which one is a scan; 7 stories). It is the result.
+(5 Chinese; 5 HTML, 3 text, 2 Markdown, 3 Word, 3 PDF of which one is a scan; 7 stories). It was stop 24's result.
 
 | fresh, the result (stop 24, never tuned to) | 16 (5) | 73.3% | 83.8% | 92.7% | 2 | 71.4% | 0 | 1.87 | 0 |
 
@@ -47,7 +47,7 @@ ending in a quote no longer taken for a heading, steroids and gene editing by th
 | third, after first-person stories (stop 25, tuned) | 18 (6) | 100% | 96.7% | 97.7% | 2 | 100% | 0 | 0.39 | 0 |
 
 The fourth fresh batch, 18 raw documents by two more helpers written while the third was tuned to, scored
-after every change and never tuned to, is the result (7 Chinese: GBK, Big5, GB18030, UTF-8, traditional
+after every change and never tuned to, was the result until the fifth (7 Chinese: GBK, Big5, GB18030, UTF-8, traditional
 Word, PDF; 7 HTML, 4 text, 2 Markdown, 3 Word, 2 PDF of which one a scan; 9 stories):
 
 | fourth, the result (stop 25, never tuned to) | 18 (7) | 70.6% | 78.7% | 98.3% | 1 | 77.8% | 0 | 1.88 | 0 |
@@ -60,7 +60,14 @@ Chinese names, PD-1抑制剂, 类固醇, 海洋性贫血 for thalassaemia):
 
 | fourth, tuned (stop 25) | 18 (7) | 88.2% | 95.1% | 97.2% | 1 | 88.9% | 0 | 1.06 | 0 |
 
-A fifth batch, written meanwhile, is scored last.
+The fifth fresh batch, 18 raw documents by two more helpers written while the fourth was tuned to, scored
+once after every change and never tuned to, is the final result of stop 25 (6 Chinese: GBK, Big5,
+GB18030, UTF-8, Word, PDF; 6 HTML, 4 text, 1 Markdown, 3 Word, 3 PDF of which one a scan; 10 stories):
+
+| fifth, the result (stop 25, never tuned to) | 18 (6) | 88.2% | 92.6% | 97.1% | 1 | 100% | 0 | 1.12 | 0 |
+
+Against the goals: required tags, stories and markup hold; headlines (88.2%, goal 90%), one forbidden tag
+(Non-Hodgkin lymphoma in a Hodgkin story) and clutter (1.12 lines per document, goal 1) fall just short.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -79,6 +86,7 @@ FLOORS = {
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.96, 0.97, 2, 1.0, 0, 0.4),
     "fourth": (0.88, 0.95, 0.97, 1, 0.88, 0, 1.1),
+    "fifth": (0.88, 0.92, 0.97, 1, 1.0, 0, 1.15),
 }
 
 
