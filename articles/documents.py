@@ -1674,6 +1674,8 @@ def patient_story(text: str) -> PatientFacts | None:
     facts = PatientFacts()
     for m in individuals:
         age = next((m.group(g) for g in ("age", "age2", "age3", "age4", "age5") if m.group(g)), None)
+        if _PAST_AGE.search(text[max(0, m.start() - 20) : m.start()]):
+            continue  # "since I was 19": the age something began at, not the patient's
         if age and facts.age is None and 0 < int(age) < 120:
             facts.age = int(age)
     if facts.age is not None:
@@ -1739,6 +1741,9 @@ def follow_up(text: str) -> str:
     unit = next(m.group(g) for g in ("unit", "unit2", "unit3") if m.group(g)).lower().rstrip("s")
     n = "1" if n in ("a", "one") else n
     return f"{n} {unit}" + ("" if n == "1" else "s")
+
+
+_PAST_AGE = re.compile(r"\bsince\s+(?:I|she|he|they)\s+$", re.IGNORECASE)
 
 
 def _sex(text, individuals) -> str | None:

@@ -483,3 +483,15 @@ def test_a_patient_telling_their_own_story_is_a_story_told_of_them(vocabulary):
     case = Case.objects.get(pk=result.case_id)
     assert case.age_band == "60-69" and "CAR-T cell therapy" in result.therapies
     assert case.outcome == "The patient is in remission."
+
+
+def test_the_age_something_began_at_is_not_the_patients_age(vocabulary):
+    text = (
+        "My lupus update, six months after CAR-T\n\n"
+        "I was diagnosed with lupus at university. My lupus nephritis came back twice, and my rheumatologist "
+        "suggested CAR-T cell therapy last year, when I was 33.\n\n"
+        "At three months my antibodies were negative for the first time since I was 19. I'm in remission and "
+        "off prednisone, and my treatment is finished. My husband says I laugh again.\n"
+    )
+    result = import_document("blog.txt", text.encode(), vocabularies=Vocabularies())
+    assert Case.objects.get(pk=result.case_id).age_band != "10-19"
