@@ -412,7 +412,7 @@ _CLUTTER_PATTERNS = [
         r"^(?:call|phone|ring|contact us|email us)\b.{0,80}\b(?:appointment|book|more information|referral)\b.{0,40}$",
         r"^(?:(?:【[^】]{1,12}】)\s*){2,}$|^【?字号",
         r"^(?:版权声明|版權聲明|免责声明|免責聲明|转载声明|轉載聲明)\s*[:：].*$",
-        r"^(?:skip (?:to|navigation)|jump to)\b.{0,40}$|^(?:跳到|跳至|跳过|跳轉)(?:主要)?内容\W*$",
+        r"^(?:skip (?:to|navigation)|jump to)\b.{0,40}$|^(?:跳到|跳至|跳过|跳轉|跳转到|跳轉到)(?:主要)?(?:内容|內容)\W*$",
         # Calls to action and asides a page sets apart, on their own line
         r"^(?:[^.!?]{0,80}\?\s+)?(?:(?:call|talk to|speak to|book)\b(?=.{0,60}\b(?:our|us)\b)|contact us|click here|"
         r"watch the|read our|find out more)\b.{0,140}(?<![:：])$",
@@ -582,8 +582,8 @@ _BYLINE_LINE = re.compile(
 )
 
 
-_SOURCE_TAIL = re.compile(  # "…王启明说。【来源：晨报健康】", "Principles., opens new tab"
-    r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$|,? opens new tab\b"
+_SOURCE_TAIL = re.compile(  # "…王启明说。【来源：晨报健康】", "Principles., opens new tab", "〔記者…／嘉義報導〕…"
+    r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$|,? opens new tab\b|^〔[^〕]{0,30}(?:报导|報導|报道|報道|电|電)〕"
 )
 _CAPTION = re.compile(r"\[(caption|embed|gallery)\b[^\]]*\].*?\[/\1\]", re.IGNORECASE)
 
@@ -1163,7 +1163,7 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
     )
 
 
-_SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉)", re.IGNORECASE)
+_SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉|跳转)", re.IGNORECASE)
 _MENU_LINE = re.compile(r"\s[|｜]\s|[|｜].*[|｜]|[>›»].*[>›»]")
 _DATELINE = re.compile(r"^\s*(?:\d{4}[-/.年]\d{1,2}|\d{1,2}:\d{2})|来源[:：]|阅读量|^[^\s:：]{1,6}[:：]")
 _SITE_SUFFIX = re.compile(r"\s*(?:\s[|｜–—-]\s|[｜_]|(?<=[\u4e00-\u9fff”」])-)\s*[^|｜–—_-]{1,30}$")

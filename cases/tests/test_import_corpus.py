@@ -68,6 +68,9 @@ GB18030, UTF-8, Word, PDF; 6 HTML, 4 text, 1 Markdown, 3 Word, 3 PDF of which on
 
 Against the goals: required tags, stories and markup hold; headlines (88.2%, goal 90%), one forbidden tag
 (Non-Hodgkin lymphoma in a Hodgkin story) and clutter (1.12 lines per document, goal 1) fall just short.
+After it was scored, two of its misses were mended (a Chinese skip link, 跳转到主要内容, taken for the
+headline; a Taiwan paper's leading "〔記者…／嘉義報導〕" credit): it then gives headlines 94.1% and 0.88
+clutter lines per document, no longer a result.
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
