@@ -920,13 +920,20 @@ def _drop_clutter(
     dropped: list[str] = []
     source_lines = 0  # lines still expected after a bare "Source:" line
     in_related = ended = after_ad = False
+    told = 0  # paragraphs of the article kept so far
+
+    def keep_line(kind: str, line: str) -> None:
+        nonlocal told
+        lines.append((kind, line))
+        told += len(line) >= 80 or han_count(line) >= 40
+
     for index, (kind, raw) in enumerate(raw_lines):
         line = _clean_line(raw)
         if not line:
             lines.append(("", ""))
             continue
         if line in keep:
-            lines.append((kind, line))
+            keep_line(kind, line)
             continue
         if ended:
             dropped.append(line)
@@ -983,7 +990,6 @@ def _drop_clutter(
         # "Comments (14)" is a counter
         tail = index >= len(raw_lines) / 2 and (_ABOUT_US.match(line) or _COMMENTS_HEAD.match(line))
         # a release ends only after some of its text: US releases put "Media contact:" above the headline
-        told = sum(1 for _, kept in lines if len(kept) >= 80 or han_count(kept) >= 40)
         ends = _END_MARK.match(line) and any(k for k, _ in lines)  # "ENDS", "###", "（完）"
         if ends or ((_END_MARKER.match(line) or tail) and told >= 2):
             dropped.append(line)
@@ -1001,7 +1007,7 @@ def _drop_clutter(
         if _is_clutter(line) or _nav_line(line) or _pipe_line(line):
             dropped.append(line)
             continue
-        lines.append((kind, line))
+        keep_line(kind, line)
     return lines, dropped
 
 
@@ -1453,12 +1459,12 @@ def _patterns(terms: list[Term]):
             for alias in {term.name, *term.synonyms}:
                 if alias.strip():
                     pattern = _alias_pattern(alias, case_sensitive=False)
-                    patterns.append((term.id, pattern, False, _needle(alias, False)))
+                    patterns.append((term.id, pattern, False, _needle(alias, False), False))
             for abbreviation in term.abbreviations:
                 if abbreviation.strip():
                     wordlike = abbreviation.strip().lower() in _WORDLIKE
                     pattern = _alias_pattern(abbreviation, case_sensitive=True)
-                    patterns.append((term.id, pattern, wordlike, _needle(abbreviation, True)))
+                    patterns.append((term.id, pattern, wordlike, _needle(abbreviation, True), True))
         if len(_compiled) >= 8:  # the desk's vocabularies, a few at a time (diseases, therapies)
             _compiled.clear()
         _compiled[key] = patterns
@@ -1472,8 +1478,8 @@ def match_terms(text: str, terms: list[Term]) -> list[int]:
     ALL, not also leukemia). A disease named only as something vaccinated against is not tagged."""
     hits = []
     low = text.lower()
-    for term_id, pattern, wordlike, needle in _patterns(terms):
-        if needle not in (text if wordlike or needle != needle.lower() else low):
+    for term_id, pattern, wordlike, needle, case_sensitive in _patterns(terms):
+        if needle not in (text if case_sensitive else low):
             continue
         for m in pattern.finditer(text):
             if wordlike and not _abbreviation_in_context(text, m.start(), m.end()):

@@ -3,6 +3,8 @@ documents are tagged (traditional text is folded to simplified before matching).
 
 from django.db import migrations
 
+from articles.migrations._synonyms import synonym_operations
+
 CHINESE_SYNONYMS = {
     "diseases": {
         "Leukemia": ["白血病", "血癌"],
@@ -93,25 +95,7 @@ CHINESE_SYNONYMS = {
     },
 }
 
-MODELS = {"diseases": "DiseaseTag", "therapies": "TherapyTag"}
-
-
-def add(apps, schema_editor):
-    for kind, names in CHINESE_SYNONYMS.items():
-        model = apps.get_model("articles", MODELS[kind])
-        for term in model.objects.filter(name__in=names):
-            term.synonyms = [*term.synonyms, *(s for s in names[term.name] if s not in term.synonyms)]
-            term.save(update_fields=["synonyms"])
-
-
-def remove(apps, schema_editor):
-    for kind, names in CHINESE_SYNONYMS.items():
-        model = apps.get_model("articles", MODELS[kind])
-        for term in model.objects.filter(name__in=names):
-            term.synonyms = [s for s in term.synonyms if s not in names[term.name]]
-            term.save(update_fields=["synonyms"])
-
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0012_import_jobs")]
-    operations = [migrations.RunPython(add, remove)]
+    operations = [migrations.RunPython(*synonym_operations(CHINESE_SYNONYMS))]

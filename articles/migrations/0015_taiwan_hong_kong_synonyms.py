@@ -4,6 +4,8 @@ therapies by the drug or technique writers name (泼尼松, 碱基编辑, 利妥
 
 from django.db import migrations
 
+from articles.migrations._synonyms import synonym_operations
+
 SYNONYMS = {
     "diseases": {
         "Acute lymphoblastic leukemia": ["急性淋巴性白血病", "急性淋巴母细胞白血病"],
@@ -26,25 +28,8 @@ SYNONYMS = {
         "Immune checkpoint inhibitors": ["PD-1抑制剂", "PD-1单抗", "免疫检查点抑制剂"],
     },
 }
-MODELS = {"diseases": "DiseaseTag", "therapies": "TherapyTag"}
-
-
-def add(apps, schema_editor):
-    for kind, names in SYNONYMS.items():
-        model = apps.get_model("articles", MODELS[kind])
-        for term in model.objects.filter(name__in=names):
-            term.synonyms = [*term.synonyms, *(s for s in names[term.name] if s not in term.synonyms)]
-            term.save(update_fields=["synonyms"])
-
-
-def remove(apps, schema_editor):
-    for kind, names in SYNONYMS.items():
-        model = apps.get_model("articles", MODELS[kind])
-        for term in model.objects.filter(name__in=names):
-            term.synonyms = [s for s in term.synonyms if s not in names[term.name]]
-            term.save(update_fields=["synonyms"])
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0014_source_document")]
-    operations = [migrations.RunPython(add, remove)]
+    operations = [migrations.RunPython(*synonym_operations(SYNONYMS))]
