@@ -10,8 +10,8 @@ from collections import Counter
 
 from cases.scanner import gazetteer
 from cases.scanner.findings import Finding
-from cases.scanner.patterns import bounded
-from cases.scanner.words import jieba_tokenizer
+from cases.scanner.patterns import bounded, reader
+from cases.scanner.words import jieba_tokenizer, segment
 
 HAN = r"\u4e00-\u9fff"
 HAS_HAN = re.compile(f"[{HAN}]")
@@ -746,14 +746,15 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
     if not HAS_HAN.search(text):
         return []
     found: list[Finding] = []
+    each = reader(text)
 
     def add(kind, start, end):
         if end > start:
             found.append(Finding(kind, text[start:end], start, end))
 
-    for m in _MOU.finditer(text):
+    for m in each(_MOU):
         add("person_name", m.start(), m.end())
-    for m in _POLITE_NAME.finditer(text):
+    for m in each(_POLITE_NAME):
         kind = (
             "nickname"
             if re.search("(?:阿姨|叔叔|大爷|大妈|奶奶|爷爷|伯伯|婆婆)$", m.group(0))
@@ -761,7 +762,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         )
         add(kind, m.start(), m.end())
     for pattern in (_KIN_NICK, _LAO_XIAO):
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             add("nickname", m.start(), m.end())
     for m in _around(_AGE, _AGE_CUE, text, 8, 3):
         before, after = text[max(0, m.start() - 4) : m.start()], text[m.end() : m.end() + 6]
@@ -770,29 +771,29 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         value = _number(m.group("n")) if m.group("n") else 0
         add("age_over_89" if value is not None and value > 89 else "age", m.start(), m.end())
     if "享" in text:
-        for m in _AGE_AT_DEATH.finditer(text):
+        for m in each(_AGE_AT_DEATH):
             value = _number(m.group("n").replace("有", ""))
             add("age_over_89" if value is not None and value > 89 else "age", m.start(), m.end())
     for pattern in _DATES:
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             add("date", m.start(), m.end())
-    for m in _HOLIDAY.finditer(text):
+    for m in each(_HOLIDAY):
         year = _YEAR_BEFORE.search(text, max(0, m.start() - 5), m.start())
         add("date", year.start() if year else m.start(), m.end())
-    for m in _PHONE.finditer(text):
+    for m in each(_PHONE):
         add("phone", m.start(), m.end())
-    for m in _ID_CARD.finditer(text):
+    for m in each(_ID_CARD):
         if _id_card_ok(m.group(0)) or re.search("身份证", text[max(0, m.start() - 10) : m.start()]):
             add("id_number", m.start(), m.end())
-    for m in _RECORD.finditer(text):
+    for m in each(_RECORD):
         add("id_number", m.start("value"), m.end("value"))
     for m in _around(_BED, _BED_CUE, text, 10, 2):
         add("id_number", m.start(), m.end())
-    for m in _ADDRESS.finditer(text):
+    for m in each(_ADDRESS):
         add("address", *_trim_lead(text, m.start(), m.end()))
-    for m in _ESTATE.finditer(text):
+    for m in each(_ESTATE):
         add("place", *_trim_lead(text, m.start(), m.end()))
-    for m in _LUNAR.finditer(text):
+    for m in each(_LUNAR):
         add("date", m.start(), m.end())
     for pattern, kind in (
         (_CLINICIAN_AFTER_TITLE, "clinician_name"),
@@ -800,7 +801,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         (_RELATIVE_NAME, "person_name"),
         (_BYLINE, "person_name"),
     ):
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             for group in ("name", "name2"):
                 if group in pattern.groupindex and m.group(group):
                     start, end = m.start(group), m.end(group)
@@ -809,13 +810,13 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
                     if pattern is _CLINICIAN_BEFORE_TITLE and end - start == 1:
                         end = m.end()  # 王主任, 段医生: the surname and title together
                     add(kind, start, end)
-    for m in _HANDLE.finditer(text):
+    for m in each(_HANDLE):
         group = next(g for g in ("value", "user", "account", "at") if m.group(g))
         add("url", m.start(group), m.end(group))
     for m in _around(_SHORT_HOSPITAL, _SHORT_HOSPITAL_CUE, text, 4, 21):
         group = "abbr" if m.group("abbr") else 0
         add("hospital", m.start(group), m.end(group))
-    for m in _NICK_INTRO.finditer(text):
+    for m in each(_NICK_INTRO):
         group = next(g for g in ("nick", "called", "plain", "quoted") if m.group(g))
         if len(m.group(group)) >= 2:
             add("nickname", m.start(group), m.end(group))
@@ -832,7 +833,7 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         "支持了",
     )
     if any(cue in text for cue in cues) or _STAMP.search(text):
-        for m in _COMMENTER.finditer(text):
+        for m in each(_COMMENTER):
             group = next(
                 g
                 for g in (
@@ -850,38 +851,38 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             )
             if not _NOT_COMMENTER.search(m.group(group)) and m.group(group) not in safe:
                 add("url", m.start(group), m.end(group))
-    for m in _DOT_COMMENTER.finditer(text) if "·" in text else ():
+    for m in each(_DOT_COMMENTER) if "·" in text else ():
         if not _NOT_COMMENTER.search(m.group("name")) and m.group("name") not in safe:
             add("url", m.start("name"), m.end("name"))
-    for m in _PET_NAME_PARENT.finditer(text):
+    for m in each(_PET_NAME_PARENT):
         add("nickname", m.start(), m.end())
         add("nickname", m.start("nick"), m.end("nick"))
-    for m in _MASKED_NAME.finditer(text):
+    for m in each(_MASKED_NAME):
         add("person_name", m.start(), m.end())
-    for m in _AMBIGUOUS_SURNAME_POLITE.finditer(text):
+    for m in each(_AMBIGUOUS_SURNAME_POLITE):
         add("person_name", m.start(), m.end())
-    for m in _SURNAME_TITLE.finditer(text):
+    for m in each(_SURNAME_TITLE):
         add("nickname", m.start(), m.end())
     tokenizer, tags = jieba_tokenizer()
     freq = tokenizer.FREQ
-    for m in _A_NAME.finditer(text):
+    for m in each(_A_NAME):
         word = m.group(0)
         named = freq.get(word, 0) == 0 or (tags.get(word, "").startswith("nr") and freq[word] <= 100)
         if named and word not in safe and word not in KIN.split("|"):
             add("nickname", m.start(), m.end())
-    for m in _MIXED_HANDLE.finditer(text) if "_" in text else ():
+    for m in each(_MIXED_HANDLE) if "_" in text else ():
         add("url", m.start(), m.end())
-    for m in _KIN_AFTER_NAME.finditer(text):
+    for m in each(_KIN_AFTER_NAME):
         word = text[m.start() - 1 : m.end()]
         if freq.get(word, 0) == 0 and word[0] not in FUNCTION_CHARS | NOT_NAME_FIRST and word not in safe:
             add("nickname", m.start() - 1, m.end())
-    for m in _A_ENGLISH_NAME.finditer(text):
+    for m in each(_A_ENGLISH_NAME):
         group = "en" if m.group("en") else 0  # Kiki姑娘: the name alone, found again wherever it stands
         add("nickname", m.start(group), m.end(group))
-    for m in _FAMILY_LIST.finditer(text):
+    for m in each(_FAMILY_LIST):
         for item in _LIST_ITEM.finditer(m.group("names")):
             add("person_name", m.start("names") + item.start(), m.start("names") + item.end())
-    for m in _ALIAS.finditer(text) if "(" in text or "（" in text else ():
+    for m in each(_ALIAS) if "(" in text or "（" in text else ():
         for group, kind in (
             ("alias", "nickname"),
             ("name", "person_name"),
@@ -890,56 +891,56 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
         ):
             if m.group(group) and m.group(group) not in safe:
                 add(kind, m.start(group), m.end(group))
-    for m in _UNKNOWN_BEFORE_TITLE.finditer(text):
+    for m in each(_UNKNOWN_BEFORE_TITLE):
         name = m.group("name")
         if (
             freq.get(name, 0) == 0
-            and len(list(tokenizer.cut(name))) == 1  # one word jieba found for itself, not 抽血 + 后
+            and len(segment(name)) == 1  # one word jieba found for itself, not 抽血 + 后
             and not FUNCTION_CHARS & set(name)
             and name[0] not in NOT_NAME_FIRST
             and name[-1] not in NOT_NAME_LAST | NOT_NAME_BEFORE_TITLE
             and name not in safe
         ):
             add("clinician_name", m.start("name"), m.end("name"))
-    for m in _LOCAL_HOSPITAL.finditer(text):
+    for m in each(_LOCAL_HOSPITAL):
         add("hospital", m.start(), m.end())
-    for m in _FLOOR_WARD.finditer(text):
+    for m in each(_FLOOR_WARD):
         add("id_number", m.start(), m.end())
-    for m in _DOTTED_DAY.finditer(text):
+    for m in each(_DOTTED_DAY):
         add("date", m.start(), m.end())
-    for m in _WARD_CODE.finditer(text) if "病房" in text else ():
+    for m in each(_WARD_CODE) if "病房" in text else ():
         add("id_number", m.start(), m.end())
-    for m in _ROLE_NICK.finditer(text):
+    for m in each(_ROLE_NICK):
         add("nickname", m.start(), m.end())
-    for m in _SURNAME_ALONE.finditer(text) if "姓" in text else ():
+    for m in each(_SURNAME_ALONE) if "姓" in text else ():
         add("person_name", m.start(), m.end())
-    for m in _PLATE.finditer(text):
+    for m in each(_PLATE):
         add("id_number", m.start(), m.end())
-    for m in _PHONE_AFTER_CUE.finditer(text):
+    for m in each(_PHONE_AFTER_CUE):
         if len(re.sub(r"\D", "", m.group("value"))) >= 7:
             add("phone", m.start("value"), m.end("value"))
-    for m in _LOCAL_PHONE.finditer(text):
+    for m in each(_LOCAL_PHONE):
         if _CALL_WORDS.search(text, max(0, m.start() - 40), m.start()):
             add("phone", m.start(), m.end())
-    for m in _EXTENSION.finditer(text):
+    for m in each(_EXTENSION):
         add("phone", m.start(), m.end())
-    for m in _POSTCODE.finditer(text):
+    for m in each(_POSTCODE):
         add("place", m.start("value"), m.end("value"))
     for m in _around(_SCHOOL_CLASS, _CLASS_CUE, text, 9, 1):
         add("place", m.start(), m.end())
-    for m in _AGE_WITHOUT_SUI.finditer(text):
+    for m in each(_AGE_WITHOUT_SUI):
         add("age", m.start(), m.end())
-    for m in _INFANT_AGE.finditer(text):
+    for m in each(_INFANT_AGE):
         add("age", m.start(), m.end())
-    for m in _REDUPLICATED.finditer(text):
+    for m in each(_REDUPLICATED):
         if m.group(0) not in NOT_NICKNAMES:
             add("nickname", m.start(), m.end())
-    for m in _STREET_NUMBER.finditer(text):
+    for m in each(_STREET_NUMBER):
         if name := _NAME_BEFORE.search(text, max(0, m.start() - 4), m.start()):
             add("address", *_trim_lead(text, name.start(), m.end()))
-    for m in _BLOCK.finditer(text):
+    for m in each(_BLOCK):
         add("place", m.start(), m.end())
-    for m in _PLACE_WORD.finditer(text):
+    for m in each(_PLACE_WORD):
         name = text[max(0, m.start() - 2) : m.start()]
         named = len(name) == 2 and HAS_HAN.match(name) and HAS_HAN.match(name, 1)
         if (
@@ -949,11 +950,11 @@ def scan(text: str, safe: set[str]) -> list[Finding]:
             and name + m.group(0) not in safe
         ):
             add("place", m.start() - 2, m.end())
-    for m in _ENGLISH_NICK.finditer(text):
+    for m in each(_ENGLISH_NICK):
         add("nickname", m.start("nick"), m.end("nick"))
-    for m in _BANK.finditer(text):
+    for m in each(_BANK):
         add("id_number", m.start("value"), m.end("value"))
-    for m in _DONOR.finditer(text) if "元" in text else ():
+    for m in each(_DONOR) if "元" in text else ():
         name = m.group("name")
         if name not in safe and (
             freq.get(name, 0) == 0 or (name[0] in SURNAMES and freq.get(name, 0) <= 100)
@@ -1038,7 +1039,7 @@ def _repeated_names(text: str, safe: set[str]) -> list[Finding]:
             and not FUNCTION_CHARS & set(name[1:])
             and freq.get(name[1:], 0) <= 2000
             and (len(name) < 4 or name[1] in SURNAMES)  # 陈林秀琴: a married name
-            and not any(tags.get(w) in NOT_GIVEN_TAGS for w in tokenizer.cut(name[1:], HMM=False))
+            and not any(tags.get(w) in NOT_GIVEN_TAGS for w in segment(name[1:], hmm=False))
         ):
             found.append(Finding(_person_kind(text, m.start(), m.end()), name, m.start(), m.end()))
     for m in _DOTTED_NAME.finditer(text):
@@ -1088,7 +1089,7 @@ def _words(text: str, safe: set[str]) -> list[Finding]:
     tokenizer, tags = jieba_tokenizer()
     found: list[Finding] = []
     tokens, pos = [], 0
-    for word in tokenizer.cut(text, HMM=True):
+    for word in segment(text):
         # jieba's FREQ also holds every prefix of a word, at 0: only a count says the word is known.
         tokens.append((word, pos, tags.get(word), tokenizer.FREQ.get(word, 0) > 0))
         pos += len(word)

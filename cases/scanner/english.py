@@ -8,7 +8,7 @@ cues around people, clinicians, institutions and places. `cases.scanner.names` a
 import re
 
 from cases.scanner.findings import Finding
-from cases.scanner.patterns import LOWER, UPPER, bounded
+from cases.scanner.patterns import LOWER, UPPER, bounded, reader
 from cases.scanner.words import person_names
 
 # --- Word lists ------------------------------------------------------------------------------------
@@ -886,6 +886,7 @@ def scan(text: str) -> list[Finding]:
         return []
     found: list[Finding] = []
     low = text.lower()
+    each = reader(text)
 
     def add(kind, start, end):
         span = text[start:end]
@@ -897,50 +898,50 @@ def scan(text: str) -> list[Finding]:
             found.append(Finding(kind, text[start:end], start, end))
 
     # Things with a shape.
-    for m in _EMAIL.finditer(text) if "@" in text else ():
+    for m in each(_EMAIL) if "@" in text else ():
         add("email", m.start(), m.end())
-    for m in _URL.finditer(text):
+    for m in each(_URL):
         add("url", m.start(), m.end())
-    for m in _IPV4.finditer(text):
+    for m in each(_IPV4):
         if all(
             int(part) <= 255 and (part == "0" or not part.startswith("0")) for part in m.group(0).split(".")
         ):
             add("ip_address", m.start(), m.end())
-    for m in _IPV6.finditer(text):
+    for m in each(_IPV6):
         if "::" in m.group(0) or m.group(0).count(":") >= 5:
             add("ip_address", m.start(), m.end())
-    for m in _ID_KEYWORD.finditer(text):
+    for m in each(_ID_KEYWORD):
         add("id_number", m.start("value"), m.end("value"))
     for m in (
-        () if _uncued(_BED_WARD, low) else [*_BED_WARD.finditer(text), *_WARD_NAMED_BEFORE.finditer(text)]
+        () if _uncued(_BED_WARD, low) else [*each(_BED_WARD), *each(_WARD_NAMED_BEFORE)]
     ):
         add("id_number", m.start(), m.end())
-    for m in () if _uncued(_HANDLE, low) else _HANDLE.finditer(text):
+    for m in () if _uncued(_HANDLE, low) else each(_HANDLE):
         add("url", m.start("v") if m.group("v") else m.start(), m.end())
-    for m in _BARE_URL.finditer(text):
+    for m in each(_BARE_URL):
         add("url", m.start(), m.end())
-    for m in _USERNAME.finditer(text) if "_" in text else ():
+    for m in each(_USERNAME) if "_" in text else ():
         add("url", m.start(), m.end())
-    for m in (*_CODE.finditer(text), *_DIGIT_CODE.finditer(text)):
+    for m in (*each(_CODE), *each(_DIGIT_CODE)):
         add("id_number", m.start(), m.end())
-    for m in (*_REFERENCE.finditer(text), *_CLASS_CODE.finditer(text)):
+    for m in (*each(_REFERENCE), *each(_CLASS_CODE)):
         add("id_number", m.start(), m.end())
-    for m in _NUMBERED_RECORD.finditer(text):
+    for m in each(_NUMBERED_RECORD):
         add("id_number", m.start(), m.end())
-    for m in _LEADING_ZERO.finditer(text):
+    for m in each(_LEADING_ZERO):
         add("id_number", m.start(), m.end())
-    for m in _GOES_BY.finditer(text) if " to " in text else ():
+    for m in each(_GOES_BY) if " to " in text else ():
         add("nickname", m.start("nick"), m.end("nick"))
-    for m in (*_YEAR_REFERENCE.finditer(text), *(_UPI.finditer(text) if "UPI" in text else ())):
+    for m in (*each(_YEAR_REFERENCE), *(each(_UPI) if "UPI" in text else ())):
         group = "v" if m.groupdict().get("v") else 0
         add("id_number", m.start(group), m.end(group))
-    for m in _YEAR_MONTH.finditer(text):
+    for m in each(_YEAR_MONTH):
         add("date", m.start(), m.end())
-    for m in _COMPASS_WARD.finditer(text):
+    for m in each(_COMPASS_WARD):
         add("id_number", m.start(), m.end())  # "4 North Pediatrics", "3 North"
-    for m in _PLACED_CODE.finditer(text):
+    for m in each(_PLACED_CODE):
         add("id_number", m.start("c"), m.end("c"))
-    for m in _GENERAL.finditer(text) if "General" in text else ():
+    for m in each(_GENERAL) if "General" in text else ():
         if m.group(0).split()[-2] not in (
             "Attorney",
             "Surgeon",
@@ -950,36 +951,36 @@ def scan(text: str) -> list[Finding]:
             "Consul",
         ):
             add("hospital", m.start(), m.end())
-    for m in _NAME_INITIALS.finditer(text):
+    for m in each(_NAME_INITIALS):
         words = re.findall(r"[A-Z][\w'’-]+", text[m.start() : m.start("ini")])
         given = "F" in person_names().get(words[0], "") + person_names().get(words[1], "")  # a first name
         if given and m.group("ini")[0] in (words[0][0], words[1][0]) and m.group("ini")[-1] == words[-1][0]:
             add("nickname", m.start("ini"), m.end("ini"))
-    for m in (*_CARD.finditer(text), *_MASKED_NUMBER.finditer(text)):
+    for m in (*each(_CARD), *each(_MASKED_NUMBER)):
         add("id_number", m.start(), m.end())
-    for m in _JOINED_CODE.finditer(text):
+    for m in each(_JOINED_CODE):
         add("id_number", m.start(), m.end())
-    for m in _LONG_NUMBER.finditer(text):
+    for m in each(_LONG_NUMBER):
         if not re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
             add("id_number", m.start(), m.end())
-    for m in (*_BY_USER.finditer(text), *_SAYS_USER.finditer(text)):
+    for m in (*each(_BY_USER), *each(_SAYS_USER)):
         add("url", m.start("user"), m.end("user"))
-    for m in _REDDIT_USER.finditer(text) if "u/" in text else ():
+    for m in each(_REDDIT_USER) if "u/" in text else ():
         add("url", m.start(), m.end())
-    for m in _HASHTAG.finditer(text):
+    for m in each(_HASHTAG):
         add("url", m.start(), m.end())
-    for m in _POSTER_LINE.finditer(text):
+    for m in each(_POSTER_LINE):
         add("url", m.start(), m.end())
-    for m in _CASHTAG.finditer(text) if "$" in text else ():
+    for m in each(_CASHTAG) if "$" in text else ():
         add("url", m.start(), m.end())
-    for m in _EXTENSION.finditer(text):
+    for m in each(_EXTENSION):
         add("phone", m.start(), m.end())
-    for m in _INITIALS.finditer(text):
+    for m in each(_INITIALS):
         if m.group(0) not in NOT_INITIALS:
             add("person_name", m.start(), m.end() - 1 if m.group(0).endswith(".") else m.end())
-    for m in _SSN.finditer(text):
+    for m in each(_SSN):
         add("id_number", m.start(), m.end())
-    for m in _PHONE.finditer(text):
+    for m in each(_PHONE):
         digits = re.sub(r"\D", "", m.group(0))
         groups = re.findall(r"\d+", m.group(0))
         if not 7 <= len(digits) <= 15 or _SSN.fullmatch(m.group(0)):
@@ -997,19 +998,19 @@ def scan(text: str) -> list[Finding]:
         )
         if context or shaped or local:
             add("phone", m.start(), m.end())
-    for m in _PHONE_LOCAL.finditer(text):
+    for m in each(_PHONE_LOCAL):
         add("phone", m.start(), m.end())
     for pattern in _DATES:
         if _uncued(pattern, low):
             continue
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             group = "d" if "d" in pattern.groupindex else 0
             add("date", m.start(group), m.end(group))
     for pattern in _AGES:
         if _uncued(pattern, low):
             continue
         group = "a" if "a" in pattern.groupindex else 0
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             if _AGE_RANGE_BEFORE.search(
                 text[max(0, m.start(group) - 14) : m.start(group)]
             ) or _AGE_RANGE_AFTER.match(text[m.end() : m.end() + 6]):
@@ -1023,7 +1024,7 @@ def scan(text: str) -> list[Finding]:
             add(kind, m.start(group), m.end(group))
 
     # Places.
-    for m in (*_STREET.finditer(text), *_STREET_NAME.finditer(text)):
+    for m in (*each(_STREET), *each(_STREET_NAME)):
         town = _TOWN_AFTER_ADDRESS.match(text, m.end())
         if (
             town
@@ -1035,43 +1036,43 @@ def scan(text: str) -> list[Finding]:
         if not re.search(r"\d", m.group(0)) and not _ok_name(m.group(0).rsplit(" ", 1)[0]):
             continue
         add("address", m.start(), m.end())
-    for m in _UNIT.finditer(text):
+    for m in each(_UNIT):
         add("address", m.start(), m.end())
-    for m in _DATELINE.finditer(text):
+    for m in each(_DATELINE):
         if m.group("place").casefold() not in LARGE_PLACES:
             add("place", m.start("place"), m.end("place"))
-    for m in _UK_POSTCODE.finditer(text):
+    for m in each(_UK_POSTCODE):
         add("address", m.start(), m.end())
-    for m in _ZIP.finditer(text):
+    for m in each(_ZIP):
         add("address", m.start("zip"), m.end("zip"))
-    for m in _CITY_STATE_ZIP.finditer(text):
+    for m in each(_CITY_STATE_ZIP):
         if _ok_name(m.group("city")):
             add("place", m.start("city"), m.end("city"))
-    for m in _TOWN_STATE.finditer(text):
+    for m in each(_TOWN_STATE):
         if _ok_name(m.group("place")) and not ORG_CONTINUATION.match(text, m.start("place")):
             add("place", m.start("place"), m.end("place"))
-    for m in _CAPITAL_DATELINE.finditer(text):
+    for m in each(_CAPITAL_DATELINE):
         if m.group("place").casefold() not in LARGE_PLACES | NOT_NAMES | NOT_DATELINES:
             add("place", m.start("place"), m.end("place"))
-    for m in _SCHOOL_CLASS.finditer(text):
+    for m in each(_SCHOOL_CLASS):
         add("place", m.start(), m.end())
-    for m in _CAPITAL_CRUMB.finditer(text):
+    for m in each(_CAPITAL_CRUMB):
         if m.group("place").casefold() not in LARGE_PLACES | NOT_NAMES | NOT_DATELINES:
             add("place", m.start("place"), m.end("place"))
-    speakers = [m for m in _SPEAKER.finditer(text) if m.group("name") not in NOT_SPEAKERS]
+    speakers = [m for m in each(_SPEAKER) if m.group("name") not in NOT_SPEAKERS]
     said = {
         m.group("name") for m in speakers if sum(n.group("name") == m.group("name") for n in speakers) >= 2
     }
     for m in speakers:
         if m.group("name") in said:
             add("person_name", m.start("name"), m.end("name"))
-    for m in _PLACE_UNIT.finditer(text):
+    for m in each(_PLACE_UNIT):
         words = m.group(0).split()
         while words and words[0].casefold() in NOT_NAMES:
             words.pop(0)
         if len(words) >= 2:
             add("place", m.end() - len(" ".join(words)), m.end())
-    for m in _PLACE_CUE.finditer(text):
+    for m in each(_PLACE_CUE):
         place = m.group("place")
         words = place.split()
         if any(w.casefold() in LARGE_PLACES for w in words) or any(w.casefold() in NOT_NAMES for w in words):
@@ -1090,7 +1091,7 @@ def scan(text: str) -> list[Finding]:
         add("place", m.start("place"), m.end("place"))
 
     # Institutions.
-    for m in _HOSPITAL_SIMPLE.finditer(text):
+    for m in each(_HOSPITAL_SIMPLE):
         span = m.group(0)
         words = span.split()
         while words and (words[0].casefold() in {"the", "of", "and", "&", "at", "in"}):
@@ -1108,7 +1109,7 @@ def scan(text: str) -> list[Finding]:
         add("hospital", start, m.end())
 
     # People.
-    for m in _CLINICIAN_TITLED.finditer(text):
+    for m in each(_CLINICIAN_TITLED):
         if re.match(r"(?:Sister|Nurse|Director|Dean)\b", m.group(0)) and not re.search(
             rf"\s{NAME_WORD}\s+{NAME_WORD}", " " + m.group(0)
         ):
@@ -1119,46 +1120,46 @@ def scan(text: str) -> list[Finding]:
     for pattern in (_CLINICIAN_ROLE_BEFORE, _CLINICIAN_ROLE_AFTER, _CLINICIAN_SAID):
         if pattern is _CLINICIAN_ROLE_BEFORE and _uncued(_CLINICIAN_ROLE_BEFORE, low):
             continue
-        for m in pattern.finditer(text):
+        for m in each(pattern):
             if _ok_name(m.group("name")) and not ORG_CONTINUATION.match(text, m.end("name")):
                 kind = "clinician_name"
                 if pattern is _CLINICIAN_SAID and _PATIENT_AFTER.match(text, m.end("name")):
                     kind = "person_name"  # "said Ann Lee, 61", "said Ann Lee, who was diagnosed ..."
                 add(kind, m.start("name"), m.end("name"))
-    for m in () if _uncued(_TEAM_NAME, low) else [*_TEAM_NAME.finditer(text), *_ET_AL.finditer(text)]:
+    for m in () if _uncued(_TEAM_NAME, low) else [*each(_TEAM_NAME), *each(_ET_AL)]:
         if _ok_name(m.group("name")):
             add("clinician_name", m.start("name"), m.end("name"))
-    for m in _QUOTED_NICKNAME.finditer(text):
+    for m in each(_QUOTED_NICKNAME):
         add("nickname", m.start("name"), m.end("name"))
-    for m in _NAME_WITH_NICKNAME.finditer(text):
+    for m in each(_NAME_WITH_NICKNAME):
         add("person_name", m.start(), m.end())
-    for m in _NICKNAME.finditer(text):
+    for m in each(_NICKNAME):
         name = m.group(0).split()[-1]
         if name.casefold() not in NOT_NAMES:
             add("nickname", m.start(), m.end())
-    for m in _HONORIFIC_NAME.finditer(text):
+    for m in each(_HONORIFIC_NAME):
         add("person_name", m.start(), m.end())
-    for m in _PATIENT_LETTER.finditer(text):
+    for m in each(_PATIENT_LETTER):
         add("person_name", m.start(), m.end())
     relatives = (
         []
         if _uncued(_RELATIVE_NAME, low)
-        else [*_RELATIVE_NAME.finditer(text), *_OWNER_RELATIVE_NAME.finditer(text)]
+        else [*each(_RELATIVE_NAME), *each(_OWNER_RELATIVE_NAME)]
     )
     for m in relatives:
         if m.groupdict().get("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))
     for matches in (
-        _INTRO_NAME.finditer(text),
-        _APPOSITION.finditer(text),
-        _POSSESSIVE_NAME.finditer(text),
-        _NAMED.finditer(text),
+        each(_INTRO_NAME),
+        each(_APPOSITION),
+        each(_POSSESSIVE_NAME),
+        each(_NAMED),
         relatives,
-        _NAME_AND_RELATIVE.finditer(text),
-        _NAME_VERB.finditer(text),
-        _NAME_LABEL.finditer(text),
-        _NAME_BRACKETED_ID.finditer(text),
-        _NAME_INITIAL.finditer(text),
+        each(_NAME_AND_RELATIVE),
+        each(_NAME_VERB),
+        each(_NAME_LABEL),
+        each(_NAME_BRACKETED_ID),
+        each(_NAME_INITIAL),
     ):
         for m in matches:
             name, start = m.group("name"), m.start("name")

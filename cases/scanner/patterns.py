@@ -7,6 +7,10 @@ ordinary text of the same length.
 """
 
 import re
+import re._constants as _c
+import re._parser as _parser
+from bisect import bisect_right
+from functools import lru_cache
 
 LIMIT = 40
 
@@ -233,3 +237,111 @@ def bounded(pattern: str, flags: int = 0) -> re.Pattern:
     prose than trying word after word; see docs/scaling.md)."""
     pattern, flags = _led(pattern, flags)
     return re.compile(bound(_as_tries(pattern)), flags)
+
+
+def _consumes_digit(items) -> bool:
+    """True when every match of the parsed pattern `items` consumes a digit (lookarounds never count)."""
+    return any(_item_consumes_digit(op, av) for op, av in items)
+
+
+def _item_consumes_digit(op, av) -> bool:
+    if op is _c.LITERAL:
+        return _DIGIT.match(chr(av)) is not None
+    if op is _c.IN:
+        if av and av[0][0] is _c.NEGATE:
+            return False
+        if len(av) == 1 and av[0][0] is _c.CATEGORY:
+            return av[0][1] in (_c.CATEGORY_DIGIT, _c.CATEGORY_UNI_DIGIT)
+        chars = []
+        for kind, value in av:
+            if kind is _c.LITERAL:
+                chars.append(chr(value))
+            elif kind is _c.RANGE and value[1] - value[0] < 64:
+                chars += map(chr, range(value[0], value[1] + 1))
+            else:
+                return False
+        return all(_DIGIT.match(c) for c in chars)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _consumes_digit(av[2])
+    if op is _c.SUBPATTERN:
+        return _consumes_digit(av[3])
+    if op is _c.ATOMIC_GROUP:
+        return _consumes_digit(av)
+    if op is _c.BRANCH:
+        return all(_consumes_digit(branch) for branch in av[1])
+    return False
+
+
+@lru_cache(maxsize=1024)
+def needs_digit(pattern: re.Pattern) -> bool:
+    """True when `pattern` cannot match without a digit, read off its parse tree."""
+    try:
+        return _consumes_digit(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a parser of another Python: read every pattern everywhere
+        return False
+
+
+_DIGIT = re.compile(r"\d")
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+class _Moved:
+    """A match found in a text's digit blocks, its positions those of the whole text."""
+
+    __slots__ = ("_match", "_by")
+
+    def __init__(self, match: re.Match, by: int):
+        self._match, self._by = match, by
+
+    def start(self, group=0):
+        at = self._match.start(group)
+        return at + self._by if at >= 0 else at
+
+    def end(self, group=0):
+        at = self._match.end(group)
+        return at + self._by if at >= 0 else at
+
+    def span(self, group=0):
+        return self.start(group), self.end(group)
+
+    def group(self, *groups):
+        return self._match.group(*groups)
+
+    def groupdict(self, default=None):
+        return self._match.groupdict(default)
+
+    def __getitem__(self, group):
+        return self._match[group]
+
+
+def reader(text: str):
+    """`each(pattern)`: the matches of `pattern` in `text`. A pattern that cannot match without a digit
+    reads only the blocks (between blank lines) that hold one, when they are a small part of the text; a
+    match that would join two blocks is dropped, as one never could in the text itself."""
+    blocks, at = [], 0
+    for m in _BLOCK_BREAK.finditer(text):
+        blocks.append((at, m.start()))
+        at = m.end()
+    blocks.append((at, len(text)))
+    kept = [(start, end) for start, end in blocks if _DIGIT.search(text, start, end)]
+    if sum(end - start for start, end in kept) > 0.8 * len(text):
+        return lambda pattern: pattern.finditer(text)
+    joined, starts, ends, moves, size = [], [], [], [], 0
+    for start, end in kept:
+        joined.append(text[start:end])
+        starts.append(size)
+        ends.append(size + end - start)
+        moves.append(start - size)
+        size += end - start + 2
+    digits = "\n\n".join(joined)
+
+    def each(pattern: re.Pattern):
+        return moved(pattern.finditer(digits)) if needs_digit(pattern) else pattern.finditer(text)
+
+    def moved(matches):
+        for m in matches:
+            i = bisect_right(starts, m.start()) - 1
+            if m.end() <= ends[i]:
+                yield _Moved(m, moves[i])
+
+    return each
