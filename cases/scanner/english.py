@@ -912,9 +912,7 @@ def scan(text: str) -> list[Finding]:
             add("ip_address", m.start(), m.end())
     for m in each(_ID_KEYWORD):
         add("id_number", m.start("value"), m.end("value"))
-    for m in (
-        () if _uncued(_BED_WARD, low) else [*each(_BED_WARD), *each(_WARD_NAMED_BEFORE)]
-    ):
+    for m in () if _uncued(_BED_WARD, low) else [*each(_BED_WARD), *each(_WARD_NAMED_BEFORE)]:
         add("id_number", m.start(), m.end())
     for m in () if _uncued(_HANDLE, low) else each(_HANDLE):
         add("url", m.start("v") if m.group("v") else m.start(), m.end())
@@ -1141,11 +1139,7 @@ def scan(text: str) -> list[Finding]:
         add("person_name", m.start(), m.end())
     for m in each(_PATIENT_LETTER):
         add("person_name", m.start(), m.end())
-    relatives = (
-        []
-        if _uncued(_RELATIVE_NAME, low)
-        else [*each(_RELATIVE_NAME), *each(_OWNER_RELATIVE_NAME)]
-    )
+    relatives = [] if _uncued(_RELATIVE_NAME, low) else [*each(_RELATIVE_NAME), *each(_OWNER_RELATIVE_NAME)]
     for m in relatives:
         if m.groupdict().get("owner") and _ok_name(m.group("owner")):
             add("person_name", m.start("owner"), m.end("owner"))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cases.scanner import find_identifiers, load_all
-from cases.scanner.patterns import _as_tries, _led, bound, bounded, trie
+from cases.scanner.patterns import _as_tries, _led, bound, bounded, needs_digit, reader, trie
+from cases.scanner.words import segment
 from cases.tests.corpus import load
 from cases.tests.hostile_text import SIZE, ordinary, seconds_within, shapes
 from cases.tests.hostile_text import ordinary_seconds as timed
@@ -126,3 +127,66 @@ def test_a_pattern_skipped_for_want_of_its_cue_could_not_have_matched():
             for m in pattern.finditer(text):
                 low = text[max(0, m.start() - 20) : m.end() + 20].lower()  # look-arounds included
                 assert any(cue in low for cue in cues), (pattern.pattern[:60], m.group(0))
+
+
+@pytest.mark.parametrize(
+    "pattern, needs",
+    [
+        (r"\d{3}-\d{4}", True),
+        (r"[0-9]+ years", True),
+        (r"(?:\d+|\d\d) ?[AP]M", True),
+        (r"\d*x", False),  # no digit at all matches too
+        (r"(?:\d|one) day", False),
+        (r"(?<=\d)x", False),  # a look-behind reads a digit but never takes it
+        (r"[\d.]+", False),
+        (r"[^a-z]1?", False),
+    ],
+)
+def test_a_pattern_needs_a_digit_only_when_every_match_takes_one(pattern, needs):
+    assert needs_digit(re.compile(pattern)) is needs
+
+
+def test_a_pattern_that_needs_a_digit_finds_in_the_digit_blocks_exactly_what_it_finds_in_the_text():
+    from cases.scanner import english
+
+    texts = [doc["text"] for doc in load("blind")]
+    patterns = [p for p in (*english._DATES, *english._AGES) if needs_digit(p)]
+    assert len(patterns) >= 20
+    for text in texts:
+        each = reader(text)
+        for pattern in patterns:
+            whole = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in each(pattern)] == whole, pattern.pattern[:60]
+
+
+def test_the_digit_blocks_are_read_only_when_they_are_a_small_part_of_the_text():
+    text = "Born 3 May 1950.\n\n" + "No digits at all here, only words. " * 40 + "\n\nSeen on 4 June."
+    pattern = re.compile(r"\d{1,2} (?:May|June)")
+    matches = list(reader(text)(pattern))
+    assert [type(m).__name__ for m in matches] == ["_Moved", "_Moved"]
+    assert [text[m.start() : m.end()] for m in matches] == ["3 May", "4 June"]
+    assert [m.group(0) for m in matches] == ["3 May", "4 June"]
+    assert all(isinstance(m, re.Match) for m in reader("On 3 May.")(pattern))
+
+
+def test_chinese_is_cut_into_the_words_jieba_itself_gives():
+    load_all()
+    texts = [doc["text"] for doc in load("blind") if doc["lang"] == "zh"]
+    assert len(texts) >= 12
+    assert all(_same_han_words(text) for text in texts)
+
+
+def _same_han_words(text: str) -> bool:
+    """jieba-rs keeps a hyphen, a dot or an underscore inside a Latin word ("DJ-ing"); the Chinese words
+    and where they stand are what the scanner reads."""
+    import jieba
+
+    def han(words):
+        out, at = [], 0
+        for w in words:
+            if re.search("[\u4e00-\u9fff]", w):
+                out.append((at, w))
+            at += len(w)
+        return out
+
+    return han(segment(text)) == han(jieba.dt.cut(text, HMM=True))
