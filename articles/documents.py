@@ -458,8 +458,31 @@ _CLUTTER_PATTERNS = [
         r"^.{0,30}(?:原创|原創).{0,20}(?:转载|轉載).*$",
         r"^(?:热门标签|熱門標籤|标签|標籤|关键词|關鍵詞)\s*[:：].*$",
         r"^(?:字号|字號|字级|字級|字体|字體)(?:设置|設定)?\s*[:：]?.{0,12}$",
+        # a blog's furniture, a video's teaser and transcript notes, relative times, a bare picture label
+        r"^(?:cancel reply|leave a (?:reply|comment)|[«‹←]?\s*(?:previous|older|newer|next) (?:post|entry|story)\s*[»›→]?|"
+        r"(?:create a free website or )?blog at wordpress\.com\.?|(?:proudly )?powered by wordpress\.?|like this:|"
+        r"(?:like )?loading\W*|share this:?|follow (?:this )?blog via e-?mail)$",
+        r"^\[\s*(?:advertisement|ad|sponsored)\s*\]$|^advertisement\s*[-–—:]\s*(?:continue|scroll) (?:reading|down)\b.*$",
+        r"^(?:watch|video|listen)\s*:\s.{0,160}\(\d{1,2}:\d{2}\)$|^speech to text for\b.*$"
+        r"|^below is the closed[- ]captioning text\b.*$|^(?:copy (?:link|url)|link copied|copied!?)$",
+        r"^(?:(?:updated|posted|published)\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$",
+        r"^privacy & cookies\s*:.*$|^.{0,80}\bthis (?:site|website) uses cookies\b.*$",
+        r"^(?:图片|圖片|照片|image|photo|picture)$",
+        r"^(?=.{0,60}$).*(?:用|下载|下載|打开|打開|安装|安裝)\s*(?:APP|App|app|客户端|客戶端).*$",
+        # a line of nothing but a press office's telephone numbers and e-mail addresses
+        r"^(?:(?:tel\.?|phone|t|e|email|e-mail)\s*[:：]?\s*)?(?:\+?\(?\d[\d()\s.-]{6,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+        r"(?:\s*[|/,;·•]\s*(?:(?:tel\.?|phone|t|e|email|e-mail)\s*[:：]?\s*)?(?:\+?\(?\d[\d()\s.-]{6,}\d|"
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+))+$",
     ]
 ]
+# A release's or a wire's dateline before its first sentence: "SINGAPORE, 14 August 2024 – ",
+# "本报讯（记者 …）", "新华社北京3月5日电（记者 …）"
+_DATELINE_LEAD = re.compile(
+    r"^(?:[A-Z][A-Za-z.'’ -]{1,30}(?:,\s*[A-Z][A-Za-z. ]{1,25})?,\s*(?P<date>\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
+    r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})\s*(?:\([A-Za-z .]{2,30}\)\s*)?[–—-]{1,2}\s*"
+    r"|(?:本报讯|本報訊|本刊讯|本刊訊)\s*(?:[（(][^)）]{1,30}[)）])?\s*"
+    r"|(?:新华社|新華社|中新社|中新网|中新網)[\u4e00-\u9fff]{1,8}\d{1,2}月\d{1,2}日[电電]\s*(?:[（(][^)）]{1,30}[)）])?\s*)"
+)
 # "About Harbor Valley Health" in a release's second half: the boilerplate about the sender follows
 _ABOUT_US = re.compile(
     r"^#*\s*(?:About|ABOUT)\s+(?:[Tt]he\s+)?(?:[A-Z][\w&'’.-]*\s+|of\s+|and\s+|for\s+){0,6}"
@@ -1007,6 +1030,10 @@ def _drop_clutter(
         if _is_clutter(line) or _nav_line(line) or _pipe_line(line):
             dropped.append(line)
             continue
+        if not told and (m := _DATELINE_LEAD.match(line)) and len(line) - m.end() >= 40:
+            source.date = source.date or _iso_date(m.group("date") or "")
+            dropped.append(line[: m.end()].strip())
+            line = line[m.end() :]
         keep_line(kind, line)
     return lines, dropped
 
@@ -1171,7 +1198,10 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
 
 _SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉|跳转)", re.IGNORECASE)
 _MENU_LINE = re.compile(r"\s[|｜]\s|[|｜].*[|｜]|[>›»].*[>›»]")
-_DATELINE = re.compile(r"^\s*(?:\d{4}[-/.年]\d{1,2}|\d{1,2}:\d{2})|来源[:：]|阅读量|^[^\s:：]{1,6}[:：]")
+# a label and its short value ("作者：张三", "Source: AP Photo"); "专家提醒：…" with a headline after it is one
+_DATELINE = re.compile(
+    r"^\s*(?:\d{4}[-/.年]\d{1,2}|\d{1,2}:\d{2})|来源[:：]|阅读量|^[^\s:：]{1,6}[:：](?=.{0,16}$|[^\u4e00-\u9fff]{0,40}$)"
+)
 _SITE_SUFFIX = re.compile(r"\s*(?:\s[|｜–—-]\s|[｜_]|(?<=[\u4e00-\u9fff”」])-)\s*[^|｜–—_-]{1,30}$")
 
 
@@ -1222,6 +1252,7 @@ def _masthead(text: str) -> bool:
             len(words) <= 4
             and (text.isupper() or all(w[:1].isupper() for w in words))
             and not _sentences(text)[1:]
+            and han_count(text) < 4  # "PD-1抑制剂联合…" opens with a capital, but reads as Chinese
         )
         or (len(text) <= 24 and _ORGANISATION_END.search(text))
         # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"

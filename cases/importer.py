@@ -143,9 +143,16 @@ class Vocabularies:
             once = {term for term in order if weight.get(term) == 1 and term in received}
         # "acute lymphoblastic leukemia" in the headline, "B-ALL" in the body: B-ALL. Not for therapies:
         # "immunotherapy" in the standfirst does not make CAR-T, named once in passing, the topic.
+        # Not where another narrower term stands out on its own: "Hodgkin lymphoma" in the headline
+        # explains "lymphoma" in the lede, and "non-Hodgkin", named once for contrast, is no topic.
+        own = dict(weight)
         for term in order if kind == "diseases" else ():
             for ancestor in self.ancestors(kind, term):
-                if weight.get(ancestor, 0) >= 2:
+                explained = any(
+                    other != term and points >= 2 and ancestor in self.ancestors(kind, other)
+                    for other, points in own.items()
+                )
+                if weight.get(ancestor, 0) >= 2 and not explained:
                     weight[term] = max(weight.get(term, 0), weight[ancestor])
         kept = [term for term in order if weight.get(term, 0) >= 2 or term in once]
         kept += [term for term, points in weight.items() if points >= 2 and term not in kept]

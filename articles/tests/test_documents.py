@@ -17,6 +17,7 @@ from articles.documents import (
     MAX_BYTES,
     Term,
     UnreadableDocument,
+    _is_clutter,
     decode,
     match_terms,
     parse_document,
@@ -700,3 +701,71 @@ def test_a_media_contact_above_the_headline_does_not_end_the_release():
     assert (
         "each time relapsing" in document.plain_text() and "serving the region" not in document.plain_text()
     )
+
+
+def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_original_date():
+    release = (
+        "Day-ward opens for lymphoma patients\n"
+        "SINGAPORE, 14 August 2024 – A new day ward for people having cell therapy for lymphoma opened at the "
+        "hospital this week, with twelve chairs and a team of nurses trained to watch for side effects.\n"
+        "The ward will see its first patients in September, the hospital said in a statement on Tuesday.\n"
+    )
+    chinese = (
+        "我院开设淋巴瘤日间病房\n"
+        "本报讯（记者 周可 通讯员 钟华）近日，医院血液科淋巴瘤日间病房正式投入使用，可同时为十二名患者提供治疗，"
+        "并配备经过专门培训的护理团队。\n"
+    )
+    document = parse_document(release, "r.txt")
+    assert document.standfirst.startswith("A new day ward") and document.source.date == "2024-08-14"
+    assert "SINGAPORE, 14 August 2024 –" in document.dropped
+    zh = parse_document(chinese, "r.txt")
+    assert "本报讯" not in zh.plain_text() and "近日，医院血液科" in zh.plain_text()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cancel reply",
+        "« Previous post",
+        "Next post »",
+        "Blog at WordPress.com.",
+        "[Advertisement]",
+        "Advertisement - Continue Reading Below",
+        "WATCH: A teacher's year after a stem cell transplant (3:12)",
+        "Copy Link",
+        "Updated 2 hours ago",
+        "Privacy & Cookies: This site uses cookies. By continuing to use this website, you agree to their use.",
+        "312-555-0123 | press@example.org",
+        "Tel: +44 (0)20 7946 0000 | media@example.ac.uk",
+        "不用抽 不用搶 現在用APP看新聞",
+        "图片",
+    ],
+)
+def test_page_and_blog_furniture_is_clutter(line):
+    assert _is_clutter(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The trial enrolled 1,200 people at 30 hospitals.",
+        "Call 999 if your child has a fever after the infusion.",
+        "She was back at work two hours after the last infusion.",
+        "Next, the team will test the treatment in children.",
+    ],
+)
+def test_sentences_of_an_article_are_not_furniture(line):
+    assert not _is_clutter(line)
+
+
+def test_a_chinese_headline_with_a_colon_is_a_headline_and_a_deck_opening_with_a_latin_capital_is_its_deck():
+    release = (
+        "南江医院 新闻中心\n"
+        "2024年9月5日\n"
+        "我院牵头研究：新型抗体为难治性免疫性血小板减少症患者带来新选择\n"
+        "PD-1抑制剂联合方案使完全缓解率达七成\n"
+        "近日，由我院血液科牵头、全国八家医院共同参与的一项多中心临床研究结果在国际期刊在线发表，研究显示新型抗体对多线治疗"
+        "失败的患者仍然有效，且安全性良好。\n"
+    )
+    document = parse_document(release, "r.txt")
+    assert document.title == "我院牵头研究：新型抗体为难治性免疫性血小板减少症患者带来新选择"

@@ -414,6 +414,24 @@ class TestTagsAndStoriesOnWhatThePieceIsAbout:
         assert "Bispecific antibody therapy" in result.therapies
         assert "CAR-T cell therapy" not in result.therapies
 
+    def test_a_sibling_named_for_contrast_is_no_topic_where_another_narrower_term_explains_the_broad_one(
+        self, vocabulary
+    ):
+        result = self.draft(
+            vocabulary,
+            "hodgkin.md",
+            "# Teacher, 31, on life after Hodgkin lymphoma\n\n"
+            "A teacher says she nearly ignored the only symptom she had.\n\n"
+            "She was training for a half-marathon when she noticed a small lump above her collarbone.\n\n"
+            "A biopsy confirmed classical Hodgkin lymphoma, and she began chemotherapy within a month.\n\n"
+            "## About lymphoma\n\n"
+            "Hodgkin lymphoma is one of the less common forms of lymphoma, far rarer than non-Hodgkin "
+            "lymphoma, and most people with it are cured.\n\n"
+            "Her last scan showed no sign of the disease, and she is back in the classroom.\n",
+        )
+        assert result.diseases[0] == "Hodgkin lymphoma"
+        assert "Non-Hodgkin lymphoma" not in result.diseases
+
     def test_taiwan_and_hong_kong_names_of_a_disease_tag_it(self, vocabulary):
         result = self.draft(
             vocabulary,
