@@ -72,6 +72,21 @@ After it was scored, two of its misses were mended (a Chinese skip link, 跳转�
 headline; a Taiwan paper's leading "〔記者…／嘉義報導〕" credit): it then gives headlines 94.1% and 0.88
 clutter lines per document, no longer a result.
 
+Stop 26 then tuned to the fifth (a release's dateline, blog and video furniture, press-office contact lines,
+Chinese headlines written "X：…", a disease named for contrast beside the one the piece is about): it gives
+headlines 100%, required tags 92.6%, no forbidden tag and 0.18 clutter lines per document.
+
+The sixth fresh batch, 18 raw documents by two more helpers written while the fifth was tuned to, scored
+once after every change and never tuned to (8 Chinese: GB18030, Big5 twice, GBK, UTF-8 with BOM twice, two
+PDFs; 5 HTML, 4 text, 2 Markdown, 4 Word, 3 PDF; 8 stories), is stop 26's blind figure:
+
+| sixth, scored before any change for it (stop 26) | 18 (8) | 72.2% | 83.9% | 96.8% | 2 | 62.5% | 0 | 1.44 | 0 |
+
+It falls short of every goal but markup and false stories: the importer's rules still carry what the
+batches before taught them, and a new batch finds new shapes (a WeChat article's account line above its
+headline, a letterhead naming an NHS trust, a Taiwan page dump's menu of single words, stories told in the
+first person in traditional Chinese).
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -90,6 +105,7 @@ FLOORS = {
     "third": (1.0, 0.96, 0.98, 1, 1.0, 0, 0.4),
     "fourth": (0.94, 0.95, 0.97, 1, 0.88, 0, 0.95),
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.2),
+    "sixth": (0.72, 0.83, 0.96, 2, 0.62, 0, 1.45),
 }
 
 
