@@ -129,9 +129,10 @@ def _printable_ratio(text: str) -> float:
     return 1 - bad / len(sample)
 
 
-# "Systemic Lupus Erythematosus (SLE)-03", "Myelofibrosis (MF)-02", "Case 14": a file's label, not a headline
+# "Systemic Lupus Erythematosus (SLE)-03", "蝶友故事｜狼疮性肾炎（LN）-07", "Case 14": a file's label, not a headline
 _LABEL_HEADLINE = re.compile(
-    r"^(?:[\w'’ -]{2,60}\([A-Z]{2,8}\)\s*[-–_]?\s*\d{1,4}|(?:case|patient|file)\s*[#-]?\s*\d{1,4})$", re.I
+    r"^(?:[\w'’ |｜-]{2,60}[(（][A-Z]{2,16}[)）]\s*[-–_]?\s*\d{1,4}|(?:case|patient|file)\s*[#-]?\s*\d{1,4})$",
+    re.I,
 )
 _CLICKBAIT = re.compile(
     r"you won['’]t believe|doctors? (?:are )?(?:stunned|shocked|baffled)|what happened next|this one (?:simple|weird)|"
@@ -468,6 +469,17 @@ _CLUTTER_PATTERNS = [
         r"^(?:(?:updated|posted|published)\s+)?\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago$",
         r"^privacy & cookies\s*:.*$|^.{0,80}\bthis (?:site|website) uses cookies\b.*$",
         r"^(?:图片|圖片|照片|image|photo|picture)$",
+        # Taiwan and mainland bylines and captions, reading notes, disclaimers and series labels, an author's bio
+        r"^(?=.{0,40}$)[^，。]{0,20}[／/]\s*(?:記者|记者)[\u4e00-\u9fff]{2,4}(?:\s*[／/].{0,10})?$",
+        r"^.{0,120}[。！\s](?:圖|图)\s*[／/][^，。]{1,20}$",
+        r"^(?:文|图|圖|撰文)\s*[｜|]\s*.{0,30}$",
+        r"^本文(?:约|約|共)?\s*[\d,]+\s*字.{0,30}$",
+        r"^本文.{0,40}(?:仅供|僅供|仅作|僅作|不能替代|不能取代|不可替代|請與|请与|经当事人同意|經當事人同意).{0,60}$",
+        r"^(?=.{0,30}$).{2,20}(?:系列|專欄|专栏|专题|專題)\s*[·・|｜]\s*第\s*[\d一二三四五六七八九十]+\s*(?:期|篇|集)"
+        r"(?:\s*[|｜].{0,30})?$|^(?:阅读提示|閱讀提示)\s*[:：].{0,60}$",
+        r"^(?:save|saved|bookmark|gift (?:this )?article|複製連結|复制链接|分享至\s*\w+)$",
+        r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2} (?:covers|writes about|reports on|is (?:a|the) [\w ]{0,30}"
+        r"(?:reporter|writer|correspondent|editor))\b.{0,240}$",
         r"^(?=.{0,60}$).*(?:用|下载|下載|打开|打開|安装|安裝)\s*(?:APP|App|app|客户端|客戶端).*$",
         # a line of nothing but a press office's telephone numbers and e-mail addresses
         r"^(?:(?:tel\.?|phone|t|e|email|e-mail)\s*[:：]?\s*)?(?:\+?\(?\d[\d()\s.-]{6,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
@@ -942,7 +954,7 @@ def _drop_clutter(
     lines: list[tuple[str, str]] = []
     dropped: list[str] = []
     source_lines = 0  # lines still expected after a bare "Source:" line
-    in_related = ended = after_ad = False
+    in_related = ended = after_ad = datelined = False
     told = 0  # paragraphs of the article kept so far
 
     def keep_line(kind: str, line: str) -> None:
@@ -1030,12 +1042,33 @@ def _drop_clutter(
         if _is_clutter(line) or _nav_line(line) or _pipe_line(line):
             dropped.append(line)
             continue
-        if not told and (m := _DATELINE_LEAD.match(line)) and len(line) - m.end() >= 40:
+        if not datelined and (m := _DATELINE_LEAD.match(line)) and len(line) - m.end() >= 40:
+            datelined = True  # a release has one, before its first sentence
             source.date = source.date or _iso_date(m.group("date") or "")
             dropped.append(line[: m.end()].strip())
             line = line[m.end() :]
         keep_line(kind, line)
     return lines, dropped
+
+
+def _menu_under_headline(blocks: list[tuple[str, str]], keep: frozenset[str]) -> set[int]:
+    """Indexes of a page's menu and share buttons copied between its headline and its first paragraph:
+    three or more words standing alone ("新聞", "癌症", "登入", "分享", "LINE"), none a sentence."""
+    lede = _lede_at(blocks)
+    words = {
+        i
+        for i, (_, text) in enumerate(blocks[:lede])
+        if text not in keep
+        and not re.search(r"[.!?。！？，,]", text)
+        and (han_count(text) <= 6 if han_count(text) else len(text.split()) <= 2)
+    }
+    return words if len(words) >= 3 else set()
+
+
+def _repeated_lines(lines: list[tuple[str, str]]) -> set[str]:
+    """Short lines a PDF prints on every page (a running header or footer): not the article's."""
+    counts = Counter(_clean_line(text) for _, text in lines if 0 < len(_clean_line(text)) <= 80)
+    return {text for text, n in counts.items() if n >= 2 and not _sentences(text)[1:] and len(text) >= 6}
 
 
 def _join_broken_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -1144,7 +1177,10 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
     else:
         raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
 
+    repeated = _repeated_lines(raw_lines) - keep if fmt == "pdf" else set()
+    raw_lines = [(k, t) for k, t in raw_lines if _clean_line(t) not in repeated]
     lines, dropped = _drop_clutter(raw_lines, source, keep)
+    dropped[:0] = sorted(repeated)
     structured = is_html or bool(docx_lines)  # one block per element or paragraph
     if not structured:
         lines = _join_broken_lines(lines)
@@ -1162,10 +1198,15 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
     above = [block for block in before if block not in remaining and block[1] != title]
     dropped += [text for _, text in above if text not in keep]
     restored_above = [block for block in above if block[1] in keep]
+    if (m := _TITLE_AND_SITE.match(title)) and _site_seen(m.group("site"), [*dropped, source.publisher]):
+        title = m.group("head")  # "Headline - NewsPulse Health" on a page whose masthead reads "NewsPulse"
     if not blocks and not title.strip(" .…"):
         raise UnreadableDocument("no readable text")
     folded = title.strip().casefold()
     blocks = [(k, t) for k, t in blocks if t.strip().casefold() != folded]
+    menu = _menu_under_headline(blocks, keep)
+    dropped += [blocks[i][1] for i in sorted(menu)]
+    blocks = [block for i, block in enumerate(blocks) if i not in menu]
 
     # An image alt or kicker right under the headline: a short fragment sharing its words, before the lead.
     while blocks and blocks[0][0] in ("h2", "p") and len(blocks[0][1]) <= 60 and len(blocks) > 1:
@@ -1194,6 +1235,15 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
         format=fmt,
         raw_text=text,
     )
+
+
+_TITLE_AND_SITE = re.compile(r"^(?P<head>.{12,}?)\s+[-|–—｜]\s+(?P<site>[^-|–—｜.!?]{2,40})$")
+
+
+def _site_seen(site: str, lines: list[str]) -> bool:
+    """Whether `site` (a headline's suffix) names a masthead, a menu line or the publisher seen in the page."""
+    first = site.split()[0].casefold()
+    return any(first in line.casefold().split() for line in lines if line and len(line) <= 60)
 
 
 _SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉|跳转)", re.IGNORECASE)
@@ -1227,9 +1277,9 @@ def _headline_like(text: str) -> bool:
 
 
 _LETTERHEAD = re.compile(
-    r"(?:press office|communications(?: office| team)?|newsroom|media (?:centre|center|relations|office)|"
+    r"(?:press office|communications(?: office| team| department| unit)?|newsroom|media (?:centre|center|relations|office)|"
     r"news ?desk|press release|news release|public (?:affairs|relations)|corporate communications|"
-    r"公共事务室|公共事務室|宣传科|宣傳科|宣传处|宣傳處|宣传部|宣傳部|新闻办|新聞辦)\W*$",
+    r"新闻中心|新聞中心|公共事务室|公共事務室|宣传科|宣傳科|宣传处|宣傳處|宣传部|宣傳部|新闻办|新聞辦)\W*$",
     re.IGNORECASE,
 )
 _ORGANISATION_END = re.compile(
@@ -1253,8 +1303,10 @@ def _masthead(text: str) -> bool:
             and (text.isupper() or all(w[:1].isupper() for w in words))
             and not _sentences(text)[1:]
             and han_count(text) < 4  # "PD-1抑制剂联合…" opens with a capital, but reads as Chinese
+            and not _TOPIC_TITLE.match(text)  # "Neuroblastoma: Finley's Story" is a headline
         )
         or (len(text) <= 24 and _ORGANISATION_END.search(text))
+        or _POSTAL_ADDRESS.search(text)
         # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"
         or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
         or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
@@ -1262,10 +1314,27 @@ def _masthead(text: str) -> bool:
 
 
 def _publisher(text: str) -> bool:
-    """A publisher's or an office's name: "醫療服務管理局", "Northfield Hospital press office", capitals."""
+    """A publisher's or an office's name: "醫療服務管理局", "Northfield Hospital press office", capitals,
+    "St Brennan's University Hospital NHS Foundation Trust"."""
     return bool(
-        (len(text) <= 24 and _ORGANISATION_END.search(text)) or _LETTERHEAD.search(text) or _capitals(text)
+        (len(text) <= 24 and _ORGANISATION_END.search(text))
+        or _LETTERHEAD.search(text)
+        or _capitals(text)
+        or _ORGANISATION_NAME.match(text)
     )
+
+
+# A name in capitalised words that ends as an organisation's does, no sentence and no figure in it
+_ORGANISATION_NAME = re.compile(
+    r"^(?:(?:[A-Z][\w'’&.-]*|of|and|for|the|&)\s+){1,9}(?:Trust|Hospitals?|University|Institute|Foundation|"
+    r"Cent(?:re|er)|Clinic|Health(?:care)?|System|Board|Council|Services?|College|Department|Office|Network|"
+    r"Society|Association|Group|Inc\.?|Ltd\.?|LLC|plc|Charity|Authority|Agency)$"
+)
+# A letterhead's address: "Aldric House, Lower Marsh Road, Northfield NF2 8QT", "… Springfield, IL 62701"
+_POSTAL_ADDRESS = re.compile(
+    r"^[^.!?]{0,100},[^.!?]{0,60}(?:\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\b[A-Z]{2}\s\d{5}(?:-\d{4})?)$"
+)
+_TOPIC_TITLE = re.compile(r"^[\w'’ -]{3,40}:\s+\S.{2,}$")
 
 
 def _capitals(text: str) -> bool:
@@ -1289,6 +1358,7 @@ def _take_title(
     h1 = next((i for i, (k, _) in enumerate(blocks) if k == "h1"), None)
     if h1 is not None and (
         _headline_like(blocks[h1][1])
+        or (_TOPIC_TITLE.match(blocks[h1][1]) and not _publisher(blocks[h1][1]))
         or not (_publisher(blocks[h1][1]) or any(map(_headline_like, (t for _, t in blocks[:3]))))
     ):
         kept = [block for block in blocks[:h1] if not _masthead(block[1])]  # not a menu above the headline
@@ -1310,8 +1380,10 @@ def _take_title(
             if _headline_like(blocks[i][1]) and not blocks[i][1].endswith((":", "：", ",", "，", ";", "；"))
         ]
         if head:
-            best = max(head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1])))
             plain = [i for i in head if not _masthead(blocks[i][1])]
+            best = max(
+                plain or head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1]))
+            )
             if len(plain) >= 2 and plain[1] == plain[0] + 1 and not blocks[plain[0]][1].endswith((".", "。")):
                 best = plain[0]  # a headline, then its deck
             labels = [i for i in head if _LABEL_HEADLINE.match(blocks[i][1])]
@@ -1618,15 +1690,23 @@ _SAYS = re.compile(
 _SINGULAR_WORDS = re.compile(r"\b(?:she|her|he|his|him)\b", re.IGNORECASE)
 # A patient telling their own story: "I was diagnosed", "my lymphoma", "my consultant"
 _FIRST_PERSON_PATIENT = re.compile(
-    r"\bI\s+was\s+diagnosed\b|\bI\s+(?:had|have)\s+(?:\S+\s+){0,4}?(?:lymphoma|leuk(?:a)?emia|myeloma|lupus|cancer)\b"
+    r"\bI\s+was\s+diagnosed\b|\bI\s+(?:had|have|needed|received|started)\s+(?:\S+\s+){0,4}?(?:\w+(?:a?emia|oma|itis|"
+    r"osis|gravis)|lupus|cancer|disease|syndrome|disorder|transplant|transfusions?|chemo(?:therapy)?|infusions?)\b"
     r"|\bmy\s+(?:diagnosis|cancer|lymphoma|leuk(?:a)?emia|myeloma|lupus|tumou?r|treatment|transplant|"
-    r"chemo(?:therapy)?|consultant|haematologist|hematologist|oncologist|relapse|GP|scans?|biopsy|infusion)\b"
+    r"chemo(?:therapy)?|consultant|haematologist|hematologist|oncologist|relapse|GP|scans?|biopsy|infusion|"
+    r"marrow|platelets|blood counts?|symptoms|medication|donor)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|I'm|I’m|I've|I’ve)\b")
 _PLURAL_WORDS = re.compile(
     r"\b(?:patients|participants|people|they|their|them|children|adults)\b", re.IGNORECASE
 )
 _ZH_SINGULAR = re.compile("[她他](?![们們])")
+# "我确诊…", "我每天吃…": the narrator is the patient ("我院", "我科" are the hospital's own voice)
+_ZH_FIRST_PERSON_PATIENT = re.compile(
+    "我(?:今年|的病|确诊|確診|被诊断|被診斷|患上|患有|得了|住院|接受|做了|每天吃|吃药|吃藥|回诊|回診|复查|複查|发病|發病)"
+)
+_ZH_FIRST_PERSON = re.compile("我(?![们們院科])")
+_ZH_PSEUDONYM = re.compile(r"([\u4e00-\u9fff]{2,3})\s*[（(](?:化名|化名\S{0,4}|假名)[)）]")
 _ZH_PLURAL = re.compile(r"\d+\s*(?:例|名|位)|[她他][们們]|受试者|受試者|入组|入組|队列|隊列")
 _ZH_AGE = re.compile(r"(\d{1,3})\s?[岁歲]")
 _ZH_FEMALE = re.compile(
@@ -1647,6 +1727,10 @@ def _follows_one_person(text: str) -> bool:
         # the narration names its one patient by a polite or pet name as often as by 她 or 他 ("周奶奶")
         named = Counter(_ZH_PERSON_NAME.findall(text)).most_common(1)
         singular = len(_ZH_SINGULAR.findall(text)) + (named[0][1] if named and named[0][1] >= 3 else 0)
+        if pseudonym := _ZH_PSEUDONYM.search(text):  # "小宇（化名）": the story's one patient, named again
+            singular += text.count(pseudonym.group(1)[-2:])
+        if len(_ZH_FIRST_PERSON_PATIENT.findall(text)) >= 2:
+            singular += len(_ZH_FIRST_PERSON.findall(text))
         plural = len(_ZH_PLURAL.findall(text))
         return singular >= 3 and singular >= 2 * plural
     singular = len(_SINGULAR_WORDS.findall(text)) - 2 * len(_SAYS.findall(text))

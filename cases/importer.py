@@ -95,7 +95,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 # not have ("a transplant was not considered safe for him")
 _NOT_RECEIVED = re.compile(
     r"\b(?:ineligible|ruled out|(?:not|(?:was|were|is|are)n['’]t) (?:considered|offered|eligible|an option|"
-    r"suitable|possible|safe))\b|不适合|无法(?:进行|接受)|未能(?:进行|接受)",
+    r"suitable|possible|safe)|(?:read|heard|saw|asked|learned) about)\b"
+    r"|不适合|无法(?:进行|接受)|未能(?:进行|接受)|看到过|看到過|听说过|聽說過|了解过|了解過|咨询过|諮詢過|问过|問過",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(

@@ -769,3 +769,73 @@ def test_a_chinese_headline_with_a_colon_is_a_headline_and_a_deck_opening_with_a
     )
     document = parse_document(release, "r.txt")
     assert document.title == "我院牵头研究：新型抗体为难治性免疫性血小板减少症患者带来新选择"
+
+
+@pytest.mark.parametrize(
+    "letterhead",
+    [
+        "St Aldric's University Hospitals NHS Foundation Trust – Communications Department",
+        "St Brennan's University Hospital NHS Foundation Trust",
+        "Aldric House, Lower Marsh Road, Northfield NF2 8QT",
+    ],
+)
+def test_a_trust_letterhead_or_its_address_is_no_headline(letterhead):
+    release = (
+        f"{letterhead}\n"
+        "FOR IMMEDIATE RELEASE\n"
+        "New blood and marrow transplant unit opens its doors\n"
+        "Patients who need a stem cell transplant will from next week be cared for in a new purpose-built "
+        "unit, with eighteen single rooms and a family kitchen on the same floor as the day ward.\n"
+        "The unit replaces two ageing wards on opposite sides of the hospital site, the trust said.\n"
+    )
+    assert parse_document(release, "r.txt").title == "New blood and marrow transplant unit opens its doors"
+
+
+def test_a_page_headline_written_as_topic_and_name_is_the_headline():
+    page = (
+        "<html><head><title>Neuroblastoma: Finn's Story | Harbour Children's</title></head><body>"
+        "<h1>Neuroblastoma: Finn's Story</h1>"
+        "<p>After a year of treatment, a boy is back to climbing everything in sight, his parents say.</p>"
+        "<p>Finn was two when his mother noticed that his belly looked swollen and felt hard, and a scan the "
+        "next day showed a tumour growing from his adrenal gland. He began chemotherapy within the week.</p>"
+        "</body></html>"
+    )
+    assert parse_document(page.encode(), "p.html").title == "Neuroblastoma: Finn's Story"
+
+
+def test_a_copied_title_loses_the_site_name_the_page_shows_above_it_and_the_menu_under_it_goes():
+    dump = (
+        "NewsPulse\n"
+        "Health\n"
+        "Lupus patients stop their pills after one infusion - NewsPulse Health\n"
+        "Home\n"
+        "News\n"
+        "Cancer\n"
+        "Share\n"
+        "A small trial of engineered immune cells has doctors rethinking what remission can mean in lupus, "
+        "with most of its fifteen patients off every drug a year after a single infusion.\n"
+        "The patients had tried an average of five treatments before the trial, the researchers said.\n"
+    )
+    document = parse_document(dump, "d.txt")
+    assert document.title == "Lupus patients stop their pills after one infusion"
+    assert all(word not in document.plain_text().splitlines() for word in ("Home", "News", "Cancer", "Share"))
+
+
+def test_a_chinese_label_headline_in_full_width_brackets_is_marked_as_a_label():
+    document = parse_document(
+        "蝶友故事｜狼疮性肾炎（LN）-07\n\n" + "小禾今年二十四岁，是一名美术老师。" * 4, "x.md"
+    )
+    assert document.title == "蝶友故事｜狼疮性肾炎（LN）-07" and document.headline_problem == "label"
+
+
+def test_a_running_header_a_pdf_prints_on_every_page_is_left_out():
+    from articles.documents import _repeated_lines
+
+    lines = [
+        ("p", "St Brennan's University Hospital"),
+        ("p", "New ward opens for cell therapy"),
+        ("p", "The ward has 24 single rooms."),
+        ("p", "St Brennan's University Hospital"),
+        ("p", "The first patients arrive in March."),
+    ]
+    assert _repeated_lines(lines) == {"St Brennan's University Hospital"}

@@ -87,6 +87,16 @@ batches before taught them, and a new batch finds new shapes (a WeChat article's
 headline, a letterhead naming an NHS trust, a Taiwan page dump's menu of single words, stories told in the
 first person in traditional Chinese).
 
+It was then tuned to (an NHS trust's letterhead and its postal address, a page headline "Neuroblastoma:
+Finley's Story", a copied title's site name, a menu of single words under the headline, a PDF's running
+header, a Chinese story told of a pseudonym "小宇（化名）" or in the first person, Taiwan's 硬皮症 and 标靶,
+mycophenolate and ciclosporin in Chinese, a therapy the patient only read about):
+
+| sixth, tuned (stop 26) | 18 (8) | 100% | 98.2% | 98.6% | 1 | 100% | 0 | 0.06 | 0 |
+
+The same changes gave every earlier batch headlines 100%, and the first fresh batch stories 85.7% (from
+71.4%) and 0.13 clutter lines per document.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -99,13 +109,13 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (1.0, 0.95, 0.99, 1, 0.92, 1, 0.3),
-    "fresh": (1.0, 0.86, 0.92, 2, 0.71, 0, 0.7),
+    "blind": (1.0, 0.96, 0.99, 1, 0.92, 1, 0.2),
+    "fresh": (1.0, 0.86, 0.93, 2, 0.85, 0, 0.15),
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
-    "third": (1.0, 0.96, 0.98, 1, 1.0, 0, 0.4),
-    "fourth": (0.94, 0.95, 0.97, 1, 0.88, 0, 0.95),
-    "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.2),
-    "sixth": (0.72, 0.83, 0.96, 2, 0.62, 0, 1.45),
+    "third": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.4),
+    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.75),
+    "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
+    "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
 }
 
 

@@ -513,3 +513,64 @@ def test_the_age_something_began_at_is_not_the_patients_age(vocabulary):
     )
     result = import_document("blog.txt", text.encode(), vocabularies=Vocabularies())
     assert Case.objects.get(pk=result.case_id).age_band != "10-19"
+
+
+class TestStoriesTheSixthBatchTaught:
+    """Stories found on the sixth blind batch's shapes: a Chinese patient named by a pseudonym, a patient
+    telling their own story in Chinese or in a question-and-answer interview, and a therapy the patient only
+    read about."""
+
+    def draft(self, name, text):
+        result = import_document(name, text.encode(), vocabularies=Vocabularies())
+        assert result.error is None, result.error
+        return result
+
+    def test_a_chinese_story_about_a_pseudonymous_child_is_a_story(self, vocabulary):
+        result = self.draft(
+            "boy.txt",
+            "告别输血：地贫男孩基因治疗一年后\n\n"
+            "上午，9岁的小舟（化名）拿到了基因治疗满一年的复查报告，已经连续11个月没有输过血。\n\n"
+            "小舟8个月大时确诊重型β地中海贫血，此后每隔几周就要输一次血。医院计划今年再纳入10名患者。\n\n"
+            "小舟完成回输后，在层流病房住了5周。\n\n"
+            "现在，小舟每周上三次游泳课，妈妈说孩子终于可以和同学一起春游了。\n",
+        )
+        assert result.case_label, "no story was drafted"
+
+    def test_a_patient_telling_her_own_story_in_chinese_is_a_story(self, vocabulary):
+        result = self.draft(
+            "me.txt",
+            "十年，我学会和硬皮病一起生活\n\n"
+            "我今年四十八岁，是两个女儿的妈妈，也是一名会计。十年前，我连这个病的名字都没听过。\n\n"
+            "三十八岁那年，我确诊了系统性硬化症。医生说这个病无法根治，但可以控制。\n\n"
+            "接下来两年，我每天吃低剂量的激素和免疫抑制剂，肺功能一度稳定。\n\n"
+            "移植后第六年，我的皮肤明显变软，手指能握笔、能打电脑。\n",
+        )
+        assert result.case_label, "no story was drafted"
+        assert result.diseases[0] == "Systemic sclerosis"
+
+    def test_a_patient_answering_an_interview_is_a_story(self, vocabulary):
+        result = self.draft(
+            "qa.txt",
+            "A teenager looks back on her transplant year\n\n"
+            "A year after a bone marrow transplant for severe aplastic anemia, a student is back on the court.\n\n"
+            "How did you find out something was wrong?\n\n"
+            "I kept getting bruises I couldn't explain. A biopsy showed my marrow was almost empty, and I had "
+            "severe aplastic anemia.\n\n"
+            "What treatment did you have first?\n\n"
+            "I needed transfusions twice a week while the team looked for a donor. My donor was a stranger.\n\n"
+            "How are you now?\n\n"
+            "My blood counts are normal, and I am back at school.\n",
+        )
+        assert result.case_label, "no story was drafted"
+
+    def test_a_therapy_the_patient_only_read_about_is_not_tagged(self, vocabulary):
+        result = self.draft(
+            "ln.txt",
+            "狼疮性肾炎女孩重返讲台\n\n"
+            "24岁的小禾（化名）三年前确诊狼疮性肾炎，曾经做过透析。\n\n"
+            "她接受了激素和吗替麦考酚酯治疗，小禾的尿蛋白逐渐转阴。\n\n"
+            "在病友群里，小禾也看到过CAR-T治疗狼疮的新闻，专门去问过医生。\n\n"
+            "如今小禾病情稳定，已经回到学校教书。\n",
+        )
+        assert "Immunosuppressive therapy" in result.therapies
+        assert "CAR-T cell therapy" not in result.therapies
