@@ -56,11 +56,13 @@ run: install
 	  trap 'kill $$publisher $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
+# Both use every core (pytest-xdist); TEST_JOBS=0 runs the suite in one process.
+TEST_JOBS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 test-full: $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 # Test tools from npm that are not Python packages: the Nu HTML Checker (runs on the machine's Java).
 tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar

@@ -230,12 +230,13 @@ class DeskWalk(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_the_desk_keeps_its_promises_on_random_walks(users):
+@pytest.mark.parametrize("walks", [25, pytest.param(200, marks=pytest.mark.slow)])
+def test_the_desk_keeps_its_promises_on_random_walks(users, walks):
     DeskWalk.users = users
     run_state_machine_as_test(
         DeskWalk,
         settings=settings(
-            max_examples=200,
+            max_examples=walks,
             stateful_step_count=20,
             derandomize=True,
             deadline=None,

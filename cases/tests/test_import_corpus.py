@@ -97,6 +97,18 @@ mycophenolate and ciclosporin in Chinese, a therapy the patient only read about)
 The same changes gave every earlier batch headlines 100%, and the first fresh batch stories 85.7% (from
 71.4%) and 0.13 clutter lines per document.
 
+The seventh fresh batch, 18 raw documents by two more helpers written while the sixth was tuned to, scored
+once after every change and never tuned to (8 Chinese: GB18030, Big5 twice, GBK, UTF-8 with BOM twice, two
+PDFs; 5 HTML, 4 text, 2 Markdown, 4 Word, 3 PDF; 9 stories, one told in the first person), is stop 26's
+result:
+
+| seventh, the result (stop 26, never tuned to) | 18 (8) | 88.9% | 88.9% | 98.4% | 1 | 100% | 0 | 2.33 | 0 |
+
+Stories and markup hold; headlines (16 of 18: a newspaper's name above a first-person piece, a PDF's
+"Page 1"), required tags (88.9%), one forbidden tag and clutter (2.33 lines per document, 28 of its 42
+in a forum thread's furniture and a disease encyclopaedia's rails of related diseases and questions) do
+not.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -116,6 +128,7 @@ FLOORS = {
     "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.75),
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
+    "seventh": (0.88, 0.88, 0.98, 1, 1.0, 0, 2.35),
 }
 
 

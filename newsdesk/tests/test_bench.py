@@ -1,4 +1,5 @@
-"""make bench is never part of make test, but a short smoke run of it is, so that it cannot rot."""
+"""make bench is never part of make test, but a short smoke run of it is part of make test-full (CI runs it),
+so that it cannot rot; make test keeps the bench's own checks that need no servers."""
 
 import json
 import os
@@ -26,6 +27,7 @@ def smoke_run(script, out) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not shutil.which("gunicorn", path=str(Path(sys.executable).parent)), reason="needs gunicorn"
 )
@@ -91,6 +93,7 @@ def redis_answers() -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or not redis_answers(),
     reason="needs gunicorn and Redis on 127.0.0.1:6379 (the servers and the editor share its cache)",

@@ -72,14 +72,17 @@ def demo(db):
     call_command("privacy_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115 - as `make install` does
 
 
+@pytest.mark.parametrize(
+    "public_pages, admin_pages", [(30, 40), pytest.param(60, 100, marks=pytest.mark.slow)]
+)
 def test_a_crawl_of_the_public_site_and_the_admin_finds_no_csp_violations(
-    browser, live_server, demo, admin_user
+    browser, live_server, demo, admin_user, public_pages, admin_pages
 ):
     context = browser.new_context()  # CSP enforced, as readers get it
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    public_seen, public_problems = crawl(page, live_server.url, "/", prefix="/", limit=60)
+    public_seen, public_problems = crawl(page, live_server.url, "/", prefix="/", limit=public_pages)
     for extra in ("/search/?q=lupus", "/news/no-such-page/", "/feeds/rss/", "/sitemap.xml"):
         seen, problems = crawl(page, live_server.url, extra, prefix="/__none__", limit=1)
         public_seen |= seen
@@ -90,7 +93,7 @@ def test_a_crawl_of_the_public_site_and_the_admin_finds_no_csp_violations(
     context.add_cookies(
         [{"name": "sessionid", "value": editor.cookies["sessionid"].value, "url": live_server.url}]
     )
-    admin_seen, admin_problems = crawl(page, live_server.url, "/admin/", prefix="/admin/", limit=100)
+    admin_seen, admin_problems = crawl(page, live_server.url, "/admin/", prefix="/admin/", limit=admin_pages)
     context.close()
 
     kinds = {p.split("/")[1] for p in public_seen if p.count("/") >= 2}
