@@ -478,6 +478,14 @@ _CLUTTER_PATTERNS = [
         r"^(?=.{0,30}$).{2,20}(?:系列|專欄|专栏|专题|專題)\s*[·・|｜]\s*第\s*[\d一二三四五六七八九十]+\s*(?:期|篇|集)"
         r"(?:\s*[|｜].{0,30})?$|^(?:阅读提示|閱讀提示)\s*[:：].{0,60}$",
         r"^(?:save|saved|bookmark|gift (?:this )?article|複製連結|复制链接|分享至\s*\w+)$",
+        # a forum's furniture, page controls, a site's copyright and ad labels, a photographer's credit
+        r"^(?:write a (?:post|reply|comment)|reply|report|quote|edited)$|^(?:view |show |load )?\d+ (?:more )?"
+        r"(?:replies|comments|answers)$|^not what you['’]re looking for\b.*$|^\[(?:link|image|content|post) removed\b.*\]$",
+        r"^[\w.-]{2,30}\s*[•·]\s*\d{1,2} [A-Z][a-z]{2,8} \d{4}(?:\s*[•·]\s*edited)?$",
+        r"^(?:展开全部|展開全部|收起全文|列印本頁|打印本页|回上一頁|返回上一页|返回顶部|回到頂端|回頂端|返回列表)$",
+        r"^.{0,20}(?:版權所有|版权所有).{0,60}$|^[【\[]\s*(?:广告|廣告|推广|推廣|ad)\s*[】\]].*$",
+        r"^[\w &'’-]{2,30}(?:\s[›»]\s[\w &'’-]{2,30}){1,5}$",
+        r"^(?:photograph|photo|picture|image)s?\s*:\s*.{0,80}$|^page\s+\d{1,3}$",
         r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2} (?:covers|writes about|reports on|is (?:a|the) [\w ]{0,30}"
         r"(?:reporter|writer|correspondent|editor))\b.{0,240}$",
         r"^(?=.{0,60}$).*(?:用|下载|下載|打开|打開|安装|安裝)\s*(?:APP|App|app|客户端|客戶端).*$",
@@ -562,7 +570,7 @@ _DATE_ONLY = re.compile(
     r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|"
     r"aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
     r"(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)"
-    r"(?:,?\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4})(?:[+-]\d{1,2})?)?)?(?:\s+updated\b.{0,30})?$",
+    r"(?:(?:,|\s*[•·|])?\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|[A-Z]{2,4})(?:[+-]\d{1,2})?)?)?(?:\s+updated\b.{0,30})?$",
     re.IGNORECASE,
 )
 
@@ -605,7 +613,7 @@ _SOURCE_LINE = re.compile(
     re.I,
 )
 _PUBLISHED_LINE = re.compile(
-    r"^(?:published|posted|updated|released|date|first published)(?! by)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$"
+    r"^(?:published|posted|updated|released|release date|date|first published)(?! by)(?: on| at)?\s*[:：]?\s*(?P<rest>.+)$"
     r"|^(?:发布日期|發布日期|发布时间|發布時間|发表时间|發表時間|日期|时间|時間)\s*[:：]\s*(?P<zh>.+)$"
     r"|^(?P<stamp>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?)(?:\s.{0,60})?$",
     re.I,
@@ -938,8 +946,9 @@ _RELATED_MARKER = re.compile(
     r"reading|links?|content|from .*)\W*$|^(?:read more|see also|you (?:may|might) also (?:like|enjoy)|"
     r"also (?:read|on)|more on this)\b.*$"
     r"|^(?:most read|most popular|top stories|trending now|editor'?s picks?|read next|suggested topics)\W*$"
-    r"|^(?:相关(?:新闻|阅读|文章|推荐|链接|報導|报道)|推荐阅读|延伸阅读|往期(?:推荐|回顾|精选)|热门(?:推荐|文章|新闻)|猜你喜欢|"
-    r"精彩推荐|更多(?:新闻|阅读|精彩)|相關(?:新聞|閱讀|報導))\W*$",
+    r"|^[▼▲■◆●►»\s]*(?:相关(?:新闻|阅读|文章|推荐|链接|報導|报道|疾病|问答|问题|科普)|推荐阅读|延伸阅读|延伸閱讀|"
+    r"往期(?:推荐|回顾|精选)|热门(?:推荐|文章|新闻|问答)|猜你喜欢|精彩推荐|更多(?:新闻|阅读|精彩)|"
+    r"相關(?:新聞|閱讀|報導|疾病|問答|問題|衛教文章|文章))\W*$",
     re.IGNORECASE,
 )
 # A list item of a rail of links: "1. Council votes to ...", "· 冬季来了，如何预防感染？"
@@ -979,6 +988,7 @@ def _drop_clutter(
                 or _is_clutter(line)
                 or _RELATED_MARKER.match(line)
                 or (_RAIL_ITEM.match(line) and not line.endswith((".", "。")))
+                or (len(line) <= 60 and line.endswith(("?", "？")))  # a rail of related questions
             ):
                 dropped.append(line)
                 continue
@@ -1265,12 +1275,13 @@ def _headline_like(text: str) -> bool:
     if _LABEL_HEADLINE.match(text):
         return True  # a label stands where the headline does: kept, and the preview asks for a better one
     tokens = text.split()
-    if len(text) > 220 or (len(tokens) >= 4 and sum(map(len, tokens)) <= 4 * len(tokens)):
+    if len(text) > 220 or _menu_of_words(tokens):
         return False  # "首頁 即時 熱門 醫療新知": a menu of words
     sentences = _sentences(text)
     one_thought = len(sentences) <= 1 or (
-        len(sentences) == 2 and sentences[0].endswith(("?", "？", "!", "！"))
-    )
+        len(sentences) == 2
+        and (sentences[0].endswith(("?", "？", "!", "！")) or (len(text) <= 140 and not han_count(text)))
+    )  # "I couldn't walk to the end of my road. You won't believe what I did next"
     return (
         han_count(text) >= 10 or len(text.split()) >= 5
     ) and one_thought  # "慢粒患者能停药吗？多中心研究：…"
@@ -1285,6 +1296,15 @@ _LETTERHEAD = re.compile(
 _ORGANISATION_END = re.compile(
     r"(?:医院|醫院|宣传部|宣傳部|中心|报|報|网|網|日报|日報|办公室|辦公室|新闻稿|新聞稿|通稿|局|署|委员会|委員會)$"
 )
+
+
+def _menu_of_words(words: list[str]) -> bool:
+    """ "首頁 即時 熱門 醫療新知": four or more short words and no word that joins a sentence."""
+    return (
+        len(words) >= 4
+        and sum(map(len, words)) <= 4 * len(words)
+        and not any(w.lower() in _FUNCTION_WORDS for w in words)
+    )
 
 
 def _masthead(text: str) -> bool:
@@ -1309,7 +1329,7 @@ def _masthead(text: str) -> bool:
         or _POSTAL_ADDRESS.search(text)
         # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"
         or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
-        or (len(words) >= 4 and sum(map(len, words)) <= 4 * len(words))
+        or _menu_of_words(words)
     )
 
 
@@ -1346,7 +1366,9 @@ def _lede_at(blocks: list[tuple[str, str]]) -> int:
     """Where the article's first paragraph of running text stands."""
     for i, (kind, text) in enumerate(blocks):
         if kind == "p" and (
-            len(text) >= 160 or han_count(text) >= 60 or (len(_sentences(text)) >= 2 and len(text) >= 100)
+            len(text) >= 160
+            or han_count(text) >= 60
+            or (len(_sentences(text)) >= 2 and len(text) >= 100 and text.endswith(_LINE_ENDS))
         ):
             return i
     return len(blocks)
@@ -1381,8 +1403,12 @@ def _take_title(
         ]
         if head:
             plain = [i for i in head if not _masthead(blocks[i][1])]
+            # the longest that does not end as a sentence does; failing that, the first
             best = max(
-                plain or head, key=lambda i: (not blocks[i][1].endswith((".", "。")), len(blocks[i][1]))
+                plain or head,
+                key=lambda i: (
+                    (False, -i) if blocks[i][1].endswith((".", "。")) else (True, len(blocks[i][1]))
+                ),
             )
             if len(plain) >= 2 and plain[1] == plain[0] + 1 and not blocks[plain[0]][1].endswith((".", "。")):
                 best = plain[0]  # a headline, then its deck

@@ -739,6 +739,18 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "Tel: +44 (0)20 7946 0000 | media@example.ac.uk",
         "不用抽 不用搶 現在用APP看新聞",
         "图片",
+        "Write a post",
+        "12 Replies",
+        "View 10 more replies",
+        "[link removed by moderator]",
+        "hilltop_walker • 3 Feb 2025 • Edited",
+        "展开全部",
+        "回上一頁",
+        "本文版權所有，非經授權，不得轉載。",
+        "【广告】在线问诊三甲医院医生，15分钟快速回复>>",
+        "Health › Conditions",
+        "Photograph: A. Photographer/The Daily Example",
+        "Page 1",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):
@@ -839,3 +851,32 @@ def test_a_running_header_a_pdf_prints_on_every_page_is_left_out():
         ("p", "The first patients arrive in March."),
     ]
     assert _repeated_lines(lines) == {"St Brennan's University Hospital"}
+
+
+def test_a_two_sentence_headline_under_a_newspapers_name_is_the_headline():
+    dump = (
+        "Skip to main content\n"
+        "The Daily Example\n"
+        "Subscribe\n"
+        "I couldn't walk to the end of my road. Then I had a stem cell transplant\n"
+        "When two drugs failed to stop her multiple sclerosis, a teacher chose a punishing treatment that wipes "
+        "out the immune system and lets it grow back. Eighteen months on, she tells how it went.\n"
+        "The moment I knew something had to change was a Tuesday afternoon in spring, halfway to the shop.\n"
+    )
+    assert parse_document(dump, "d.txt").title == (
+        "I couldn't walk to the end of my road. Then I had a stem cell transplant"
+    )
+
+
+def test_a_rail_of_related_questions_after_the_article_goes():
+    page = (
+        "免疫性血小板减少症怎么治？\n"
+        "免疫性血小板减少症是一种获得性自身免疫性出血性疾病，患者体内的抗体会破坏血小板，导致皮肤瘀斑和出血。"
+        "治疗以糖皮质激素为一线，医生会根据血小板计数和出血情况决定是否需要治疗。\n"
+        "多数成人患者经过规范治疗可以长期稳定，但需要定期复查血常规。\n"
+        "相关问答\n"
+        "血小板60多需要治疗吗？\n"
+        "吃什么能升血小板？\n"
+    )
+    text = parse_document(page, "q.txt").plain_text()
+    assert "定期复查血常规" in text and "相关问答" not in text and "升血小板" not in text

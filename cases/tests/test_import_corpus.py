@@ -109,6 +109,11 @@ Stories and markup hold; headlines (16 of 18: a newspaper's name above a first-p
 in a forum thread's furniture and a disease encyclopaedia's rails of related diseases and questions) do
 not.
 
+It was then tuned to (a forum's furniture, rails of related questions and diseases, page controls, a
+two-sentence headline under a newspaper's name, vasculitis by its kinds and gene therapy as gene editing):
+
+| seventh, tuned (stop 26) | 18 (8) | 100% | 93.3% | 100% | 0 | 100% | 0 | 0.22 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -121,14 +126,14 @@ pytestmark = pytest.mark.django_db
 
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
-    "blind": (1.0, 0.96, 0.99, 1, 0.92, 1, 0.2),
+    "blind": (1.0, 0.96, 0.99, 1, 0.92, 1, 0.15),
     "fresh": (1.0, 0.86, 0.93, 2, 0.85, 0, 0.15),
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.4),
-    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.75),
+    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.3),
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
-    "seventh": (0.88, 0.88, 0.98, 1, 1.0, 0, 2.35),
+    "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
 }
 
 
