@@ -80,7 +80,7 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = settings.STORAGES | {
         "private": {
-            "BACKEND": "newsdesk.storage.PrivateFileSystemStorage",
+            "BACKEND": "cases.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": tmp_path / "private"},
         },
     }

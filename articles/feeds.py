@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from articles.addresses import PublicRequest
 from articles.models import Article, DiseaseTag, TherapyTag
-from newsdesk.addresses import PublicRequest
 
 SITE_TITLE = "Hospital Newsroom"
 

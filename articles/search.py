@@ -197,7 +197,7 @@ SQLITE_CREATE = (
     "content='articles_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
 )
 # The unary + keeps SQLite from reading the matches first and sorting them by date: with statistics
-# (newsdesk.database) it did, and a word in most articles took 37 ms instead of 3 ms walking the
+# (articles.database) it did, and a word in most articles took 37 ms instead of 3 ms walking the
 # publication-date index until the newest MAX_RANKED matches are found.
 SQLITE_MATCHING = (
     '+"articles_article"."id" IN (SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)'

@@ -1,7 +1,10 @@
-"""Anything a reader can see changed: retire the cached public pages."""
+"""Anything a reader can see changed: retire the cached public pages; an address changed: keep the old one
+answering with a redirect."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.cache import bump
 from articles.models import (
@@ -15,6 +18,7 @@ from articles.models import (
     StaffProfile,
     TherapyTag,
 )
+from articles.redirects import address_moved
 
 for model in (
     ArticleDisease,
@@ -46,3 +50,23 @@ def _went_live(sender, instance, created, **kwargs):
         ArticleEvent.Action.RE_REVIEWED,  # the page shows the review date
     ):
         bump()
+
+
+@receiver(post_save, sender=Article, dispatch_uid="address-moved-Article")
+def _article_address_moved(sender, instance, **kwargs):
+    """During a save `_loaded_slug` is still the address readers had."""
+    old = getattr(instance, "_loaded_slug", None)
+    if old and old != instance.slug and instance.has_been_public():
+        moved_from = reverse("articles:detail", kwargs={"slug": old})
+        address_moved(moved_from, instance.get_absolute_url(), note=_("The headline's address changed."))
+
+
+def _term_address_moved(sender, instance, **kwargs):
+    old = getattr(instance, "_loaded_slug", None)
+    if old and old != instance.slug:
+        moved_from = sender(pk=instance.pk, slug=old).get_absolute_url()
+        address_moved(moved_from, instance.get_absolute_url(), note=_("The term's address changed."))
+
+
+for model in (DiseaseTag, TherapyTag):
+    post_save.connect(_term_address_moved, sender=model, dispatch_uid=f"address-moved-{model.__name__}")

@@ -13,9 +13,9 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.budget import TooSlow, time_budget
 from articles.models import ImportJob
 from articles.spreadsheets import read_failure_message
-from newsdesk.budget import TooSlow, time_budget
 
 log = logging.getLogger("newsdesk.import")
 TOO_SLOW = _(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import search as article_search
+from articles.addresses import absolute
 from articles.cache import public_page
 from articles.models import (
     Article,
@@ -29,7 +30,6 @@ from articles.models import (
     TherapyTag,
 )
 from articles.previews import unsign_token
-from newsdesk.addresses import absolute
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 

@@ -69,7 +69,7 @@ MOVES: dict[str, Move] = {
 }  # fmt: skip
 
 SIGN_OFF_PERMISSION = "articles.sign_off_article"
-REVIEW_ACTIONS = (Action.SIGNED_OFF, Action.RE_REVIEWED)  # each vouches for the exact text it hashed
+REVIEW_ACTIONS = ArticleEvent.REVIEW_ACTIONS
 
 
 def _is_author(article: Article, user) -> bool:
@@ -222,23 +222,12 @@ def _set_next_review(article: Article, review: ArticleEvent) -> None:
 
 def current_sign_off(article: Article) -> ArticleEvent | None:
     """The latest sign-off, by someone other than the author, of exactly the article's current text."""
-    if article.pk is None:
-        return None
-    text = article.text_hash()
-    prefetched = getattr(article, "sign_offs", None)  # lists prefetch every sign-off, newest first
-    if prefetched is not None:
-        return next((e for e in prefetched if e.text_hash == text and e.actor_id != article.author_id), None)
-    return (
-        article.events.filter(action__in=REVIEW_ACTIONS, text_hash=text)
-        .exclude(actor_id=article.author_id)
-        .select_related("actor__staff_profile")
-        .first()
-    )
+    return article.current_sign_off()
 
 
 def review_events():
     """Every review of every article, newest first, ready to prefetch as `sign_offs` for lists."""
-    return ArticleEvent.objects.filter(action__in=REVIEW_ACTIONS).select_related("actor__staff_profile")
+    return ArticleEvent.objects.reviews()
 
 
 def sign_off_is_current(article: Article) -> list[str]:

@@ -14,9 +14,9 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.budget import TooSlow, time_budget
 from articles.models import ImportJob
 from cases.importer import Corrections, ImportResult, Vocabularies, import_document
-from newsdesk.budget import TooSlow, time_budget
 
 log = logging.getLogger("newsdesk.import")
 

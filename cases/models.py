@@ -21,7 +21,7 @@ from articles.models import Article, DiseaseTag, TherapyTag
 from articles.models.history import AppendOnly
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
-from newsdesk.storage import Delegated
+from cases.storage import Delegated
 
 
 class PrivacyStatus(models.TextChoices):

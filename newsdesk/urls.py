@@ -5,11 +5,11 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.static import serve
 
+from articles.addresses import with_public_addresses
 from articles.cache import public_page
 from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import accounts, guide
-from newsdesk.addresses import with_public_addresses
 from newsdesk.views import healthz
 
 admin.site.site_header = "Newsdesk"

@@ -256,7 +256,6 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title)
-        old_slug = getattr(self, "_loaded_slug", None)
         self.body = sanitize_html(self.body)
         if self.hero_image and not self.hero_image._committed:
             # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks),
@@ -269,12 +268,7 @@ class Article(models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
-        super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug and self.has_been_public():
-            from articles.redirects import address_moved
-
-            old = reverse("articles:detail", kwargs={"slug": old_slug})
-            address_moved(old, self.get_absolute_url(), note=_("The headline's address changed."))
+        super().save(*args, **kwargs)  # a receiver keeps a changed address answering (articles.signals)
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
@@ -295,10 +289,18 @@ class Article(models.Model):
 
     def has_been_public(self) -> bool:
         """Readers may have its address: it is (or was) published, or went live as scheduled."""
-        from articles.models.history import ArticleEvent
+        action = self.events.model.Action
+        return self.is_locked or self.events.filter(action__in=[action.PUBLISHED, action.WENT_LIVE]).exists()
 
-        went_out = [ArticleEvent.Action.PUBLISHED, ArticleEvent.Action.WENT_LIVE]
-        return self.is_locked or self.events.filter(action__in=went_out).exists()
+    def current_sign_off(self):
+        """The latest sign-off, by someone other than the author, of exactly the current text, or None."""
+        if self.pk is None:
+            return None
+        text = self.text_hash()
+        prefetched = getattr(self, "sign_offs", None)  # lists prefetch every sign-off, newest first
+        if prefetched is not None:
+            return next((e for e in prefetched if e.text_hash == text and e.actor_id != self.author_id), None)
+        return self.events.reviews().filter(text_hash=text).exclude(actor_id=self.author_id).first()
 
     def text_hash(self) -> str:
         """A fingerprint of exactly the text readers get: headline, standfirst and body.
@@ -312,11 +314,9 @@ class Article(models.Model):
     @property
     def medical_review(self):
         """The sign-off that covers the current text, or None (looked up once per instance)."""
-        from articles.workflow import current_sign_off
-
         text = self.text_hash()
         if getattr(self, "_medical_review_for", None) != text:
-            self._medical_review = current_sign_off(self)
+            self._medical_review = self.current_sign_off()
             self._medical_review_for = text
         return self._medical_review
 

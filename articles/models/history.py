@@ -30,6 +30,12 @@ class AppendOnly(models.Model):
         raise ValidationError(_("%(model)s records are append-only.") % {"model": self._meta.verbose_name})
 
 
+class ArticleEventQuerySet(models.QuerySet):
+    def reviews(self):
+        """Medical reviews, each vouching for the exact text it hashed, newest first."""
+        return self.filter(action__in=ArticleEvent.REVIEW_ACTIONS).select_related("actor__staff_profile")
+
+
 class ArticleEvent(AppendOnly):
     """One entry of the audit trail: who did what to an article, when, and to which exact text."""
 
@@ -68,6 +74,9 @@ class ArticleEvent(AppendOnly):
     comment = models.TextField(_("comment"), blank=True)
     text_hash = models.CharField(_("text fingerprint"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = ArticleEventQuerySet.as_manager()
+    REVIEW_ACTIONS = (Action.SIGNED_OFF, Action.RE_REVIEWED)  # each vouches for the exact text it hashed
 
     class Meta:
         verbose_name = _("history entry")

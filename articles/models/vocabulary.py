@@ -129,13 +129,7 @@ class VocabularyTerm(TagBase):
         return term  # cost more than the rest of a changelist row
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        old_slug = getattr(self, "_loaded_slug", None)
-        if old_slug and old_slug != self.slug:
-            from articles.redirects import address_moved
-
-            old_url = type(self)(pk=self.pk, slug=old_slug).get_absolute_url()
-            address_moved(old_url, self.get_absolute_url(), note=_("The term's address changed."))
+        super().save(*args, **kwargs)  # a receiver keeps a changed address answering (articles.signals)
         self._loaded_slug = self.slug
 
     def all_names(self) -> list[str]:

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.addresses import absolute
 from articles.images import Rendition, renditions
 from articles.models.newsroom import public_identity
-from newsdesk.addresses import absolute
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from articles.database import refresh_planner_statistics
 from articles.workflow import publish_due
-from newsdesk.database import refresh_planner_statistics
 
 DAY = 24 * 60 * 60
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.database import refresh_planner_statistics
 from cases.importer import ImportResult, Vocabularies, document_paths, import_document
-from newsdesk.database import refresh_planner_statistics
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.database import refresh_planner_statistics
 from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, Status, TherapyTag
 from cases.models import AgeBand, Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus, Sex
-from newsdesk.database import refresh_planner_statistics
 
 WORDS = (  # noqa: SIM905 - a word list reads best as words
     "patients doctors treatment therapy remission trial hospital team blood cells immune response results "

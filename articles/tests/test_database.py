@@ -5,8 +5,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.database import refresh_planner_statistics
 from articles.models import Article, ArticleDisease, DiseaseTag, Status
-from newsdesk.database import refresh_planner_statistics
 
 pytestmark = pytest.mark.django_db
 

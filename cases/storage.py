@@ -24,7 +24,7 @@ class Delegated(Storage):
         return storages[self.alias]
 
     def deconstruct(self):
-        return ("newsdesk.storage.Delegated", (self.alias,), {})
+        return ("cases.storage.Delegated", (self.alias,), {})
 
     def _open(self, name, mode="rb"):
         return self.target.open(name, mode)
