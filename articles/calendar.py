@@ -19,6 +19,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import icalendar
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -85,32 +87,48 @@ class Choices:
         )
 
 
+class FilterForm(forms.Form):
+    """The calendar's filters, each a choice among what exists (`Choices`)."""
+
+    disease = forms.ChoiceField(required=False)
+    therapy = forms.ChoiceField(required=False)
+    author = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(required=False)
+    kind = forms.ChoiceField(required=False)
+
+    def __init__(self, data, choices: Choices):
+        super().__init__(data)
+        for name, allowed in (
+            ("disease", choices.diseases),
+            ("therapy", choices.therapies),
+            ("author", choices.authors),
+            ("status", choices.statuses),
+            ("kind", choices.kinds),
+        ):
+            self.fields[name].choices = [("", ""), *((str(key), label) for key, label in allowed)]
+
+
 def parse_filters(params, choices: Choices) -> tuple[Filters, list[str]]:
     """Filters from GET parameters, keeping only allowed values; also what was dropped and why."""
-    problems = []
-
-    def pick(name, allowed, convert=str):
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            value = convert(raw)
-        except ValueError:
-            value = None
-        if value not in {key for key, _label in allowed}:
-            problems.append(_("Unknown %(filter)s “%(value)s”: showing every %(filter)s instead.")
-                            % {"filter": name, "value": raw[:40]})  # fmt: skip
-            return None
-        return value
-
+    raw = {name: (params.get(name) or "").strip() for name in FilterForm.base_fields}
+    form = FilterForm(raw, choices)
+    form.is_valid()
+    kept = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    problems = [
+        str(
+            _("Unknown %(filter)s “%(value)s”: showing every %(filter)s instead.")
+            % {"filter": name, "value": raw[name][:40]}
+        )
+        for name in form.errors
+    ]
     filters = Filters(
-        disease=pick("disease", choices.diseases) or "",
-        therapy=pick("therapy", choices.therapies) or "",
-        author=pick("author", choices.authors, int),
-        status=pick("status", choices.statuses) or "",
-        kind=pick("kind", choices.kinds) or "",
+        disease=kept.get("disease") or "",
+        therapy=kept.get("therapy") or "",
+        author=kept.get("author"),
+        status=kept.get("status") or "",
+        kind=kept.get("kind") or "",
     )
-    return filters, [str(problem) for problem in problems]
+    return filters, problems
 
 
 # --- Periods --------------------------------------------------------------------------------------
@@ -296,45 +314,21 @@ def as_csv(found: list[Entry], link) -> str:
     return out.getvalue()
 
 
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545 lines are at most 75 octets; longer ones continue on lines starting with a space."""
-    parts, current = [], ""
-    for char in line:
-        limit = 75 if not parts else 74
-        if len((current + char).encode()) > limit:
-            parts.append(current)
-            current = char
-        else:
-            current += char
-    parts.append(current)
-    return [parts[0], *(" " + part for part in parts[1:])]
-
-
 def as_ics(found: list[Entry], link, *, host: str, stamp: datetime | None = None) -> str:
-    """The entries as an iCalendar file of all-day events, for a desk calendar app."""
-    stamp = (stamp or timezone.now()).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Newsdesk//Story calendar//EN", "CALSCALE:GREGORIAN"]
+    """The entries as an iCalendar file of all-day events, for a desk calendar app (written by icalendar,
+    which escapes and folds the lines as RFC 5545 asks)."""
+    stamp = (stamp or timezone.now()).astimezone(UTC)
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//Newsdesk//Story calendar//EN")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
     for entry in found:
-        summary = f"{entry.kind_label}: {entry.article.title}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:article-{entry.article.pk}-{entry.kind}-{entry.day:%Y%m%d}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{entry.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{entry.day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"URL:{link(entry.article)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(folded + "\r\n" for line in lines for folded in _fold(line))
+        event = icalendar.Event()
+        event.add("uid", f"article-{entry.article.pk}-{entry.kind}-{entry.day:%Y%m%d}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + timedelta(days=1))
+        event.add("summary", f"{entry.kind_label}: {entry.article.title}")
+        event.add("url", link(entry.article))
+        feed.add_component(event)
+    return feed.to_ical().decode()
