@@ -316,7 +316,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            # Not the tags: no column shows them, and taggit's prefetch cost 2 ms per row (the export
+            # Not the tags: no column shows them, and taggit's prefetch costs per row (the export
             # resource prefetches them for itself).
             .prefetch_related(Prefetch("events", workflow.review_events(), to_attr="sign_offs"))
         )

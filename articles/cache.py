@@ -250,7 +250,7 @@ def _render_and_store(view, request, args, kwargs, current, key):
         response = response.render()
     if not response.streaming:
         # One chunk, not one per write: a feed writes thousands of small pieces, and the WSGI server
-        # sends each with its own system call (10 ms per cached feed instead of 1 ms).
+        # sends each with its own system call (docs/scaling.md).
         response.content = response.content
     if response.status_code == 200 and not response.cookies:
         timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS

@@ -197,8 +197,8 @@ SQLITE_CREATE = (
     "content='articles_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
 )
 # The unary + keeps SQLite from reading the matches first and sorting them by date: with statistics
-# (articles.database) it did, and a word in most articles took 37 ms instead of 3 ms walking the
-# publication-date index until the newest MAX_RANKED matches are found.
+# (articles.database) it did, which for a word in most articles is ten times slower than walking the
+# publication-date index until the newest MAX_RANKED matches are found (docs/scaling.md).
 SQLITE_MATCHING = (
     '+"articles_article"."id" IN (SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s)'
 )
@@ -264,7 +264,7 @@ def _sqlite(articles, terms, tagged_ids):
     scores = dict.fromkeys(newest, 0.0)
     with connection.cursor() as cursor:
         # The range of ids the newest matches span, not `rowid IN (...)`: FTS5 re-runs the match for each
-        # listed id (540 ms for 1,000 of 10,000 matching articles; the range takes 5 ms).
+        # listed id, a hundred times the range's cost on a common word (docs/scaling.md).
         cursor.execute(SQLITE_RANKS, [*SQLITE_WEIGHTS, match, min(newest), max(newest)])
         for pk, bm25 in cursor.fetchall():
             if pk in scores:

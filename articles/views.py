@@ -38,7 +38,7 @@ def tags_with_counts(vocabulary):
     """Terms that have public articles, with how many, most-covered first."""
     links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
     # `IN (the public articles)`, not a join: with statistics, SQLite walks a join from the link table in
-    # tag order to skip sorting, and reads an article per link (115 ms at 10,000 articles, not 15).
+    # tag order to skip sorting, and reads an article per link (docs/scaling.md).
     counts = (
         links.objects.filter(content_object__in=Article.objects.public())
         .values("tag")
@@ -240,7 +240,7 @@ class SearchView(ListView):
         for article in context["object_list"]:
             article.snippet = article_search.snippet(article, self.results.terms)
         # The first and last year, each the first entry of the publication index walked one way: not a
-        # GROUP BY over every public article (100 ms at 10,000), nor MIN() and MAX() (3.4 ms, a scan).
+        # GROUP BY over every public article, nor MIN() and MAX() (a scan; docs/scaling.md).
         dates = Article.objects.public().values_list("published_at", flat=True)
         first, last = dates.order_by("published_at").first(), dates.order_by("-published_at").first()
         years = []

@@ -115,8 +115,7 @@ def reviewer(user):
 @register.simple_tag
 def options(choices, selected=None):
     """The <option>s of a filter's <select> from (value, label) pairs, `selected` marked: one join, not
-    a template loop (two hundred terms cost a third of the search page that way, and format_html per
-    option still 8 ms)."""
+    a template loop or format_html per option (docs/scaling.md has the figures)."""
     chosen = "" if selected is None else str(selected)
     parts = []
     for value, label in choices:
@@ -136,9 +135,9 @@ def iso(value):
 
 @register.simple_tag
 def sitemap_entries(urlset):
-    """Every <url> of a sitemap section, joined in Python: Django's template loop took 180 ms for the
-    1,000 entries of one section, most of the section's time. A section's change frequency and priority
-    are the same for every entry, so each is escaped once; dates are the site's local day."""
+    """Every <url> of a sitemap section, joined in Python, not in Django's template loop (docs/scaling.md
+    has the figures). A section's change frequency and priority are the same for every entry, so each is
+    escaped once; dates are the site's local day."""
     zone = timezone.get_current_timezone()
     escaped = {}  # a section repeats a handful of changefreq and priority values
 

@@ -188,7 +188,7 @@ def _led(pattern: str, flags: int) -> tuple[str, int]:
     open with the class of those letters, the boundary checked after it: "\\b(?:bed|ward)" reads
     "[bw](?<!\\w.)(?:(?<=b)(?:ed)|(?<=w)(?:ard))". It matches the same, but the engine can jump between
     those letters instead of trying every position, which a leading `\\b` or a case-blind flag prevents
-    (about three times faster on prose). A named group keeps its name and its span."""
+    (docs/scaling.md has the figures). A named group keeps its name and its span."""
     # "\\b[A-Z]\\w+" reads "[A-Z](?<!\\w.)\\w+", "\\bthe" reads "the(?<!\\w...)", "(?<![\\w@.])@" reads
     # "@(?<![\\w@.].)" and "(?<![\\w.])\\w+@" reads "\\w(?<![\\w.].)\\w*@": what was checked before the first
     # character is checked after it, so the engine can jump to that character.
@@ -233,8 +233,8 @@ def _led(pattern: str, flags: int) -> tuple[str, int]:
 
 
 def bounded(pattern: str, flags: int = 0) -> re.Pattern:
-    """`pattern` compiled with its repeats capped and its word lists as tries (several times faster on
-    prose than trying word after word; see docs/scaling.md)."""
+    """`pattern` compiled with its repeats capped and its word lists as tries (faster on prose than trying
+    word after word; see docs/scaling.md)."""
     pattern, flags = _led(pattern, flags)
     return re.compile(bound(_as_tries(pattern)), flags)
 
