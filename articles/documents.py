@@ -486,8 +486,8 @@ _CLUTTER_PATTERNS = [
         r"^.{0,20}(?:版權所有|版权所有).{0,60}$|^[【\[]\s*(?:广告|廣告|推广|推廣|ad)\s*[】\]].*$",
         r"^[\w &'’-]{2,30}(?:\s[›»]\s[\w &'’-]{2,30}){1,5}$",
         r"^(?:photograph|photo|picture|image)s?\s*:\s*.{0,80}$|^page\s+\d{1,3}$",
-        r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2} (?:covers|writes about|reports on|is (?:a|the) [\w ]{0,30}"
-        r"(?:reporter|writer|correspondent|editor))\b.{0,240}$",
+        r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2} (?:covers|writes about|reports on|is an? (?:freelance |staff |"
+        r"senior )?(?:health |medical |science )?(?:reporter|writer|correspondent))\b.{0,240}$",
         r"^(?=.{0,60}$).*(?:用|下载|下載|打开|打開|安装|安裝)\s*(?:APP|App|app|客户端|客戶端).*$",
         # a line of nothing but a press office's telephone numbers and e-mail addresses
         r"^(?:(?:tel\.?|phone|t|e|email|e-mail)\s*[:：]?\s*)?(?:\+?\(?\d[\d()\s.-]{6,}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"

@@ -764,6 +764,8 @@ def test_page_and_blog_furniture_is_clutter(line):
         "Call 999 if your child has a fever after the infusion.",
         "She was back at work two hours after the last infusion.",
         "Next, the team will test the treatment in children.",
+        "Dr Jane Moss is the editor of the journal that published the study.",
+        "Report any fever to the ward at once, the nurses told her.",
     ],
 )
 def test_sentences_of_an_article_are_not_furniture(line):
