@@ -114,6 +114,17 @@ two-sentence headline under a newspaper's name, vasculitis by its kinds and gene
 
 | seventh, tuned (stop 26) | 18 (8) | 100% | 93.3% | 100% | 0 | 100% | 0 | 0.22 | 0 |
 
+The eighth fresh batch, 18 raw documents by two more helpers written while the seventh was tuned to, scored
+once after every change and never tuned to (8 Chinese: GB18030, Big5 twice, GBK, UTF-8, UTF-8 with BOM,
+two PDFs; 5 HTML, 4 text, 2 Markdown, 4 Word, 3 PDF; 9 stories, one told in the first person), is the
+last result of stop 26:
+
+| eighth, the result (stop 26, never tuned to) | 18 (8) | 83.3% | 90.7% | 100% | 0 | 77.8% | 0 | 0.83 | 0 |
+
+Required tags (90.7%), forbidden tags (none), clutter (0.83 lines per document) and markup hold; headlines
+(15 of 18: a Taiwan portal's name, an embargo line, a PDF headline wrapped over two lines) and stories (7
+of 9: a Taiwan story of a 91-year-old told by her polite name, a first-person Big5 story) do not.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -134,6 +145,7 @@ FLOORS = {
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
+    "eighth": (0.83, 0.9, 1.0, 0, 0.77, 0, 0.85),
 }
 
 
