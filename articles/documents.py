@@ -242,6 +242,7 @@ def _reflowed(page: str) -> str:
                     line[:1].islower()
                     or previous.endswith((",", ";", "(", "–"))
                     or re.search(r"[a-z]-$", previous)
+                    or previous.rsplit(" ", 1)[-1] in _FUNCTION_WORDS  # "…young people with" / "Hodgkin …"
                     or (full and last > 40)
                 )
             )
@@ -380,7 +381,7 @@ _CLUTTER_PATTERNS = [
         r"^(?:www\.\S+|https?://\S+)(?:\s*(?:\|\|?|,|and)\s*(?:www\.\S+|https?://\S+))*\s*$",
         r"^.{0,60}\b(?:loan|disbursed|customers|insurance partner|registered .{0,20} partner)\b.{0,80}\|.*$",
         # A press release's header, reading times, counters and a news page's rails
-        r"^(?:for immediate release|press release|news release|media release|embargoed\b.{0,80})"
+        r"^(?:for immediate release|press release|news release|media release|embargo(?:ed)?\b.{0,80})"
         r"(?:\W+(?:\w+\W+){0,4}\d{4}|\s*[·|•–—]\s*(?:embargoed|for immediate release)\b[^.]{0,80})?\W*$",
         r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)(?:\s+(?:read|listen))?|listen to (?:this|the) (?:article|story))"
         r"(?:\W*\d{1,2}:\d{2}(?::\d{2})?)?\W*$",
@@ -439,7 +440,7 @@ _CLUTTER_PATTERNS = [
         # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
         # disclaimers, appeals and acknowledgements
         r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
-        r"^you (?:are reading|have read|have) \d+ (?:of \d+ )?free\b.*$|^(?:register|sign in|log in|subscribe)\b.{0,40}"
+        r"^you(?: are reading| have read| have|['’]ve read) \d+ (?:of \d+ )?free\b.*$|^(?:register|sign in|log in|subscribe)\b.{0,40}"
         r"\bto continue reading\b.*$|^continue reading\b.{0,30}$",
         r"^.{0,300}\b(?:unsubscribe at any time|you can unsubscribe)\b.{0,100}$",
         r"^[^\w]*+(?:[\d.,]++[kKmM]?|share|like|likes|comments?|reply)(?:[^\w]++(?:[\d.,]++[kKmM]?|share|like|likes|comments?|"
@@ -1329,6 +1330,7 @@ def _masthead(text: str) -> bool:
         or _POSTAL_ADDRESS.search(text)
         # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"
         or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
+        or (han_count(text) and _publisher(re.split(r"\s+(?=[A-Za-z])", text)[0]))  # "台灣健康報 HealthDaily"
         or _menu_of_words(words)
     )
 
@@ -1732,6 +1734,11 @@ _ZH_FIRST_PERSON_PATIENT = re.compile(
     "我(?:今年|的病|确诊|確診|被诊断|被診斷|患上|患有|得了|住院|接受|做了|每天吃|吃药|吃藥|回诊|回診|复查|複查|发病|發病)"
 )
 _ZH_FIRST_PERSON = re.compile("我(?![们們院科])")
+# a sentence in which the narrator's own body, illness or care is told: "我掛急診", "我的類固醇減到…"
+_ZH_FIRST_PERSON_CARE = re.compile(
+    "我(?![们們院科])[^。！？]{0,30}(?:诊|診|病|药|藥|医|醫|治疗|治療|手术|手術|住院|急|症|检查|檢查|服用|插管|复发|復發|"
+    "类固醇|類固醇|激素|化疗|化療|移植|输血|輸血)"
+)
 _ZH_PSEUDONYM = re.compile(r"([\u4e00-\u9fff]{2,3})\s*[（(](?:化名|化名\S{0,4}|假名)[)）]")
 _ZH_PLURAL = re.compile(r"\d+\s*(?:例|名|位)|[她他][们們]|受试者|受試者|入组|入組|队列|隊列")
 _ZH_AGE = re.compile(r"(\d{1,3})\s?[岁歲]")
@@ -1742,7 +1749,7 @@ _ZH_MALE = re.compile("先生|男孩|小伙|爸爸|父亲|父親|大爷|爷爷|�
 
 
 _ZH_PERSON_NAME = re.compile(
-    "[\u4e00-\u9fff](?:奶奶|爷爷|阿姨|叔叔|大爷|大妈|女士|先生|婆婆|伯伯|阿婆|阿公|某)|(?<![\u4e00-\u9fff])[小老阿][\u4e00-\u9fff](?=[，。、说的是在])"
+    "[\u4e00-\u9fff](?:奶奶|爷爷|阿姨|叔叔|大爷|大妈|女士|先生|婆婆|伯伯|阿婆|阿公|某)|阿嬤|阿嬷|阿媽|老奶奶|老爷爷|老爺爺|(?<![\u4e00-\u9fff])[小老阿][\u4e00-\u9fff](?=[，。、说的是在])"
 )
 
 
@@ -1755,7 +1762,7 @@ def _follows_one_person(text: str) -> bool:
         singular = len(_ZH_SINGULAR.findall(text)) + (named[0][1] if named and named[0][1] >= 3 else 0)
         if pseudonym := _ZH_PSEUDONYM.search(text):  # "小宇（化名）": the story's one patient, named again
             singular += text.count(pseudonym.group(1)[-2:])
-        if len(_ZH_FIRST_PERSON_PATIENT.findall(text)) >= 2:
+        if len(_ZH_FIRST_PERSON_PATIENT.findall(text)) + len(_ZH_FIRST_PERSON_CARE.findall(text)) >= 3:
             singular += len(_ZH_FIRST_PERSON.findall(text))
         plural = len(_ZH_PLURAL.findall(text))
         return singular >= 3 and singular >= 2 * plural

@@ -751,6 +751,8 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "Health › Conditions",
         "Photograph: A. Photographer/The Daily Example",
         "Page 1",
+        "Embargo: 00:01 BST, Wednesday 17 September 2025",
+        "You’ve read 3 of 5 free articles this month.",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):
@@ -882,3 +884,32 @@ def test_a_rail_of_related_questions_after_the_article_goes():
     )
     text = parse_document(page, "q.txt").plain_text()
     assert "定期复查血常规" in text and "相关问答" not in text and "升血小板" not in text
+
+
+def test_a_pdf_headline_wrapped_after_a_joining_word_is_one_line():
+    from articles.documents import _reflowed
+
+    page = (
+        "Scan-guided approach could spare many young people with\n"
+        "Hodgkin lymphoma from radiotherapy\n"
+        "A trial of 1,200 teenagers and young adults found that a scan after chemotherapy picks out those who\n"
+        "can safely skip radiotherapy, sparing them its long-term harm to the heart and breast tissue.\n"
+    )
+    assert _reflowed(page).split("\n\n")[0] == (
+        "Scan-guided approach could spare many young people with Hodgkin lymphoma from radiotherapy"
+    )
+
+
+def test_a_site_name_in_two_languages_is_no_headline():
+    dump = (
+        "台灣健康報 HealthDaily\n"
+        "首頁\n"
+        "91歲阿嬤腰痛以為老化 竟是多發性骨髓瘤 治療半年重拾行走\n"
+        "高齡91歲的阿嬤去年起腰痛不止，家人以為只是老化，直到她連站都站不穩才就醫，檢查後確診為多發性骨髓瘤，"
+        "醫師評估後為她安排了較溫和的治療方案。\n"
+        "治療半年後，阿嬤已能扶著助行器在家中走動。\n"
+    )
+    assert (
+        parse_document(dump.encode("big5"), "t.txt").title
+        == "91歲阿嬤腰痛以為老化 竟是多發性骨髓瘤 治療半年重拾行走"
+    )

@@ -125,6 +125,11 @@ Required tags (90.7%), forbidden tags (none), clutter (0.83 lines per document) 
 (15 of 18: a Taiwan portal's name, an embargo line, a PDF headline wrapped over two lines) and stories (7
 of 9: a Taiwan story of a 91-year-old told by her polite name, a first-person Big5 story) do not.
 
+It was then tuned to (a story told by "我" in sentences about her own care, a grandmother called 阿嬤,
+a site's name in two languages, an embargo line, a PDF headline wrapped after "with"):
+
+| eighth, tuned (stop 26) | 18 (8) | 100% | 94.4% | 100% | 0 | 100% | 0 | 0.78 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -145,7 +150,7 @@ FLOORS = {
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
-    "eighth": (0.83, 0.9, 1.0, 0, 0.77, 0, 0.85),
+    "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.8),
 }
 
 

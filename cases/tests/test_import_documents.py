@@ -574,3 +574,24 @@ class TestStoriesTheSixthBatchTaught:
         )
         assert "Immunosuppressive therapy" in result.therapies
         assert "CAR-T cell therapy" not in result.therapies
+
+    def test_a_patient_telling_her_own_illness_in_traditional_chinese_is_a_story(self, vocabulary):
+        result = self.draft(
+            "mg.txt",
+            "眼皮垂下來只是太累？我拖了半年才知道是重症肌無力\n\n"
+            "我叫小青，今年三十四歲。去年春天，我常常覺得眼皮很重，一直以為是加班太累。\n\n"
+            "後來我吃飯吃到一半就嚼不動，家人帶我掛急診，醫師安排了抽血和肌電圖，確診是重症肌無力。\n\n"
+            "我開始服用改善症狀的藥，也用了類固醇，我的臉圓了一圈，但力氣慢慢回來了。\n\n"
+            "今年我做了胸腺切除手術，現在已經能正常上班。\n",
+        )
+        assert result.case_label, "no story was drafted"
+
+    def test_a_story_of_a_grandmother_told_by_her_polite_name_is_a_story(self, vocabulary):
+        result = self.draft(
+            "ama.txt",
+            "91歲阿嬤腰痛以為老化 竟是多發性骨髓瘤\n\n"
+            "高齡91歲的阿嬤去年起腰痛不止，家人以為只是老化，直到阿嬤連站都站不穩才就醫。\n\n"
+            "檢查後阿嬤確診為多發性骨髓瘤，醫師為阿嬤安排了較溫和的治療方案。\n\n"
+            "治療半年後，阿嬤已能扶著助行器在家中走動。\n",
+        )
+        assert result.case_label, "no story was drafted"
