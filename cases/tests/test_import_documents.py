@@ -380,13 +380,18 @@ class TestAdminImport:
         assert "virus.exe is not a .txt, .md, .html, .docx, .pdf or .zip file." in page
 
 
+def drafted(name, text):
+    """`text` imported as the document `name`, which must be read without an error."""
+    result = import_document(name, text.encode(), vocabularies=Vocabularies())
+    assert result.error is None, result.error
+    return result
+
+
 class TestTagsAndStoriesOnWhatThePieceIsAbout:
     """Issue 21, items 4, 5 and 7, from the second fresh batch's misses (our own sentences)."""
 
     def draft(self, vocabulary, name, text):
-        result = import_document(name, text.encode(), vocabularies=Vocabularies())
-        assert result.error is None, result.error
-        return result
+        return drafted(name, text)
 
     def test_a_therapy_the_patient_could_not_have_is_not_tagged(self, vocabulary):
         result = self.draft(
@@ -521,9 +526,7 @@ class TestStoriesTheSixthBatchTaught:
     read about."""
 
     def draft(self, name, text):
-        result = import_document(name, text.encode(), vocabularies=Vocabularies())
-        assert result.error is None, result.error
-        return result
+        return drafted(name, text)
 
     def test_a_chinese_story_about_a_pseudonymous_child_is_a_story(self, vocabulary):
         result = self.draft(
