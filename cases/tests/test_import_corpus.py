@@ -130,6 +130,16 @@ a site's name in two languages, an embargo line, a PDF headline wrapped after "w
 
 | eighth, tuned (stop 26) | 18 (8) | 100% | 94.4% | 100% | 0 | 100% | 0 | 0.78 | 0 |
 
+The ninth fresh batch, 16 raw documents by two more helpers written while the eighth was tuned to, scored
+once after every change and never tuned to (7 Chinese: GB18030, Big5 twice, GBK, UTF-8, UTF-8 with BOM,
+a PDF; 4 HTML, 3 text, 2 Markdown, 4 Word, 3 PDF; 8 stories, one told by the patient's daughter and one
+in the first person):
+
+| ninth, the result (stop 26, never tuned to) | 16 (7) | 93.8% | 96.6% | 98.7% | 1 | 100% | 0 | 0.69 | 0 |
+
+Every goal holds but one: a single forbidden tag (dialysis, in a lupus story where it was only a risk she
+was warned about). The headline miss is a Chinese PDF whose letterhead and page number came first.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -151,6 +161,7 @@ FLOORS = {
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
     "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.8),
+    "ninth": (0.93, 0.96, 0.98, 1, 1.0, 0, 0.7),
 }
 
 
