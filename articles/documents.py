@@ -479,6 +479,13 @@ _CLUTTER_PATTERNS = [
         r"^(?=.{0,30}$).{2,20}(?:系列|專欄|专栏|专题|專題)\s*[·・|｜]\s*第\s*[\d一二三四五六七八九十]+\s*(?:期|篇|集)"
         r"(?:\s*[|｜].{0,30})?$|^(?:阅读提示|閱讀提示)\s*[:：].{0,60}$",
         r"^(?:save|saved|bookmark|gift (?:this )?article|複製連結|复制链接|分享至\s*\w+)$",
+        r"^(?:story|article) continues (?:below|after (?:this )?(?:ad|advertisement))\W*$",
+        r"^(?:request|book|make) an appointment\b.{0,60}$",
+        r"^(?:更新日期|更新時間|更新时间|瀏覽人次|浏览人次|瀏覽次數)\s*[:：].{0,30}$",
+        r"^[（(]\s*(?:圖片來源|图片来源|圖片提供|图片提供|圖／|图／)[^)）]{0,40}[)）]$",
+        r"^.{0,40}(?:立即加入會員|立即加入会员|加入LINE好友|加入line好友).{0,20}$",
+        r"^.{0,20}(?:使用\s*cookie|使用\s*Cookie|使用\s*COOKIE).{0,80}$",
+        r"^(?:作者|撰文)\s*[:：]\s*[^。，]{0,30}$",
         # a forum's furniture, page controls, a site's copyright and ad labels, a photographer's credit
         r"^(?:write a (?:post|reply|comment)|reply|report|quote|edited)$|^(?:view |show |load )?\d+ (?:more )?"
         r"(?:replies|comments|answers)$|^not what you['’]re looking for\b.*$|^\[(?:link|image|content|post) removed\b.*\]$",
@@ -501,6 +508,7 @@ _CLUTTER_PATTERNS = [
 _DATELINE_LEAD = re.compile(
     r"^(?:[A-Z][A-Za-z.'’ -]{1,30}(?:,\s*[A-Z][A-Za-z. ]{1,25})?,\s*(?P<date>\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})\s*(?:\([A-Za-z .]{2,30}\)\s*)?[–—-]{1,2}\s*"
+    r"|[A-Z][A-Za-z.'’ -]{1,30},\s*[A-Z][A-Za-z. ]{1,25}\s*\((?P<date2>[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4})\)\s*[–—-]{1,2}\s*"
     r"|(?:本报讯|本報訊|本刊讯|本刊訊)\s*(?:[（(][^)）]{1,30}[)）])?\s*"
     r"|(?:新华社|新華社|中新社|中新网|中新網)[\u4e00-\u9fff]{1,8}\d{1,2}月\d{1,2}日[电電]\s*(?:[（(][^)）]{1,30}[)）])?\s*)"
 )
@@ -1055,7 +1063,7 @@ def _drop_clutter(
             continue
         if not datelined and (m := _DATELINE_LEAD.match(line)) and len(line) - m.end() >= 40:
             datelined = True  # a release has one, before its first sentence
-            source.date = source.date or _iso_date(m.group("date") or "")
+            source.date = source.date or _iso_date(m.group("date") or m.group("date2") or "")
             dropped.append(line[: m.end()].strip())
             line = line[m.end() :]
         keep_line(kind, line)
@@ -1328,6 +1336,7 @@ def _masthead(text: str) -> bool:
         )
         or (len(text) <= 24 and _ORGANISATION_END.search(text))
         or _POSTAL_ADDRESS.search(text)
+        or re.search(r"第\s*\d{1,3}\s*[页頁]$|\bpage \d{1,3}(?: of \d{1,3})?$", text, re.I)  # a page's header
         # "WESTBROOK INSTITUTE OF CANCER RESEARCH - Press Office", "康知健康网 - 您身边的健康顾问"
         or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
         or (han_count(text) and _publisher(re.split(r"\s+(?=[A-Za-z])", text)[0]))  # "台灣健康報 HealthDaily"

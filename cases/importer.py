@@ -95,7 +95,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 # not have ("a transplant was not considered safe for him")
 _NOT_RECEIVED = re.compile(
     r"\b(?:ineligible|ruled out|(?:not|(?:was|were|is|are)n['’]t) (?:considered|offered|eligible|an option|"
-    r"suitable|possible|safe)|(?:read|heard|saw|asked|learned) about)\b"
+    r"suitable|possible|safe)|(?:read|heard|saw|asked|learned) about|warned (?:that|about|of)|"
+    r"(?:could|might|may) (?:one day )?need|at risk of)\b"
     r"|不适合|无法(?:进行|接受)|未能(?:进行|接受)|看到过|看到過|听说过|聽說過|了解过|了解過|咨询过|諮詢過|问过|問過",
     re.IGNORECASE,
 )
@@ -157,6 +158,9 @@ class Vocabularies:
                     weight[term] = max(weight.get(term, 0), weight[ancestor])
         kept = [term for term in order if weight.get(term, 0) >= 2 or term in once]
         kept += [term for term, points in weight.items() if points >= 2 and term not in kept]
+        if story and kind == "diseases" and not kept and order:
+            kept = order[:1]  # a patient's story has a diagnosis, even one named only once
+            weight.setdefault(order[0], 1)
         # a broad term kept beside a narrower one comes after it: the narrower is the topic
         broader = {ancestor for term in kept for ancestor in self.ancestors(kind, term)}
         return sorted(

@@ -753,6 +753,14 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "Page 1",
         "Embargo: 00:01 BST, Wednesday 17 September 2025",
         "You’ve read 3 of 5 free articles this month.",
+        "Story continues below",
+        "Request an appointment: 800-555-0100",
+        "更新日期：2024/05/20",
+        "瀏覽人次：12,408",
+        "（圖片來源：圖庫）",
+        "不用抽獎！看新聞也能賺點數 立即加入會員",
+        "本網站使用Cookie以提供更好的瀏覽體驗，繼續瀏覽即表示您同意我們的隱私權政策。",
+        "作者:血液淋巴瘤科 陈思远",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):
@@ -913,3 +921,26 @@ def test_a_site_name_in_two_languages_is_no_headline():
         parse_document(dump.encode("big5"), "t.txt").title
         == "91歲阿嬤腰痛以為老化 竟是多發性骨髓瘤 治療半年重拾行走"
     )
+
+
+def test_a_dateline_with_its_date_in_brackets_gives_the_original_date():
+    release = (
+        "Teen back on the field after gene therapy for sickle cell disease\n"
+        "EASTVALE, Ohio (June 18, 2024) -- A 17-year-old who needed a blood transfusion every month for most of "
+        "his life has gone a year without one after a gene therapy made from his own stem cells.\n"
+        "He had chemotherapy before the edited cells were returned to him, and spent a month in hospital.\n"
+    )
+    document = parse_document(release, "r.txt")
+    assert document.source.date == "2024-06-18" and "EASTVALE" not in document.plain_text()
+
+
+def test_a_chinese_release_whose_page_header_comes_first_keeps_its_headline():
+    release = (
+        "闽江医院 新闻稿第1页\n"
+        "发布时间:2025年5月20日\n"
+        "淋巴瘤患者的CAR-T治疗：五个常见问题一次讲清\n"
+        "CAR-T的全称是嵌合抗原受体T细胞治疗，就是把患者自己的T细胞分离出来，在实验室里装上能识别肿瘤细胞的受体，"
+        "扩增后再输回患者体内，让它们去清除淋巴瘤细胞。\n"
+        "目前，CAR-T主要用于复发或难治的B细胞淋巴瘤。\n"
+    )
+    assert parse_document(release, "r.txt").title == "淋巴瘤患者的CAR-T治疗：五个常见问题一次讲清"

@@ -140,6 +140,12 @@ in the first person):
 Every goal holds but one: a single forbidden tag (dialysis, in a lupus story where it was only a risk she
 was warned about). The headline miss is a Chinese PDF whose letterhead and page number came first.
 
+It was then tuned to (a story's diagnosis named once, a therapy she was only warned she might need, a
+dateline "EASTVALE, Ohio (June 18, 2024) --", a page header "新闻稿第1页" above a Chinese headline, Taiwan
+page furniture, 地中海型贫血 by migration 0018):
+
+| ninth, tuned (stop 26) | 16 (7) | 100% | 100% | 100% | 0 | 100% | 0 | 0.06 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -156,12 +162,12 @@ FLOORS = {
     "fresh": (1.0, 0.86, 0.93, 2, 0.85, 0, 0.15),
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.4),
-    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.3),
+    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.25),
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
-    "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.8),
-    "ninth": (0.93, 0.96, 0.98, 1, 1.0, 0, 0.7),
+    "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.7),
+    "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
 }
 
 

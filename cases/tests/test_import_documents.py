@@ -598,3 +598,25 @@ class TestStoriesTheSixthBatchTaught:
             "治療半年後，阿嬤已能扶著助行器在家中走動。\n",
         )
         assert result.case_label, "no story was drafted"
+
+    def test_a_story_that_names_its_diagnosis_once_is_tagged_with_it(self, vocabulary):
+        result = self.draft(
+            "dad.txt",
+            "“爸爸，这次换我来守护你”——女儿讲述父亲的移植之路\n\n"
+            "去年春天，爸爸总说累，脸色也越来越差。我们带他去医院，做了骨髓穿刺，最后确诊为骨髓增生异常综合征。\n\n"
+            "医生说移植是他唯一的机会。配型结果出来，我和爸爸是半相合，我决定给他捐献。\n\n"
+            "移植后第100天，爸爸的血象恢复正常，他又能下楼散步了。\n",
+        )
+        assert result.diseases[:1] == ["Myelodysplastic syndromes"]
+
+    def test_a_therapy_the_patient_was_only_warned_she_might_need_is_not_tagged(self, vocabulary):
+        result = self.draft(
+            "lupus.txt",
+            "Teacher's lupus in remission a year after CAR-T\n\n"
+            "A primary school teacher whose lupus had damaged her kidneys is off every medicine a year after a "
+            "single infusion of her own engineered immune cells.\n\n"
+            "Her consultants warned that she could need dialysis within a few years. She received CAR-T cell "
+            "therapy in a trial last spring.\n\n"
+            "Her kidney function has been stable since, and she is back in the classroom.\n",
+        )
+        assert "CAR-T cell therapy" in result.therapies and "Dialysis" not in result.therapies
