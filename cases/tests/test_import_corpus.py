@@ -146,6 +146,15 @@ page furniture, 地中海型贫血 by migration 0018):
 
 | ninth, tuned (stop 26) | 16 (7) | 100% | 100% | 100% | 0 | 100% | 0 | 0.06 | 0 |
 
+The tenth fresh batch, 16 raw documents by two more helpers written while the ninth was tuned to, scored
+once after every change and never tuned to (7 Chinese: GB18030, Big5 twice, GBK, UTF-8, UTF-8 with BOM,
+a PDF; 4 HTML, 3 text, 2 Markdown, 4 Word, 3 PDF; 8 stories, one told in the first person):
+
+| tenth, the result (stop 26, never tuned to) | 16 (7) | 100% | 98.0% | 100% | 0 | 87.5% | 0 | 0.25 | 0 |
+
+Every goal holds but stories found: 7 of 8 (87.5%, goal 90%); the one missed is told in the first person
+in English.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -168,6 +177,7 @@ FLOORS = {
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
     "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.7),
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
+    "tenth": (1.0, 0.98, 1.0, 0, 0.87, 0, 0.25),
 }
 
 
