@@ -480,6 +480,8 @@ _CLUTTER_PATTERNS = [
         r"(?:\s*[|｜].{0,30})?$|^(?:阅读提示|閱讀提示)\s*[:：].{0,60}$",
         r"^(?:save|saved|bookmark|gift (?:this )?article|複製連結|复制链接|分享至\s*\w+)$",
         r"^(?:story|article) continues (?:below|after (?:this )?(?:ad|advertisement))\W*$",
+        r"^以下文章来源于.{0,40}$|^以下文章來源於.{0,40}$|^(?:阅读时长|閱讀時長)\s*[:：]?\s*约?\s*\d+\s*分钟.{0,10}$",
+        r"^.{0,100}\bis not (?:medical advice|a substitute for (?:professional )?medical advice)\b.{0,60}$",
         r"^(?:request|book|make) an appointment\b.{0,60}$",
         r"^(?:更新日期|更新時間|更新时间|瀏覽人次|浏览人次|瀏覽次數)\s*[:：].{0,30}$",
         r"^[（(]\s*(?:圖片來源|图片来源|圖片提供|图片提供|圖／|图／)[^)）]{0,40}[)）]$",
@@ -1729,9 +1731,10 @@ _SINGULAR_WORDS = re.compile(r"\b(?:she|her|he|his|him)\b", re.IGNORECASE)
 _FIRST_PERSON_PATIENT = re.compile(
     r"\bI\s+was\s+diagnosed\b|\bI\s+(?:had|have|needed|received|started)\s+(?:\S+\s+){0,4}?(?:\w+(?:a?emia|oma|itis|"
     r"osis|gravis)|lupus|cancer|disease|syndrome|disorder|transplant|transfusions?|chemo(?:therapy)?|infusions?)\b"
-    r"|\bmy\s+(?:diagnosis|cancer|lymphoma|leuk(?:a)?emia|myeloma|lupus|tumou?r|treatment|transplant|"
+    r"|\b[Mm]y\s+(?:diagnosis|cancer|lymphoma|leuk(?:a)?emia|myeloma|lupus|tumou?r|treatment|transplant|"
     r"chemo(?:therapy)?|consultant|haematologist|hematologist|oncologist|relapse|GP|scans?|biopsy|infusion|"
-    r"marrow|platelets|blood counts?|symptoms|medication|donor)\b"
+    r"marrow|platelets|blood counts?|symptoms|medication|donor|(?:T[ -])?cells|temperature|blood pressure)\b"
+    r"|\bI was \d{1,2} when\b|\bI (?:got|was given) (?:my |the )?(?:cells|infusion|transplant|chemo)"
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|my|me|I'm|I’m|I've|I’ve)\b")
 _PLURAL_WORDS = re.compile(

@@ -761,6 +761,9 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "不用抽獎！看新聞也能賺點數 立即加入會員",
         "本網站使用Cookie以提供更好的瀏覽體驗，繼續瀏覽即表示您同意我們的隱私權政策。",
         "作者:血液淋巴瘤科 陈思远",
+        "以下文章来源于某某科普",
+        "阅读时长约5分钟",
+        "This story reflects one person's experience and is not medical advice.",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):

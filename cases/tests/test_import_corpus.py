@@ -155,6 +155,11 @@ a PDF; 4 HTML, 3 text, 2 Markdown, 4 Word, 3 PDF; 8 stories, one told in the fir
 Every goal holds but stories found: 7 of 8 (87.5%, goal 90%); the one missed is told in the first person
 in English.
 
+It was then tuned to (a first-person story in English: "I was 46 when…", "My oncologist", "I got my cells";
+a WeChat repost header, a reading time, a "not medical advice" line):
+
+| tenth, tuned (stop 26) | 16 (7) | 100% | 98.0% | 100% | 0 | 100% | 0 | 0.06 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -177,7 +182,7 @@ FLOORS = {
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
     "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.7),
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
-    "tenth": (1.0, 0.97, 1.0, 0, 0.87, 0, 0.25),
+    "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
 }
 
 

@@ -620,3 +620,15 @@ class TestStoriesTheSixthBatchTaught:
             "Her kidney function has been stable since, and she is back in the classroom.\n",
         )
         assert "CAR-T cell therapy" in result.therapies and "Dialysis" not in result.therapies
+
+    def test_a_patient_telling_his_own_story_in_english_is_a_story(self, vocabulary):
+        result = self.draft(
+            "me.html",
+            "<html><body><h1>Where I was one year after CAR-T</h1>"
+            "<p>I was 46 when a lump under my jaw turned out to be diffuse large B-cell lymphoma, and for the "
+            "next eighteen months my life was measured in cycles of chemotherapy.</p>"
+            "<p>My oncologist told me plainly that a stem cell transplant was no longer a realistic option.</p>"
+            "<p>I got my cells in March. Two days later my temperature hit 104, and the team moved fast.</p>"
+            "<p>A year on, my scans are clear and I am back at work.</p></body></html>",
+        )
+        assert result.case_label, "no story was drafted"
