@@ -160,6 +160,16 @@ a WeChat repost header, a reading time, a "not medical advice" line):
 
 | tenth, tuned (stop 26) | 16 (7) | 100% | 98.0% | 100% | 0 | 100% | 0 | 0.06 | 0 |
 
+The eleventh fresh batch, 16 raw documents by two more helpers written while the tenth was tuned to, scored
+once and never tuned to (7 Chinese: GB18030, Big5 twice, GBK, UTF-8, UTF-8 with BOM, a PDF; 4 HTML, 3
+text, 2 Markdown, 4 Word, 3 PDF; 8 stories, two told in the first person), is stop 26's last result:
+
+| eleventh, the result (stop 26, never tuned to) | 16 (7) | 87.5% | 92.2% | 96.5% | 2 | 100% | 0 | 0.75 | 0 |
+
+Required tags, stories, clutter and markup hold; headlines (14 of 16: a Chinese breadcrumb above a text
+dump's headline, a leaflet's programme line above a PDF's) and forbidden tags (a donor transplant and CAR-T
+that were discussed but not given) do not.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -183,6 +193,7 @@ FLOORS = {
     "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.7),
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
     "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
+    "eleventh": (0.87, 0.92, 0.96, 2, 1.0, 0, 0.75),
 }
 
 
