@@ -1289,10 +1289,10 @@ def _headline_like(text: str) -> bool:
     if len(text) > 220 or _menu_of_words(tokens):
         return False  # "首頁 即時 熱門 醫療新知": a menu of words
     sentences = _sentences(text)
+    asked = all(sentence.endswith(("?", "？", "!", "！")) for sentence in sentences[:-1])
     one_thought = len(sentences) <= 1 or (
-        len(sentences) == 2
-        and (sentences[0].endswith(("?", "？", "!", "！")) or (len(text) <= 140 and not han_count(text)))
-    )  # "I couldn't walk to the end of my road. You won't believe what I did next"
+        (len(sentences) <= 3 and asked) or (len(sentences) == 2 and len(text) <= 140 and not han_count(text))
+    )  # "I couldn't walk to the end of my road. You won't believe what I did next", "是什么？哪些…？一文读懂"
     return (
         han_count(text) >= 10 or len(text.split()) >= 5
     ) and one_thought  # "慢粒患者能停药吗？多中心研究：…"

@@ -947,3 +947,15 @@ def test_a_chinese_release_whose_page_header_comes_first_keeps_its_headline():
         "目前，CAR-T主要用于复发或难治的B细胞淋巴瘤。\n"
     )
     assert parse_document(release, "r.txt").title == "淋巴瘤患者的CAR-T治疗：五个常见问题一次讲清"
+
+
+def test_a_chinese_headline_of_questions_under_a_breadcrumb_is_the_headline():
+    dump = (
+        "首页 > 疾病百科 > 造血干细胞移植\n"
+        "造血干细胞移植是什么？哪些疾病需要移植？一文读懂\n"
+        "浏览量：5621\n"
+        "造血干细胞是骨髓里的“种子细胞”，能够不断自我更新，并分化成红细胞、白细胞和血小板。造血干细胞移植，就是先用大剂量"
+        "化疗清除患者体内有病的造血系统，再把健康的造血干细胞输进去，重新建立正常的造血和免疫功能。\n"
+        "移植可分为自体移植和异基因移植。\n"
+    )
+    assert parse_document(dump, "q.txt").title == "造血干细胞移植是什么？哪些疾病需要移植？一文读懂"
