@@ -318,7 +318,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             .get_queryset(request)
             # Not the tags: no column shows them, and taggit's prefetch costs per row (the export
             # resource prefetches them for itself).
-            .prefetch_related(Prefetch("events", workflow.review_events(), to_attr="sign_offs"))
+            .prefetch_related(Prefetch("events", ArticleEvent.objects.reviews(), to_attr="sign_offs"))
         )
 
     def get_inlines(self, request, obj):
@@ -369,7 +369,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     @admin.display(description=_("medical sign-off"))
     def sign_off_state(self, article):
-        review = workflow.current_sign_off(article)  # reads the prefetched sign-offs, no query per row
+        review = article.current_sign_off()  # reads the prefetched sign-offs, no query per row
         if review:
             return format_html('<span class="sign-off ok">✓ {}</span>', review.actor)
         return format_html('<span class="sign-off missing">{}</span>', _("not signed off"))
@@ -409,7 +409,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "corrections": article.corrections.all() if can_correct else [],
             "workflow_moves": moves,
             "can_sign_off": can_sign_off,
-            "current_sign_off": workflow.current_sign_off(article),
+            "current_sign_off": article.current_sign_off(),
             "publish_problems": workflow.publish_problems(article) if needs_gates else [],
             "preview_links": article.preview_links.select_related("created_by")[:10]
             if request.user.has_perm("articles.publish_article")
@@ -559,7 +559,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         articles = (
             Article.objects.review_due_by(horizon)
             .select_related("author")
-            .prefetch_related(Prefetch("events", workflow.review_events(), to_attr="sign_offs"))
+            .prefetch_related(Prefetch("events", ArticleEvent.objects.reviews(), to_attr="sign_offs"))
         )
         return TemplateResponse(
             request,

@@ -1088,8 +1088,8 @@ def _menu_under_headline(blocks: list[tuple[str, str]], keep: frozenset[str]) ->
 
 def _repeated_lines(lines: list[tuple[str, str]]) -> set[str]:
     """Short lines a PDF prints on every page (a running header or footer): not the article's."""
-    counts = Counter(_clean_line(text) for _, text in lines if 0 < len(_clean_line(text)) <= 80)
-    return {text for text, n in counts.items() if n >= 2 and not _sentences(text)[1:] and len(text) >= 6}
+    counts = Counter(line for line in map(_clean_line, (text for _, text in lines)) if 6 <= len(line) <= 80)
+    return {line for line, n in counts.items() if n >= 2 and not _sentences(line)[1:]}
 
 
 def _join_broken_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -1199,7 +1199,8 @@ def parse_document(data: bytes | str, filename: str = "", keep: Iterable[str] = 
         raw_lines = _lines_from_text(text, markdown=name.endswith((".md", ".markdown")))
 
     repeated = _repeated_lines(raw_lines) - keep if fmt == "pdf" else set()
-    raw_lines = [(k, t) for k, t in raw_lines if _clean_line(t) not in repeated]
+    if repeated:
+        raw_lines = [(k, t) for k, t in raw_lines if _clean_line(t) not in repeated]
     lines, dropped = _drop_clutter(raw_lines, source, keep)
     dropped[:0] = sorted(repeated)
     structured = is_html or bool(docx_lines)  # one block per element or paragraph

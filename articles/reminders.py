@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from articles import notifications
 from articles.models import Article, ArticleEvent, ReviewReminder
-from articles.workflow import REVIEW_ACTIONS
 
 log = logging.getLogger("newsdesk.reminders")
 
@@ -29,7 +28,7 @@ def reminder_due(article: Article, today: date) -> str | None:
 
 def recipients(article: Article) -> list[str]:
     """The article's owner and everyone who has reviewed it, if active and with an address."""
-    reviewer_ids = ArticleEvent.objects.filter(article=article, action__in=REVIEW_ACTIONS).values("actor")
+    reviewer_ids = article.events.filter(action__in=ArticleEvent.REVIEW_ACTIONS).values("actor")
     people = (
         get_user_model()
         .objects.filter(Q(pk__in=reviewer_ids) | Q(pk=article.author_id), is_active=True)

@@ -3,7 +3,6 @@ answering with a redirect."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.cache import bump
@@ -52,21 +51,22 @@ def _went_live(sender, instance, created, **kwargs):
         bump()
 
 
-@receiver(post_save, sender=Article, dispatch_uid="address-moved-Article")
-def _article_address_moved(sender, instance, **kwargs):
-    """During a save `_loaded_slug` is still the address readers had."""
+ADDRESS_NOTES = {
+    Article: _("The headline's address changed."),
+    DiseaseTag: _("The term's address changed."),
+    TherapyTag: _("The term's address changed."),
+}
+
+
+def _address_moved(sender, instance, **kwargs):
+    """During a save `_loaded_slug` is still the address readers had; an article's counts only once it has
+    been public."""
     old = getattr(instance, "_loaded_slug", None)
-    if old and old != instance.slug and instance.has_been_public():
-        moved_from = reverse("articles:detail", kwargs={"slug": old})
-        address_moved(moved_from, instance.get_absolute_url(), note=_("The headline's address changed."))
+    if not old or old == instance.slug or (sender is Article and not instance.has_been_public()):
+        return
+    moved_from = sender(pk=instance.pk, slug=old).get_absolute_url()
+    address_moved(moved_from, instance.get_absolute_url(), note=ADDRESS_NOTES[sender])
 
 
-def _term_address_moved(sender, instance, **kwargs):
-    old = getattr(instance, "_loaded_slug", None)
-    if old and old != instance.slug:
-        moved_from = sender(pk=instance.pk, slug=old).get_absolute_url()
-        address_moved(moved_from, instance.get_absolute_url(), note=_("The term's address changed."))
-
-
-for model in (DiseaseTag, TherapyTag):
-    post_save.connect(_term_address_moved, sender=model, dispatch_uid=f"address-moved-{model.__name__}")
+for model in ADDRESS_NOTES:
+    post_save.connect(_address_moved, sender=model, dispatch_uid=f"address-moved-{model.__name__}")

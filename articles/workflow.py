@@ -69,7 +69,6 @@ MOVES: dict[str, Move] = {
 }  # fmt: skip
 
 SIGN_OFF_PERMISSION = "articles.sign_off_article"
-REVIEW_ACTIONS = ArticleEvent.REVIEW_ACTIONS
 
 
 def _is_author(article: Article, user) -> bool:
@@ -201,7 +200,7 @@ def confirm_review(article: Article, *, by, comment: str = ""):
             raise TransitionNotAllowed(_("You wrote this article, so another reviewer must review it."))
         if article.status != Status.PUBLISHED:
             raise TransitionNotAllowed(_("Only a published or scheduled article has a review to confirm."))
-        if current_sign_off(article) is None:
+        if article.current_sign_off() is None:
             raise ValidationError(
                 _("This text has no earlier sign-off to confirm. Unpublish it and send it through review.")
             )
@@ -220,19 +219,9 @@ def _set_next_review(article: Article, review: ArticleEvent) -> None:
     Article.objects.filter(pk=article.pk).update(review_due=article.review_due)
 
 
-def current_sign_off(article: Article) -> ArticleEvent | None:
-    """The latest sign-off, by someone other than the author, of exactly the article's current text."""
-    return article.current_sign_off()
-
-
-def review_events():
-    """Every review of every article, newest first, ready to prefetch as `sign_offs` for lists."""
-    return ArticleEvent.objects.reviews()
-
-
 def sign_off_is_current(article: Article) -> list[str]:
     """Publish gate: the text going out has a current medical sign-off."""
-    if current_sign_off(article) is None:
+    if article.current_sign_off() is None:
         if article.events.filter(action=Action.SIGNED_OFF).exists():
             return [
                 str(

@@ -141,7 +141,7 @@ class TestMedicalSignOff:
         article = make_article(status=Status.IN_REVIEW, author=users["writer"])
         event = workflow.sign_off(article, by=users["medical_reviewer"])
         assert event.text_hash == article.text_hash()
-        assert workflow.current_sign_off(article) == event
+        assert article.current_sign_off() == event
 
     @pytest.mark.parametrize("field", ["title", "standfirst", "body"])
     def test_any_later_edit_voids_it(self, users, make_article, field):
@@ -149,7 +149,7 @@ class TestMedicalSignOff:
         workflow.sign_off(article, by=users["medical_reviewer"])
         setattr(article, field, getattr(article, field) + " Edited.")
         article.save()
-        assert workflow.current_sign_off(article) is None
+        assert article.current_sign_off() is None
         assert workflow.sign_off_is_current(article) == [
             "The text changed after its medical sign-off. Ask a medical reviewer to sign it again."
         ]
