@@ -485,7 +485,21 @@ _CLUTTER_PATTERNS = [
         r"^(?:request|book|make) an appointment\b.{0,60}$",
         r"^(?:更新日期|更新時間|更新时间|瀏覽人次|浏览人次|瀏覽次數)\s*[:：].{0,30}$",
         r"^[（(]\s*(?:圖片來源|图片来源|圖片提供|图片提供|圖／|图／)[^)）]{0,40}[)）]$",
-        r"^.{0,40}(?:立即加入會員|立即加入会员|加入LINE好友|加入line好友).{0,20}$",
+        r"^.{0,40}(?:立即加入會員|立即加入会员|加入\s*LINE\s*好友).{0,20}$",
+        # a page's previous and next links, a WeChat collection line, a lone share button, a Taiwan reporter's
+        # credit line ("記者…／台北報導"), a picture's credit ("圖／…提供", "图：…（…摄）")
+        r"^(?:上一篇|下一篇|上一則|下一則|上一条|下一条|上一頁|下一頁)(?:文章)?\s*[:：].{0,80}$",
+        r"^(?:收录于|收錄於)(?:合集|话题|話題|专辑|專輯)\b.{0,60}$|^(?:分享|分享到|转发|轉發|收藏|在看|点赞|點讚|留言|加入好友)$",
+        r"^(?=.{0,40}$)(?:記者|记者)\s*[\u4e00-\u9fff·]{2,4}(?:[、\s][\u4e00-\u9fff·]{2,4})*\s*[／/]\s*[\u4e00-\u9fff]{2,8}"
+        r"(?:報導|报导|报道|報道)$",
+        r"^(?:圖|图|圖片|图片|照片)\s*[／/]\s*[^。！？]{1,40}$|^(?:图|圖|图片|圖片)\s*[:：][^。！？]{0,100}"
+        r"(?:摄|攝|供图|供圖|提供)\s*[)）]?$",
+        # a leaflet's help line, its scope note and its review dates
+        r"^(?:any )?questions\?\s+(?:please )?(?:call|ring|phone|contact|email|talk to|speak to)\b.{0,160}$",
+        r"^this (?:leaflet|information|page|booklet|fact ?sheet|handout) (?:is|gives|provides) (?:for |only )?"
+        r"general (?:information|guidance)\b.{0,160}$",
+        r"^(?:(?:reviewed|approved|produced) by\b.{0,100}\b(?:19|20)\d{2}\b.{0,60}|.{0,160}\bnext review(?: date| due)?\b"
+        r"\s*[:：]?.{0,30})$",
         r"^.{0,20}(?:使用\s*cookie|使用\s*Cookie|使用\s*COOKIE).{0,80}$",
         r"^(?:作者|撰文)\s*[:：]\s*[^。，]{0,30}$",
         # a forum's furniture, page controls, a site's copyright and ad labels, a photographer's credit
@@ -1344,7 +1358,25 @@ def _masthead(text: str) -> bool:
         or _publisher(re.split(r"\s[-–—|·]\s", text)[0])
         or (han_count(text) and _publisher(re.split(r"\s+(?=[A-Za-z])", text)[0]))  # "台灣健康報 HealthDaily"
         or _menu_of_words(words)
+        or _department_line(text)
     )
+
+
+_UNIT_END = re.compile(
+    r"\b(?:Program(?:me)?|Education|Unit|Team|Division|Service|Department|Clinic|Cent(?:re|er))$"
+)
+
+
+def _department_line(text: str) -> bool:
+    """ "Patient & Family Education - Blood and Marrow Transplant Program": a leaflet's or a page's series
+    and department, short capitalised names joined by a dash or a bar, one of them a unit's."""
+    parts = re.split(r"\s[-–—|·]\s", text)
+    names = [
+        p
+        for p in parts
+        if re.fullmatch(r"(?:(?:[A-Z][\w'’&.-]*|of|and|for|the|&)\s+){0,6}[A-Z][\w'’.-]*", p.strip())
+    ]
+    return len(parts) >= 2 and len(names) == len(parts) and any(_UNIT_END.search(p.strip()) for p in parts)
 
 
 def _publisher(text: str) -> bool:

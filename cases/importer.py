@@ -96,8 +96,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 _NOT_RECEIVED = re.compile(
     r"\b(?:ineligible|ruled out|(?:not|(?:was|were|is|are)n['’]t) (?:considered|offered|eligible|an option|"
     r"suitable|possible|safe)|(?:read|heard|saw|asked|learned) about|warned (?:that|about|of)|"
-    r"(?:could|might|may) (?:one day )?need|at risk of)\b"
-    r"|不适合|无法(?:进行|接受)|未能(?:进行|接受)|看到过|看到過|听说过|聽說過|了解过|了解過|咨询过|諮詢過|问过|問過",
+    r"(?:could|might|may) (?:one day )?need|at risk of|(?:was|were) discussed|set aside|decided against|"
+    r"too risky|talked (?:me|him|her|them|us) through (?:the |her |his |my )?options|declined|turned down|"
+    r"not pursued)\b"
+    r"|不适合|无法(?:进行|接受)|未能(?:进行|接受)|看到过|看到過|听说过|聽說過|了解过|了解過|咨询过|諮詢過|问过|問過"
+    r"|讨论过|討論過|风险太大|風險太大|放弃了|放棄了|没有选择|沒有選擇|婉拒",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(
@@ -105,6 +108,9 @@ _CONTRAST = re.compile(
     r"|不同于|相比|而不是|不像|" + _NOT_RECEIVED.pattern,
     re.IGNORECASE,
 )
+
+
+_ENTRY_LABEL = re.compile(r"^(?:\d{1,2}[.)、]\s*|[·•▪\-–]\s*)?(?P<label>[^:：。.!?，,]{2,30})[:：]\s*\S")
 
 
 class Vocabularies:
@@ -122,7 +128,8 @@ class Vocabularies:
 
     def about(self, kind: str, document: ParsedDocument, *, story: bool = False) -> list[int]:
         """The terms `document` is about, the weightiest first: a term in the headline counts 3, in the
-        standfirst, the lede or a subhead 2, and 1 for each other paragraph that names it. A term is kept
+        standfirst, the lede or a subhead 2 (as does the label a list's entry opens with: "2. 淋巴瘤：…"), and
+        1 for each other paragraph that names it. A term is kept
         at 2 or more; one named in a single paragraph in passing is not what the piece is about, except a
         therapy in a patient's story, which the patient received. A therapy named only as a contrast or as
         one the patient could not have ("unlike CAR-T, which...", "a transplant was not considered safe")
@@ -131,6 +138,7 @@ class Vocabularies:
         parts = [(document.title, 3), (document.standfirst, 2), (paragraphs[0] if paragraphs else "", 2)]
         parts += [(text, 2) for kind_, text in document.blocks if kind_ == "h2"]
         parts += [(text, 1) for text in paragraphs[1:]]
+        parts += [(m["label"], 2) for text in paragraphs if (m := _ENTRY_LABEL.match(text))]
         weight: dict[int, int] = {}
         order = self.match(kind, document.plain_text())
         for text, points in parts:

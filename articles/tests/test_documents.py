@@ -764,6 +764,16 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "以下文章来源于某某科普",
         "阅读时长约5分钟",
         "This story reflects one person's experience and is not medical advice.",
+        "上一篇：冬季如何预防流感？",
+        "下一則：骨髓捐贈常見問答",
+        "收录于合集 #血液科普 8个",
+        "分享",
+        "記者王小明／高雄報導",
+        "圖／南港醫院提供",
+        "图：护士为患者更换输液袋（南江医院宣传科 摄）",
+        "Questions? Ring the clinic nurses on 555 0100, weekdays 9 am to 4 pm.",
+        "This handout gives general information and does not replace advice from your care team.",
+        "Approved by the Patient Information Panel, March 2025. Next review March 2027.",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):
@@ -779,6 +789,8 @@ def test_page_and_blog_furniture_is_clutter(line):
         "Next, the team will test the treatment in children.",
         "Dr Jane Moss is the editor of the journal that published the study.",
         "Report any fever to the ward at once, the nurses told her.",
+        "Questions about the trial are answered by its coordinators.",
+        "图中的三条曲线分别代表三组患者的缓解率。",
     ],
 )
 def test_sentences_of_an_article_are_not_furniture(line):

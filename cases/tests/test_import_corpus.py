@@ -170,6 +170,13 @@ Required tags, stories, clutter and markup hold; headlines (14 of 16: a Chinese 
 dump's headline, a leaflet's programme line above a PDF's) and forbidden tags (a donor transplant and CAR-T
 that were discussed but not given) do not.
 
+It was then tuned to (a donor transplant "discussed and set aside", options a doctor "talked me through",
+a list whose entries open with the disease, "2. 淋巴瘤：…", a leaflet's department line above its headline,
+its help line and review dates, previous and next links, a Taiwan reporter's credit line, picture credits;
+"supportive care" is no longer a synonym of palliative care, by migration 0019):
+
+| eleventh, tuned (stop 27) | 16 (7) | 100% | 100% | 100% | 0 | 100% | 0 | 0.00 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -183,7 +190,7 @@ pytestmark = pytest.mark.django_db
 # (headlines, required tags, tag precision, forbidden, stories found, false stories, clutter per document)
 FLOORS = {
     "blind": (1.0, 0.96, 0.99, 1, 0.92, 1, 0.15),
-    "fresh": (1.0, 0.86, 0.93, 2, 0.85, 0, 0.15),
+    "fresh": (1.0, 0.86, 0.95, 1, 0.85, 0, 0.15),
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.4),
     "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.25),
@@ -193,7 +200,7 @@ FLOORS = {
     "eighth": (1.0, 0.94, 1.0, 0, 1.0, 0, 0.7),
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
     "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
-    "eleventh": (0.87, 0.92, 0.96, 2, 1.0, 0, 0.75),
+    "eleventh": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.05),
 }
 
 

@@ -406,6 +406,33 @@ class TestTagsAndStoriesOnWhatThePieceIsAbout:
         assert "CAR-T cell therapy" in result.therapies
         assert "Hematopoietic stem cell transplantation" not in result.therapies
 
+    def test_therapies_only_weighed_as_options_are_not_tagged(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "options.txt",
+            "Baker returns to his ovens after an immunotherapy drip for lymphoma\n\n"
+            "Tom Ash, 59, had chemotherapy for his lymphoma in 2019. When it came back, a donor stem cell "
+            "transplant was discussed and set aside. His doctor talked him through options: more chemotherapy, "
+            "a second transplant or CAR-T cell therapy.\n\n"
+            "In the end he had an immune checkpoint inhibitor every three weeks. A year on, his scans are "
+            "clear and he is back at the bakery before dawn.\n",
+        )
+        assert "Immune checkpoint inhibitors" in result.therapies
+        assert "Hematopoietic stem cell transplantation" not in result.therapies
+        assert "CAR-T cell therapy" not in result.therapies
+
+    def test_the_diseases_a_list_opens_its_entries_with_are_what_an_explainer_is_about(self, vocabulary):
+        result = self.draft(
+            vocabulary,
+            "explainer.txt",
+            "骨髓移植能治哪些病？\n\n"
+            "骨髓移植是把健康的造血干细胞输入患者体内，重建造血和免疫功能的治疗方法，下面介绍常见的适应证和注意事项，供患者和家属参考。\n\n"
+            "1. 白血病：部分急性髓系白血病患者在缓解后接受移植以降低复发风险。\n\n"
+            "2. 淋巴瘤：复发的患者可以考虑自体移植。\n\n"
+            "3. 再生障碍性贫血：重型患者有合适供者时可以移植。\n",
+        )
+        assert {"Leukemia", "Lymphoma", "Aplastic anemia"} <= set(result.diseases)
+
     def test_a_broad_term_up_top_does_not_make_a_narrower_one_named_in_passing_the_topic(self, vocabulary):
         result = self.draft(
             vocabulary,
