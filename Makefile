@@ -49,11 +49,11 @@ run: install
 	@echo "  Newsdesk is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Log in as admin, writer, reviewer, editor or privacy, password: $(DEMO_PASSWORD)"
 	@echo
-	@# Scheduled articles go live by themselves; this records it and re-checks the gates every minute.
-	@# The task worker reads imported documents (previews and imports) outside the request.
-	@$(MANAGE) publish_due --every 60 >/dev/null 2>&1 & publisher=$$!; \
-	  $(MANAGE) db_worker --interval 1 >/dev/null 2>&1 & worker=$$!; \
-	  trap 'kill $$publisher $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The task worker: scheduled go-lives (each re-checking its gates), desk mail, imports, and the
+	@# desk's clock (reminders, consent expiry), which start_clock queues.
+	@$(MANAGE) start_clock >/dev/null
+	@$(MANAGE) db_worker --interval 1 >/dev/null 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
 # Both use every core (pytest-xdist); TEST_JOBS=0 runs the suite in one process.

@@ -57,7 +57,7 @@ def _test_environment():
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test users only
     with override_settings(
         CACHES=_cache_per_worker(settings.CACHES),
-        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        TASKS={"default": {"BACKEND": "articles.tests.task_backend.ImmediateUnlessDeferred"}},
         STORAGES=storages,
         SECURE_SSL_REDIRECT=False,
         PASSWORD_HASHERS=fast_hashing,
@@ -73,6 +73,12 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    """Each test starts with no task waiting for its time (articles.tests.task_backend)."""
+    getattr(task_backends["default"], "deferred", []).clear()
 
 
 @pytest.fixture(autouse=True)

@@ -18,21 +18,17 @@ story is named in mail by its reference, never by its label, and mail quotes not
 `articles` never imports `cases`: a story is reached through its content type and the generic relation.
 """
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import notifications
 from articles.models import Article, Comment
 from articles.notifications import admin_link
-
-log = logging.getLogger("newsdesk.notifications")
 
 ARTICLE, CASE = "articles.article", "cases.case"  # plain labels: `articles` never imports `cases`
 # The items that take comments, and the permission that lets someone resolve any thread on them.
@@ -177,7 +173,7 @@ def _notify_on_commit(item, *, by, what: str, quote: str, anchor: str) -> int:
 
 
 def _send(item, *, by, what, quote, anchor, to) -> None:
-    """One e-mail per follower, as `notifications.article_moved` does; a failing server is only logged."""
+    """One e-mail per follower, sent on the worker as `notifications.article_moved`'s are."""
     who = by.get_full_name() or by.get_username()
     name = item_name(item)
     body = [f"{who} {what} “{name}”.", ""]
@@ -185,10 +181,7 @@ def _send(item, *, by, what, quote, anchor, to) -> None:
         body += [quote, ""]
     body += [f"Open it: {admin_link(item)}#{anchor}"]
     for email in to:
-        try:
-            send_mail(f"[Newsdesk] {who} {what} {name}", "\n".join(body), None, [email])
-        except Exception:  # the comment stands; it shows on the item's page
-            log.exception("could not e-mail a comment notice on %s %s", content_label(item), item.pk)
+        notifications.deliver.enqueue(f"[Newsdesk] {who} {what} {name}", "\n".join(body), email)
 
 
 @receiver(post_delete, dispatch_uid="comments_leave_with_their_item")

@@ -1,7 +1,8 @@
 """E-mail to the next person in the chain when an article enters their queue.
 
-Mail carries the headline and a link to the admin, never case details. Sending runs after the move's
-transaction commits, and a failing mail server never undoes a move: it is logged instead.
+Mail carries the headline and a link to the admin, never case details. Each message is a `deliver`
+task on the worker, queued when the move commits: a slow or failing mail server never holds a request or
+undoes a move, and a failure is logged.
 """
 
 import logging
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.tasks import task
 from django.urls import reverse
 
 from articles.models import ArticleEvent
@@ -102,7 +104,16 @@ def article_moved(article, action, by, comment=""):
                 "",
             ]
         body += [f"Open it: {link}"]
-        try:
-            send_mail(f"[Newsdesk] {article.title} {what}", "\n".join(body), None, [email])
-        except Exception:  # the move stands; the desk can see it in the queue
-            log.exception("could not e-mail %s about article %s", email, article.pk)
+        deliver.enqueue(f"[Newsdesk] {article.title} {what}", "\n".join(body), email)
+
+
+@task
+def deliver(subject: str, body: str, to: str) -> bool:
+    """Send one desk e-mail, on the worker. A failing mail server is logged; what the mail tells of
+    stays in the desk's queues and history."""
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:
+        log.exception("could not e-mail %s: %s", to, subject)
+        return False
+    return True

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -161,8 +161,14 @@ def transition(
         article.published_at = None
     # A retracted article keeps its date: its address stays, with the notice (the comment) for a body.
     article.status = move.target
-    article.save(update_fields=["status", "published_at"])
+    article.awaiting_go_live = bool(move.scheduled)
+    article.save(update_fields=["status", "published_at", "awaiting_go_live"])
     _record(article, by, move.action, from_status, move.target, comment)
+    if move.scheduled:
+        moment = article.published_at
+        transaction.on_commit(
+            lambda: go_live.using(run_after=moment).enqueue(article.pk, moment.isoformat()), robust=True
+        )
     # After the commit, and robust: a mail server that is down must not turn a done move into an error.
     transaction.on_commit(lambda: notifications.article_moved(article, move.action, by, comment), robust=True)
     return article
@@ -240,49 +246,55 @@ def publish_problems(article: Article) -> list[str]:
 
 
 def publish_due(now: datetime | None = None) -> dict[str, list[Article]]:
-    """Go-live for scheduled articles whose time has come.
-
-    `Article.objects.public()` already shows them from `published_at` on; this records the go-live in
-    the history and tells the owner, once. It re-runs the publish gates at the last moment, so that an
-    article whose case lost its consent while it waited is held back (back to draft) instead.
-    """
+    """Go-live for every scheduled article whose time has come: what each one's `go_live` task does,
+    swept up by the desk's clock in case a task was lost (a worker's database restored, say)."""
     now = now or timezone.now()
     went_live, held_back = [], []
-    last_schedule_event = ArticleEvent.objects.filter(
-        article=OuterRef("pk"), action__in=[Action.SCHEDULED, Action.WENT_LIVE]
-    ).order_by("-created_at", "-pk")
-    due = (
-        Article.objects.filter(status=Status.PUBLISHED, published_at__lte=now)
-        .alias(last=Subquery(last_schedule_event.values("action")[:1]))
-        .filter(last=Action.SCHEDULED)
-    )
-    for article in due:
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article.pk)
-            if article.status != Status.PUBLISHED or _went_live_since_scheduled(article):
-                continue
-            if problems := publish_problems(article):
-                article.status, article.published_at = Status.DRAFT, None
-                article.save(update_fields=["status", "published_at"])
-                _record(article, None, Action.HELD_BACK, Status.PUBLISHED, Status.DRAFT, " ".join(problems))
-                held_back.append(article)
-            else:
-                _record(article, None, Action.WENT_LIVE, Status.PUBLISHED, Status.PUBLISHED, "")
-                went_live.append(article)
-    for article in went_live:
-        notifications.article_moved(article, Action.WENT_LIVE, None, "")
-    for article in held_back:
-        notifications.article_moved(article, Action.HELD_BACK, None, "")
+    due = Article.objects.filter(status=Status.PUBLISHED, awaiting_go_live=True, published_at__lte=now)
+    for pk, moment in due.values_list("pk", "published_at"):
+        outcome = make_go_live(pk, moment, now=now)
+        if outcome is not None:
+            (went_live if outcome.status == Status.PUBLISHED else held_back).append(outcome)
     return {"went_live": went_live, "held_back": held_back}
 
 
-def _went_live_since_scheduled(article: Article) -> bool:
-    last = (
-        article.events.filter(action__in=[Action.SCHEDULED, Action.WENT_LIVE])
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return last is not None and last.action == Action.WENT_LIVE
+@task
+def go_live(article_id: int, scheduled_for: str) -> str:
+    """The task `transition()` enqueues when it schedules: at the article's time, `make_go_live`."""
+    outcome = make_go_live(article_id, datetime.fromisoformat(scheduled_for))
+    return "skipped" if outcome is None else outcome.status
+
+
+def make_go_live(article_id: int, scheduled_for: datetime, now: datetime | None = None) -> Article | None:
+    """Put a scheduled article before readers, re-running the publish gates at the last moment: one whose
+    case lost its consent or whose text lost its sign-off while it waited is held back (back to draft)
+    instead. Readers never see it before this check (`Article.objects.public()` waits for it).
+
+    None when there is nothing to do: the article was unpublished or rescheduled since (a stale task),
+    its time has not come, or it already went live.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if (
+            article is None
+            or article.status != Status.PUBLISHED
+            or not article.awaiting_go_live
+            or article.published_at != scheduled_for
+            or article.published_at > now
+        ):
+            return None
+        article.awaiting_go_live = False
+        if problems := publish_problems(article):
+            article.status, article.published_at = Status.DRAFT, None
+            article.save(update_fields=["status", "published_at", "awaiting_go_live"])
+            action, comment = Action.HELD_BACK, " ".join(problems)
+        else:
+            article.save(update_fields=["awaiting_go_live"])
+            action, comment = Action.WENT_LIVE, ""
+        _record(article, None, action, Status.PUBLISHED, article.status, comment)
+    notifications.article_moved(article, action, None, comment)
+    return article
 
 
 def _record(article, by, action, from_status, to_status, comment) -> ArticleEvent:

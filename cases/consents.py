@@ -1,6 +1,6 @@
 """The consent lifecycle: an expired consent acts as a withdrawal, and privacy officers hear of an
-expiry 60, 30 and 7 days before it (each reminder once). Both run on the desk's clock
-(`publish_due --every`, through `NEWSDESK_CLOCK_JOBS`), and are safe to run as often as you like.
+expiry 60, 30 and 7 days before it (each reminder once). Both run on the task worker's clock
+(`articles.tasks.tick`, through `NEWSDESK_CLOCK_JOBS`), and are safe to run as often as you like.
 
 Mail names a story by its reference only, never by patient details.
 """

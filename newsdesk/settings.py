@@ -235,7 +235,9 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
 NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
 # Panels shown in the article form: (article, user) -> HTML.
 NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
-# Work the desk's clock (`publish_due --every`) runs on each tick, after scheduled go-lives.
+# Work the desk's clock (`articles.tasks.tick`, on the task worker) runs each tick, after the go-live
+# sweep, and how often it ticks.
+NEWSDESK_CLOCK_SECONDS = env.int("NEWSDESK_CLOCK_SECONDS", default=60)
 NEWSDESK_CLOCK_JOBS: list[str] = [
     "articles.reminders.send_review_reminders",
     "cases.consents.expire_consents",

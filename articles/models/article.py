@@ -47,12 +47,14 @@ class ArticleQuerySet(models.QuerySet):
     def public(self):
         """What readers, feeds, the sitemap and search may see.
 
-        An article is public once it is published and its publication time has come; a future
-        `published_at` means it is scheduled and stays hidden until then. An article past its
-        `expires_at` leaves the public site by itself.
+        An article is public once it is published and its publication time has come. A scheduled one
+        stays hidden until then, and after it until the go-live task has re-checked its publish gates
+        (`awaiting_go_live`). An article past its `expires_at` leaves the public site by itself.
         """
         now = timezone.now()
-        return self.filter(status=Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now, awaiting_go_live=False).exclude(
+            expires_at__lte=now
+        )
 
     def retracted(self):
         """Withdrawn articles: their address stays, with a retraction notice and no body."""
@@ -157,6 +159,12 @@ class Article(models.Model):
         db_index=True,
         help_text=_("Readers see the article from this moment on. A future time schedules it."),
     )
+    awaiting_go_live = models.BooleanField(
+        _("awaiting go-live"),
+        default=False,
+        editable=False,
+        help_text=_("Scheduled, and hidden until the task worker re-checks its publish gates at its time."),
+    )
     expires_at = models.DateTimeField(
         _("expires at"),
         null=True,
@@ -226,11 +234,14 @@ class Article(models.Model):
         indexes = [
             # Covers every column `public()` reads, so deciding what readers may see never touches the
             # rows themselves (an 800-word body makes each row several pages long).
-            models.Index(fields=["status", "published_at", "expires_at"], name="article_public"),
+            models.Index(
+                fields=["status", "published_at", "expires_at", "awaiting_go_live"], name="article_public"
+            ),
             models.Index(fields=["status", "expires_at"], name="article_expiry"),
             # The sitemap's date: public articles newest-updated first, read from the index alone.
             models.Index(
-                fields=["status", "updated_at", "published_at", "expires_at"], name="article_by_update"
+                fields=["status", "updated_at", "published_at", "expires_at", "awaiting_go_live"],
+                name="article_by_update",
             ),
         ]
         constraints = [
@@ -264,6 +275,8 @@ class Article(models.Model):
             clean = clean_upload(self.hero_image.file)
             self.hero_image.save(clean.name, clean, save=False)
             renditions(self.hero_image, make=True)
+        if self.pk is None and self.is_scheduled:
+            self.awaiting_go_live = True  # written scheduled (a spreadsheet, a fixture): the clock checks it
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
@@ -326,6 +339,7 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and not self.awaiting_go_live
             and not self.has_expired
         )
 
@@ -340,10 +354,11 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self) -> bool:
+        """Published for a time still to come, or come and not yet through its go-live check."""
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and (self.published_at > timezone.now() or self.awaiting_go_live)
         )
 
     def clean(self):

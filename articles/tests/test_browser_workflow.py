@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article, Status
+from articles.tasks import tick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,8 +85,9 @@ def test_a_day_on_the_desk(page, live_server, users):
     finally:
         traveller.stop()
 
-    # The clock passes the scheduled time; the reader sees it.
+    # The clock passes the scheduled time, the task worker re-checks the gates; the reader sees it.
     with time_machine.travel(start + timedelta(days=1, minutes=5), tick=True):
+        assert tick.call()["went_live"] == 1
         reader = page.context.browser.new_context().new_page()  # a reader whose browser has no cached copy
         reader.goto(live_server.url)
         reader.click("text=CAR-T cells bring a second remission")

@@ -6,12 +6,15 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db.models import ProtectedError
+from django.tasks import task_backends
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, Status
 from articles.roles import ROLES
+from articles.tasks import tick
 from articles.tests.gates import always_blocked  # noqa: F401  (used by dotted path)
 from conftest import ROLE_USERS
 
@@ -253,7 +256,30 @@ class TestAuditTrail:
 
 @pytest.mark.django_db
 class TestScheduledPublishing:
-    def test_a_scheduled_article_goes_public_by_itself_at_its_time(self, users, make_article):
+    def test_a_scheduled_article_goes_public_when_its_go_live_task_has_checked_it(
+        self, users, make_article, django_capture_on_commit_callbacks
+    ):
+        worker = task_backends["default"]
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            with django_capture_on_commit_callbacks(execute=True):
+                workflow.transition(
+                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=3)
+                )
+            assert not Article.objects.public().filter(pk=article.pk).exists()
+            assert article.events.first().action == Action.SCHEDULED
+            assert [task.name for task, *_ in worker.deferred] == ["go_live"]
+            assert worker.deferred[0][0].run_after == start + timedelta(hours=3)
+        with time_machine.travel(start + timedelta(hours=3, seconds=1), tick=False):
+            assert not Article.objects.public().filter(pk=article.pk).exists(), "not before the check"
+            assert worker.run_due() == 1
+            assert Article.objects.public().filter(pk=article.pk).exists()
+            assert article.events.first().action == Action.WENT_LIVE
+            assert workflow.publish_due() == {"went_live": [], "held_back": []}  # only once
+
+    def test_the_clock_sweeps_up_a_go_live_whose_task_was_lost(self, users, make_article):
         start = timezone.now()
         with time_machine.travel(start, tick=False):
             article = make_article(status=Status.IN_REVIEW, author=users["writer"])
@@ -261,13 +287,39 @@ class TestScheduledPublishing:
             workflow.transition(
                 article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=3)
             )
-            assert not Article.objects.public().filter(pk=article.pk).exists()
-            assert article.events.first().action == Action.SCHEDULED
+        task_backends["default"].deferred.clear()  # the worker's queue lost it
         with time_machine.travel(start + timedelta(hours=3, seconds=1), tick=False):
+            assert tick.call() == {"went_live": 1, "held_back": 0}
             assert Article.objects.public().filter(pk=article.pk).exists()
-            assert workflow.publish_due()["went_live"] == [article]
-            assert article.events.first().action == Action.WENT_LIVE
-            assert workflow.publish_due() == {"went_live": [], "held_back": []}  # only once
+
+    def test_an_article_written_scheduled_without_the_workflow_is_checked_too(self, users, make_article):
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):  # as a restore or a raw load writes it: no sign-off
+            article = make_article(status=Status.PUBLISHED, published_at=start + timedelta(hours=1))
+        with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+            assert article.awaiting_go_live and not Article.objects.public().filter(pk=article.pk).exists()
+            assert tick.call() == {"went_live": 0, "held_back": 1}
+            article.refresh_from_db()
+            assert article.status == Status.DRAFT and article.events.first().action == Action.HELD_BACK
+
+    def test_a_go_live_task_left_from_an_earlier_schedule_does_nothing(
+        self, users, make_article, django_capture_on_commit_callbacks
+    ):
+        worker = task_backends["default"]
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+            workflow.sign_off(article, by=users["medical_reviewer"])
+            with django_capture_on_commit_callbacks(execute=True):
+                workflow.transition(
+                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=1)
+                )
+            workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Hold for the embargo.")
+        with time_machine.travel(start + timedelta(hours=2), tick=False):
+            worker.run_due()
+            article.refresh_from_db()
+            assert article.status == Status.DRAFT
+            assert article.events.first().action == Action.UNPUBLISHED
 
     def test_the_gates_run_again_at_go_live(self, settings, users, make_article):
         start = timezone.now()
@@ -315,3 +367,34 @@ class TestNotifications:
             )
         assert [m.to for m in mail.outbox] == [[users["editor"].email], [users["writer"].email]]
         assert "Add a source." in mail.outbox[1].body
+
+    def test_mail_is_queued_for_the_worker_and_a_failing_server_loses_no_move(
+        self, users, make_article, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        article = make_article(author=users["writer"])
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+        queued = task_backends["default"].results
+        assert [r.task.name for r in queued] == ["deliver"] and not mail.outbox, "not sent in the request"
+
+        def refuse(*args, **kwargs):
+            raise ConnectionRefusedError("mail server down")
+
+        monkeypatch.setattr("articles.notifications.send_mail", refuse)
+        assert queued[0].task.call(*queued[0].args) is False  # logged, and the move stands
+        assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_clock_is_queued_once_and_each_tick_queues_the_next(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call_command("start_clock")
+    call_command("start_clock")  # a second worker starting, or a restart
+    waiting = DBTaskResult.objects.filter(task_path="articles.tasks.tick", status="READY")
+    assert waiting.count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert waiting.count() == 1, "the tick that ran queued the next"
+    assert waiting.get().run_after > timezone.now() + timedelta(seconds=settings.NEWSDESK_CLOCK_SECONDS - 5)

@@ -12,10 +12,12 @@ from datetime import timedelta
 
 import pytest
 import tablib
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.tasks import task_backends
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -389,6 +391,39 @@ class TestFileNames:
 
 
 # --- 4. Consent lifecycle ------------------------------------------------------------------------
+
+
+class TestScheduledGoLive:
+    """Issue 22, item 4: between scheduling and go-live no article is public with a failing gate."""
+
+    def test_consent_lapsing_and_a_story_edited_after_scheduling_hold_it_back_unseen(
+        self, client, users, make_case, ready, django_capture_on_commit_callbacks
+    ):
+        worker = task_backends["default"]
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            article = ready()
+            case = make_case(articles=[article])
+            with django_capture_on_commit_callbacks(execute=True):
+                workflow.transition(
+                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=2)
+                )
+            # While it waits, the consent runs out (before the clock's expiry job has seen it) and the
+            # story it tells is edited.
+            Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
+            case.refresh_from_db()
+            case.outcome = "She is back at work and walks her dog every morning."
+            case.save()
+        with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
+            assert not Article.objects.public().filter(pk=article.pk).exists()
+            assert client.get(article.get_absolute_url()).status_code == 404
+            assert worker.run_due() == 1  # the worker's go-live
+            article.refresh_from_db()
+            assert article.status == Status.DRAFT
+            held = article.events.first()
+            assert held.action == ArticleEvent.Action.HELD_BACK
+            assert "no consent in force" in held.comment and "not cleared" in held.comment
+            assert client.get(article.get_absolute_url()).status_code == 404
 
 
 class TestConsentLifecycle:

@@ -34,9 +34,8 @@ def test_the_units_nginx_and_check_agree_on_the_socket_and_the_folders():
     assert "alias /srv/newsdesk/staticfiles/;" in nginx and "STATIC_ROOT=/srv/newsdesk/staticfiles" in example
     assert "alias /srv/newsdesk/media/;" in nginx and "MEDIA_ROOT=/srv/newsdesk/media" in example
     assert "/srv/newsdesk/private" not in nginx  # consent forms are never served
-    publisher = (ROOT / "deploy" / "systemd" / "newsdesk-publisher.service").read_text()
-    assert "manage.py publish_due --every 60" in publisher
     worker = (ROOT / "deploy" / "systemd" / "newsdesk-worker.service").read_text()
     assert "manage.py db_worker" in worker and "newsdesk-worker" in GUIDE
+    assert "manage.py start_clock" in worker  # the clock is queued before the worker starts
     for path in ["deploy/check", "docs/scaling.md"]:
         assert (ROOT / path).exists() and path.split("/")[-1] in GUIDE

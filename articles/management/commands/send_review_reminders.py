@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = (
         "E-mail each article's owner and reviewers when its medical review falls due "
         "(NEWSDESK_REVIEW_NOTICE_DAYS before the date) and again once it is overdue. Run it daily; "
-        "each reminder goes out once, however often it runs. `publish_due --every` runs it too."
+        "each reminder goes out once, however often it runs. The task worker's clock runs it too."
     )
 
     def handle(self, *args, **options):
