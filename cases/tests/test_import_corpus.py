@@ -177,6 +177,17 @@ its help line and review dates, previous and next links, a Taiwan reporter's cre
 
 | eleventh, tuned (stop 27) | 16 (7) | 100% | 100% | 100% | 0 | 100% | 0 | 0.00 | 0 |
 
+The twelfth fresh batch, 18 raw documents by two more helpers written while the eleventh was tuned to,
+scored once after every change above and never tuned to (8 Chinese: GB18030, Big5 twice, GBK, UTF-8,
+UTF-8 with BOM, Word, PDF; 4 HTML, 5 text, 3 Markdown, 3 Word, 3 PDF of which one a scan; 8 stories: a
+boy of 9, a man of 67, a woman of 72, therapies discussed but not given), is stop 27's result:
+
+| twelfth, the result (stop 27, never tuned to) | 18 (8) | 94.1% | 92.0% | 100% | 0 | 100% | 0 | 0.29 | 0 |
+
+Every goal holds: headlines 16 of 17 (the scan has none; the miss is a breadcrumb "Patient Stories >
+Blood Disorders" above a text dump's headline), required tags 92.0% with no forbidden tag, stories 8 of
+8 with none false, 0.29 clutter lines per document, no markup, and the scan's error.
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -201,6 +212,7 @@ FLOORS = {
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
     "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
     "eleventh": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.05),
+    "twelfth": (0.94, 0.92, 1.0, 0, 1.0, 0, 0.3),
 }
 
 
