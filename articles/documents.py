@@ -368,7 +368,8 @@ _CLUTTER_PATTERNS = [
         r"(?:\W+scroll to continue)?\W*$",
         r"^(?:🛡\s*)?powered by\b.*$",
         r"^(?:related|recommended|popular|trending|more) (?:articles?|stories|news|posts|reading|from .*)\W*$",
-        r"^(?:read more|see also|you may also like|you might also like|previous article|next article|back to top)\b.*$",
+        r"^(?:read more|read next|see also|you may also like|you might also like|previous article|next article|"
+        r"back to top)\b.*$",
         r"^(?:home|news)\s*(?:[>»/›|]\s*[\w &-]+){1,}$",
         r"^(?:©|\(c\)|copyright\b).*$",
         r".*\ball rights reserved\b.*$",
@@ -384,7 +385,7 @@ _CLUTTER_PATTERNS = [
         r"^(?:for immediate release|press release|news release|media release|embargo(?:ed)?\b.{0,80})"
         r"(?:\W+(?:\w+\W+){0,4}\d{4}|\s*[·|•–—]\s*(?:embargoed|for immediate release)\b[^.]{0,80})?\W*$",
         r"^(?:\d+\s*(?:min(?:ute)?s?|mins?)(?:\s+(?:read|listen))?|listen to (?:this|the) (?:article|story))"
-        r"(?:\W*\d{1,2}:\d{2}(?::\d{2})?)?\W*$",
+        r"(?:\W*(?:\d{1,2}:\d{2}(?::\d{2})?|\d+\s*min(?:ute)?s?))?\W*$",
         # a letterhead's address: "Department of Communications - 2200 Linden Avenue, Northfield"
         r"^(?!.*[.!?]$).{0,60}\b\d{1,5}\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|"
         r"Dr|Lane|Ln|Way|Place|Pl|Parkway|Square)\b.{0,80}$",
@@ -440,7 +441,7 @@ _CLUTTER_PATTERNS = [
         # Reading times and counters in a meta line, paywalls and sign-up small print, contact lines,
         # disclaimers, appeals and acknowledgements
         r"^(?=.{0,90}$).*\b\d+\s*(?:min(?:ute)?s?)\s+read\b.*$|^reading time\s*[:：].{0,30}$",
-        r"^you(?: are reading| have read| have|['’]ve read) \d+ (?:of \d+ )?free\b.*$|^(?:register|sign in|log in|subscribe)\b.{0,40}"
+        r"^you(?: are reading| have read| have|['’]ve read) \d+ (?:of (?:your )?\d+ )?free\b.*$|^(?:register|sign in|log in|subscribe)\b.{0,40}"
         r"\bto continue reading\b.*$|^continue reading\b.{0,30}$",
         r"^.{0,300}\b(?:unsubscribe at any time|you can unsubscribe)\b.{0,100}$",
         r"^[^\w]*+(?:[\d.,]++[kKmM]?|share|like|likes|comments?|reply)(?:[^\w]++(?:[\d.,]++[kKmM]?|share|like|likes|comments?|"
@@ -475,7 +476,8 @@ _CLUTTER_PATTERNS = [
         r"^.{0,120}[。！\s](?:圖|图)\s*[／/][^，。]{1,20}$",
         r"^(?:文|图|圖|撰文)\s*[｜|]\s*.{0,30}$",
         r"^本文(?:约|約|共)?\s*[\d,]+\s*字.{0,30}$",
-        r"^本文.{0,40}(?:仅供|僅供|仅作|僅作|不能替代|不能取代|不可替代|請與|请与|经当事人同意|經當事人同意).{0,60}$",
+        r"^(?:【[^】]{1,12}】\s*)?(?:[\u4e00-\u9fff]{0,8}提醒(?:您|你)?\s*[:：]\s*)?本文.{0,40}"
+        r"(?:仅供|僅供|仅作|僅作|不能替代|不能取代|不可替代|請與|请与|经当事人同意|經當事人同意).{0,60}$",
         r"^(?=.{0,30}$).{2,20}(?:系列|專欄|专栏|专题|專題)\s*[·・|｜]\s*第\s*[\d一二三四五六七八九十]+\s*(?:期|篇|集)"
         r"(?:\s*[|｜].{0,30})?$|^(?:阅读提示|閱讀提示)\s*[:：].{0,60}$",
         r"^(?:save|saved|bookmark|gift (?:this )?article|複製連結|复制链接|分享至\s*\w+)$",
@@ -651,7 +653,8 @@ _BYLINE_LINE = re.compile(
 
 
 _SOURCE_TAIL = re.compile(  # "…王启明说。【来源：晨报健康】", "Principles., opens new tab", "〔記者…／嘉義報導〕…"
-    r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$|,? opens new tab\b|^〔[^〕]{0,30}(?:报导|報導|报道|報道|电|電)〕"
+    r"\s*【(?:来源|來源)[:：][^】]{0,40}】\s*$|,? opens new tab\b|\s*\(opens in (?:a )?new (?:window|tab)\)"
+    r"|^〔[^〕]{0,30}(?:报导|報導|报道|報道|电|電)〕"
 )
 _CAPTION = re.compile(r"\[(caption|embed|gallery)\b[^\]]*\].*?\[/\1\]", re.IGNORECASE)
 
@@ -1283,7 +1286,7 @@ def _site_seen(site: str, lines: list[str]) -> bool:
 
 
 _SKIP_LINK = re.compile(r"^(?:skip (?:to|navigation)|jump to|跳到|跳至|跳过|跳轉|跳转)", re.IGNORECASE)
-_MENU_LINE = re.compile(r"\s[|｜]\s|[|｜].*[|｜]|[>›»].*[>›»]")
+_MENU_LINE = re.compile(r"\s[|｜]\s|[|｜].*[|｜]|[>›»].*[>›»]|^[^.!?。>›»]{2,40}\s[>›»]\s[^.!?。>›»]{2,40}$")
 # a label and its short value ("作者：张三", "Source: AP Photo"); "专家提醒：…" with a headline after it is one
 _DATELINE = re.compile(
     r"^\s*(?:\d{4}[-/.年]\d{1,2}|\d{1,2}:\d{2})|来源[:：]|阅读量|^[^\s:：]{1,6}[:：](?=.{0,16}$|[^\u4e00-\u9fff]{0,40}$)"

@@ -774,6 +774,10 @@ def test_a_dateline_before_the_first_sentence_goes_and_its_date_becomes_the_orig
         "Questions? Ring the clinic nurses on 555 0100, weekdays 9 am to 4 pm.",
         "This handout gives general information and does not replace advice from your care team.",
         "Approved by the Patient Information Panel, March 2025. Next review March 2027.",
+        "Listen to this article · 4 min",
+        "Read next: what a bone marrow biopsy feels like",
+        "You've read 1 of your 5 free articles this month. Subscribe for more.",
+        "【安心醫療網】提醒您：本文內容僅供參考，如有不適請就醫。",
     ],
 )
 def test_page_and_blog_furniture_is_clutter(line):
@@ -971,3 +975,15 @@ def test_a_chinese_headline_of_questions_under_a_breadcrumb_is_the_headline():
         "移植可分为自体移植和异基因移植。\n"
     )
     assert parse_document(dump, "q.txt").title == "造血干细胞移植是什么？哪些疾病需要移植？一文读懂"
+
+
+def test_a_one_step_breadcrumb_is_no_headline_and_a_link_notice_leaves_the_text():
+    page = (
+        "Patient Stories > Blood Disorders\n\n"
+        "At 12, a swimmer is back in the pool after a marrow transplant\n\n"
+        "A year after her transplant, a schoolgirl from the coast is racing again. Her team (opens in a new "
+        "window) kept her place for her, and she trains three mornings a week with her old squad.\n"
+    )
+    document = parse_document(page, "page.txt")
+    assert document.title == "At 12, a swimmer is back in the pool after a marrow transplant"
+    assert "opens in a new window" not in document.plain_text()

@@ -188,6 +188,13 @@ Every goal holds: headlines 16 of 17 (the scan has none; the miss is a breadcrum
 Blood Disorders" above a text dump's headline), required tags 92.0% with no forbidden tag, stories 8 of
 8 with none false, 0.29 clutter lines per document, no markup, and the scan's error.
 
+It was then tuned to (a one-step breadcrumb "Patient Stories > Blood Disorders", "Listen to this article · 5
+min", "Read next:", a paywall counting "2 of your 3 free articles", "(opens in a new window)", a Taiwan
+site's reminder line; Taiwan's names for hydroxychloroquine and MDS, two myeloma antibodies, by
+migration 0021):
+
+| twelfth, tuned (stop 27) | 18 (8) | 100% | 96.0% | 100% | 0 | 100% | 0 | 0.00 | 0 |
+
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
 """
@@ -212,7 +219,7 @@ FLOORS = {
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
     "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
     "eleventh": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.05),
-    "twelfth": (0.94, 0.92, 1.0, 0, 1.0, 0, 0.3),
+    "twelfth": (1.0, 0.96, 1.0, 0, 1.0, 0, 0.05),
 }
 
 
