@@ -37,7 +37,7 @@ def test_a_comment_and_a_reply_in_the_admin(page, live_server, users, make_artic
     assert page.locator(f"details#comment-{thread.pk}").count() == 1  # collapsed once resolved
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])
 def test_the_calendar_opens_an_item_and_passes_axe(browser, live_server, users, make_article, width):
     article = make_article(
         title="Planned for today", planned_for=timezone.localdate(), author=users["writer"]

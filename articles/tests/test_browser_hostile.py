@@ -27,7 +27,7 @@ UNSAFE_URLS = """
 """
 
 SAMPLES = [
-    pytest.param(slice(None, None, 16), id="sample"),
+    pytest.param(slice(None, None, 48), id="sample"),
     pytest.param(slice(None), id="every-payload", marks=pytest.mark.slow),
 ]
 

@@ -58,7 +58,7 @@ def site(make_article, make_case, vocabulary):
     }
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])
 def test_every_page_type_passes_axe_at_phone_and_desktop_widths(browser, live_server, site, width):
     context = browser.new_context(viewport=WIDTHS[width], bypass_csp=True)
     page = context.new_page()

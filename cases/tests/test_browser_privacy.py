@@ -29,7 +29,7 @@ def check(page, name: str, width: str, part: str | None = None) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])
 def test_the_privacy_pages_pass_axe(browser, live_server, users, make_article, make_case, width):
     article = make_article(status=Status.IN_REVIEW, author=users["writer"], body=BODY)
     make_case(cleared=False)

@@ -223,7 +223,13 @@ FLOORS = {
 }
 
 
-@pytest.mark.parametrize("batch", FLOORS)
+# `make test` scores the blind batch and the latest result; `make test-full` every batch.
+FAST = {"blind", "twelfth"}
+
+
+@pytest.mark.parametrize(
+    "batch", [pytest.param(batch, marks=() if batch in FAST else pytest.mark.slow) for batch in FLOORS]
+)
 def test_a_batch_keeps_what_the_importer_reached(batch, vocabulary, users):
     result = score(batch, by=users["writer"])
     figures = result.figures()

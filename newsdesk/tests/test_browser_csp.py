@@ -73,7 +73,7 @@ def demo(db):
 
 
 @pytest.mark.parametrize(
-    "public_pages, admin_pages", [(30, 40), pytest.param(60, 100, marks=pytest.mark.slow)]
+    "public_pages, admin_pages", [(12, 40), pytest.param(60, 100, marks=pytest.mark.slow)]
 )
 def test_a_crawl_of_the_public_site_and_the_admin_finds_no_csp_violations(
     browser, live_server, demo, admin_user, public_pages, admin_pages
