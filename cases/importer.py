@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles.documents import ParsedDocument, PatientFacts, Term, UnreadableDocument, match_terms
+from articles.documents import ParsedDocument, Term, UnreadableDocument, match_terms
 from articles.documents import parse_document as parse
-from articles.documents import patient_story as find_patient_story
 from articles.models import Article, DiseaseTag, ImportJob, SourceDocument, Status, TherapyTag, unique_slug
 from articles.services import record_revision
 from cases.models import AgeBand, Case, PrivacyStatus, Sex
@@ -36,6 +35,8 @@ from cases.scanner import find_identifiers
 from cases.scanner.chinese import HAS_HAN
 from cases.scanner.words import simplified
 from cases.services import default_replacement
+from cases.stories import PatientFacts
+from cases.stories import patient_story as find_patient_story
 
 log = logging.getLogger("newsdesk.import")
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}

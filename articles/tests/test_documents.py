@@ -21,8 +21,8 @@ from articles.documents import (
     decode,
     match_terms,
     parse_document,
-    patient_story,
 )
+from cases.stories import patient_story
 
 DOCUMENTS = Path(__file__).resolve().parent / "documents"
 SEEDS = Path("/work/shared/seeds")

@@ -6,7 +6,8 @@ import contextlib
 
 import pytest
 
-from articles.documents import UnreadableDocument, parse_document, patient_story
+from articles.documents import UnreadableDocument, parse_document
+from cases.stories import patient_story
 from cases.tests.corpus import load
 from cases.tests.hostile_text import SIZE, ordinary, seconds_within, shapes
 from cases.tests.hostile_text import ordinary_seconds as timed
