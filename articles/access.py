@@ -1,11 +1,17 @@
-"""Who may do what on the desk: the one access table, for articles, patient stories and consent forms.
+"""Who may do what on the desk: the one permission layer, for articles, patient stories and consent forms.
 
 `RULES` maps (content type, action) to what the action needs: a permission, the states in which it is
 open, and whether only the item's author (or an editor) or only someone other than its author may do
 it. The workflow moves are not repeated here: their rows are made from `articles.workflow.MOVES`, and
 `refusal()` asks `workflow.move_refusal()` about them, so the buttons, `transition()` and this table
-cannot disagree. The admin's `has_*_permission` methods, its action views and the services consult
-`may()`.
+cannot disagree. `DESK_RULES` adds the decisions the rule book does not list (confirming a review,
+adding a correction, commenting).
+
+Each row is an object permission registered with `rules` as `permission(content, action)`
+("articles.edit_article", "articles.sign_off_article", "cases.clear_case"): the workflow, the services,
+the admin and the comments ask `may()`, or `rules.has_perm(name, user, item)`, and `refusal()` says why
+not. `user.has_perm(name, item)` gives the same answer, except that Django lets an active superuser past
+every check that way; `may()` holds a superuser to the states and the four-eyes rule too.
 
 Content types and states are plain strings (`"cases.case"`, `"cleared"`) so that `articles` never
 imports `cases`. Roles are never named here: roles are sets of permissions (`articles.roles`).
@@ -13,9 +19,11 @@ imports `cases`. Roles are never named here: roles are sets of permissions (`art
 
 from dataclasses import dataclass
 
+import rules
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Status
+from articles.roles import holds
 from articles.workflow import MOVES, SIGN_OFF_PERMISSION, TAKE_DOWN_PERMISSION, move_refusal
 
 ARTICLE = "articles.article"
@@ -84,6 +92,20 @@ RULES: dict[tuple[str, str], Rule] = {
     (CASE, "export"): Rule("cases.export_case"),
     (CONSENT, "download"): Rule("cases.clear_case"),
 }
+LIVE_ARTICLE = frozenset({Status.PUBLISHED.value, SCHEDULED})
+DESK_RULES: dict[tuple[str, str], Rule] = {
+    # a medical reviewer re-reads a live article at its review date (workflow.confirm_review)
+    (ARTICLE, "confirm_review"): Rule(SIGN_OFF_PERMISSION, LIVE_ARTICLE, not_by_author=True),
+    (ARTICLE, "correct"): Rule("articles.publish_article"),
+    (ARTICLE, "comment"): Rule("articles.view_article"),
+    (CASE, "comment"): Rule("cases.view_case"),
+}
+
+
+def permission(content: str, action: str) -> str:
+    """The object permission's name: ("articles.article", "edit") is "articles.edit_article"."""
+    app_label, model = content.split(".")
+    return f"{app_label}.{action}_{model}"
 
 
 def state_of(item) -> str | None:
@@ -97,13 +119,13 @@ def state_of(item) -> str | None:
 
 def refusal(user, action: str, content: str, item=None) -> str | None:
     """Why `user` may not do `action` on `item` (or on `content` in general when `item` is None)."""
-    rule = RULES[(content, action)]
+    rule = RULES.get((content, action)) or DESK_RULES[(content, action)]
     if user is None or not user.is_authenticated or not user.is_active:
         return str(_("Log in first."))
     if rule.move and item is not None:
         refused = move_refusal(MOVES[rule.move], item, user)
         return str(refused) if refused else None
-    if not user.has_perm(rule.permission):
+    if not holds(user, rule.permission):
         return str(_("You do not have permission to do that."))
     if item is None:
         return None
@@ -115,7 +137,7 @@ def refusal(user, action: str, content: str, item=None) -> str | None:
         rule.owner_or
         and author_id is not None
         and not is_author
-        and not any(user.has_perm(p) for p in rule.owner_or)
+        and not any(holds(user, p) for p in rule.owner_or)
     ):
         return str(_("Only its author or an editor may do that."))
     if rule.not_by_author and is_author:
@@ -124,4 +146,16 @@ def refusal(user, action: str, content: str, item=None) -> str | None:
 
 
 def may(user, action: str, content: str, item=None) -> bool:
-    return refusal(user, action, content, item) is None
+    return user is not None and rules.has_perm(permission(content, action), user, item)
+
+
+def _predicate(content: str, action: str):
+    @rules.predicate(name=permission(content, action))
+    def allowed(user, item=None) -> bool:
+        return refusal(user, action, content, item) is None
+
+    return allowed
+
+
+for _content, _action in [*RULES, *DESK_RULES]:
+    rules.set_perm(permission(_content, _action), _predicate(_content, _action))

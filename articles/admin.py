@@ -51,11 +51,11 @@ def needs_action_q(user) -> Q:
         ArticleEvent.objects.filter(article=OuterRef("pk"), action=ArticleEvent.Action.SIGNED_OFF)
     )
     q = Q(pk__in=[])
-    if user.has_perm("articles.sign_off_article"):
+    if access.may(user, "sign_off", access.ARTICLE):
         q |= Q(status=Status.IN_REVIEW) & ~Q(author=user)
-    if user.has_perm("articles.publish_article"):
+    if access.may(user, "publish", access.ARTICLE):
         q |= Q(signed_off, status=Status.IN_REVIEW) & ~Q(author=user)
-    if user.has_perm("articles.submit_article"):
+    if access.may(user, "submit", access.ARTICLE):
         returned = ArticleEvent.objects.filter(
             article=OuterRef("pk"), action=ArticleEvent.Action.CHANGES_REQUESTED
         )
@@ -146,7 +146,7 @@ class ArticleEventInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
+        return access.may(request.user, "view", access.ARTICLE, obj)
 
     @admin.display(description=_("text"))
     def short_hash(self, event):
@@ -308,7 +308,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "created_at",
             "updated_at",
         ]  # set by moves
-        if obj is None or not request.user.has_perm("articles.publish_article"):
+        if obj is None or not access.may(request.user, "correct", access.ARTICLE, obj):
             fields += ["author", "expires_at", "review_due"]  # editors' calls
         return fields
 
@@ -392,18 +392,13 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     def workflow_context(self, request, article):
         moves = workflow.available_moves(article, request.user)
-        can_sign_off = (
-            article.status == Status.IN_REVIEW
-            and request.user.has_perm(workflow.SIGN_OFF_PERMISSION)
-            and article.author_id != request.user.pk
-        )
+        can_sign_off = access.may(request.user, "sign_off", access.ARTICLE, article)
         needs_gates = any(m.runs_gates for m in moves)
         is_live = article.status == Status.PUBLISHED
-        can_correct = is_live and request.user.has_perm("articles.publish_article")
+        can_correct = is_live and access.may(request.user, "correct", access.ARTICLE, article)
+        can_share = access.may(request.user, "share_preview", access.ARTICLE, article)
         return {
-            "can_confirm_review": is_live
-            and request.user.has_perm(workflow.SIGN_OFF_PERMISSION)
-            and article.author_id != request.user.pk,
+            "can_confirm_review": access.may(request.user, "confirm_review", access.ARTICLE, article),
             "can_add_correction": can_correct,
             "correction_kinds": Correction.Kind.choices,
             "corrections": article.corrections.all() if can_correct else [],
@@ -411,10 +406,8 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "can_sign_off": can_sign_off,
             "current_sign_off": article.current_sign_off(),
             "publish_problems": workflow.publish_problems(article) if needs_gates else [],
-            "preview_links": article.preview_links.select_related("created_by")[:10]
-            if request.user.has_perm("articles.publish_article")
-            else [],
-            "can_share_preview": request.user.has_perm("articles.publish_article"),
+            "preview_links": article.preview_links.select_related("created_by")[:10] if can_share else [],
+            "can_share_preview": can_share,
             "revision_count": article.revisions.count(),
             # Panels other rooms add to the form (the privacy findings), named in settings.
             "article_panels": [
@@ -571,7 +564,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
                 "articles": articles,
                 "today": today,
                 "horizon": horizon,
-                "can_confirm": request.user.has_perm(workflow.SIGN_OFF_PERMISSION),
+                "can_confirm": access.may(request.user, "confirm_review", access.ARTICLE),
             },
         )
 

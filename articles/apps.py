@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import comments, signals  # noqa: F401
+        from articles import access, comments, signals  # noqa: F401  (access registers the object permissions)
 
         post_migrate.connect(_ensure_search_index, sender=self)
 

@@ -18,6 +18,7 @@ story is named in mail by its reference, never by its label, and mail quotes not
 `articles` never imports `cases`: a story is reached through its content type and the generic relation.
 """
 
+import rules
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from articles import notifications
 from articles.models import Article, Comment
 from articles.notifications import admin_link
+from articles.roles import holds
 
 ARTICLE, CASE = "articles.article", "cases.case"  # plain labels: `articles` never imports `cases`
 # The items that take comments, and the permission that lets someone resolve any thread on them.
@@ -53,9 +55,10 @@ def item_name(item) -> str:
 
 
 def may_comment(user, item) -> bool:
-    """Whoever may view the item in the admin: `articles.view_article`, or `cases.view_case` for a story."""
+    """Whoever may view the item in the admin (the object permission `articles.comment_article`, or
+    `cases.comment_case` for a story, registered by articles.access)."""
     app_label, model = content_label(item).split(".")
-    return bool(user.is_active and user.has_perm(f"{app_label}.view_{model}"))
+    return rules.has_perm(f"{app_label}.comment_{model}", user, item)
 
 
 def may_resolve(user, comment, item) -> bool:
@@ -67,7 +70,7 @@ def may_resolve(user, comment, item) -> bool:
     return (
         root.author_id == user.pk
         or (owner_id is not None and owner_id == user.pk)
-        or user.has_perm(RESOLVE_PERMISSION[content_label(item)])
+        or holds(user, RESOLVE_PERMISSION[content_label(item)])
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import calendar, comments
+from articles import access, calendar, comments
 from articles.models import Article, Comment
 from articles.notifications import admin_link
 
@@ -143,7 +143,7 @@ def calendar_urls(model_admin):
 
 def _calendar_request(request):
     """The period, filters and entries a calendar request asks for, with what was not understood."""
-    if not request.user.has_perm("articles.view_article"):
+    if not access.may(request.user, "view", access.ARTICLE):
         raise PermissionDenied
     problems = []
     view = request.GET.get("view", "week")

@@ -9,6 +9,13 @@ MEDICAL_REVIEWER = "Medical reviewer"
 EDITOR = "Editor"
 PRIVACY_OFFICER = "Privacy officer"
 
+
+def holds(user, permission: str) -> bool:
+    """Whether `user`'s roles grant `permission` (the model permission, for no item in particular).
+    Object permissions, which also weigh the item's state and author, are `articles.access`'s."""
+    return bool(user is not None and user.is_active and permission in user.get_all_permissions())
+
+
 _READ_VOCABULARIES = ["articles.view_diseasetag", "articles.view_therapytag"]
 
 ROLES: dict[str, list[str]] = {

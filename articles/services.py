@@ -83,7 +83,7 @@ def add_correction(article: Article, *, by, kind: str, note: str) -> Correction:
 
     Corrections are public and permanent; the private revision history is a separate record.
     """
-    if not by.has_perm("articles.publish_article"):
+    if not access.may(by, "correct", access.ARTICLE, article):
         raise PermissionDenied(_("Only an editor can add a correction or update note."))
     note = note.strip()
     if not note:
@@ -190,7 +190,7 @@ def _join(words: list[str]) -> str:
 
 
 def share_preview(article: Article, *, by, audience: str, days: int | None = None) -> PreviewLink:
-    if not by.has_perm("articles.publish_article"):
+    if not access.may(by, "share_preview", access.ARTICLE, article):
         raise PermissionDenied(_("Only an editor can share a preview outside the desk."))
     if not audience.strip():
         raise ValidationError({"audience": _("Say who the link is for, for the record.")})
@@ -213,7 +213,7 @@ def share_preview(article: Article, *, by, audience: str, days: int | None = Non
 
 
 def revoke_preview(link: PreviewLink, *, by) -> PreviewLink:
-    if not by.has_perm("articles.publish_article"):
+    if not access.may(by, "share_preview", access.ARTICLE, link.article):
         raise PermissionDenied(_("Only an editor can revoke a preview link."))
     with transaction.atomic():
         if link.revoked_at is None:

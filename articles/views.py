@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from articles import access
 from articles import search as article_search
 from articles.addresses import absolute
 from articles.cache import public_page
@@ -291,7 +292,7 @@ def _preview_response(request, article, *, banner):
 @staff_member_required
 def staff_preview(request, pk):
     """The article exactly as readers will see it, whatever its status, for the desk only."""
-    if not request.user.has_perm("articles.view_article"):
+    if not access.may(request.user, "view", access.ARTICLE):
         raise PermissionDenied
     article = get_object_or_404(Article.objects.with_tags(), pk=pk)
     return _preview_response(

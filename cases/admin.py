@@ -19,6 +19,7 @@ from articles import access
 from articles.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
+from articles.roles import holds
 from cases import import_jobs, privacy_desk, services
 from cases.importer import PREVIEW_HOURS, Corrections, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
@@ -54,7 +55,7 @@ class ConsentRecordInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("cases.view_case")
+        return access.may(request.user, "view", access.CASE)
 
     @admin.display(description=_("scope"))
     def scope(self, consent):
@@ -107,13 +108,13 @@ class NewConsentInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
     def has_add_permission(self, request, obj=None):
-        return request.user.has_perm(CLEAR_PERMISSION)
+        return holds(request.user, CLEAR_PERMISSION)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(CLEAR_PERMISSION)
+        return holds(request.user, CLEAR_PERMISSION)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(CLEAR_PERMISSION)
+        return holds(request.user, CLEAR_PERMISSION)
 
 
 class CaseEventInline(admin.TabularInline):
@@ -132,7 +133,7 @@ class CaseEventInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("cases.view_case")
+        return access.may(request.user, "view", access.CASE)
 
 
 class ClearForm(forms.Form):
@@ -239,7 +240,7 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         )
 
     def render_change_form(self, request, context, *args, **kwargs):
-        context["can_clear"] = request.user.has_perm(CLEAR_PERMISSION)
+        context["can_clear"] = holds(request.user, CLEAR_PERMISSION)
         context["PrivacyStatus"] = PrivacyStatus
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -290,11 +291,11 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     def _allowed(self, request, action, content, item):
         """Refuse with 403 what articles.access does not open to this user (say why on the page)."""
-        if refusal := access.refusal(request.user, action, content, item):
-            raise PermissionDenied(refusal)
+        if not access.may(request.user, action, content, item):
+            raise PermissionDenied(access.refusal(request.user, action, content, item))
 
     def clear_view(self, request, pk):
-        case = get_object_or_404(Case, pk=pk) if request.user.has_perm("cases.view_case") else None
+        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", access.CASE) else None
         self._allowed(request, "clear", access.CASE, case)
         form = ClearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -318,7 +319,7 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         )  # fmt: skip
 
     def withdraw_view(self, request, pk):
-        case = get_object_or_404(Case, pk=pk) if request.user.has_perm("cases.view_case") else None
+        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", access.CASE) else None
         self._allowed(request, "withdraw", access.CASE, case)
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import access
 from articles.models import Article, Status
+from articles.roles import holds
 from cases import consents, services
 from cases.models import Case, FindingDecision, PrivacyScan, PrivacyStatus
 from cases.privacy import (
@@ -54,7 +55,7 @@ class DecisionForm(forms.Form):
 def _rows(subject, user) -> list[dict]:
     """One row per distinct finding: where it occurs, how often, the decision in force, and a form."""
     decided = decisions_in_force(subject)
-    may_decide = user.has_perm(DECIDE_PERMISSION)
+    may_decide = holds(user, DECIDE_PERMISSION)
     consented_possible = identifiable_consent(subject) is not None
     rows = []
     for finding in stored_findings(subject):
@@ -94,7 +95,9 @@ def _subject(kind: str, pk: int):
 
 def _view_refusal(user, subject) -> str | None:
     content = access.ARTICLE if isinstance(subject, Article) else access.CASE
-    return access.refusal(user, "view", content, subject)
+    return (
+        None if access.may(user, "view", content, subject) else access.refusal(user, "view", content, subject)
+    )
 
 
 def _change_url(subject) -> str:
@@ -120,7 +123,7 @@ def privacy_review_view(request, kind, pk):
     rows = _rows(subject, request.user)
     posted = None
     if request.method == "POST":
-        if not request.user.has_perm(DECIDE_PERMISSION):
+        if not holds(request.user, DECIDE_PERMISSION):
             raise PermissionDenied(_("Only the privacy officer decides on findings."))
         posted = DecisionForm(request.POST)
         row = next((r for r in rows if r["key"] == request.POST.get("finding")), None)
@@ -163,7 +166,7 @@ def privacy_review_view(request, kind, pk):
         "undecided": sum(r["decision"] is None for r in rows),
         "highlighted": highlighted,
         "opts": subject._meta,
-        "may_decide": request.user.has_perm(DECIDE_PERMISSION),
+        "may_decide": holds(request.user, DECIDE_PERMISSION),
         "is_live": subject.is_locked if isinstance(subject, Article) else None,
         "choices": Choice,
     }
@@ -182,7 +185,7 @@ class TakeDownForm(forms.Form):
 def take_down_case_view(request, pk):
     """Take a live story down at once, with every article that tells it."""
     case = get_object_or_404(Case, pk=pk)
-    if not request.user.has_perm(DECIDE_PERMISSION):
+    if not holds(request.user, DECIDE_PERMISSION):
         raise PermissionDenied(_("Only the privacy officer takes stories down."))
     form = TakeDownForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -211,7 +214,7 @@ def take_down_case_view(request, pk):
 
 def expiring_consents_view(request):
     """Consents that end within 90 days, soonest first: renew them or let the stories go."""
-    if not request.user.has_perm(DECIDE_PERMISSION):
+    if not holds(request.user, DECIDE_PERMISSION):
         raise PermissionDenied
     context = {
         **admin.site.each_context(request),
@@ -224,7 +227,7 @@ def expiring_consents_view(request):
 
 def privacy_queue(user) -> dict:
     """The privacy officer's home: every story and article waiting for her, with counts."""
-    if not user.has_perm(DECIDE_PERMISSION):
+    if not holds(user, DECIDE_PERMISSION):
         return {}
     stories = Case.objects.filter(privacy_status=PrivacyStatus.PENDING).order_by("-updated_at")
     articles = (
@@ -258,6 +261,6 @@ def article_privacy_panel(article, user) -> str:
             "undecided": sum(r["decision"] is None for r in rows),
             "highlighted": highlighted,
             "review_url": review_url(article),
-            "may_decide": user.has_perm(DECIDE_PERMISSION),
+            "may_decide": holds(user, DECIDE_PERMISSION),
         },
     )

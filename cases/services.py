@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from articles.cache import bump
 from articles.models import Article, Status
+from articles.roles import holds
 from articles.services import record_revision
 from articles.workflow import transition
 from cases.models import Case, CaseEvent, FindingDecision, PrivacyStatus
@@ -45,7 +46,7 @@ class CaseActionNotAllowed(PermissionDenied):
 
 
 def _require(user, permission: str, what: str) -> None:
-    if not user.has_perm(permission):
+    if not holds(user, permission):
         raise CaseActionNotAllowed(
             _("You may not %(what)s: it needs the privacy officer role.") % {"what": what}
         )

@@ -183,6 +183,12 @@ NEWSDESK_MAX_REQUEST_BYTES = env.int(
 )
 
 LOGIN_URL = "admin:login"
+# Object permissions (`user.has_perm("articles.edit_article", article)`) are the access table's predicates,
+# registered with `rules` by articles.access; the model backend answers what roles grant.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # Security. The HTTPS settings default on when DEBUG is off, which is how production runs behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

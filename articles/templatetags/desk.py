@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from articles import access
 from articles.models import Article, Status
 
 register = template.Library()
@@ -23,7 +24,7 @@ def desk_queue(context):
         "scheduled": Article.objects.filter(
             status=Status.PUBLISHED, published_at__gt=timezone.now()
         ).order_by("published_at")[:5]
-        if user.has_perm("articles.publish_article")
+        if access.may(user, "publish", access.ARTICLE)
         else [],
         "reviews_due": Article.objects.review_due_by(
             today + timedelta(days=settings.NEWSDESK_REVIEW_NOTICE_DAYS)

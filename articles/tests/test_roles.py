@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from articles import workflow
+from articles.models import Status
 from articles.roles import ROLES
 
 
@@ -50,3 +51,28 @@ def test_code_never_checks_group_names():
             if "tests" in path.parts or "management" in path.parts:
                 continue
             assert not pattern.search(path.read_text()), path
+
+
+@pytest.mark.django_db
+class TestOnePermissionLayer:
+    """Issue 22, item 3: the access table's rows are object permissions, asked as `has_perm(name, item)`."""
+
+    def test_the_object_permissions_weigh_the_item_its_state_and_its_author(self, users, make_article):
+        draft = make_article(author=users["writer"])
+        in_review = make_article(author=users["writer"], status=Status.IN_REVIEW)
+        assert users["writer"].has_perm("articles.edit_article", draft)
+        assert not users["other_writer"].has_perm("articles.edit_article", draft)  # not hers
+        assert users["editor"].has_perm("articles.edit_article", draft)
+        assert users["medical_reviewer"].has_perm("articles.sign_off_article", in_review)
+        assert not users["medical_reviewer"].has_perm("articles.sign_off_article", draft)  # not in review
+        assert not users["writer"].has_perm("articles.publish_article", in_review)
+
+    def test_a_superuser_is_held_to_the_four_eyes_rule(self, users, admin_user, make_article):
+        from articles import access, workflow
+
+        article = make_article(author=admin_user, status=Status.IN_REVIEW)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        assert not access.may(admin_user, "publish", access.ARTICLE, article)
+        assert access.may(users["editor"], "publish", access.ARTICLE, article)
+        with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
+            workflow.transition(article, to=Status.PUBLISHED, by=admin_user)
