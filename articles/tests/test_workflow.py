@@ -254,24 +254,36 @@ class TestAuditTrail:
             users["writer"].delete()
 
 
-@pytest.mark.django_db
-class TestScheduledPublishing:
-    def test_a_scheduled_article_goes_public_when_its_go_live_task_has_checked_it(
-        self, users, make_article, django_capture_on_commit_callbacks
-    ):
-        worker = task_backends["default"]
-        start = timezone.now()
+@pytest.fixture
+def schedule(users, make_article, django_capture_on_commit_callbacks):
+    """An article signed off and scheduled by an editor at `start` for `hours` later, its go-live queued."""
+
+    def schedule(start, hours):
         with time_machine.travel(start, tick=False):
             article = make_article(status=Status.IN_REVIEW, author=users["writer"])
             workflow.sign_off(article, by=users["medical_reviewer"])
             with django_capture_on_commit_callbacks(execute=True):
                 workflow.transition(
-                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=3)
+                    article,
+                    to=Status.PUBLISHED,
+                    by=users["editor"],
+                    published_at=start + timedelta(hours=hours),
                 )
-            assert not Article.objects.public().filter(pk=article.pk).exists()
-            assert article.events.first().action == Action.SCHEDULED
-            assert [task.name for task, *_ in worker.deferred] == ["go_live"]
-            assert worker.deferred[0][0].run_after == start + timedelta(hours=3)
+        return article
+
+    return schedule
+
+
+@pytest.mark.django_db
+class TestScheduledPublishing:
+    def test_a_scheduled_article_goes_public_when_its_go_live_task_has_checked_it(self, schedule):
+        worker = task_backends["default"]
+        start = timezone.now()
+        article = schedule(start, hours=3)
+        assert not Article.objects.public().filter(pk=article.pk).exists()
+        assert article.events.first().action == Action.SCHEDULED
+        assert [task.name for task, *_ in worker.deferred] == ["go_live"]
+        assert worker.deferred[0][0].run_after == start + timedelta(hours=3)
         with time_machine.travel(start + timedelta(hours=3, seconds=1), tick=False):
             assert not Article.objects.public().filter(pk=article.pk).exists(), "not before the check"
             assert worker.run_due() == 1
@@ -279,20 +291,15 @@ class TestScheduledPublishing:
             assert article.events.first().action == Action.WENT_LIVE
             assert workflow.publish_due() == {"went_live": [], "held_back": []}  # only once
 
-    def test_the_clock_sweeps_up_a_go_live_whose_task_was_lost(self, users, make_article):
+    def test_the_clock_sweeps_up_a_go_live_whose_task_was_lost(self, schedule):
         start = timezone.now()
-        with time_machine.travel(start, tick=False):
-            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
-            workflow.sign_off(article, by=users["medical_reviewer"])
-            workflow.transition(
-                article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=3)
-            )
+        article = schedule(start, hours=3)
         task_backends["default"].deferred.clear()  # the worker's queue lost it
         with time_machine.travel(start + timedelta(hours=3, seconds=1), tick=False):
             assert tick.call() == {"went_live": 1, "held_back": 0}
             assert Article.objects.public().filter(pk=article.pk).exists()
 
-    def test_an_article_written_scheduled_without_the_workflow_is_checked_too(self, users, make_article):
+    def test_an_article_written_scheduled_without_the_workflow_is_checked_too(self, make_article):
         start = timezone.now()
         with time_machine.travel(start, tick=False):  # as a restore or a raw load writes it: no sign-off
             article = make_article(status=Status.PUBLISHED, published_at=start + timedelta(hours=1))
@@ -302,33 +309,19 @@ class TestScheduledPublishing:
             article.refresh_from_db()
             assert article.status == Status.DRAFT and article.events.first().action == Action.HELD_BACK
 
-    def test_a_go_live_task_left_from_an_earlier_schedule_does_nothing(
-        self, users, make_article, django_capture_on_commit_callbacks
-    ):
-        worker = task_backends["default"]
+    def test_a_go_live_task_left_from_an_earlier_schedule_does_nothing(self, users, schedule):
         start = timezone.now()
-        with time_machine.travel(start, tick=False):
-            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
-            workflow.sign_off(article, by=users["medical_reviewer"])
-            with django_capture_on_commit_callbacks(execute=True):
-                workflow.transition(
-                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=1)
-                )
-            workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Hold for the embargo.")
+        article = schedule(start, hours=1)
+        workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Hold for the embargo.")
         with time_machine.travel(start + timedelta(hours=2), tick=False):
-            worker.run_due()
+            assert task_backends["default"].run_due() == 1
             article.refresh_from_db()
             assert article.status == Status.DRAFT
             assert article.events.first().action == Action.UNPUBLISHED
 
-    def test_the_gates_run_again_at_go_live(self, settings, users, make_article):
+    def test_the_gates_run_again_at_go_live(self, settings, schedule):
         start = timezone.now()
-        with time_machine.travel(start, tick=False):
-            article = make_article(status=Status.IN_REVIEW, author=users["writer"])
-            workflow.sign_off(article, by=users["medical_reviewer"])
-            workflow.transition(
-                article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=1)
-            )
+        article = schedule(start, hours=1)
         settings.NEWSDESK_PUBLISH_GATES = ["articles.tests.gates.always_blocked"]
         with time_machine.travel(start + timedelta(hours=2), tick=False):
             assert workflow.publish_due()["held_back"] == [article]
