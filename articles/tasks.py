@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -46,4 +46,4 @@ def _tick_waiting() -> bool:
         return False  # only the database backend keeps a queue to look in
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(status="READY", task_path=tick.module_path).exists()
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=tick.module_path).exists()
