@@ -373,3 +373,15 @@ def test_each_rows_checkbox_is_the_markup_django_draws_for_the_bulk_actions(
     assert ours.action_checkbox(row) == ModelAdmin.action_checkbox(ours, row)
     page = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
     assert ModelAdmin.action_checkbox(ours, row) in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_table_header_in_the_article_page_has_text(client, users, make_article):
+    """axe's empty-table-header: Django's tabular inlines leave two header cells empty."""
+    import re
+
+    article = make_article(author=users["writer"], status=Status.PUBLISHED)
+    client.force_login(users["editor"])
+    page = client.get(change_url(article)).content.decode()
+    assert "<table" in page
+    assert not re.findall(r"<th[^>]*>\s*</th>", page)
