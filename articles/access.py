@@ -1,4 +1,4 @@
-"""Who may do what on the desk: the one permission layer, for articles, patient stories and consent forms.
+"""Who may do what on the desk: the one permission layer. Articles' rows are here; other apps register theirs.
 
 `RULES` maps (content type, action) to what the action needs: a permission, the states in which it is
 open, and whether only the item's author (or an editor) or only someone other than its author may do
@@ -8,27 +8,26 @@ cannot disagree. `DESK_RULES` adds the decisions the rule book does not list (co
 adding a correction, commenting).
 
 Each row is an object permission registered with `rules` as `permission(content, action)`
-("articles.edit_article", "articles.sign_off_article", "cases.clear_case"): the workflow, the services,
+("articles.edit_article", "articles.sign_off_article"): the workflow, the services,
 the admin and the comments ask `may()`, or `rules.has_perm(name, user, item)`, and `refusal()` says why
 not. `user.has_perm(name, item)` gives the same answer, except that Django lets an active superuser past
 every check that way; `may()` holds a superuser to the states and the four-eyes rule too.
 
-Content types and states are plain strings (`"cases.case"`, `"cleared"`) so that `articles` never
-imports `cases`. Roles are never named here: roles are sets of permissions (`articles.roles`).
+Other apps add their own rows with `register()`, so this module names no other app's content. Roles
+are never named here: roles are sets of permissions (`articles.roles`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Status
+from articles.models import Status
 from articles.roles import holds
 from articles.workflow import MOVES, SIGN_OFF_PERMISSION, TAKE_DOWN_PERMISSION, move_refusal
 
 ARTICLE = "articles.article"
-CASE = "cases.case"
-CONSENT = "cases.consent"
 
 SCHEDULED = "scheduled"  # published with a future publication time: not public yet, but locked
 ARTICLE_STATES = (
@@ -38,7 +37,6 @@ ARTICLE_STATES = (
     Status.PUBLISHED.value,
     Status.RETRACTED.value,
 )
-CASE_STATES = ("pending", "cleared", "withdrawn")
 EDITABLE_ARTICLE = frozenset({Status.DRAFT.value, Status.IN_REVIEW.value})
 EDITOR_PERMISSION = "articles.review_article"  # may act on anyone's article, not only their own
 # The privacy officer may fix any article she took down, and send it back to review.
@@ -79,18 +77,6 @@ RULES: dict[tuple[str, str], Rule] = {
     (ARTICLE, "share_preview"): Rule("articles.publish_article"),
     (ARTICLE, "import"): Rule("articles.import_article"),
     (ARTICLE, "export"): Rule("articles.export_article"),
-    (CASE, "view"): Rule("cases.view_case"),
-    (CASE, "create"): Rule("cases.add_case"),
-    # An edit that would void the clearance of a story a published article tells is refused by the
-    # case form ("unpublish first"); recording consent on such a story stays open.
-    (CASE, "edit"): Rule("cases.change_case", frozenset(CASE_STATES)),
-    # A withdrawal is final: if the patient consents again, the story starts afresh as a new case.
-    (CASE, "clear"): Rule("cases.clear_case", frozenset({"pending", "cleared"})),
-    (CASE, "withdraw"): Rule("cases.clear_case", frozenset({"pending", "cleared"})),
-    (CASE, "delete"): Rule("cases.delete_case", frozenset({"pending"})),
-    (CASE, "import"): Rule("cases.import_case"),
-    (CASE, "export"): Rule("cases.export_case"),
-    (CONSENT, "download"): Rule("cases.clear_case"),
 }
 LIVE_ARTICLE = frozenset({Status.PUBLISHED.value, SCHEDULED})
 DESK_RULES: dict[tuple[str, str], Rule] = {
@@ -98,8 +84,8 @@ DESK_RULES: dict[tuple[str, str], Rule] = {
     (ARTICLE, "confirm_review"): Rule(SIGN_OFF_PERMISSION, LIVE_ARTICLE, not_by_author=True),
     (ARTICLE, "correct"): Rule("articles.publish_article"),
     (ARTICLE, "comment"): Rule("articles.view_article"),
-    (CASE, "comment"): Rule("cases.view_case"),
 }
+STATES: dict[str, Callable] = {ARTICLE: lambda article: SCHEDULED if article.is_scheduled else article.status}
 
 
 def permission(content: str, action: str) -> str:
@@ -108,13 +94,22 @@ def permission(content: str, action: str) -> str:
     return f"{app_label}.{action}_{model}"
 
 
+def register(content: str, rows: dict[str, Rule], *, desk_rows=None, state: Callable | None = None) -> None:
+    """Add another app's rows (by action) for `content`, its desk rows, and how to read an item's state."""
+    RULES.update({(content, action): rule for action, rule in rows.items()})
+    DESK_RULES.update({(content, action): rule for action, rule in (desk_rows or {}).items()})
+    if state is not None:
+        STATES[content] = state
+    for action in [*rows, *(desk_rows or {})]:
+        rules.set_perm(permission(content, action), _predicate(content, action))
+
+
 def state_of(item) -> str | None:
-    """The state the table speaks of: an article's status (scheduled apart), a story's privacy status."""
+    """The state the table speaks of: an article's status (scheduled apart), or what the item's app says."""
     if item is None:
         return None
-    if isinstance(item, Article):
-        return SCHEDULED if item.is_scheduled else item.status
-    return getattr(item, "privacy_status", None)
+    state = STATES.get(item._meta.label_lower)
+    return state(item) if state else None
 
 
 def refusal(user, action: str, content: str, item=None) -> str | None:

@@ -28,21 +28,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import notifications
-from articles.models import Article, Comment
+from articles.models import Comment
 from articles.notifications import admin_link
 from articles.roles import holds
 
-ARTICLE, CASE = "articles.article", "cases.case"  # plain labels: `articles` never imports `cases`
-# The items that take comments, and the permission that lets someone resolve any thread on them.
-RESOLVE_PERMISSION = {
-    ARTICLE: "articles.review_article",
-    CASE: "cases.clear_case",
-}
+# The items that take comments (other apps add theirs with `takes_comments`), the permission that lets
+# someone resolve any thread on them, and how mail and messages name one.
+RESOLVE_PERMISSION = {"articles.article": "articles.review_article"}
+NAMES = {"articles.article": lambda article: article.title}
+
+
+def takes_comments(label: str, *, resolve_permission: str, name) -> None:
+    """Let the items of model `label` ("app.model") take comments."""
+    RESOLVE_PERMISSION[label] = resolve_permission
+    NAMES[label] = name
 MAX_LENGTH = Comment._meta.get_field("body").max_length
 
 
 def content_label(item) -> str:
-    """The item's content label, "articles.article" or "cases.case"; anything else takes no comments."""
+    """The item's content label ("articles.article"); an item of no registered kind takes no comments."""
     label = item._meta.label_lower
     if label not in RESOLVE_PERMISSION:
         raise ValueError(f"{label} does not take editorial comments")
@@ -50,8 +54,8 @@ def content_label(item) -> str:
 
 
 def item_name(item) -> str:
-    """How mail and messages name the item: an article by its headline, a story by its reference only."""
-    return item.title if isinstance(item, Article) else item.reference
+    """How mail and messages name the item: an article by its headline, others as their app says."""
+    return NAMES[content_label(item)](item)
 
 
 def may_comment(user, item) -> bool:

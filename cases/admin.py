@@ -21,6 +21,7 @@ from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
 from articles.roles import holds
 from cases import import_jobs, privacy_desk, services
+from cases.access import CASE, CONSENT
 from cases.importer import PREVIEW_HOURS, Corrections, read_uploads
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus, PublicName
 from cases.privacy import KINDS, STORY_FIELDS, case_texts, highlight, live_story_problems
@@ -55,7 +56,7 @@ class ConsentRecordInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return access.may(request.user, "view", access.CASE)
+        return access.may(request.user, "view", CASE)
 
     @admin.display(description=_("scope"))
     def scope(self, consent):
@@ -133,7 +134,7 @@ class CaseEventInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return access.may(request.user, "view", access.CASE)
+        return access.may(request.user, "view", CASE)
 
 
 class ClearForm(forms.Form):
@@ -281,12 +282,12 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or access.may(request.user, "edit", access.CASE, obj)
+            obj is None or access.may(request.user, "edit", CASE, obj)
         )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
-            obj is None or access.may(request.user, "delete", access.CASE, obj)
+            obj is None or access.may(request.user, "delete", CASE, obj)
         )
 
     def _allowed(self, request, action, content, item):
@@ -295,8 +296,8 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             raise PermissionDenied(access.refusal(request.user, action, content, item))
 
     def clear_view(self, request, pk):
-        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", access.CASE) else None
-        self._allowed(request, "clear", access.CASE, case)
+        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", CASE) else None
+        self._allowed(request, "clear", CASE, case)
         form = ClearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -319,8 +320,8 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         )  # fmt: skip
 
     def withdraw_view(self, request, pk):
-        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", access.CASE) else None
-        self._allowed(request, "withdraw", access.CASE, case)
+        case = get_object_or_404(Case, pk=pk) if access.may(request.user, "view", CASE) else None
+        self._allowed(request, "withdraw", CASE, case)
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -348,7 +349,7 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
 
     def consent_form_view(self, request, pk):
         """The signed form, from private storage, for the privacy officer only, never cached."""
-        self._allowed(request, "download", access.CONSENT, None)
+        self._allowed(request, "download", CONSENT, None)
         consent = get_object_or_404(Consent, pk=pk)
         if not consent.form:
             raise Http404

@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     verbose_name = "Patient stories"
 
     def ready(self):
-        from cases import signals  # noqa: F401
+        from cases import access, signals  # noqa: F401  (access registers the stories' permissions)

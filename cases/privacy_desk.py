@@ -20,6 +20,7 @@ from articles import access
 from articles.models import Article, Status
 from articles.roles import holds
 from cases import consents, services
+from cases.access import CASE
 from cases.models import Case, FindingDecision, PrivacyScan, PrivacyStatus
 from cases.privacy import (
     REASON_KINDS,
@@ -94,7 +95,7 @@ def _subject(kind: str, pk: int):
 
 
 def _view_refusal(user, subject) -> str | None:
-    content = access.ARTICLE if isinstance(subject, Article) else access.CASE
+    content = access.ARTICLE if isinstance(subject, Article) else CASE
     return (
         None if access.may(user, "view", content, subject) else access.refusal(user, "view", content, subject)
     )

@@ -38,9 +38,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import access, services, workflow
-from articles.access import ARTICLE, CASE, CONSENT
+from articles.access import ARTICLE
 from articles.models import Article, ArticleEvent, Status
 from articles.roles import EDITOR, MEDICAL_REVIEWER, PRIVACY_OFFICER, WRITER
+from cases.access import CASE, CASE_STATES, CONSENT
 
 # --- The rule book ------------------------------------------------------------------------------
 
@@ -60,7 +61,6 @@ OWNER_OR_EDITOR = {"writer", "editor"}  # "writer" owns every article in this mo
 FIXERS = OWNER_OR_EDITOR | {"privacy_officer"}
 NOBODY: set[str] = set()
 ARTICLE_STATES = access.ARTICLE_STATES
-CASE_STATES = access.CASE_STATES
 NO_STATE = None  # actions on the content type, not on one item (create, import, export)
 
 
