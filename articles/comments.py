@@ -42,6 +42,8 @@ def takes_comments(label: str, *, resolve_permission: str, name) -> None:
     """Let the items of model `label` ("app.model") take comments."""
     RESOLVE_PERMISSION[label] = resolve_permission
     NAMES[label] = name
+
+
 MAX_LENGTH = Comment._meta.get_field("body").max_length
 
 

@@ -3,6 +3,7 @@
 
 from articles import comments
 from articles.access import Rule, register
+from articles.roles import EDITOR, MEDICAL_REVIEWER, PRIVACY_OFFICER, WRITER, grant
 
 CASE = "cases.case"
 CONSENT = "cases.consent"
@@ -29,3 +30,22 @@ register(
 register(CONSENT, {"download": Rule("cases.clear_case")})
 # A story takes the desk's comments; mail names it by its reference only, never by patient details.
 comments.takes_comments(CASE, resolve_permission="cases.clear_case", name=lambda case: case.reference)
+
+# What each of the desk's roles may do with stories (`manage.py setup_roles` writes it with the rest).
+grant(
+    {
+        WRITER: ["cases.view_case", "cases.add_case", "cases.change_case"],
+        MEDICAL_REVIEWER: ["cases.view_case"],
+        EDITOR: ["cases.view_case", "cases.import_case"],
+        PRIVACY_OFFICER: [
+            "cases.view_case",
+            "cases.change_case",
+            "cases.clear_case",
+            "cases.export_case",
+            "cases.view_publicname",
+            "cases.add_publicname",
+            "cases.change_publicname",
+            "cases.delete_publicname",
+        ],
+    }
+)
