@@ -54,11 +54,16 @@ class TagSitemap(Sitemap):
 
 
 class PageSitemap(Sitemap):
+    """The site's fixed pages: articles' own, and the URL names of other apps' (`also`)."""
+
     changefreq = "daily"
     priority = 1.0
 
+    def __init__(self, also=()):
+        self.also = list(also)
+
     def items(self):
-        return ["articles:home", "articles:list", "cases:list", "articles:diseases", "articles:therapies"]
+        return ["articles:home", "articles:list", *self.also, "articles:diseases", "articles:therapies"]
 
     def location(self, name):
         return reverse(name)

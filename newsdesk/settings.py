@@ -239,6 +239,12 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
 ]
 # Checks on a correction note before it goes public at once: (article, note) -> problems.
 NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
+# What other apps add to public pages: "article" callables take (article), "topic" ones (tag, kind), and
+# each returns HTML. The stories app adds the stories an article tells and those about a topic.
+NEWSDESK_PUBLIC_SECTIONS: dict[str, list[str]] = {
+    "article": ["cases.sections.stories_in_article"],
+    "topic": ["cases.sections.stories_about_topic"],
+}
 # Panels shown in the article form: (article, user) -> HTML.
 NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
 # Work the desk's clock (`articles.tasks.tick`, on the task worker) runs each tick, after the go-live

@@ -16,7 +16,12 @@ admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk"
 admin.site.index_title = "News desk"
 
-SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "topics": TagSitemap, "stories": CaseSitemap}
+SITEMAPS = {
+    "pages": PageSitemap(also=["cases:list"]),
+    "articles": ArticleSitemap,
+    "topics": TagSitemap,
+    "stories": CaseSitemap,
+}
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.inclusion_tag("admin/includes/comments.html", takes_context=True)
 def comments_panel(context, item):
-    """The "Comments" panel of an article's or a story's change page: threads, replies, resolving."""
+    """The "Comments" panel of an item's change page: threads, replies, resolving."""
     user = context["request"].user
     threads = comments.threads(item)
     for thread in threads:

@@ -5,8 +5,10 @@ import json
 from datetime import datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
 from articles.addresses import absolute
@@ -165,3 +167,14 @@ def sitemap_entries(urlset):
 def absolute_tag(path: str) -> str:
     """A full public address from NEWSDESK_BASE_URL, never from the request's Host header."""
     return absolute(path)
+
+
+@register.simple_tag
+def sections(place, *subject):
+    """What other apps add to a public page at `place` ("article", "topic"): the callables named in
+    `settings.NEWSDESK_PUBLIC_SECTIONS[place]`, each given `subject` and returning safe HTML."""
+    return mark_safe(  # noqa: S308 - each section renders through its own template
+        "".join(
+            str(import_string(path)(*subject)) for path in settings.NEWSDESK_PUBLIC_SECTIONS.get(place, ())
+        )
+    )
