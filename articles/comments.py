@@ -1,4 +1,5 @@
-"""Editorial comments: private, threaded notes from the desk on an article or a patient story.
+"""Editorial comments: private, threaded notes from the desk on an article, or on any item another app
+registers with `takes_comments()`.
 
 A thread is a first comment and its replies (one level: a reply to a reply joins the same thread). A
 thread is open until someone resolves it, and can be reopened. Comments never reach readers: no public
@@ -6,16 +7,16 @@ view, feed, sitemap, search or spreadsheet export reads this table.
 
 Who may do what:
 
-* Comment or reply: anyone who may view the item in the admin (`articles.view_article` for an article,
-  `cases.view_case` for a story).
-* Resolve or reopen a thread: its first comment's author, the item's owner (an article's author; a story
-  has no owner), or whoever holds the item's review permission: `articles.review_article` (editors and
-  medical reviewers) on an article, `cases.clear_case` (the privacy officer) on a story.
+* Comment or reply: anyone who may view the item in the admin (the object permission
+  `<app>.comment_<model>`, which the access table registers: `articles.comment_article`).
+* Resolve or reopen a thread: its first comment's author, the item's owner (its `author`, where it has
+  one), or whoever holds the item's review permission (`articles.review_article` on an article: editors
+  and medical reviewers; the registering app names its own).
 
-Who hears about it: the item's followers (see `followers()`), by e-mail, once the comment is saved. A
-story is named in mail by its reference, never by its label, and mail quotes nothing but the comment.
+Who hears about it: the item's followers (see `followers()`), by e-mail, once the comment is saved. Mail
+names the item as its app says (an article by its headline) and quotes nothing but the comment.
 
-`articles` never imports `cases`: a story is reached through its content type and the generic relation.
+Items are reached through their content type and the generic relation, so no app is imported here.
 """
 
 import rules
@@ -61,8 +62,7 @@ def item_name(item) -> str:
 
 
 def may_comment(user, item) -> bool:
-    """Whoever may view the item in the admin (the object permission `articles.comment_article`, or
-    `cases.comment_case` for a story, registered by articles.access)."""
+    """Whoever may view the item in the admin: the object permission `<app>.comment_<model>`."""
     app_label, model = content_label(item).split(".")
     return rules.has_perm(f"{app_label}.comment_{model}", user, item)
 
