@@ -7,12 +7,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import access, comments, signals  # noqa: F401  (access registers the object permissions)
+        from articles import access, signals  # noqa: F401  (access registers the object permissions)
 
         post_migrate.connect(_ensure_search_index, sender=self)
 
 
 def _ensure_search_index(using="default", **_ignored):
-    from articles.search import ensure_sqlite_index
+    from articles.public.search import ensure_sqlite_index
 
     ensure_sqlite_index(using)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from articles import feeds, views
 from articles.cache import public_page
 from articles.models import DiseaseTag, TherapyTag
+from articles.public import feeds, views
 
 app_name = "articles"
 

@@ -216,7 +216,7 @@ def task_documents(count):
     setup()
     from django.core.management import call_command
 
-    from articles.documents import parse_document
+    from articles.intake.documents import parse_document
 
     fresh()
     count = int(count)
@@ -245,8 +245,8 @@ def task_spreadsheet(rows):
     import tablib
     from django.db import transaction
 
+    from articles.intake.resources import ArticleResource
     from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, TherapyTag
-    from articles.resources import ArticleResource
     from articles.richtext import sanitize_html
     from cases.management.commands.seed_bench import body, sentence
 
@@ -312,7 +312,7 @@ def task_search(articles):
     if connection.vendor == "postgresql":
         from django.test.utils import CaptureQueriesContext
 
-        from articles.search import search
+        from articles.public.search import search
 
         with CaptureQueriesContext(connection) as rare:
             list(search("treatment 91234").articles)  # a word in one article: the GIN index answers

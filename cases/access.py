@@ -1,8 +1,8 @@
 """Who may do what with patient stories and consent forms: the stories' rows of the desk's access table
 (`articles.access`), registered when the app loads. Each is an object permission: "cases.clear_case"."""
 
-from articles import comments
 from articles.access import Rule, register
+from articles.desk import comments
 from articles.roles import EDITOR, MEDICAL_REVIEWER, PRIVACY_OFFICER, WRITER, grant
 
 CASE = "cases.case"

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles import access
-from articles.admin import PlainActionCheckbox, SpreadsheetMixin
+from articles.desk.admin import PlainActionCheckbox, SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
 from articles.roles import holds

@@ -1,6 +1,6 @@
 """Source documents into drafts: one Article per document, and a Case when it tells one patient's story.
 
-The parsing is pure (articles.documents); this module does the database side. Each document is
+The parsing is pure (articles.intake.documents); this module does the database side. Each document is
 imported in its own transaction, so one unreadable file never stops the others. Re-importing the same
 file updates its draft, and never touches an article or story that has moved on from draft.
 """
@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles.documents import ParsedDocument, Term, UnreadableDocument, match_terms
-from articles.documents import parse_document as parse
+from articles.intake.documents import ParsedDocument, Term, UnreadableDocument, match_terms
+from articles.intake.documents import parse_document as parse
 from articles.models import Article, DiseaseTag, ImportJob, SourceDocument, Status, TherapyTag, unique_slug
 from articles.services import record_revision
 from cases.models import AgeBand, Case, PrivacyStatus, Sex

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from articles.intake.spreadsheets import BulkTagLinksMixin, SafeCellsMixin, TagsField, validation_error_for
 from articles.models import Article, DiseaseTag, TherapyTag
-from articles.spreadsheets import BulkTagLinksMixin, SafeCellsMixin, TagsField, validation_error_for
 from cases.models import Case, CaseDisease, CaseTherapy, PrivacyStatus
 from cases.privacy import STORY_FIELDS, live_story_problems
 

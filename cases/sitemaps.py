@@ -1,4 +1,4 @@
-from articles.sitemaps import DatedByUpdate
+from articles.public.sitemaps import DatedByUpdate
 from cases.models import Case
 
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from articles.documents import is_chinese, split_sentences
+from articles.intake.documents import is_chinese, split_sentences
 
 
 @dataclass

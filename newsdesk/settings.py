@@ -251,7 +251,7 @@ NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"
 # sweep, and how often it ticks.
 NEWSDESK_CLOCK_SECONDS = env.int("NEWSDESK_CLOCK_SECONDS", default=60)
 NEWSDESK_CLOCK_JOBS: list[str] = [
-    "articles.reminders.send_review_reminders",
+    "articles.desk.reminders.send_review_reminders",
     "cases.consents.expire_consents",
     "cases.consents.send_consent_reminders",
     "cases.importer.expire_import_previews",

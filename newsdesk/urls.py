@@ -7,7 +7,7 @@ from django.views.static import serve
 
 from articles.addresses import with_public_addresses
 from articles.cache import public_page
-from articles.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
+from articles.public.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import accounts, guide
 from newsdesk.views import healthz

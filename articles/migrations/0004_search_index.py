@@ -1,4 +1,4 @@
-"""A GIN index for full-text search on PostgreSQL. Other databases search without it (see articles.search)."""
+"""A GIN index for full-text search on PostgreSQL. Other databases search without it (see articles.public.search)."""
 
 from django.db import migrations
 
@@ -10,7 +10,7 @@ def create_index(apps, schema_editor):
         return
     from django.contrib.postgres.indexes import GinIndex
 
-    from articles.search import search_vector
+    from articles.public.search import search_vector
 
     schema_editor.add_index(apps.get_model("articles", "Article"), GinIndex(search_vector(), name=INDEX_NAME))
 

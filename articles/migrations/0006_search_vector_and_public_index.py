@@ -6,7 +6,7 @@
 - On PostgreSQL, `search_vector` stores each article's weighted full-text document. A trigger fills it on
   every INSERT and UPDATE, whatever wrote the row (the admin, imports, bulk_create, queryset.update), and
   the GIN index moves from the expression (re-parsed for every ranked row) to the stored column.
-  Other databases keep the column empty and search without it (see articles.search).
+  Other databases keep the column empty and search without it (see articles.public.search).
 """
 
 import django.contrib.postgres.search
@@ -15,7 +15,7 @@ from django.db import migrations, models
 OLD_INDEX = "article_search"
 INDEX = "article_search_vector"
 
-# The same document as articles.search.search_vector(): headline A, standfirst B, body C, English stems.
+# The same document as articles.public.search.search_vector(): headline A, standfirst B, body C, English stems.
 DOCUMENT = """
     setweight(to_tsvector('english'::regconfig, coalesce({row}title, '')), 'A')
     || setweight(to_tsvector('english'::regconfig, coalesce({row}standfirst, '')), 'B')
@@ -55,7 +55,7 @@ def backward(apps, schema_editor):
     schema_editor.execute(BACKWARD)
     from django.contrib.postgres.indexes import GinIndex
 
-    from articles.search import search_vector
+    from articles.public.search import search_vector
 
     schema_editor.add_index(apps.get_model("articles", "Article"), GinIndex(search_vector(), name=OLD_INDEX))
 

@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("admin/articles/queue.html", takes_context=True)
 def desk_queue(context):
     """The admin home's "waiting for you" panel: what each role must act on next."""
-    from articles.admin import needs_action_q
+    from articles.desk.admin import needs_action_q
 
     user = context["request"].user
     waiting = Article.objects.filter(needs_action_q(user)).order_by("-updated_at")

@@ -1,7 +1,7 @@
 from django import template
 from django.contrib.contenttypes.models import ContentType
 
-from articles import comments
+from articles.desk import comments
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import calendar
-from articles.calendar import PLANNED, PUBLISHED, REVIEW_DUE, SCHEDULED, Filters
+from articles.desk import calendar
+from articles.desk.calendar import PLANNED, PUBLISHED, REVIEW_DUE, SCHEDULED, Filters
 from articles.models import DiseaseTag, Status, TherapyTag
 
 pytestmark = pytest.mark.django_db

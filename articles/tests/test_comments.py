@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from articles import comments
+from articles.desk import comments
+from articles.intake.resources import ArticleResource
 from articles.models import ArticleEvent, Comment, Status
-from articles.resources import ArticleResource
 from cases.models import CaseEvent
 from cases.resources import CaseResource
 

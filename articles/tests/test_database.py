@@ -66,8 +66,8 @@ def test_seeding_the_bench_desk_leaves_fresh_statistics(vocabulary):
 def test_with_statistics_sqlite_search_walks_the_date_index_instead_of_sorting_every_match():
     from django.test.utils import CaptureQueriesContext
 
-    from articles import search
-    from articles.search import ensure_sqlite_index
+    from articles.public import search
+    from articles.public.search import ensure_sqlite_index
 
     ensure_sqlite_index()
     Article.objects.bulk_create(
@@ -113,7 +113,7 @@ def test_the_sitemap_dates_its_sections_from_an_index_by_update_without_sorting(
     from django.core.management import call_command
     from django.test.utils import CaptureQueriesContext
 
-    from articles.sitemaps import ArticleSitemap
+    from articles.public.sitemaps import ArticleSitemap
     from cases.sitemaps import CaseSitemap
 
     call_command("seed_bench", articles=600, cases=300, stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.documents import (
+from articles.intake.documents import (
     MAX_BYTES,
     Term,
     UnreadableDocument,
@@ -670,7 +670,7 @@ def test_a_pdf_line_broken_by_the_page_is_joined_and_a_letterhead_in_capitals_is
         "病情保持稳定。团队表示，下一步将扩大样本，开展多中心研究，进一步验证这一疗法的长期\n"
         "效果。\n"
     )
-    from articles.documents import _reflowed
+    from articles.intake.documents import _reflowed
 
     flowed = _reflowed(page)
     assert "targeted tablet and a BCL-2 inhibitor together" in flowed
@@ -872,7 +872,7 @@ def test_a_chinese_label_headline_in_full_width_brackets_is_marked_as_a_label():
 
 
 def test_a_running_header_a_pdf_prints_on_every_page_is_left_out():
-    from articles.documents import _repeated_lines
+    from articles.intake.documents import _repeated_lines
 
     lines = [
         ("p", "St Brennan's University Hospital"),
@@ -914,7 +914,7 @@ def test_a_rail_of_related_questions_after_the_article_goes():
 
 
 def test_a_pdf_headline_wrapped_after_a_joining_word_is_one_line():
-    from articles.documents import _reflowed
+    from articles.intake.documents import _reflowed
 
     page = (
         "Scan-guided approach could spare many young people with\n"

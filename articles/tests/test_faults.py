@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import notifications, workflow
-from articles.admin import ArticleForm
+from articles.desk.admin import ArticleForm
 from articles.models import Article, ArticleEvent, Status
 from articles.roles import EDITOR
 

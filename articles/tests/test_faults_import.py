@@ -25,7 +25,7 @@ import os, signal, sys
 import django
 django.setup()
 import tablib
-from articles.resources import ArticleResource
+from articles.intake.resources import ArticleResource
 
 kill_at = int(sys.argv[1])
 rows = int(sys.argv[2])

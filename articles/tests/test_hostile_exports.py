@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from articles import services
+from articles.intake.resources import ArticleResource
+from articles.intake.spreadsheets import FORMATS, QuotedCSV, neutralize, unneutralize
 from articles.models import Article, Redirect, Status
-from articles.resources import ArticleResource
-from articles.spreadsheets import FORMATS, QuotedCSV, neutralize, unneutralize
 
 pytestmark = pytest.mark.django_db
 

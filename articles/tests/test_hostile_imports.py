@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from articles.intake.resources import ArticleResource
 from articles.models import Article, Status
-from articles.resources import ArticleResource
 from cases.importer import read_uploads
 
 pytestmark = pytest.mark.django_db

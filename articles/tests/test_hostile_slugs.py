@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver
 
+from articles.intake.resources import ArticleResource
 from articles.models import Article, DiseaseTag, Status, TherapyTag
-from articles.resources import ArticleResource
 from articles.slugs import make_slug, reserved_words, slug_problem
 
 HOSTILE_SLUGS = [

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.spreadsheets import (
+from articles.intake.spreadsheets import (
     MAX_COLUMNS,
     MAX_ROWS,
     refuse_long_json,

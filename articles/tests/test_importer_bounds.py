@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from articles.documents import UnreadableDocument, parse_document
+from articles.intake.documents import UnreadableDocument, parse_document
 from cases.stories import patient_story
 from cases.tests.corpus import load
 from cases.tests.hostile_text import SIZE, ordinary, seconds_within, shapes

@@ -15,7 +15,9 @@ from django.utils import timezone
 from tablib import Dataset
 
 from articles import services, workflow
-from articles.admin import ArticleForm
+from articles.desk.admin import ArticleForm
+from articles.desk.reminders import send_review_reminders
+from articles.intake.resources import DiseaseTagResource, RedirectResource
 from articles.models import (
     Article,
     ArticleEvent,
@@ -27,8 +29,6 @@ from articles.models import (
     Status,
     TherapyTag,
 )
-from articles.reminders import send_review_reminders
-from articles.resources import DiseaseTagResource, RedirectResource
 
 Action = ArticleEvent.Action
 pytestmark = pytest.mark.django_db

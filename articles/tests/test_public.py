@@ -85,7 +85,7 @@ class TestPages:
     def test_related_news_ranks_by_shared_tags_then_recency_and_shows_only_public_articles(
         self, make_article, sle, car_t, vocabulary
     ):
-        from articles.views import related_articles
+        from articles.public.views import related_articles
 
         ra = DiseaseTag.objects.exclude(pk=sle.pk).first()
         days_ago = lambda n: timezone.now() - timedelta(days=n)  # noqa: E731
@@ -112,7 +112,7 @@ class TestPages:
     def test_related_news_falls_back_to_fewer_shared_tags_when_the_best_are_not_public(
         self, make_article, sle, car_t
     ):
-        from articles.views import related_articles
+        from articles.public.views import related_articles
 
         article = make_article(status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
         make_article(status=Status.IN_REVIEW, diseases=[sle], therapies=[car_t])
@@ -324,7 +324,7 @@ class TestFeedsAndSitemap:
     def test_the_sitemap_index_dates_each_section_without_loading_its_items(
         self, client, make_article, monkeypatch
     ):
-        from articles.sitemaps import ArticleSitemap
+        from articles.public.sitemaps import ArticleSitemap
         from cases.sitemaps import CaseSitemap
 
         for _ in range(3):
@@ -695,8 +695,8 @@ class TestCaching:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL")
 def test_postgres_search_uses_the_gin_index(make_article):
-    from articles import search
     from articles.models import Article
+    from articles.public import search
 
     rare = make_article(title="Remission news", status=Status.PUBLISHED)
     Article.objects.bulk_create(
@@ -722,7 +722,7 @@ def test_postgres_search_uses_the_gin_index(make_article):
 
 def test_a_word_found_across_the_archive_ranks_its_newest_matches_only(make_article, monkeypatch):
     """So that search costs the same on a desk of 10,000 articles as on one of 100,000."""
-    from articles import search
+    from articles.public import search
 
     monkeypatch.setattr(search, "MAX_RANKED", 2)
     now = timezone.now()
@@ -734,8 +734,8 @@ def test_a_word_found_across_the_archive_ranks_its_newest_matches_only(make_arti
 
 def test_the_search_index_follows_every_kind_of_write(make_article):
     """PostgreSQL's stored document and SQLite's FTS5 index are both kept by triggers, not by save()."""
-    from articles import search
     from articles.models import Article
+    from articles.public import search
 
     saved = make_article(title="Plain title", status=Status.PUBLISHED)
     Article.objects.filter(pk=saved.pk).update(standfirst="Lasting remission after infusion")
@@ -758,7 +758,7 @@ def test_the_search_index_follows_every_kind_of_write(make_article):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
 class TestSqliteSearchIndex:
     def test_search_reads_the_full_text_index_not_the_articles(self, make_article):
-        from articles import search
+        from articles.public import search
 
         make_article(title="Remission news", status=Status.PUBLISHED)
         with CaptureQueriesContext(connection) as captured:
@@ -772,7 +772,7 @@ class TestSqliteSearchIndex:
         assert not re.search(r"\bSCAN (articles_article|U0)\b(?! USING)", plan), plan
 
     def test_words_are_stemmed_and_the_headline_weighs_most(self, make_article):
-        from articles import search
+        from articles.public import search
 
         body = make_article(
             title="Ward news", body="<p>Two patients in remission.</p>", status=Status.PUBLISHED
@@ -781,14 +781,14 @@ class TestSqliteSearchIndex:
         assert list(search.search("remission").articles) == [title, body]
 
     def test_query_syntax_is_only_text(self, make_article):
-        from articles import search
+        from articles.public import search
 
         make_article(title="Plain news", status=Status.PUBLISHED)
         for query in ['"', "NEAR(a b)", "title:plain", "a* OR b", "-plain", "^plain"]:
             list(search.search(query).articles)  # no FTS5 syntax error reaches the reader
 
     def test_the_index_comes_back_after_sqlite_rebuilds_the_table(self, make_article):
-        from articles import search
+        from articles.public import search
 
         make_article(title="Remission news", status=Status.PUBLISHED)
         with connection.cursor() as cursor:  # what SQLite's copy-and-rename of an altered table leaves
@@ -800,7 +800,7 @@ class TestSqliteSearchIndex:
         assert later in search.search("remission").articles
 
     def test_without_fts5_search_still_finds_every_word(self, make_article, monkeypatch):
-        from articles import search
+        from articles.public import search
 
         monkeypatch.setattr(search, "sqlite_index_exists", lambda: False)
         found = make_article(title="Remission news", status=Status.PUBLISHED)

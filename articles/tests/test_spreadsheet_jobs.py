@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles.intake.resources import ArticleResource
 from articles.models import Article, ImportJob
-from articles.resources import ArticleResource
 
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -71,7 +71,7 @@ def test_a_spreadsheet_over_its_time_budget_imports_nothing_and_says_so(
 ):
     import time
 
-    from articles import spreadsheet_jobs
+    from articles.intake import spreadsheet_jobs
 
     settings.TASKS = DUMMY
     settings.NEWSDESK_SPREADSHEET_SECONDS = 1

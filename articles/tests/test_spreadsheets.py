@@ -10,9 +10,9 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from articles.intake.resources import ArticleResource, DiseaseTagResource
+from articles.intake.spreadsheets import LimitedImportForm, row_errors_as_text
 from articles.models import Article, ArticleDisease, ArticleRevision, DiseaseTag, Status, TherapyTag
-from articles.resources import ArticleResource, DiseaseTagResource
-from articles.spreadsheets import LimitedImportForm, row_errors_as_text
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["slug", "title", "standfirst", "body", "diseases", "therapies"]

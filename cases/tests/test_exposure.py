@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles import workflow
-from articles.comments import post_comment
+from articles.desk.comments import post_comment
 from articles.models import DiseaseTag, Status, TherapyTag
 from articles.tests.test_images import jpeg_with_everything
 from cases.services import case_withdraw_consent

@@ -236,8 +236,8 @@ class TestOurOwnDocuments:
     ):
         from django.urls import reverse
 
+        from articles.intake.resources import ArticleResource
         from articles.models import SourceDocument
-        from articles.resources import ArticleResource
 
         path = DOCUMENTS / "myeloma-release.pdf"
         [row], _, _ = report(tmp_path, path)

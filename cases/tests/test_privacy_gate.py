@@ -24,8 +24,8 @@ from PIL import Image
 
 from articles import services as article_services
 from articles import workflow
+from articles.intake.resources import ArticleResource
 from articles.models import Article, ArticleEvent, ArticleRevision, Status
-from articles.resources import ArticleResource
 from cases.consents import expire_consents, expiring, send_consent_reminders
 from cases.importer import Vocabularies, import_document
 from cases.models import Case, Consent, FindingDecision, PrivacyScan, PrivacyStatus

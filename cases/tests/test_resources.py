@@ -3,7 +3,7 @@
 import pytest
 import tablib
 
-from articles.spreadsheets import row_errors_as_text
+from articles.intake.spreadsheets import row_errors_as_text
 from cases.models import Case, PrivacyStatus
 from cases.resources import CaseResource
 

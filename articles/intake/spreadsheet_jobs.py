@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.budget import TooSlow, time_budget
+from articles.intake.spreadsheets import read_failure_message
 from articles.models import ImportJob
-from articles.spreadsheets import read_failure_message
 
 log = logging.getLogger("newsdesk.import")
 TOO_SLOW = _(

@@ -26,8 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.intake.spreadsheets import neutralize
 from articles.models import Article, DiseaseTag, Status, TherapyTag
-from articles.spreadsheets import neutralize
 
 SCHEDULED, PUBLISHED, PLANNED, REVIEW_DUE = "scheduled", "published", "planned", "review_due"
 KINDS = {

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import access
-from articles import search as article_search
 from articles.addresses import absolute
 from articles.cache import public_page
 from articles.models import (
@@ -31,6 +30,7 @@ from articles.models import (
     TherapyTag,
 )
 from articles.previews import unsign_token
+from articles.public import search as article_search
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 

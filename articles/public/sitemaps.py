@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article, DiseaseTag, TherapyTag
-from articles.views import terms_in_use
+from articles.public.views import terms_in_use
 
 SIMPLE_SLUG = re.compile(r"[a-z0-9-]+")  # needs no escaping in a URL
 

@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from articles.intake.spreadsheets import (
+    BulkTagLinksMixin,
+    SafeCellsMixin,
+    TagsField,
+    split_names,
+    validation_error_for,
+)
 from articles.models import (
     Article,
     ArticleDisease,
@@ -22,13 +29,6 @@ from articles.models import (
 )
 from articles.richtext import sanitize_html
 from articles.slugs import slug_problem
-from articles.spreadsheets import (
-    BulkTagLinksMixin,
-    SafeCellsMixin,
-    TagsField,
-    split_names,
-    validation_error_for,
-)
 
 
 class ArticleResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource):

@@ -1,6 +1,6 @@
 """Admin views around the desk's items: the comment forms' endpoints and the story calendar.
 
-Thin views: the rules are in `articles.comments` and `articles.calendar`. Comments are posted to a
+Thin views: the rules are in `articles.desk.comments` and `articles.desk.calendar`. Comments are posted to a
 hidden `CommentAdmin` (no list, no change form, not on the admin index), for articles and stories alike.
 """
 
@@ -18,7 +18,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import access, calendar, comments
+from articles import access
+from articles.desk import calendar, comments
 from articles.models import Article, Comment
 from articles.notifications import admin_link
 

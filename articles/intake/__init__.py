@@ -1,0 +1,1 @@
+"""What comes in: source documents read into draft parts, and spreadsheets in and out."""
