@@ -1,10 +1,14 @@
+"""The desk's template tags: the admin home's queues, and the comments panel of a change page."""
+
 from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles import access
+from articles.desk import comments
 from articles.models import Article, Status
 
 register = template.Library()
@@ -29,4 +33,22 @@ def desk_queue(context):
         "reviews_due": Article.objects.review_due_by(
             today + timedelta(days=settings.NEWSDESK_REVIEW_NOTICE_DAYS)
         ).count(),
+    }
+
+
+@register.inclusion_tag("admin/includes/comments.html", takes_context=True)
+def comments_panel(context, item):
+    """The "Comments" panel of an item's change page: threads, replies, resolving."""
+    user = context["request"].user
+    threads = comments.threads(item)
+    for thread in threads:
+        thread.can_resolve = comments.may_resolve(user, thread, item)
+        thread.thread_comments = [thread, *thread.thread_replies]
+    return {
+        "item": item,
+        "content_type_id": ContentType.objects.get_for_model(item).pk,
+        "threads": threads,
+        "open_count": sum(1 for thread in threads if thread.resolved_at is None),
+        "can_comment": comments.may_comment(user, item),
+        "csrf_token": context.get("csrf_token"),
     }
