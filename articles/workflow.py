@@ -48,7 +48,7 @@ class Move:
 
 
 TAKE_DOWN_PERMISSION = "articles.take_down_article"  # the privacy officer's: take down, fix, resubmit
-SYSTEM_MOVES = {"take_down"}  # moves the desk makes by itself (`by=None`), e.g. when a consent expires
+SYSTEM_MOVES = {"take_down"}  # moves the desk makes by itself (`by=None`), when a rule lapses
 
 MOVES: dict[str, Move] = {
     move.name: move
@@ -141,7 +141,7 @@ def transition(
     (a missing comment, a publish gate). Publishing with a future `published_at` schedules. A button
     names its move (`move_name`): that move and no other is made, so "Request changes" pressed on a
     page gone stale never unpublishes the article that has since gone live. `by=None` is the desk
-    itself (an expired consent), allowed only for the moves in SYSTEM_MOVES.
+    itself (a rule of another app that lapsed), allowed only for the moves in SYSTEM_MOVES.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     if move_name is not None:
@@ -275,7 +275,7 @@ def go_live(article_id: int, scheduled_for: str) -> str:
 
 def make_go_live(article_id: int, scheduled_for: datetime, now: datetime | None = None) -> Article | None:
     """Put a scheduled article before readers, re-running the publish gates at the last moment: one whose
-    case lost its consent or whose text lost its sign-off while it waited is held back (back to draft)
+    text lost its sign-off, or whose other gates began to fail, while it waited is held back (back to draft)
     instead. Readers never see it before this check (`Article.objects.public()` waits for it).
 
     None when there is nothing to do: the article was unpublished or rescheduled since (a stale task),
