@@ -87,7 +87,7 @@ def importer_ratios() -> list[str]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     django.setup()
-    from articles.tests.test_importer_bounds import MARKUP, SHAPES, parse_or_refuse, read
+    from cases.tests.test_importer_bounds import MARKUP, SHAPES, parse_or_refuse, read
 
     docs = load("blind")
     text = ordinary(

@@ -1,6 +1,6 @@
 """A story that a published article tells stays cleared while readers can see it.
 
-Found by the random walks (articles/tests/test_walks.py): a writer could edit such a story, or link an
+Found by the random walks (cases/tests/test_walks.py): a writer could edit such a story, or link an
 uncleared story to a live article, and the article stayed public telling a story nobody had cleared.
 """
 
