@@ -1614,12 +1614,18 @@ def _alias_pattern(alias: str, case_sensitive: bool) -> re.Pattern:
     if not case_sensitive and len(alias) >= 6 and re.search(r"[^sui'’]s$", alias):
         words[-1] = re.escape(words[-1][:-1]) + "(?:s)?"  # "biologics" names "a biologic" too
         body = _SEP.join([*(re.escape(w) for w in words[:-1]), words[-1]])
-        return re.compile(rf"(?<![^\W\u4e00-\u9fff]|-){body}(?![^\W\u4e00-\u9fff]|-\w)", re.IGNORECASE)
+        return re.compile(
+            rf"(?<![^\W\u4e00-\u9fff]|-){body}(?![^\W\u4e00-\u9fff]|-(?!(?:based|containing)\b)\w)",
+            re.IGNORECASE,
+        )
     body = _SEP.join(re.escape(w) for w in words)
     plural = "" if case_sensitive or len(alias) < 5 else r"(?:s|es)?"
     flags = 0 if case_sensitive else re.IGNORECASE
-    # a word character but a Chinese one bounds a Latin name ("CAR-T治疗" names CAR-T)
-    return re.compile(rf"(?<![^\W\u4e00-\u9fff]|-){body}{plural}(?![^\W\u4e00-\u9fff]|-\w)", flags)
+    # a word character but a Chinese one bounds a Latin name ("CAR-T治疗" names CAR-T), and a hyphen
+    # only before a regimen's suffix ("daratumumab-based" names daratumumab)
+    return re.compile(
+        rf"(?<![^\W\u4e00-\u9fff]|-){body}{plural}(?![^\W\u4e00-\u9fff]|-(?!(?:based|containing)\b)\w)", flags
+    )
 
 
 _compiled: dict[tuple, list] = {}

@@ -397,6 +397,11 @@ class TestTerms:
         assert names("She has SLE.") == ["Systemic lupus erythematosus"]
         assert names("the sle gene") == []
 
+    def test_a_regimen_based_on_a_term_names_it_and_other_compounds_do_not(self):
+        assert names("He moved to a CAR-T-based approach.") == ["CAR-T cell therapy"]
+        assert names("an HSCT-containing schedule") == ["Hematopoietic stem cell transplantation"]
+        assert names("SLE-like symptoms") == []
+
     def test_the_longest_match_wins_and_a_narrower_term_replaces_its_parent(self):
         assert names("She has B-cell acute lymphoblastic leukemia.") == [
             "B-cell acute lymphoblastic leukemia"

@@ -191,9 +191,9 @@ Blood Disorders" above a text dump's headline), required tags 92.0% with no forb
 It was then tuned to (a one-step breadcrumb "Patient Stories > Blood Disorders", "Listen to this article · 5
 min", "Read next:", a paywall counting "2 of your 3 free articles", "(opens in a new window)", a Taiwan
 site's reminder line; Taiwan's names for hydroxychloroquine and MDS, two myeloma antibodies, by
-migration 0021):
+migration 0021; a drug named in "a daratumumab-based combination"):
 
-| twelfth, tuned (stop 27) | 18 (8) | 100% | 96.0% | 100% | 0 | 100% | 0 | 0.00 | 0 |
+| twelfth, tuned (stop 27) | 18 (8) | 100% | 98.0% | 100% | 0 | 100% | 0 | 0.00 | 0 |
 
 The goals, on a fresh batch never tuned to: headlines 90%, required tags 90% with no forbidden tag, stories
 90%, at most one clutter line per document, no markup in any headline.
@@ -211,7 +211,7 @@ FLOORS = {
     "fresh": (1.0, 0.86, 0.95, 1, 0.85, 0, 0.15),
     "second": (1.0, 1.0, 0.98, 0, 1.0, 0, 0.05),
     "third": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.4),
-    "fourth": (1.0, 0.95, 0.97, 1, 0.88, 0, 0.25),
+    "fourth": (1.0, 0.96, 0.97, 1, 0.88, 0, 0.25),
     "fifth": (1.0, 0.92, 0.98, 0, 1.0, 0, 0.15),
     "sixth": (1.0, 0.98, 0.98, 1, 1.0, 0, 0.1),
     "seventh": (1.0, 0.93, 1.0, 0, 1.0, 0, 0.25),
@@ -219,7 +219,7 @@ FLOORS = {
     "ninth": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.1),
     "tenth": (1.0, 0.97, 1.0, 0, 1.0, 0, 0.1),
     "eleventh": (1.0, 1.0, 1.0, 0, 1.0, 0, 0.05),
-    "twelfth": (1.0, 0.96, 1.0, 0, 1.0, 0, 0.05),
+    "twelfth": (1.0, 0.98, 1.0, 0, 1.0, 0, 0.05),
 }
 
 
