@@ -6,9 +6,11 @@ from articles.models.article import (
     Status,
     unique_slug,
 )
-from articles.models.history import ArticleEvent, ArticleRevision, PreviewLink, SourceDocument
+from articles.models.desk import Comment, ReviewReminder
+from articles.models.history import ArticleEvent, ArticleRevision, Correction, PreviewLink, SourceDocument
 from articles.models.jobs import ImportJob
-from articles.models.newsroom import Comment, Correction, Redirect, ReviewReminder, StaffProfile
+from articles.models.people import StaffProfile
+from articles.models.redirects import Redirect
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""What happened to an article: the audit trail of moves, the revisions of its text, and preview links."""
+"""What happened to an article: the audit trail of moves, the revisions of its text, preview links, and the
+corrections readers see."""
 
 import secrets
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.article import Article, Status
+from articles.richtext import refuse_control_characters
 
 
 class AppendOnly(models.Model):
@@ -212,3 +214,34 @@ class SourceDocument(models.Model):
 
     def __str__(self):
         return _("%(format)s document, %(size)d bytes") % {"format": self.format, "size": len(self.data)}
+
+
+class Correction(AppendOnly):
+    """A dated public note on a published article: what changed and why. Readers see every one."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION)
+    note = models.TextField(
+        _("note to readers"),
+        max_length=1000,
+        validators=[refuse_control_characters],
+        help_text=_("What changed and why, in plain words, e.g. “An earlier version gave the wrong dose.”"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"

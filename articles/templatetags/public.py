@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from articles.addresses import absolute
 from articles.images import Rendition, renditions
-from articles.models.newsroom import public_identity
+from articles.models.people import public_identity
 
 register = template.Library()
 

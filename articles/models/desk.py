@@ -1,0 +1,74 @@
+"""What the desk keeps beside an article: review reminders sent, and private comments."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.article import Article
+
+
+class ReviewReminder(models.Model):
+    """A review reminder that went out, so that each one is sent once per review cycle."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("Review falls due")
+        OVERDUE = "overdue", _("Review overdue")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_reminders")
+    kind = models.CharField(max_length=10, choices=Kind)
+    due_on = models.DateField(_("review due on"))
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_to = models.JSONField(default=list, help_text=_("User ids the reminder went to."))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "kind", "due_on"], name="review_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.due_on})"
+
+
+class CommentQuerySet(models.QuerySet):
+    def on(self, item):
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+
+class Comment(models.Model):
+    """A private note from the desk on an article or a story, in threads. Never shown to readers."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("reply to"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="replies",
+    )  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="comment_item")]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError(_("Reply to the thread's first comment."))
