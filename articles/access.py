@@ -100,8 +100,7 @@ def register(content: str, rows: dict[str, Rule], *, desk_rows=None, state: Call
     DESK_RULES.update({(content, action): rule for action, rule in (desk_rows or {}).items()})
     if state is not None:
         STATES[content] = state
-    for action in [*rows, *(desk_rows or {})]:
-        rules.set_perm(permission(content, action), _predicate(content, action))
+    _add_permissions((content, action) for action in [*rows, *(desk_rows or {})])
 
 
 def state_of(item) -> str | None:
@@ -152,5 +151,9 @@ def _predicate(content: str, action: str):
     return allowed
 
 
-for _content, _action in [*RULES, *DESK_RULES]:
-    rules.set_perm(permission(_content, _action), _predicate(_content, _action))
+def _add_permissions(keys) -> None:
+    for content, action in keys:
+        rules.set_perm(permission(content, action), _predicate(content, action))
+
+
+_add_permissions([*RULES, *DESK_RULES])

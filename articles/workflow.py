@@ -260,7 +260,7 @@ def publish_due(now: datetime | None = None) -> dict[str, list[Article]]:
     went_live, held_back = [], []
     due = Article.objects.filter(status=Status.PUBLISHED, awaiting_go_live=True, published_at__lte=now)
     for pk, moment in due.values_list("pk", "published_at"):
-        outcome = make_go_live(pk, moment, now=now)
+        outcome = go_live_if_due(pk, moment, now=now)
         if outcome is not None:
             (went_live if outcome.status == Status.PUBLISHED else held_back).append(outcome)
     return {"went_live": went_live, "held_back": held_back}
@@ -268,12 +268,12 @@ def publish_due(now: datetime | None = None) -> dict[str, list[Article]]:
 
 @task
 def go_live(article_id: int, scheduled_for: str) -> str:
-    """The task `transition()` enqueues when it schedules: at the article's time, `make_go_live`."""
-    outcome = make_go_live(article_id, datetime.fromisoformat(scheduled_for))
+    """The task `transition()` enqueues when it schedules: at the article's time, `go_live_if_due`."""
+    outcome = go_live_if_due(article_id, datetime.fromisoformat(scheduled_for))
     return "skipped" if outcome is None else outcome.status
 
 
-def make_go_live(article_id: int, scheduled_for: datetime, now: datetime | None = None) -> Article | None:
+def go_live_if_due(article_id: int, scheduled_for: datetime, now: datetime | None = None) -> Article | None:
     """Put a scheduled article before readers, re-running the publish gates at the last moment: one whose
     text lost its sign-off, or whose other gates began to fail, while it waited is held back (back to draft)
     instead. Readers never see it before this check (`Article.objects.public()` waits for it).

@@ -314,7 +314,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "created_at",
             "updated_at",
         ]  # set by moves
-        if obj is None or not access.may(request.user, "correct", access.ARTICLE, obj):
+        if obj is None or not access.may(request.user, "publish", access.ARTICLE):
             fields += ["author", "expires_at", "review_due"]  # editors' calls
         return fields
 
