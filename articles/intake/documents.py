@@ -58,7 +58,12 @@ def decode(data: bytes) -> tuple[str, str]:
     text, encoding = None, None
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text, encoding = data.decode(name, errors="strict"), name
+            try:
+                text, encoding = data.decode(name, errors="strict"), name
+            except UnicodeDecodeError:
+                raise UnreadableDocument(
+                    f"marked as {name.upper()} text but damaged or cut short; save it again as UTF-8"
+                ) from None
             break
     if text is None and _looks_utf16(data):
         for name in ("utf-16-le", "utf-16-be"):

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles.intake.documents import (
@@ -187,7 +187,15 @@ class TestStructure:
         doc = parse_document(b"Headline\n\nLead.\n\n<img src=x onerror=alert(1)> & more text follows here.")
         assert "<img" not in doc.body_html() and "&amp;" in doc.body_html()
 
+    @pytest.mark.parametrize(
+        "data", [b"\xfe\xff\x00\x00\x00\x00\x01", b"\xff\xfeH\x00i", b"\xef\xbb\xbfHi \xff\xfe there"]
+    )
+    def test_a_file_marked_as_unicode_whose_bytes_are_not_is_refused_with_what_to_do(self, data):
+        with pytest.raises(UnreadableDocument, match="damaged or cut short; save it again as UTF-8"):
+            parse_document(data)
+
     @given(st.binary(max_size=3000))
+    @example(b"\xfe\xff\x00\x00\x00\x00\x01")  # a UTF-16 mark before an odd number of bytes
     @settings(max_examples=300, deadline=None)
     def test_any_bytes_either_parse_or_are_refused_cleanly(self, data):
         try:
