@@ -12,6 +12,7 @@ from articles.tests.test_browser_workflow import log_in, open_article
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow
 def test_a_comment_and_a_reply_in_the_admin(page, live_server, users, make_article):
     article = make_article(title="Gene therapy trial opens", author=users["writer"])
 
@@ -37,7 +38,8 @@ def test_a_comment_and_a_reply_in_the_admin(page, live_server, users, make_artic
     assert page.locator(f"details#comment-{thread.pk}").count() == 1  # collapsed once resolved
 
 
-@pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_the_calendar_opens_an_item_and_passes_axe(browser, live_server, users, make_article, width):
     article = make_article(
         title="Planned for today", planned_for=timezone.localdate(), author=users["writer"]

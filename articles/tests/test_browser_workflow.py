@@ -25,6 +25,7 @@ def open_article(page, live_server, article):
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
 
 
+@pytest.mark.slow
 def test_a_day_on_the_desk(page, live_server, users):
     start = timezone.now()
     traveller = time_machine.travel(start, tick=True)

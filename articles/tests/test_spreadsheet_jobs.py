@@ -107,6 +107,7 @@ def test_the_database_worker_runs_the_preview_and_then_the_import(client, users,
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_spreadsheet_job_page_passes_axe_while_waiting_and_with_its_preview(
     browser, live_server, users, vocabulary, settings

@@ -58,6 +58,7 @@ def test_the_privacy_pages_pass_axe(browser, live_server, users, make_article, m
     context.close()
 
 
+@pytest.mark.slow
 def test_she_replaces_a_name_everywhere_in_one_click(page, live_server, users, make_article):
     article = make_article(status=Status.IN_REVIEW, author=users["writer"], title="Anneliese Drummond-Okoye home",
                            body=BODY)  # fmt: skip

@@ -109,6 +109,7 @@ def test_the_database_worker_runs_a_queued_import(client, users, settings):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_server, users, settings):
     """In Chromium: a queued job's page says so in a live region, passes axe, and turns into the preview

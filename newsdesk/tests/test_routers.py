@@ -1,12 +1,6 @@
 """Read replicas: which database each read and write goes to (newsdesk/routers.py)."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.signals import request_started
@@ -14,6 +8,7 @@ from django.core.signals import request_started
 from articles.models import Article, ArticleEvent, DiseaseTag
 from cases.models import Case, Consent
 from newsdesk.routers import PrimaryReplicaRouter
+from newsdesk.tests.test_settings import settings_from
 
 pytestmark = pytest.mark.django_db  # a request_started signal also closes stale database connections
 
@@ -48,20 +43,10 @@ def test_only_the_primary_is_migrated(router):
 
 
 def test_the_replica_and_the_router_come_with_database_replica_url():
-    probe = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps([sorted(settings.DATABASES), settings.DATABASE_ROUTERS, "
-        "settings.DATABASES.get('replica', {}).get('NAME')]))"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="newsdesk.settings", DEBUG="true")
-
     def databases(**extra):
-        run = subprocess.run(
-            [sys.executable, "-c", probe], cwd=settings.BASE_DIR, env={**env, **extra},
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        return json.loads(run.stdout.strip().splitlines()[-1])
+        read = settings_from({"DEBUG": "true", **extra})
+        routers = getattr(read, "DATABASE_ROUTERS", [])  # Django's default when the module sets none
+        return [sorted(read.DATABASES), routers, read.DATABASES.get("replica", {}).get("NAME")]
 
     assert databases() == [["default"], [], None]
     replica = "postgres://reader@replica.internal:5432/newsdesk"

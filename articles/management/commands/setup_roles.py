@@ -10,16 +10,23 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        permissions = self._permissions({code for codes in ROLES.values() for code in codes})
         for role, codes in ROLES.items():
-            permissions = [self._permission(code) for code in codes]
             group, created = Group.objects.get_or_create(name=role)
-            group.permissions.set(permissions)
-            self.stdout.write(f"{'Created' if created else 'Updated'} {role}: {len(permissions)} permissions")
+            group.permissions.set([permissions[code] for code in codes])
+            self.stdout.write(f"{'Created' if created else 'Updated'} {role}: {len(codes)} permissions")
 
     @staticmethod
-    def _permission(code: str) -> Permission:
-        app_label, codename = code.split(".", 1)
-        try:
-            return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        except Permission.DoesNotExist:
-            raise CommandError(f"Permission {code} does not exist. Run `manage.py migrate` first.") from None
+    def _permissions(codes: set[str]) -> dict[str, Permission]:
+        """Each code's permission, read in one query."""
+        found = {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in Permission.objects.select_related("content_type").filter(
+                codename__in={code.split(".", 1)[1] for code in codes}
+            )
+        }
+        if missing := sorted(codes - found.keys()):
+            raise CommandError(
+                f"Permission {', '.join(missing)} does not exist. Run `manage.py migrate` first."
+            )
+        return found
