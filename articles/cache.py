@@ -1,7 +1,7 @@
 """Whole-page caching for anonymous readers, dropped whenever anything a reader can see changes.
 
-Pages are cached under a "generation" number; publishing, editing, unpublishing a story or withdrawing
-consent bumps it (see articles.signals and cases.signals), which retires every cached page at once.
+Pages are cached under a "generation" number; any change a reader could see bumps it (articles.signals,
+and each app's own signals for its pages), which retires every cached page at once.
 A scheduled article or an expiring one changes pages without any write, so no page is kept past the
 next go-live or expiry.
 Signed-in staff always get fresh pages.

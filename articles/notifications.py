@@ -1,6 +1,6 @@
 """E-mail to the next person in the chain when an article enters their queue.
 
-Mail carries the headline and a link to the admin, never case details. Each message is a `deliver`
+Mail carries the headline and a link to the admin, never anything from the body. Each message is a `deliver`
 task on the worker, queued when the move commits: a slow or failing mail server never holds a request or
 undoes a move, and a failure is logged.
 """

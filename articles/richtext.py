@@ -1,4 +1,4 @@
-"""The one place that decides which HTML an article or story body may contain.
+"""The one place that decides which HTML a body of rich text (an article's, or another app's) may contain.
 
 The admin's editor only offers these elements, and every save runs the body through `sanitize_html`,
 so HTML that arrives another way (an import, the shell, an API) is held to the same allow-list.

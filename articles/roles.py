@@ -12,7 +12,7 @@ PRIVACY_OFFICER = "Privacy officer"
 
 
 def grant(grants: dict[str, list[str]]) -> None:
-    """Another app's permissions for the desk's roles (the stories app adds its own)."""
+    """Another app's permissions for the desk's roles."""
     for role, codes in grants.items():
         ROLES[role] += [code for code in codes if code not in ROLES[role]]
 

@@ -112,11 +112,11 @@ def add_correction(article: Article, *, by, kind: str, note: str) -> Correction:
 
 @transaction.atomic
 def merge_terms(survivor: VocabularyTerm, merged: VocabularyTerm) -> VocabularyTerm:
-    """Fold `merged` into `survivor`: every article and story link moves, its names become synonyms,
-    its narrower terms move under the survivor, and its old address redirects.
+    """Fold `merged` into `survivor`: every link to it moves, its names become synonyms, its narrower
+    terms move under the survivor, and its old address redirects.
 
-    Links are found through the term's reverse relations, so stories (in `cases`) move too without
-    this app knowing about them.
+    Links are found through the term's reverse relations, so other apps' items that are tagged with it
+    move too without this app knowing about them.
     """
     model = type(survivor)
     if type(merged) is not model or merged.pk == survivor.pk:

@@ -1,6 +1,6 @@
 """The desk's clock, on the task worker. Each `tick` queues the next one a minute on, then sweeps up
-scheduled articles whose go-live task was lost, runs the jobs in NEWSDESK_CLOCK_JOBS (review and consent
-reminders, consent expiry, old import previews), and refreshes the planner's statistics once a day.
+scheduled articles whose go-live task was lost, runs the jobs in NEWSDESK_CLOCK_JOBS (reminders, expiries and
+clean-ups, each app's own), and refreshes the planner's statistics once a day.
 `manage.py start_clock` (run by `make run` and the worker's service) queues the first tick."""
 
 import logging

@@ -29,7 +29,12 @@ register(
 )
 register(CONSENT, {"download": Rule("cases.clear_case")})
 # A story takes the desk's comments; mail names it by its reference only, never by patient details.
-comments.takes_comments(CASE, resolve_permission="cases.clear_case", name=lambda case: case.reference)
+comments.takes_comments(
+    CASE,
+    resolve_permission="cases.clear_case",
+    name=lambda case: case.reference,
+    followed_by=("cleared_by_id",),  # the privacy officer who cleared it
+)
 
 # What each of the desk's roles may do with stories (`manage.py setup_roles` writes it with the rest).
 grant(

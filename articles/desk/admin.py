@@ -695,7 +695,7 @@ class VocabularyTermAdmin(SpreadsheetMixin, admin.ModelAdmin):
                     services.merge_terms(survivor, term)
             self.message_user(
                 request,
-                _("Merged into “%(name)s”: every article and story moved, the old names are synonyms and "
+                _("Merged into “%(name)s”: everything tagged with it moved, the old names are synonyms and "
                   "the old addresses redirect.") % {"name": survivor.name},
             )  # fmt: skip
             return None

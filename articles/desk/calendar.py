@@ -1,4 +1,4 @@
-"""The story calendar: what the desk has on which day, by week or by month.
+"""The editorial calendar: what the desk has on which day, by week or by month.
 
 Pure functions over a date range and filters, so the rules can be tested without a request. Four kinds
 of entry put an article on a day (in the desk's time zone):
@@ -319,7 +319,7 @@ def as_ics(found: list[Entry], link, *, host: str, stamp: datetime | None = None
     which escapes and folds the lines as RFC 5545 asks)."""
     stamp = (stamp or timezone.now()).astimezone(UTC)
     feed = icalendar.Calendar()
-    feed.add("prodid", "-//Newsdesk//Story calendar//EN")
+    feed.add("prodid", "-//Newsdesk//Editorial calendar//EN")
     feed.add("version", "2.0")
     feed.add("calscale", "GREGORIAN")
     for entry in found:

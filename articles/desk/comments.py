@@ -34,15 +34,18 @@ from articles.notifications import admin_link
 from articles.roles import holds
 
 # The items that take comments (other apps add theirs with `takes_comments`), the permission that lets
-# someone resolve any thread on them, and how mail and messages name one.
+# someone resolve any thread on them, how mail and messages name one, and the fields naming the people
+# who follow it (its owner, say).
 RESOLVE_PERMISSION = {"articles.article": "articles.review_article"}
 NAMES = {"articles.article": lambda article: article.title}
+FOLLOWED_BY = {"articles.article": ("author_id",)}
 
 
-def takes_comments(label: str, *, resolve_permission: str, name) -> None:
+def takes_comments(label: str, *, resolve_permission: str, name, followed_by: tuple[str, ...] = ()) -> None:
     """Let the items of model `label` ("app.model") take comments."""
     RESOLVE_PERMISSION[label] = resolve_permission
     NAMES[label] = name
+    FOLLOWED_BY[label] = followed_by
 
 
 MAX_LENGTH = Comment._meta.get_field("body").max_length
@@ -95,14 +98,12 @@ def threads(item) -> list[Comment]:
 
 
 def followers(item, *, acting=None):
-    """Who hears about comments on `item`: its owner, everyone who commented on it, and everyone who made
-    a recorded move on it (its history's actors; for a story, also whoever cleared it). Only active
+    """Who hears about comments on `item`: the people its kind names (an article's author), everyone who
+    commented on it, and everyone who made a recorded move on it (its history's actors). Only active
     people with an e-mail address who may still view the item; never the person acting."""
     ids = set(Comment.objects.on(item).values_list("author_id", flat=True))
-    for field in ("author_id", "cleared_by_id"):  # an article's owner, a story's privacy officer
-        if getattr(item, field, None) is not None:
-            ids.add(getattr(item, field))
-    events = getattr(item, "events", None)  # ArticleEvent or CaseEvent, both with an `actor`
+    ids |= {getattr(item, field) for field in FOLLOWED_BY[content_label(item)]} - {None}
+    events = getattr(item, "events", None)  # each kind's history, with an `actor`
     if events is not None:
         ids |= set(events.exclude(actor=None).values_list("actor_id", flat=True))
     if acting is not None:

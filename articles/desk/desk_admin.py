@@ -1,7 +1,8 @@
-"""Admin views around the desk's items: the comment forms' endpoints and the story calendar.
+"""Admin views around the desk's items: the comment forms' endpoints and the editorial calendar.
 
 Thin views: the rules are in `articles.desk.comments` and `articles.desk.calendar`. Comments are posted to a
-hidden `CommentAdmin` (no list, no change form, not on the admin index), for articles and stories alike.
+hidden `CommentAdmin` (no list, no change form, not on the admin index), for every kind of item that takes
+them.
 """
 
 from datetime import date
@@ -123,7 +124,7 @@ class CommentAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(change_page(item, f"comment-{root.pk}"))
 
 
-# --- The story calendar ---------------------------------------------------------------------------
+# --- The editorial calendar ---------------------------------------------------------------------------
 
 
 def calendar_urls(model_admin):
@@ -175,9 +176,9 @@ def calendar_view(model_admin, request):
         return "?" + urlencode({key: value for key, value in params.items() if value})
 
     title = (
-        _("Story calendar: week of %(day)s") % {"day": shown.start.strftime("%-d %B %Y")}
+        _("Editorial calendar: week of %(day)s") % {"day": shown.start.strftime("%-d %B %Y")}
         if shown.view == "week"
-        else _("Story calendar: %(month)s") % {"month": shown.anchor.strftime("%B %Y")}
+        else _("Editorial calendar: %(month)s") % {"month": shown.anchor.strftime("%B %Y")}
     )
     export_query = urlencode({"view": shown.view, "date": shown.anchor.isoformat(), **filters.as_params()})
     return TemplateResponse(
@@ -210,7 +211,7 @@ def calendar_export(model_admin, request, fmt):
     if fmt not in ("csv", "ics"):
         raise Http404
     shown, _filters, _choices, found, _problems, _today = _calendar_request(request)
-    name = f"story-calendar-{shown.start:%Y-%m-%d}-to-{shown.end:%Y-%m-%d}"
+    name = f"editorial-calendar-{shown.start:%Y-%m-%d}-to-{shown.end:%Y-%m-%d}"
     if fmt == "csv":
         response = HttpResponse(calendar.as_csv(found, admin_link), content_type="text/csv; charset=utf-8")
     else:

@@ -4,7 +4,7 @@
     parse_document(data)     -> ParsedDocument: title, standfirst, body blocks, source, dropped clutter
     match_terms(text, terms) -> ids of the vocabulary terms the text names
 
-Whether a text tells one patient's story is the stories app's question (cases.stories).
+Whether a text is about one patient is for another app to judge.
 
 Everything here is rules over lines and sentences, written for the genre (hospital press releases,
 machine-translated news, scraped pages) rather than for any one document.

@@ -120,7 +120,7 @@ class Article(models.Model):
     hero_shows_patient = models.BooleanField(
         _("the picture shows a patient"),
         default=False,
-        help_text=_("Tick if a patient can be seen. Publishing then needs photo consent on their case."),
+        help_text=_("Tick if a patient can be seen. The privacy gate then checks they agreed to photos."),
     )
     hero_caption = models.CharField(
         _("caption"), max_length=300, blank=True, validators=[refuse_control_characters]
@@ -176,7 +176,9 @@ class Article(models.Model):
         _("planned for"),
         null=True,
         blank=True,
-        help_text=_("The day the desk plans to publish this, for the story calendar. Not shown to readers."),
+        help_text=_(
+            "The day the desk plans to publish this, for the editorial calendar. Not shown to readers."
+        ),
     )
     review_due = models.DateField(
         _("next medical review due"),

@@ -39,7 +39,8 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """A private note from the desk on an article or a story, in threads. Never shown to readers."""
+    """A private note from the desk on an article or another item that takes comments, in threads. Never
+    shown to readers."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

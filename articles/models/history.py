@@ -166,7 +166,9 @@ class PreviewLink(models.Model):
     audience = models.CharField(
         _("shared with"),
         max_length=200,
-        help_text=_("Who this link is for, for the record, e.g. “the patient, to approve their story”."),
+        help_text=_(
+            "Who this link is for, for the record, e.g. “the trial's lead doctor, to check the figures”."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"

@@ -14,11 +14,10 @@ def new_token() -> str:
 
 class ImportJob(models.Model):
     """An upload read by the task worker, not in the request: first a preview (a dry run), then, once
-    its uploader confirms, the import. Documents (`cases.import_jobs`) wait in private storage under
-    `folder`, under numbers rather than their names; a spreadsheet (`articles.intake.spreadsheet_jobs`) waits
-    in import-export's own storage, named in `source`. Jobs and their files go after a day
-    (`cases.importer.expire_import_previews`). `rows` holds the report, with counts of privacy
-    findings and never the findings."""
+    its uploader confirms, the import. Documents wait in private storage under `folder`, under numbers
+    rather than their names; a spreadsheet (`articles.intake.spreadsheet_jobs`) waits in import-export's
+    own storage, named in `source`. The app that reads documents removes jobs and their files after a
+    day. `rows` holds the report, with counts of privacy findings and never the findings."""
 
     class Kind(models.TextChoices):
         DOCUMENTS = "documents", _("documents")

@@ -22,7 +22,7 @@ class LatestArticlesFeed(Feed):
 
     feed_type = Rss201rev2Feed
     title = f"{SITE_TITLE}: latest news"
-    description = "News about treatments, research and patients' stories from the hospital."
+    description = "News about treatments and research from the hospital."
     limit = 30
 
     def link(self):

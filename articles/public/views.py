@@ -65,7 +65,7 @@ def terms_in_use(vocabulary):
 
 @method_decorator(public_page, name="dispatch")
 class HomeView(TemplateView):
-    """The front page: a featured story, the latest news, and ways to browse by disease and therapy."""
+    """The front page: a featured article, the latest news, and ways to browse by disease and therapy."""
 
     template_name = "articles/home.html"
 

@@ -357,24 +357,6 @@ def test_the_changelist_filters_by_term_without_distinct_or_a_full_count(
     assert not [s for s in sql if "django_datetime_trunc" in s]
 
 
-@pytest.mark.parametrize("model_admin", ["articles.Article", "cases.Case"])
-def test_each_rows_checkbox_is_the_markup_django_draws_for_the_bulk_actions(
-    admin_client, make_article, make_case, model_admin
-):
-    from django.apps import apps
-    from django.contrib import admin
-    from django.contrib.admin import ModelAdmin
-
-    row = make_article(title='A "quoted" <headline> & more')
-    if model_admin == "cases.Case":
-        row = make_case(articles=[row], label='Adult <with> "quotes"')
-    model = apps.get_model(model_admin)
-    ours = admin.site._registry[model]
-    assert ours.action_checkbox(row) == ModelAdmin.action_checkbox(ours, row)
-    page = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
-    assert ModelAdmin.action_checkbox(ours, row) in page.content.decode()
-
-
 @pytest.mark.django_db
 def test_every_table_header_in_the_article_page_has_text(client, users, make_article):
     """axe's empty-table-header: Django's tabular inlines leave two header cells empty."""

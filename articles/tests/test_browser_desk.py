@@ -1,4 +1,4 @@
-"""Comments and the story calendar in headless Chromium: post, reply, open an item from the calendar,
+"""Comments and the editorial calendar in headless Chromium: post, reply, open an item from the calendar,
 and the calendar passes axe-core's WCAG 2.2 A/AA rules at phone and desktop widths."""
 
 import pytest
@@ -6,8 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles.models import Comment
-from articles.tests.test_browser_public import SCREENSHOTS, WCAG, WIDTHS
-from articles.tests.test_browser_workflow import log_in, open_article
+from articles.tests.browser import SCREENSHOTS, WCAG, WIDTHS, log_in, open_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

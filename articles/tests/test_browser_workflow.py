@@ -8,24 +8,11 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from articles.tasks import tick
+from articles.tests.browser import log_in, open_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content")
-
-
-def open_article(page, live_server, article):
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
-
-
-@pytest.mark.slow
 def test_a_day_on_the_desk(page, live_server, users):
     start = timezone.now()
     traveller = time_machine.travel(start, tick=True)

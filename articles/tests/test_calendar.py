@@ -1,4 +1,4 @@
-"""The story calendar: what lands on which day, filters, week and month edges, the exports."""
+"""The editorial calendar: what lands on which day, filters, week and month edges, the exports."""
 
 import csv
 import io
@@ -218,7 +218,7 @@ class TestExport:
         response = client.get(url, {"date": "2026-11-12", "author": users["writer"].pk})
 
         assert response["Content-Type"].startswith("text/csv")
-        assert 'filename="story-calendar-2026-11-09-to-2026-11-15.csv"' in response["Content-Disposition"]
+        assert 'filename="editorial-calendar-2026-11-09-to-2026-11-15.csv"' in response["Content-Disposition"]
         body = response.content.decode()
         assert "Mine" in body and "Theirs" not in body
         ics = client.get(
@@ -245,7 +245,7 @@ class TestCalendarPage:
             reverse("admin:articles_article_calendar"), {"view": "month", "date": "2026-11-20"}
         ).content.decode()
         assert page.count('class="calendar-day') == 42
-        assert "Story calendar: November 2026" in page
+        assert "Editorial calendar: November 2026" in page
 
     def test_bad_parameters_say_what_was_shown_instead(self, client, users):
         client.force_login(users["editor"])

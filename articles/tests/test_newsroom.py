@@ -1,5 +1,5 @@
 """Newsroom depth: medical review cycles, public corrections, retraction, closed vocabularies, expiry and
-redirects. (Comments and the story calendar have their own files.)"""
+redirects. (Comments and the editorial calendar have their own files.)"""
 
 import json
 import re
@@ -351,9 +351,7 @@ class TestClosedVocabularies:
 
 
 class TestMergingTerms:
-    def test_every_link_moves_names_become_synonyms_and_the_old_address_redirects(
-        self, client, users, live, make_case
-    ):
+    def test_every_link_moves_names_become_synonyms_and_the_old_address_redirects(self, client, users, live):
         keep = DiseaseTag.objects.create(
             name="Systemic lupus", slug="systemic-lupus", synonyms=["SLE disease"]
         )
@@ -363,8 +361,6 @@ class TestMergingTerms:
         child = DiseaseTag.objects.create(name="Lupus nephritis X", slug="lupus-nephritis-x", parent=merge)
         both = live(title="Tagged with both", diseases=[keep, merge])
         only_merged = live(title="Tagged with the merged term", diseases=[merge])
-        story = make_case(articles=[only_merged])
-        story.diseases.add(merge)
         old_address = merge.get_absolute_url()
 
         client.force_login(users["editor"])
@@ -383,7 +379,6 @@ class TestMergingTerms:
         assert {"Lupus (systemic)", "Lupus disease", "SLE disease"} <= set(keep.synonyms)
         assert "LUP" in keep.abbreviations
         assert list(both.diseases.all()) == [keep] and list(only_merged.diseases.all()) == [keep]
-        assert list(story.diseases.all()) == [keep]
         child.refresh_from_db()
         assert child.parent == keep
 
@@ -391,14 +386,12 @@ class TestMergingTerms:
         moved = client.get(old_address)
         assert moved.status_code == 301 and moved["Location"] == keep.get_absolute_url()
 
-    def test_therapy_terms_merge_the_same_way(self, users, live, make_case):
+    def test_therapy_terms_merge_the_same_way(self, users, live):
         keep = TherapyTag.objects.create(name="CAR-T therapy X", slug="car-t-therapy-x")
         merge = TherapyTag.objects.create(name="CAR T-cell therapy X", slug="car-t-cell-therapy-x")
         article = live(therapies=[merge])
-        story = make_case(articles=[article])
-        story.therapies.add(merge)
         services.merge_terms(keep, merge)
-        assert list(article.therapies.all()) == [keep] and list(story.therapies.all()) == [keep]
+        assert list(article.therapies.all()) == [keep]
         assert (
             Redirect.objects.get(old_path="/therapies/car-t-cell-therapy-x/").new_path
             == keep.get_absolute_url()

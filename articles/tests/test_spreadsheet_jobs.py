@@ -112,8 +112,7 @@ def test_the_database_worker_runs_the_preview_and_then_the_import(client, users,
 def test_the_spreadsheet_job_page_passes_axe_while_waiting_and_with_its_preview(
     browser, live_server, users, vocabulary, settings
 ):
-    from articles.tests.test_browser_workflow import log_in
-    from cases.tests.test_browser_privacy import check
+    from articles.tests.browser import check, log_in
 
     settings.TASKS = DATABASE
     page = browser.new_context().new_page()

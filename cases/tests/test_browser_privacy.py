@@ -3,30 +3,15 @@ replaces a name in one click, the article form's privacy panel a writer sees; ea
 WCAG 2.2 A/AA rules at phone and desktop widths. Everyone here is invented."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from articles.models import Status
-from articles.tests.test_browser_public import SCREENSHOTS, WCAG, WIDTHS
-from articles.tests.test_browser_workflow import log_in
+from articles.tests.browser import WIDTHS, check, log_in
 from cases.privacy import stored_findings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BODY = "<p>Anneliese Drummond-Okoye, 47, was admitted on 14 February 2025 and rang 07700 900461.</p>"
-
-
-def check(page, name: str, width: str, part: str | None = None) -> list[str]:
-    page.wait_for_load_state("networkidle")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-    failures = []
-    if page.evaluate("document.documentElement.scrollWidth") > WIDTHS[width]["width"]:
-        failures.append(f"{name}: wider than the screen")
-    results = Axe().run(page, context=part, options={"runOnly": {"type": "tag", "values": WCAG}})
-    if results.violations_count:
-        failures.append(f"{name}:\n{results.generate_report()}")
-    return failures
 
 
 @pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])

@@ -114,8 +114,7 @@ def test_the_database_worker_runs_a_queued_import(client, users, settings):
 def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_server, users, settings):
     """In Chromium: a queued job's page says so in a live region, passes axe, and turns into the preview
     by itself once the worker has read the documents."""
-    from articles.tests.test_browser_workflow import log_in
-    from cases.tests.test_browser_privacy import check
+    from articles.tests.browser import check, log_in
 
     settings.TASKS = DATABASE
     page = browser.new_context().new_page()

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article, ArticleEvent, Status
+from articles.models import Article, ArticleEvent, DiseaseTag, Status, TherapyTag
+from articles.services import merge_terms
 from cases.models import Case, CaseEvent, Consent, PrivacyStatus
 from cases.privacy import stored_findings
 from cases.services import CaseActionNotAllowed, case_clear, case_save, case_withdraw_consent, decide_finding
@@ -135,3 +136,24 @@ class TestWithdrawingConsent:
         with pytest.raises(CaseActionNotAllowed):
             case_withdraw_consent(case, by=users["editor"], reason="x")
         assert Case.objects.get(pk=case.pk).privacy_status == PrivacyStatus.CLEARED
+
+
+class TestMergingTermsMovesStories:
+    """articles.services.merge_terms finds links through the term's reverse relations, so a story tagged
+    with a merged term moves to the survivor without the articles app knowing about stories."""
+
+    def test_a_story_tagged_with_a_merged_disease_moves_to_the_survivor(self, make_case):
+        keep = DiseaseTag.objects.create(name="Systemic lupus", slug="systemic-lupus")
+        merge = DiseaseTag.objects.create(name="Lupus (systemic)", slug="lupus-systemic")
+        story = make_case()
+        story.diseases.add(merge)
+        merge_terms(keep, merge)
+        assert list(story.diseases.all()) == [keep]
+
+    def test_a_story_tagged_with_a_merged_therapy_moves_to_the_survivor(self, make_case):
+        keep = TherapyTag.objects.create(name="CAR-T therapy X", slug="car-t-therapy-x")
+        merge = TherapyTag.objects.create(name="CAR T-cell therapy X", slug="car-t-cell-therapy-x")
+        story = make_case()
+        story.therapies.add(merge)
+        merge_terms(keep, merge)
+        assert list(story.therapies.all()) == [keep]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 
 FILES = Path(settings.BASE_DIR) / "fixtures" / "files"
-# The demo's unpublished articles are always planned for the coming days, so the story calendar shows
+# The demo's unpublished articles are always planned for the coming days, so the editorial calendar shows
 # a desk at work whenever the demo is loaded (the fixture's own dates are fixed in the past).
 PLANNED_IN_DAYS = {
     "living-well-with-rheumatoid-arthritis-what-the-newest-medicines-change": 3,

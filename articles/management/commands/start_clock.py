@@ -5,7 +5,7 @@ from articles.tasks import start_clock
 
 class Command(BaseCommand):
     help = (
-        "Queue the desk's clock on the task worker (go-live sweep, reminders, consent expiry), unless it "
+        "Queue the desk's clock on the task worker (the go-live sweep and NEWSDESK_CLOCK_JOBS), unless it "
         "is already queued. Run it before or beside `db_worker`; running it again is harmless."
     )
 

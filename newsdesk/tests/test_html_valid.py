@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from articles.tests.test_browser_public import site  # noqa: F401  (the same pages the browser checks)
+from newsdesk.tests.test_browser_public import site  # noqa: F401  (the same pages the browser checks)
 
 VNU = Path(settings.BASE_DIR) / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

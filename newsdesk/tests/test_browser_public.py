@@ -1,22 +1,16 @@
 """The public site in headless Chromium: every page type passes axe-core's WCAG 2.2 A/AA rules at phone
 and desktop widths, the keyboard works, and screenshots are kept for a human to look at."""
 
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles import workflow
 from articles.models import DiseaseTag, Status, TherapyTag
+from articles.tests.browser import SCREENSHOTS, WCAG, WIDTHS
 from articles.tests.test_images import jpeg_with_everything
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import DiseaseTag, Status, TherapyTag
-from articles.tests.xss_payloads import PAYLOADS
+from newsdesk.tests.xss_payloads import PAYLOADS
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "to"}

@@ -7,7 +7,7 @@ The page's Content Security Policy would block most inline scripts anyway; these
 import pytest
 from django.test import Client
 
-from articles.tests.hostile import plant_payloads
+from newsdesk.tests.hostile import plant_payloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 from articles.richtext import sanitize_html
-from articles.tests.hostile import feed_problems, plant_payloads, runnable_markup, url_is_safe, url_scheme
-from articles.tests.xss_payloads import PAYLOADS
+from newsdesk.tests.hostile import feed_problems, plant_payloads, runnable_markup, url_is_safe, url_scheme
+from newsdesk.tests.xss_payloads import PAYLOADS
 
 
 class TestUrlScheme:
