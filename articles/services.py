@@ -194,7 +194,11 @@ def share_preview(article: Article, *, by, audience: str, days: int | None = Non
         raise PermissionDenied(_("Only an editor can share a preview outside the desk."))
     if not audience.strip():
         raise ValidationError({"audience": _("Say who the link is for, for the record.")})
-    days = days or settings.NEWSDESK_PREVIEW_DAYS
+    most = settings.NEWSDESK_PREVIEW_MAX_DAYS
+    days = min(settings.NEWSDESK_PREVIEW_DAYS, most) if days is None else days
+    if not 1 <= days <= most:
+        message = _("A preview link lives 1 to %(most)s days. Share a new link when this one runs out.")
+        raise ValidationError({"days": message % {"most": most}})
     with transaction.atomic():
         link = PreviewLink.objects.create(
             article=article,

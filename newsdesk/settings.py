@@ -273,6 +273,8 @@ NEWSDESK_STALE_SECONDS = env.float("NEWSDESK_STALE_SECONDS", default=2.0)
 NEWSDESK_REFRESH_PAGES = env.int("NEWSDESK_REFRESH_PAGES", default=12)
 # How long an outside reader's preview link works unless the editor picks otherwise.
 NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
+# The longest an outside preview link may live; the service and the form refuse more.
+NEWSDESK_PREVIEW_MAX_DAYS = env.int("NEWSDESK_PREVIEW_MAX_DAYS", default=30)
 # Medical review cycle: each sign-off sets the next review this many days later; owners and reviewers
 # are reminded this many days before it falls due, and again once it is overdue.
 NEWSDESK_REVIEW_CYCLE_DAYS = env.int("NEWSDESK_REVIEW_CYCLE_DAYS", default=365)

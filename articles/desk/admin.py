@@ -24,7 +24,7 @@ from import_export.admin import ImportExportMixin
 from articles import access, services, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk.desk_admin import calendar_urls
-from articles.forms import term_picker
+from articles.forms import SharePreviewForm, term_picker
 from articles.intake import spreadsheet_jobs
 from articles.intake.resources import (
     ArticleResource,
@@ -414,6 +414,7 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
             "publish_problems": workflow.publish_problems(article) if needs_gates else [],
             "preview_links": article.preview_links.select_related("created_by")[:10] if can_share else [],
             "can_share_preview": can_share,
+            "share_preview_form": SharePreviewForm() if can_share else None,
             "revision_count": article.revisions.count(),
             # Panels other rooms add to the form (the privacy findings), named in settings.
             "article_panels": [
@@ -633,16 +634,15 @@ class ArticleAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article(request, pk)
+        form = SharePreviewForm(request.POST)
         try:
-            days = int(request.POST.get("days") or 0) or None
-            link = services.share_preview(
-                article, by=request.user, audience=request.POST.get("audience", ""), days=days
-            )
-        except (PermissionDenied, ValidationError, ValueError) as error:
-            self._report(
-                request,
-                error if not isinstance(error, ValueError) else ValidationError(_("Days must be a number.")),
-            )
+            if not form.is_valid():
+                raise ValidationError(
+                    [f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items()]
+                )
+            link = services.share_preview(article, by=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            self._report(request, error)
         else:
             url = request.build_absolute_uri(link.get_absolute_url())
             self.message_user(

@@ -4,6 +4,7 @@ safe concurrent editing."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -263,6 +264,31 @@ class TestPreviews:
         assert client.get(reverse("articles:shared_preview", args=[link.token])).status_code == 404
         forged = sign_token(link.token)[:-2] + "xx"
         assert client.get(reverse("articles:shared_preview", args=[forged])).status_code == 404
+
+    @pytest.mark.parametrize("days", [0, -1, 31, 100_000])
+    def test_a_link_lives_one_to_thirty_days_and_no_longer(self, users, make_article, days):
+        article = make_article(author=users["writer"])
+        with pytest.raises(ValidationError, match="1 to 30 days"):
+            services.share_preview(article, by=users["editor"], audience="a trial doctor", days=days)
+        assert not PreviewLink.objects.exists()
+        link = services.share_preview(article, by=users["editor"], audience="a trial doctor", days=30)
+        assert link.expires_at - timezone.now() <= timedelta(days=30)
+
+    def test_the_form_refuses_a_link_for_longer_than_the_maximum_and_says_so(
+        self, client, users, make_article, settings
+    ):
+        settings.NEWSDESK_PREVIEW_MAX_DAYS = 14
+        article = make_article(author=users["writer"], status=Status.IN_REVIEW)
+        client.force_login(users["editor"])
+        form = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+        assert 'id="preview-days"' in form and 'max="14"' in form
+        response = client.post(
+            reverse("admin:articles_article_share_preview", args=[article.pk]),
+            {"audience": "a trial doctor", "days": "100000"},
+            follow=True,
+        )
+        assert "Days valid: Ensure this value is less than or equal to 14." in response.content.decode()
+        assert not PreviewLink.objects.exists()
 
     def test_only_editors_share_previews(self, users, make_article):
         article = make_article(author=users["writer"])
