@@ -15,3 +15,26 @@ def secret_key_is_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs, **kwargs):
+    """Production runs several gunicorn workers and the task worker: a cache that lives inside one
+    process leaves the others serving pages from before a publish, an unpublish or a withdrawal."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Error(
+            f"The cache ({backend.rsplit('.', 1)[-1]}) lives inside each process, so the web workers and "
+            "the task worker would each keep their own copy of every page and go stale after a change.",
+            hint="Set CACHE_URL to the shared Redis, e.g. redis://127.0.0.1:6379/1 (docs/operations.md).",
+            id="newsdesk.E002",
+        )
+    ]

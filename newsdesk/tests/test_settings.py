@@ -9,12 +9,14 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.core.checks import run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "news.hospital.example",
+    "CACHE_URL": "redis://cache.internal:6379/1",
 }
 
 
@@ -104,3 +106,26 @@ def test_production_static_files_are_fingerprinted_and_compressed(tmp_path):
     assert hashed, css
     assert f"{hashed[0]}.gz" in css
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings_from(PRODUCTION).MIDDLEWARE
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"],
+)
+def test_the_deploy_check_refuses_a_cache_that_lives_inside_one_process(settings, backend):
+    """Issue 23, item 6: two gunicorn workers with local-memory caches served an unpublished article for
+    10-20 s on about half the requests. With DEBUG off, `check --deploy` stops that configuration."""
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": backend}}
+    errors = [e for e in run_checks(include_deployment_checks=True) if e.id == "newsdesk.E002"]
+    assert len(errors) == 1 and "CACHE_URL" in errors[0].hint
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+    }
+    assert not [e for e in run_checks(include_deployment_checks=True) if e.id == "newsdesk.E002"]
+
+
+def test_a_development_server_may_keep_its_cache_in_its_one_process(settings):
+    settings.DEBUG = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not [e for e in run_checks(include_deployment_checks=True) if e.id == "newsdesk.E002"]
