@@ -1,9 +1,12 @@
 """The disease and therapy vocabularies: terms findable by name, synonym or abbreviation."""
 
+import operator
 import re
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +35,21 @@ def _fold(term: str) -> str:
     return " ".join(term.casefold().split())
 
 
+def _tagged_items(vocabulary) -> list[tuple[type[models.Model], models.QuerySet]]:
+    """(link model, its public items) for each kind of item that can be tagged with `vocabulary`'s terms
+    and has a `public()` QuerySet."""
+    pairs = []
+    for relation in vocabulary._meta.related_objects:
+        links = relation.related_model
+        fields = {field.name: field for field in links._meta.get_fields()}
+        if relation.field.name != "tag" or "content_object" not in fields:
+            continue
+        item = fields["content_object"].related_model
+        if hasattr(item._default_manager, "public"):
+            pairs.append((links, item._default_manager.public()))
+    return pairs
+
+
 class VocabularyQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -48,6 +66,20 @@ class VocabularyQuerySet(models.QuerySet):
                 found.append(pk)
                 todo += children.get(pk, [])
         return found
+
+    def in_public_use(self):
+        """Terms that something public is tagged with: an article, or any other item with a `public()`
+        QuerySet, found through the term's link tables (so this app names no other app's items)."""
+        uses = [
+            Exists(links.objects.filter(tag=OuterRef("pk"), content_object__in=public))
+            for links, public in _tagged_items(self.model)
+        ]
+        return self.filter(reduce(operator.or_, uses)) if uses else self.none()
+
+    def has_public_page(self, term) -> bool:
+        """Whether `term` has a page and feeds: it or a narrower term is in public use. A term that only
+        drafts use has none, whatever its description says: a new drug's name can reveal a story."""
+        return self.filter(pk__in=self.with_narrower(term)).in_public_use().exists()
 
     def find(self, term: str):
         """The term whose name, synonym or abbreviation is `term`, or None (see `find_each`)."""

@@ -5,6 +5,7 @@ seen in the standfirst can travel through a feed reader. Public correction notes
 """
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -65,7 +66,10 @@ class TagFeed(LatestArticlesFeed):
     vocabulary = DiseaseTag
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.vocabulary, slug=slug)
+        term = get_object_or_404(self.vocabulary, slug=slug)
+        if not self.vocabulary.objects.has_public_page(term):
+            raise Http404
+        return term
 
     def title(self, tag):
         return f"{SITE_TITLE}: {tag.name}"

@@ -193,6 +193,8 @@ class TagArticleListView(ListView):
             if term is None:
                 raise Http404
             return redirect(term, permanent=True)
+        if not self.vocabulary.objects.has_public_page(self.tag):
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

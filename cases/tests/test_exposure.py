@@ -29,6 +29,8 @@ MARKERS = {
     "uncleared_case": "Plinthocase",
     "withdrawn_case": "Gravelwithdrawn",
     "comment": "Snorvelcomment",
+    "draft_term": "Ombrelldraftterm",
+    "uncleared_term": "Tessavuncleared",
 }
 
 
@@ -105,6 +107,17 @@ def world(users, make_article, make_case, vocabulary):
     make_case(articles=[retracted], label=f"{MARKERS['retracted_story']}, a man in his 50s with lupus")
     uncleared = make_case(articles=[public], cleared=False, label=f"{MARKERS['uncleared_case']} story")
     uncleared.diseases.add(sle)
+    # Terms that only hidden items use: an unannounced drug's name and description can reveal a story.
+    draft_term = DiseaseTag.objects.create(
+        name=f"{MARKERS['draft_term']} syndrome", slug="draft-only-term",
+        description=f"{MARKERS['draft_term']}, first treated here this winter.",
+    )  # fmt: skip
+    hidden["draft"].diseases.add(draft_term)
+    uncleared_term = TherapyTag.objects.create(
+        name=f"{MARKERS['uncleared_term']} cells", slug="uncleared-story-term",
+        description=f"{MARKERS['uncleared_term']}, given to one patient so far.",
+    )  # fmt: skip
+    uncleared.therapies.add(uncleared_term)
     told = make_article(title="Second lupus story", status=Status.PUBLISHED, author=users["writer"], **tags)
     withdrawn = make_case(articles=[told], label=f"{MARKERS['withdrawn_case']} story")
     withdrawn.diseases.add(sle)
@@ -147,6 +160,29 @@ def test_the_leak_walk(client, users, world):
     assert MARKERS["retracted_body"].encode() not in retraction.content
     for case in (world["uncleared"], world["withdrawn"]):
         assert client.get(case.get_absolute_url()).status_code == 404
+    for term in ("/diseases/draft-only-term/", "/therapies/uncleared-story-term/"):
+        assert [client.get(term + feed).status_code for feed in ("", "rss/", "atom/")] == [404, 404, 404]
+
+
+def test_a_term_has_a_page_while_a_public_article_or_story_uses_it_and_not_after(
+    client, users, make_article, make_case
+):
+    term = TherapyTag.objects.create(name="Trial cells X", slug="trial-cells-x", description="New.")
+    article = make_article(status=Status.PUBLISHED)  # public, but not tagged with the term
+    story = make_case(articles=[article])
+    addresses = [term.get_absolute_url() + feed for feed in ("", "rss/", "atom/")]
+    assert [client.get(url).status_code for url in addresses] == [404, 404, 404]
+    story.therapies.add(term)  # a public story uses it
+    cache.clear()
+    assert [client.get(url).status_code for url in addresses] == [200, 200, 200]
+    case_withdraw_consent(story, by=users["privacy_officer"], reason="Phone call")
+    cache.clear()
+    assert [client.get(url).status_code for url in addresses] == [404, 404, 404]
+    broader = TherapyTag.objects.create(name="Cell therapies X", slug="cell-therapies-x")
+    TherapyTag.objects.filter(pk=term.pk).update(parent=broader)
+    make_article(status=Status.PUBLISHED, therapies=[term])
+    cache.clear()
+    assert client.get(broader.get_absolute_url()).status_code == 200  # its narrower term is in use
 
 
 def test_the_walk_does_see_what_is_public(client, world):
