@@ -134,7 +134,8 @@ def refusal(user, action: str, content: str, item=None) -> str | None:
         and not any(holds(user, p) for p in rule.owner_or)
     ):
         return str(_("Only its author or an editor may do that."))
-    if rule.not_by_author and is_author:
+    writer_ids = getattr(item, "writer_ids", None)  # who wrote the text, where the item keeps revisions
+    if rule.not_by_author and (user.pk in writer_ids() if writer_ids else is_author):
         return str(_("You wrote it, so someone else must do that (four-eyes rule)."))
     return None
 

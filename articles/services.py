@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -47,6 +48,20 @@ def record_revision(article: Article, by=None, note: str = "") -> ArticleRevisio
             text_hash=article.text_hash(),
             note=note,
         )
+
+
+def record_owner_change(article: Article, *, previous, by) -> ArticleEvent:
+    """A change of owner goes into the history. It voids no sign-off and makes nobody eligible to
+    publish: the four-eyes rule asks who wrote the text (`Article.writer_ids`), not who owns it."""
+    people = get_user_model().objects.in_bulk([pk for pk in (previous, article.author_id) if pk])
+    name = {pk: person.get_username() for pk, person in people.items()}
+    return ArticleEvent.record(
+        article,
+        by=by,
+        action=ArticleEvent.Action.OWNER_CHANGED,
+        comment=_("Owner changed from %(before)s to %(after)s.")
+        % {"before": name.get(previous, _("nobody")), "after": name.get(article.author_id, _("nobody"))},
+    )
 
 
 def restore_revision(revision: ArticleRevision, *, by) -> Article:

@@ -88,8 +88,8 @@ def move_refusal(move: Move, article: Article, user) -> str | None:
         }
     if not holds(user, move.permission):
         return _("You do not have permission to %(move)s.") % {"move": str(move.label).lower()}
-    if move.not_by_author and _is_author(article, user):
-        return _("You wrote this article, so another editor must publish it (four-eyes rule).")
+    if move.not_by_author and user.pk in article.writer_ids():
+        return _("You wrote or edited this text, so another editor must publish it (four-eyes rule).")
     if move.only_once_public and article.published_at and article.published_at > timezone.now():
         return _("“%(title)s” has not gone live yet. Unpublish it instead.") % {"title": article.title}
     if move.author_or_reviewer and not (
@@ -189,8 +189,8 @@ def sign_off(article: Article, *, by, comment: str = ""):
         if not rules.has_perm(SIGN_OFF_PERMISSION, by, article):
             if not holds(by, SIGN_OFF_PERMISSION):
                 raise TransitionNotAllowed(_("Only a medical reviewer can sign off an article."))
-            if _is_author(article, by):
-                raise TransitionNotAllowed(_("You wrote this article, so another reviewer must sign it off."))
+            if by.pk in article.writer_ids():
+                raise TransitionNotAllowed(_("You wrote this text, so another reviewer must sign it off."))
             raise TransitionNotAllowed(_("Only an article in review can be signed off. Submit it first."))
         event = _record(article, by, Action.SIGNED_OFF, article.status, article.status, comment.strip())
         _set_next_review(article, event)
@@ -211,8 +211,8 @@ def confirm_review(article: Article, *, by, comment: str = ""):
         if not rules.has_perm(CONFIRM_REVIEW_PERMISSION, by, article):
             if not holds(by, SIGN_OFF_PERMISSION):
                 raise TransitionNotAllowed(_("Only a medical reviewer can confirm a review."))
-            if _is_author(article, by):
-                raise TransitionNotAllowed(_("You wrote this article, so another reviewer must review it."))
+            if by.pk in article.writer_ids():
+                raise TransitionNotAllowed(_("You wrote this text, so another reviewer must review it."))
             raise TransitionNotAllowed(_("Only a published or scheduled article has a review to confirm."))
         if article.current_sign_off() is None:
             raise ValidationError(

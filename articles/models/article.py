@@ -308,14 +308,32 @@ class Article(models.Model):
         return self.is_locked or self.events.filter(action__in=[action.PUBLISHED, action.WENT_LIVE]).exists()
 
     def current_sign_off(self):
-        """The latest sign-off, by someone other than the author, of exactly the current text, or None."""
+        """The latest sign-off of exactly the current text, or None. Who may sign off is decided when they
+        do (not by its writers: `writer_ids`), so a later change of owner voids nothing."""
         if self.pk is None:
             return None
         text = self.text_hash()
         prefetched = getattr(self, "sign_offs", None)  # lists prefetch every sign-off, newest first
         if prefetched is not None:
-            return next((e for e in prefetched if e.text_hash == text and e.actor_id != self.author_id), None)
-        return self.events.reviews().filter(text_hash=text).exclude(actor_id=self.author_id).first()
+            return next((e for e in prefetched if e.text_hash == text), None)
+        return self.events.reviews().filter(text_hash=text).first()
+
+    def writer_ids(self) -> set[int]:
+        """Who wrote the text now awaiting review or publication, for the four-eyes rule: everyone whose
+        save changed the text since it was last signed off as a different text, from the revisions and
+        not from the owner field. An article with no revisions (made outside the desk) counts its owner."""
+        if self.pk is None:
+            return {self.author_id} - {None}
+        text = self.text_hash()
+        earlier = self.events.reviews().exclude(text_hash=text).values_list("created_at", flat=True).first()
+        writers, previous = set(), None
+        for by, text_hash, saved in self.revisions.order_by("number").values_list(
+            "created_by", "text_hash", "created_at"
+        ):
+            if text_hash != previous and by is not None and (earlier is None or saved > earlier):
+                writers.add(by)
+            previous = text_hash
+        return writers if previous is not None else {self.author_id} - {None}
 
     def text_hash(self) -> str:
         """A fingerprint of exactly the text readers get: headline, standfirst and body.

@@ -57,6 +57,7 @@ class ArticleEvent(AppendOnly):
         RESTORED = "restored", _("Revision restored")
         PREVIEW_SHARED = "preview_shared", _("Preview link shared")
         PREVIEW_REVOKED = "preview_revoked", _("Preview link revoked")
+        OWNER_CHANGED = "owner_changed", _("Owner changed")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events"

@@ -391,3 +391,89 @@ def test_the_clock_is_queued_once_and_each_tick_queues_the_next(settings):
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert waiting.count() == 1, "the tick that ran queued the next"
     assert waiting.get().run_after > timezone.now() + timedelta(seconds=settings.NEWSDESK_CLOCK_SECONDS - 5)
+
+
+# --- Four eyes on the people who wrote the text, not on the owner field (issue 23, item 3) ---------
+
+
+@pytest.fixture
+def second_editor(users, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from articles.roles import EDITOR
+
+    editor = django_user_model.objects.create_user("second_editor", "e2@example.test", "pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    return editor
+
+
+def write(client, article, user, **changes):
+    """Save the article through its admin form as `user` would, changing `changes`."""
+    from django.urls import reverse
+
+    from articles.tests.test_admin import form_data
+
+    client.force_login(user)
+    article.refresh_from_db()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(
+        url, form_data(article, **{"author": article.author_id, "_continue": "1"} | changes)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    return article
+
+
+class TestFourEyesOnThePeople:
+    def test_an_editor_who_wrote_the_text_cannot_publish_it_by_handing_the_article_to_a_writer(
+        self, client, users, make_article, second_editor
+    ):
+        """The attack from the issue: write, get it signed off, make a writer the owner, then publish."""
+        editor, writer = users["editor"], users["writer"]
+        article = make_article(author=editor, status=Status.DRAFT)
+        write(client, article, editor, body="<p>Twelve adults responded.</p>")
+        workflow.transition(article, to=Status.IN_REVIEW, by=editor)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        write(client, article, editor, author=str(writer.pk))  # the owner changes; the text does not
+
+        assert article.author == writer
+        owner_change = article.events.get(action=ArticleEvent.Action.OWNER_CHANGED)
+        assert owner_change.actor == editor and "editor" in owner_change.comment
+        assert article.current_sign_off() is not None  # changing the owner voids nothing by itself
+        with pytest.raises(workflow.TransitionNotAllowed, match="four-eyes"):
+            workflow.transition(article, to=Status.PUBLISHED, by=editor)
+        assert "publish" not in [m.name for m in workflow.available_moves(article, editor)]
+        workflow.transition(article, to=Status.PUBLISHED, by=second_editor)  # another editor may
+
+    def test_a_reviewer_who_edited_the_text_cannot_sign_it_off_though_she_does_not_own_it(
+        self, client, users, make_article, django_user_model
+    ):
+        from django.contrib.auth.models import Group
+
+        from articles.roles import EDITOR
+
+        reviewer = users["medical_reviewer"]
+        reviewer.groups.add(Group.objects.get(name=EDITOR))  # a reviewer who may also edit
+        article = make_article(author=users["writer"], status=Status.IN_REVIEW)
+        write(client, article, reviewer, body="<p>Her own wording of the dose.</p>")
+        assert article.author == users["writer"]
+        with pytest.raises(workflow.TransitionNotAllowed, match="another reviewer"):
+            workflow.sign_off(article, by=reviewer)
+
+    def test_the_writers_are_those_who_changed_the_text_since_it_was_signed_off_as_another_text(
+        self, client, users, make_article, second_editor
+    ):
+        writer, editor = users["writer"], users["editor"]
+        article = make_article(author=writer, status=Status.DRAFT)
+        write(client, article, writer, body="<p>First text.</p>")
+        assert article.writer_ids() == {writer.pk}
+        workflow.transition(article, to=Status.IN_REVIEW, by=writer)
+        workflow.sign_off(article, by=users["medical_reviewer"])
+        assert article.writer_ids() == {writer.pk}  # the signed text is still hers
+        write(client, article, editor, body="<p>The editor's second text.</p>")  # voids the sign-off
+        write(client, article, second_editor, author=str(editor.pk))  # an owner change writes nothing
+        assert article.writer_ids() == {editor.pk}
+        assert article.current_sign_off() is None
+
+    def test_an_article_made_outside_the_desk_counts_its_owner_as_its_writer(self, users, make_article):
+        assert make_article(author=users["editor"]).writer_ids() == {users["editor"].pk}

@@ -617,3 +617,37 @@ def test_the_policy_table_agrees_with_the_rule_book(scene, content, action, stat
 
 def test_every_row_of_the_policy_table_is_in_the_rule_book():
     assert set(access.RULES) - {(ARTICLE, "share_preview")} == set(EXPECTED)
+
+
+# --- Four eyes on the people, not the owner field (issue 23) ------------------------------------
+
+# An article in review whose current text `wrote` wrote (its only revision), then given
+# to `owner`: who may publish, schedule or sign it off. Whoever wrote the text never may, whoever owns it.
+FOUR_EYES = {
+    ("editor", "writer"): {"publish": {"other_editor"}, "schedule": {"other_editor"}, "sign_off": {"medical_reviewer"}},
+    ("writer", "editor"): {"publish": {"editor", "other_editor"}, "schedule": {"editor", "other_editor"},
+                           "sign_off": {"medical_reviewer"}},
+    ("medical_reviewer", "writer"): {"publish": {"editor", "other_editor"}, "schedule": {"editor", "other_editor"},
+                                     "sign_off": NOBODY},
+}  # fmt: skip
+FOUR_EYES_PRINCIPALS = ["writer", "editor", "other_editor", "medical_reviewer"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("wrote", "owner"), list(FOUR_EYES))
+def test_four_eyes_asks_who_wrote_the_text_not_who_owns_it(
+    users, make_article, django_user_model, wrote, owner
+):
+    from articles.services import record_owner_change, record_revision
+
+    other_editor = django_user_model.objects.create_user("matrix_other_editor", is_staff=True)
+    other_editor.groups.add(Group.objects.get(name=EDITOR))
+    people = users | {"other_editor": other_editor}
+    article = make_article(author=people[wrote], status=Status.IN_REVIEW, body="<p>The text.</p>")
+    record_revision(article, by=people[wrote])
+    previous, article.author = article.author_id, people[owner]
+    article.save()
+    record_owner_change(article, previous=previous, by=people["editor"])
+    for action, allowed in FOUR_EYES[(wrote, owner)].items():
+        may = {who for who in FOUR_EYES_PRINCIPALS if access.may(people[who], action, ARTICLE, article)}
+        assert may == allowed, action
