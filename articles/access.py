@@ -125,6 +125,8 @@ def refusal(user, action: str, content: str, item=None) -> str | None:
         return None
     if rule.states is not None and state_of(item) not in rule.states:
         return str(_("That cannot be done while it is %(state)s.") % {"state": state_of(item)})
+    if action == "delete" and getattr(item, "has_been_public", lambda: False)():
+        return str(_("It was public, so it is never deleted. Retract it instead."))
     author_id = getattr(item, "author_id", None)
     is_author = author_id is not None and author_id == user.pk
     if (

@@ -1,7 +1,10 @@
 """Anything a reader can see changed: retire the cached public pages; an address changed: keep the old one
-answering with a redirect."""
+answering with a redirect; an article that was ever public is never deleted."""
 
-from django.db.models.signals import post_delete, post_save
+import logging
+
+from django.db.models import ProtectedError
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,20 @@ def _address_moved(sender, instance, **kwargs):
 
 for model in ADDRESS_NOTES:
     post_save.connect(_address_moved, sender=model, dispatch_uid=f"address-moved-{model.__name__}")
+
+
+log = logging.getLogger("newsdesk.audit")
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="never-delete-what-was-public")
+def _never_delete_what_was_public(sender, instance, **kwargs):
+    """Whatever deletes it (the admin, a bulk action, the shell, a cascade), an article readers may have
+    seen keeps its address, history and corrections: retraction is the way out. A draft that was never
+    public may go, and its going is logged (by number: a headline can name a patient)."""
+    if instance.has_been_public():
+        raise ProtectedError(
+            str(_("Article %(pk)s was public, so it is never deleted. Retract it instead: its address then "
+                  "shows the retraction notice and its history stays.") % {"pk": instance.pk}),
+            {instance},
+        )  # fmt: skip
+    log.info("article %s deleted: a %s that was never public", instance.pk, instance.status)

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles import access
-from articles.desk.admin import PlainActionCheckbox, SpreadsheetMixin
+from articles.desk.admin import SpreadsheetMixin
 from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
 from articles.roles import holds
@@ -178,7 +178,7 @@ class CaseForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
+class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [CaseResource]
     form = CaseForm
     change_form_template = "admin/cases/case/change_form.html"
@@ -289,6 +289,13 @@ class CaseAdmin(PlainActionCheckbox, SpreadsheetMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or access.may(request.user, "delete", CASE, obj)
         )
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        """No bulk delete, not even for a superuser: a story leaves the site by withdrawal, and one with a
+        privacy history is never deleted (its events protect it)."""
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
 
     def _allowed(self, request, action, content, item):
         """Refuse with 403 what articles.access does not open to this user (say why on the page)."""

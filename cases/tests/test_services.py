@@ -157,3 +157,25 @@ class TestMergingTermsMovesStories:
         story.therapies.add(merge)
         merge_terms(keep, merge)
         assert list(story.therapies.all()) == [keep]
+
+
+class TestWhatWasPublicIsNeverDeleted:
+    """Issue 23, item 2, for stories: one that was ever cleared keeps its privacy history, so it is never
+    deleted, by the model, a bulk delete, a superuser's admin or a cascade; withdrawal is the way out."""
+
+    def test_a_cleared_story_cannot_be_deleted_by_any_path(self, users, pending_case, admin_client):
+        from django.db import transaction
+        from django.db.models import ProtectedError
+        from django.urls import reverse
+
+        case_clear(pending_case, by=users["privacy_officer"])
+        with pytest.raises(ProtectedError), transaction.atomic():
+            pending_case.delete()
+        with pytest.raises(ProtectedError), transaction.atomic():
+            Case.objects.filter(pk=pending_case.pk).delete()
+        with pytest.raises(ProtectedError), transaction.atomic():
+            users["privacy_officer"].delete()  # who cleared it
+        changelist = admin_client.get(reverse("admin:cases_case_changelist")).content.decode()
+        assert "delete_selected" not in changelist
+        assert admin_client.get(reverse("admin:cases_case_delete", args=[pending_case.pk])).status_code == 403
+        assert Case.objects.filter(pk=pending_case.pk).exists()
