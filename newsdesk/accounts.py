@@ -16,6 +16,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -62,6 +63,16 @@ def _over_limit(key: str, limit: int, seconds: int) -> bool:
         return False
 
 
+def client_ip(request) -> str:
+    """The address a request came from: behind our proxy on this machine (nginx, from loopback), the hop
+    it added last to X-Forwarded-For, which a client cannot forge; otherwise the peer itself."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and peer in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip()
+    return peer
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, with the link's address from NEWSDESK_BASE_URL (never the Host header) and a
     limit per address and per client. Every request gets the same answer, sent or not, known or not."""
@@ -71,7 +82,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        client = self.request.META.get("REMOTE_ADDR", "")
+        client = client_ip(self.request)
         by_address = "newsdesk:reset:address:" + hashlib.sha256(email.encode()).hexdigest()
         by_client = "newsdesk:reset:client:" + hashlib.sha256(client.encode()).hexdigest()
         if _over_limit(by_address, 3, 3600) or _over_limit(by_client, 10, 3600):
@@ -89,3 +100,17 @@ class PasswordResetView(auth_views.PasswordResetView):
             extra_email_context={**(self.extra_email_context or {}), "site_name": "Newsdesk"},
         )
         return HttpResponseRedirect(self.get_success_url())
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a locked sign-in: what happened, when to try again, and what to do."""
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "site_title": _("Newsdesk"),
+        },
+        status=429,
+    )

@@ -5,6 +5,7 @@ laptop: SQLite in the project folder, an in-process cache and media on local dis
 the environment turns it on. docs/operations.md lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",  # sign-in throttling and lockout
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Below the CSP middleware so that its response hook runs first and can pick the admin policy.
     "newsdesk.middleware.AdminContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out sign-in with the lockout page
     # Last, like Django's FetchFromCacheMiddleware: a reader's cached page skips URL resolution and view.
     "articles.cache.ServeCachedPagesMiddleware",
 ]
@@ -117,7 +120,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -186,9 +189,20 @@ LOGIN_URL = "admin:login"
 # Object permissions (`user.has_perm("articles.edit_article", article)`) are the access table's predicates,
 # registered with `rules` by articles.access; the model backend answers what roles grant.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out sign-in is refused before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account from one
+# address, that pair is locked for LOGIN_LOCKOUT_MINUTES; `manage.py axes_reset_username <name>` unlocks
+# it (docs/operations.md). Passwords are never logged.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsdesk.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsdesk.accounts.locked_out"
 
 # Security. The HTTPS settings default on when DEBUG is off, which is how production runs behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

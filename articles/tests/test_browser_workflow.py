@@ -13,6 +13,7 @@ from articles.tests.browser import log_in, open_article
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow
 def test_a_day_on_the_desk(page, live_server, users):
     start = timezone.now()
     traveller = time_machine.travel(start, tick=True)

@@ -65,3 +65,69 @@ def test_resets_are_limited_per_address(client, users):
         response = client.post(reverse("admin_password_reset"), {"email": users["writer"].email})
         assert response.status_code == 302
     assert len(mail.outbox) == 3
+
+
+# --- Guessing passwords (issue 23, item 7): django-axes ---------------------------------------------
+
+
+def sign_in(client, username, password, address="203.0.113.7"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address_even_for_the_right_one(
+    client, users, caplog
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "editor", "guess-Winter2026").status_code == 200  # the form again
+    with caplog.at_level("WARNING"):
+        locked = sign_in(client, "editor", "guess-Spring2026")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Too many wrong passwords" in page and "Try again in 15 minutes" in page
+    assert reverse("admin_password_reset") in page
+    assert sign_in(client, "editor", "pw-for-tests").status_code == 429  # the right password waits too
+    assert "guess-Spring2026" not in caplog.text and "pw-for-tests" not in caplog.text  # never logged
+    assert sign_in(client, "editor", "pw-for-tests", address="198.51.100.4").status_code == 302  # elsewhere
+
+
+def test_a_successful_sign_in_clears_the_count(client, users):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "editor", "guess")
+    assert sign_in(client, "editor", "pw-for-tests").status_code == 302
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "editor", "guess")
+    assert sign_in(client, "editor", "pw-for-tests").status_code == 302
+
+
+def test_the_administrator_unlocks_an_account_with_one_command(client, users):
+    from django.core.management import call_command
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "editor", "guess")
+    assert sign_in(client, "editor", "pw-for-tests").status_code == 429
+    call_command("axes_reset_username", "editor", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sign_in(client, "editor", "pw-for-tests").status_code == 302
+
+
+def test_behind_the_proxy_the_address_is_the_hop_it_added_and_a_forged_one_changes_nothing(rf):
+    from newsdesk.accounts import client_ip
+
+    via_nginx = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(via_nginx) == "203.0.113.7"  # the client wrote 6.6.6.6; nginx appended the real one
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert client_ip(direct) == "203.0.113.9"
+
+
+def test_passwords_are_at_least_12_characters_and_not_common(users):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("short-pw1", "password1234", "123456789012"):
+        with pytest.raises(ValidationError):
+            validate_password(weak, users["editor"])
+    validate_password("a long passphrase of ours", users["editor"])
