@@ -230,7 +230,7 @@ class DeskWalk(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("walks", [10, pytest.param(200, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("walks", [6, pytest.param(200, marks=pytest.mark.slow)])
 def test_the_desk_keeps_its_promises_on_random_walks(users, walks):
     DeskWalk.users = users
     run_state_machine_as_test(
