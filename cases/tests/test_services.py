@@ -142,21 +142,14 @@ class TestMergingTermsMovesStories:
     """articles.services.merge_terms finds links through the term's reverse relations, so a story tagged
     with a merged term moves to the survivor without the articles app knowing about stories."""
 
-    def test_a_story_tagged_with_a_merged_disease_moves_to_the_survivor(self, make_case):
-        keep = DiseaseTag.objects.create(name="Systemic lupus", slug="systemic-lupus")
-        merge = DiseaseTag.objects.create(name="Lupus (systemic)", slug="lupus-systemic")
+    @pytest.mark.parametrize(("vocabulary", "field"), [(DiseaseTag, "diseases"), (TherapyTag, "therapies")])
+    def test_a_story_tagged_with_a_merged_term_moves_to_the_survivor(self, make_case, vocabulary, field):
+        keep = vocabulary.objects.create(name="Systemic lupus X", slug="systemic-lupus-x")
+        merge = vocabulary.objects.create(name="Lupus (systemic) X", slug="lupus-systemic-x")
         story = make_case()
-        story.diseases.add(merge)
+        getattr(story, field).add(merge)
         merge_terms(keep, merge)
-        assert list(story.diseases.all()) == [keep]
-
-    def test_a_story_tagged_with_a_merged_therapy_moves_to_the_survivor(self, make_case):
-        keep = TherapyTag.objects.create(name="CAR-T therapy X", slug="car-t-therapy-x")
-        merge = TherapyTag.objects.create(name="CAR T-cell therapy X", slug="car-t-cell-therapy-x")
-        story = make_case()
-        story.therapies.add(merge)
-        merge_terms(keep, merge)
-        assert list(story.therapies.all()) == [keep]
+        assert list(getattr(story, field).all()) == [keep]
 
 
 class TestWhatWasPublicIsNeverDeleted:
