@@ -321,7 +321,8 @@ class Article(models.Model):
     def writer_ids(self) -> set[int]:
         """Who wrote the text now awaiting review or publication, for the four-eyes rule: everyone whose
         save changed the text since it was last signed off as a different text, from the revisions and
-        not from the owner field. An article with no revisions (made outside the desk) counts its owner."""
+        not from the owner field. An article with no such revision (made outside the desk, or by an import
+        that names nobody) counts its owner."""
         if self.pk is None:
             return {self.author_id} - {None}
         text = self.text_hash()
@@ -333,7 +334,7 @@ class Article(models.Model):
             if text_hash != previous and by is not None and (earlier is None or saved > earlier):
                 writers.add(by)
             previous = text_hash
-        return writers if previous is not None else {self.author_id} - {None}
+        return writers or {self.author_id} - {None}  # no revision by a person: its owner answers for it
 
     def text_hash(self) -> str:
         """A fingerprint of exactly the text readers get: headline, standfirst and body.
