@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_logged_in
@@ -107,10 +107,10 @@ def locked_out(request, response=None, credentials=None):
     return render(
         request,
         "registration/locked_out.html",
-        {
+        admin.site.each_context(request)
+        | {
             "failure_limit": settings.AXES_FAILURE_LIMIT,
             "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-            "site_title": _("Newsdesk"),
         },
         status=429,
     )

@@ -131,3 +131,21 @@ def test_passwords_are_at_least_12_characters_and_not_common(users):
         with pytest.raises(ValidationError):
             validate_password(weak, users["editor"])
     validate_password("a long passphrase of ours", users["editor"])
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_in_page_and_the_lockout_page_pass_axe(browser, live_server, users):
+    from articles.tests.browser import check
+
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    failures = check(page, "sign-in", "phone")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", "a wrong guess")
+        page.click("input[type=submit]")
+    assert "Too many wrong passwords" in page.inner_text("main, #content")
+    failures += check(page, "locked-out", "phone")
+    assert not failures, "\n".join(failures)
