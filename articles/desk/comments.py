@@ -196,6 +196,6 @@ def _send(item, *, by, what, quote, anchor, to) -> None:
 
 @receiver(post_delete, dispatch_uid="comments_leave_with_their_item")
 def comments_leave_with_their_item(sender, instance, **kwargs):
-    """A generic relation has no cascade: when a draft or a pending story is deleted, so are its notes."""
+    """A generic relation has no cascade: when an item that takes comments is deleted, so are its notes."""
     if sender._meta.label_lower in RESOLVE_PERMISSION:
         Comment.objects.on(instance).delete()

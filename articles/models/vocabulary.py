@@ -78,7 +78,7 @@ class VocabularyQuerySet(models.QuerySet):
 
     def has_public_page(self, term) -> bool:
         """Whether `term` has a page and feeds: it or a narrower term is in public use. A term that only
-        drafts use has none, whatever its description says: a new drug's name can reveal a story."""
+        drafts use has none, whatever its description says: a new drug's name can reveal a patient."""
         return self.filter(pk__in=self.with_narrower(term)).in_public_use().exists()
 
     def find(self, term: str):

@@ -1,6 +1,6 @@
 """RSS 2.0 and Atom feeds, site-wide and per disease or therapy: headlines and standfirsts only.
 
-Feeds never carry article bodies or anything from a patient story, so nothing a privacy review has not
+Feeds never carry article bodies or anything another app adds to a page, so nothing a privacy review has not
 seen in the standfirst can travel through a feed reader. Public correction notes travel with their item.
 """
 
