@@ -185,6 +185,7 @@ def test_a_term_has_a_page_while_a_public_article_or_story_uses_it_and_not_after
     assert client.get(broader.get_absolute_url()).status_code == 200  # its narrower term is in use
 
 
+@pytest.mark.slow  # make test's leak walk checks that it reached 60 pages and the public article
 def test_the_walk_does_see_what_is_public(client, world):
     pages = crawl(client, public_entry_points(world))
     everything = b"".join(body for _, body in pages.values())
