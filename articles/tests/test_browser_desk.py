@@ -63,3 +63,17 @@ def test_the_calendar_opens_an_item_and_passes_axe(browser, live_server, users, 
     page.wait_for_selector(".workflow-panel")
     assert page.url.endswith(f"/admin/articles/article/{article.pk}/change/")
     context.close()
+
+
+@pytest.mark.slow
+def test_the_preview_share_form_passes_axe_and_carries_its_maximum(page, live_server, users, make_article):
+    from articles.tests.browser import check
+
+    article = make_article(title="Shared for checking", author=users["writer"], status="in_review")
+    page.set_viewport_size(WIDTHS["desktop"])
+    log_in(page, live_server, "editor")
+    open_article(page, live_server, article)
+    page.locator(".preview-links summary").click()
+    failures = check(page, "preview-share", "desktop", part=".preview-links")
+    assert page.get_attribute("#preview-days", "max") == "30"
+    assert not failures, "\n".join(failures)
