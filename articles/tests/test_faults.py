@@ -201,3 +201,27 @@ def test_the_scheduler_killed_mid_job_publishes_each_article_exactly_once(users,
     workflow.publish_due(now=later)  # and a second one runs over the same minute
     for article in articles:
         assert article.events.filter(action=Action.WENT_LIVE).count() == 1
+
+
+# --- A crash between a move and its history entry (issue 23, item 8) --------------------------------
+
+
+@pytest.mark.parametrize("move", ["publish", "schedule", "sign_off"])
+def test_a_crash_between_the_move_and_its_history_entry_leaves_neither(users, ready, move):
+    """The move and its entry commit together or not at all: a process that dies while writing the
+    entry leaves the article as it was, with no entry, and the move can simply be made again."""
+    article = ready()
+    before = (Article.objects.get(pk=article.pk).status, article.events.count())
+    crash = mock.patch.object(ArticleEvent.objects, "create", side_effect=SystemExit("worker killed"))
+    with crash, pytest.raises(SystemExit):
+        if move == "sign_off":
+            workflow.sign_off(article, by=users["medical_reviewer"], comment="Second look.")
+        else:
+            when = timezone.now() + timedelta(hours=2) if move == "schedule" else None
+            workflow.transition(
+                article, to=Status.PUBLISHED, by=users["editor"], move_name=move, published_at=when
+            )
+    article.refresh_from_db()
+    assert (article.status, article.events.count(), article.awaiting_go_live) == (*before, False)
+    publish(article, users["editor"])  # nothing half-done is in the way
+    assert article.events.filter(action=Action.PUBLISHED).count() == 1

@@ -172,3 +172,16 @@ class TestWhatWasPublicIsNeverDeleted:
         assert "delete_selected" not in changelist
         assert admin_client.get(reverse("admin:cases_case_delete", args=[pending_case.pk])).status_code == 403
         assert Case.objects.filter(pk=pending_case.pk).exists()
+
+
+def test_a_crash_between_clearing_and_its_history_entry_leaves_neither(users, pending_case):
+    """Issue 23, item 8, for stories: the clearance and its entry commit together or not at all."""
+    from unittest import mock
+
+    crash = mock.patch.object(CaseEvent.objects, "create", side_effect=SystemExit("worker killed"))
+    with crash, pytest.raises(SystemExit):
+        case_clear(pending_case, by=users["privacy_officer"])
+    pending_case.refresh_from_db()
+    assert pending_case.privacy_status == PrivacyStatus.PENDING and not pending_case.events.exists()
+    case_clear(pending_case, by=users["privacy_officer"])  # nothing half-done is in the way
+    assert pending_case.events.count() == 1
