@@ -571,16 +571,24 @@ class FindingDecision(AppendOnly):
         return f"{self.get_choice_display()} ({self.kind})"
 
 
-class CaseEvent(models.Model):
-    """The privacy audit trail of a case: clearances, resets to pending, consent withdrawals. Append-only.
+class CaseEvent(AppendOnly):
+    """The privacy audit trail of a case: clearances, resets to pending, consent withdrawals. Append-only,
+    with its actions named in one enum like the articles' history.
 
     Comments refer to cases by reference and never quote patient details."""
+
+    class Action(models.TextChoices):
+        CLEARED = "cases.cleared", _("Cleared for publication")
+        PENDING = "cases.pending", _("Sent back to the privacy officer")
+        CONSENT_WITHDRAWN = "cases.consent_withdrawn", _("Consent withdrawn")
+        FINDING_REPLACED = "cases.finding_replaced", _("Privacy finding replaced in the text")
+        TAKEN_DOWN = "cases.taken_down", _("Taken down for a privacy reason")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)

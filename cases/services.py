@@ -95,7 +95,7 @@ def case_clear(case: Case, *, by, justification: str = "") -> Case:
     CaseEvent.objects.create(
         case=case,
         actor=by,
-        action="cases.cleared",
+        action=CaseEvent.Action.CLEARED,
         comment=justification.strip()[:500],
         fingerprint=fingerprint,
     )
@@ -114,7 +114,7 @@ def case_save(case: Case, *, by) -> Case:
         CaseEvent.objects.create(
             case=case,
             actor=by,
-            action="cases.pending",
+            action=CaseEvent.Action.PENDING,
             comment=_("Story edited after clearance."),
             fingerprint=case.fingerprint(),
         )
@@ -131,7 +131,7 @@ def case_mark_pending(case: Case, *, reason: str, by=None) -> Case:
     case.privacy_status = PrivacyStatus.PENDING
     transaction.on_commit(bump)
     CaseEvent.objects.create(
-        case=case, actor=by, action="cases.pending", comment=reason, fingerprint=case.fingerprint()
+        case=case, actor=by, action=CaseEvent.Action.PENDING, comment=reason, fingerprint=case.fingerprint()
     )
     logger.info("Case %s needs a new privacy review: %s", case.reference, reason)
     return case
@@ -170,7 +170,9 @@ def case_withdraw_consent(case: Case, *, by, reason: str) -> list:
         case, PrivacyStatus.WITHDRAWN, by,
         _("Consent withdrawn for %(ref)s: %(reason)s") % {"ref": case.reference, "reason": reason},
     )  # fmt: skip
-    CaseEvent.objects.create(case=case, actor=by, action="cases.consent_withdrawn", comment=reason[:500])
+    CaseEvent.objects.create(
+        case=case, actor=by, action=CaseEvent.Action.CONSENT_WITHDRAWN, comment=reason[:500]
+    )
     logger.warning(
         "Consent withdrawn for case %s; %d article(s) taken down", case.reference, len(unpublished)
     )
@@ -310,7 +312,7 @@ def _replace(subject, finding: dict, replacement: str, by, note: str) -> Finding
         CaseEvent.objects.create(
             case=subject,
             actor=by,
-            action="cases.finding_replaced",
+            action=CaseEvent.Action.FINDING_REPLACED,
             comment=_("A %(kind)s replaced in every field.") % {"kind": kind_label(kind)},
             fingerprint=subject.fingerprint(),
         )
@@ -365,7 +367,11 @@ def take_down_case(case: Case, *, by, reason: str) -> list:
         _("Taken down with %(ref)s for privacy: %(reason)s") % {"ref": case.reference, "reason": reason},
     )  # fmt: skip
     CaseEvent.objects.create(
-        case=case, actor=by, action="cases.taken_down", comment=reason[:500], fingerprint=case.fingerprint()
+        case=case,
+        actor=by,
+        action=CaseEvent.Action.TAKEN_DOWN,
+        comment=reason[:500],
+        fingerprint=case.fingerprint(),
     )
     logger.warning("Case %s taken down for privacy; %d article(s) with it", case.reference, len(taken_down))
     return taken_down

@@ -185,3 +185,17 @@ def test_a_crash_between_clearing_and_its_history_entry_leaves_neither(users, pe
     assert pending_case.privacy_status == PrivacyStatus.PENDING and not pending_case.events.exists()
     case_clear(pending_case, by=users["privacy_officer"])  # nothing half-done is in the way
     assert pending_case.events.count() == 1
+
+
+def test_a_story_s_history_is_append_only_with_its_actions_named_in_one_enum(users, pending_case):
+    """Issue 23, item 1, in part: CaseEvent said "append-only" and could be saved and deleted freely."""
+    case_clear(pending_case, by=users["privacy_officer"])
+    entry = pending_case.events.get()
+    assert (
+        entry.action == CaseEvent.Action.CLEARED and entry.get_action_display() == "Cleared for publication"
+    )
+    entry.comment = "Rewritten later."
+    with pytest.raises(ValidationError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValidationError, match="append-only"):
+        entry.delete()
