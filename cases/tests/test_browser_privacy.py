@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BODY = "<p>Anneliese Drummond-Okoye, 47, was admitted on 14 February 2025 and rang 07700 900461.</p>"
 
 
-@pytest.mark.parametrize("width", ["phone", pytest.param("desktop", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_the_privacy_pages_pass_axe(browser, live_server, users, make_article, make_case, width):
     article = make_article(status=Status.IN_REVIEW, author=users["writer"], body=BODY)
     make_case(cleared=False)

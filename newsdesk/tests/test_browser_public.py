@@ -78,6 +78,7 @@ def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_the_cont
     assert page.evaluate("document.activeElement.id") == "main"
 
 
+@pytest.mark.slow
 def test_no_layout_shift_from_images(page, live_server, site):
     page.goto(live_server.url + site["article"])
     sizes = page.evaluate(
@@ -101,6 +102,7 @@ def test_the_page_works_without_javascript_and_under_the_strict_policy(browser, 
     assert not [e for e in errors if "Content Security Policy" in e]
 
 
+@pytest.mark.slow
 def test_a_returning_reader_s_browser_never_shows_an_article_after_it_is_unpublished(
     page, live_server, make_article, users
 ):
