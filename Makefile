@@ -63,7 +63,7 @@ TEST_JOBS ?= auto
 TEST_OPTIONS = -n $(TEST_JOBS) --dist worksteal
 test: export PYTHONDONTWRITEBYTECODE =
 test: $(VENV)/.installed
-	$(PY) -m pytest -m "not slow" $(TEST_OPTIONS) $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow and not browser" $(TEST_OPTIONS) $(PYTEST_ARGS)
 
 test-full: export PYTHONDONTWRITEBYTECODE =
 test-full: $(VENV)/.installed
