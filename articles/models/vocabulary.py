@@ -76,10 +76,12 @@ class VocabularyQuerySet(models.QuerySet):
         ]
         return self.filter(reduce(operator.or_, uses)) if uses else self.none()
 
-    def has_public_page(self, term) -> bool:
+    def has_public_page(self, term, narrower: list[int] | None = None) -> bool:
         """Whether `term` has a page and feeds: it or a narrower term is in public use. A term that only
-        drafts use has none, whatever its description says: a new drug's name can reveal a patient."""
-        return self.filter(pk__in=self.with_narrower(term)).in_public_use().exists()
+        drafts use has none, whatever its description says: a new drug's name can reveal a patient.
+        `narrower` is what `with_narrower(term)` gave, where the caller already has it."""
+        ids = self.with_narrower(term) if narrower is None else narrower
+        return self.filter(pk__in=ids).in_public_use().exists()
 
     def find(self, term: str):
         """The term whose name, synonym or abbreviation is `term`, or None (see `find_each`)."""

@@ -193,15 +193,15 @@ class TagArticleListView(ListView):
             if term is None:
                 raise Http404
             return redirect(term, permanent=True)
-        if not self.vocabulary.objects.has_public_page(self.tag):
+        self.terms = self.vocabulary.objects.with_narrower(self.tag)
+        if not self.vocabulary.objects.has_public_page(self.tag, self.terms):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         """Articles about the term or any narrower one (a page on lymphoma lists B-cell lymphoma news)."""
         field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
-        terms = self.vocabulary.objects.with_narrower(self.tag)
-        matching = Article.objects.filter(**{f"{field}__in": terms}).values("pk")
+        matching = Article.objects.filter(**{f"{field}__in": self.terms}).values("pk")
         return Article.objects.public().filter(pk__in=matching).with_tags().order_by("-published_at")
 
     def get_context_data(self, **kwargs):
