@@ -62,6 +62,7 @@ def _test_environment():
         SECURE_SSL_REDIRECT=False,
         PASSWORD_HASHERS=fast_hashing,
         NEWSDESK_BASE_URL="http://testserver",
+        NEWSDESK_SECOND_FACTOR=False,  # newsdesk/tests/test_second_factor.py turns it on
     ):
         yield
 

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",  # sign-in throttling and lockout
+    "django_otp",  # the second factor (newsdesk.second_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): the code was given in this session
+    "newsdesk.second_factor.SecondFactorMiddleware",  # no desk page before the code, for roles that need one
     "newsdesk.accounts.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -203,6 +208,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsdesk.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsdesk.accounts.locked_out"
+
+# The second factor: staff in these roles, and every superuser, give a code from an authenticator app
+# after their password. On unless DEBUG is, so that `make run`'s demo accounts sign in with a password.
+NEWSDESK_SECOND_FACTOR = env.bool("SECOND_FACTOR", default=not DEBUG)
+NEWSDESK_SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=["Editor", "Privacy officer"])
+OTP_TOTP_ISSUER = "Newsdesk"  # the name the authenticator app shows
 
 # Security. The HTTPS settings default on when DEBUG is off, which is how production runs behind TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -9,7 +9,7 @@ from articles.addresses import with_public_addresses
 from articles.cache import public_page
 from articles.public.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
-from newsdesk import accounts, guide
+from newsdesk import accounts, guide, second_factor
 from newsdesk.views import healthz
 
 admin.site.site_header = "Newsdesk"
@@ -43,6 +43,13 @@ urlpatterns = [
     ),
     path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/keep-alive/", accounts.keep_alive, name="admin_keep_alive"),
+    path("admin/second-factor/", second_factor.verify, name="second_factor"),
+    path("admin/second-factor/set-up/", second_factor.set_up, name="second_factor_set_up"),
+    path(
+        "admin/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

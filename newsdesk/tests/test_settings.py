@@ -117,15 +117,21 @@ def test_the_deploy_check_refuses_a_cache_that_lives_inside_one_process(settings
     10-20 s on about half the requests. With DEBUG off, `check --deploy` stops that configuration."""
     settings.DEBUG = False
     settings.CACHES = {"default": {"BACKEND": backend}}
-    errors = [e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"]
+    errors = [
+        e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"
+    ]
     assert len(errors) == 1 and "CACHE_URL" in errors[0].hint
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
     }
-    assert not [e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"]
+    assert not [
+        e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"
+    ]
 
 
 def test_a_development_server_may_keep_its_cache_in_its_one_process(settings):
     settings.DEBUG = True
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    assert not [e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"]
+    assert not [
+        e for e in run_checks(tags=[Tags.caches], include_deployment_checks=True) if e.id == "newsdesk.E002"
+    ]
