@@ -1,11 +1,11 @@
 """The second factor for staff who can publish or clear patient stories: a six-digit code from an
 authenticator app (django-otp's time-based device), and ten single-use recovery codes for a lost phone.
 
-A member of staff whose role needs it (NEWSDESK_SECOND_FACTOR_ROLES, and every superuser) is half signed
-in after the password: every page but these answers with the code page, or the set-up page if they have
-no authenticator yet. Wrong codes slow down (django-otp doubles the wait after each) and are logged.
-Recovery codes are stored as SHA-256 digests of 120 random bits, so a copy of the database does not
-hold a usable one.
+Whoever holds one of the powers in NEWSDESK_SECOND_FACTOR_FOR (publishing, taking down, clearing a story:
+editors, privacy officers, every superuser) is half signed in after the password: every page but
+OPEN_WHILE_HALF_SIGNED_IN answers with the code page, or the set-up page if they have no authenticator
+yet. Wrong codes slow down (django-otp doubles the wait after each) and are logged. Recovery codes are
+stored as SHA-256 digests of 120 random bits, so a copy of the database does not hold a usable one.
 """
 
 import hashlib
@@ -35,6 +35,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.roles import holds
+
 log = logging.getLogger("newsdesk.audit")
 
 RECOVERY_CODES = 10
@@ -61,9 +63,7 @@ def is_required(user) -> bool:
     """Whether this member of staff must give a code after their password."""
     if not settings.NEWSDESK_SECOND_FACTOR or not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=settings.NEWSDESK_SECOND_FACTOR_ROLES).exists()
+    return any(holds(user, permission) for permission in settings.NEWSDESK_SECOND_FACTOR_FOR)
 
 
 def _next(request) -> str:

@@ -209,10 +209,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsdesk.accounts.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsdesk.accounts.locked_out"
 
-# The second factor: staff in these roles, and every superuser, give a code from an authenticator app
-# after their password. On unless DEBUG is, so that `make run`'s demo accounts sign in with a password.
+# The second factor: staff who hold any of these permissions (editors, privacy officers, superusers) give
+# a code from an authenticator app after their password. On unless DEBUG is, so that `make run`'s demo
+# accounts sign in with a password.
 NEWSDESK_SECOND_FACTOR = env.bool("SECOND_FACTOR", default=not DEBUG)
-NEWSDESK_SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=["Editor", "Privacy officer"])
+NEWSDESK_SECOND_FACTOR_FOR = env.list(
+    "SECOND_FACTOR_FOR",
+    default=["articles.publish_article", "articles.take_down_article", "cases.clear_case"],
+)
 OTP_TOTP_ISSUER = "Newsdesk"  # the name the authenticator app shows
 
 # Security. The HTTPS settings default on when DEBUG is off, which is how production runs behind TLS.
