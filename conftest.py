@@ -150,7 +150,8 @@ def make_article(db):
 @pytest.fixture
 def make_case(db, django_user_model):
     """Make a case linked to `articles`. By default it has web consent on file and is cleared for its
-    current text, as if the privacy officer had reviewed it."""
+    current text, as if the privacy officer had reviewed it. `consent` may be a dict of the consent's
+    terms (`{"expires_on": ...}`): a consent on file is never changed afterwards, as on a live desk."""
     from cases.models import Case, Consent, PrivacyStatus
 
     def make(*, articles=(), cleared=True, consent=True, photos=False, **fields):
@@ -158,10 +159,14 @@ def make_case(db, django_user_model):
         case = Case.objects.create(**fields)
         case.articles.set(articles)
         if consent:
-            Consent.objects.create(
-                case=case, signed_on=timezone.localdate() - timedelta(days=30), scope_web=True, photos=photos,
-                form="consent/test/signed.pdf",
-            )  # fmt: skip
+            signed_on = timezone.localdate() - timedelta(days=30)
+            terms = {
+                "signed_on": signed_on,
+                "scope_web": True,
+                "photos": photos,
+                "form": "consent/test/signed.pdf",
+            }
+            Consent.objects.create(case=case, **terms | (consent if isinstance(consent, dict) else {}))
         if cleared:
             officer, _ = django_user_model.objects.get_or_create(username="fixture_privacy_officer")
             Case.objects.filter(pk=case.pk).update(

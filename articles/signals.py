@@ -20,6 +20,7 @@ from articles.models import (
     StaffProfile,
     TherapyTag,
 )
+from articles.models.history import item_row_goes_first
 from articles.redirects import address_moved
 
 for model in (
@@ -79,7 +80,7 @@ log = logging.getLogger("newsdesk.audit")
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="never-delete-what-was-public")
-def _never_delete_what_was_public(sender, instance, **kwargs):
+def _never_delete_what_was_public(sender, instance, using, **kwargs):
     """Whatever deletes it (the admin, a bulk action, the shell, a cascade), an article readers may have
     seen keeps its address, history and corrections: retraction is the way out. A draft that was never
     public may go, and its going is logged (by number: a headline can name a patient)."""
@@ -89,4 +90,5 @@ def _never_delete_what_was_public(sender, instance, **kwargs):
                   "shows the retraction notice and its history stays.") % {"pk": instance.pk}),
             {instance},
         )  # fmt: skip
+    item_row_goes_first(instance, using)
     log.info("article %s deleted: a %s that was never public", instance.pk, instance.status)

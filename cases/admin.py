@@ -121,7 +121,7 @@ class NewConsentInline(admin.StackedInline):
 class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     verbose_name_plural = _("Privacy history (append-only)")
-    fields = ["created_at", "actor", "action", "comment"]
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "comment"]
     readonly_fields = fields
     extra = 0
     can_delete = False

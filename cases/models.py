@@ -18,7 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.models import Article, DiseaseTag, TherapyTag
-from articles.models.history import AppendOnly
+from articles.models.history import AppendOnly, Chained, ChainedQuerySet
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
 from cases.storage import Delegated
@@ -310,7 +310,7 @@ class ConsentGiver(models.TextChoices):
     GUARDIAN = "guardian", _("A parent or legal guardian")
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(ChainedQuerySet):
     def valid(self, on: date | None = None):
         """Consents in force on `on` (today by default): not withdrawn and not expired."""
         on = on or timezone.localdate()
@@ -319,8 +319,9 @@ class ConsentQuerySet(models.QuerySet):
         )
 
 
-class Consent(models.Model):
-    """A patient's (or guardian's) written consent to tell their story, and where it may appear."""
+class Consent(Chained):
+    """A patient's (or guardian's) written consent to tell their story, and where it may appear. Never
+    edited: the database lets a withdrawal fill in its three fields once, and refuses any other change."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("patient story"), on_delete=models.PROTECT, related_name="consents"
@@ -360,7 +361,7 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+",
         null=True, editable=False,
     )  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("withdrawal recorded by"), on_delete=models.PROTECT,
@@ -369,6 +370,8 @@ class Consent(models.Model):
     withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=300, blank=True, editable=False)
 
     objects = ConsentQuerySet.as_manager()
+    chain_on = ("case",)
+    settable_once = ("withdrawn_at", "withdrawn_by", "withdrawal_reason")
 
     class Meta:
         verbose_name = _("consent")
@@ -547,6 +550,8 @@ class FindingDecision(AppendOnly):
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
+    chain_on = ("article", "case")
+
     class Meta:
         verbose_name = _("privacy decision")
         verbose_name_plural = _("privacy decisions")
@@ -584,19 +589,45 @@ class CaseEvent(AppendOnly):
         FINDING_REPLACED = "cases.finding_replaced", _("Privacy finding replaced in the text")
         TAKEN_DOWN = "cases.taken_down", _("Taken down for a privacy reason")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, verbose_name=_("patient story"), on_delete=models.PROTECT, related_name="events"
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for what the desk did on its own, such as a consent that expired."),
     )
     action = models.CharField(_("action"), max_length=40, choices=Action)
+    from_status = models.CharField(_("from"), max_length=20, choices=PrivacyStatus, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PrivacyStatus, blank=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    fingerprint = models.CharField(_("text fingerprint"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    text_hash = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    chain_on = ("case",)
 
     class Meta:
         verbose_name = _("privacy event")
         verbose_name_plural = _("privacy events")
         ordering = ["-created_at", "-pk"]
+
+    @classmethod
+    def record(cls, case, *, by, action, comment="", from_status=None) -> "CaseEvent":
+        """Append an entry for `case` as it is now: its privacy status (moved from `from_status`, if
+        given) and its text's fingerprint."""
+        return cls.objects.create(
+            case=case,
+            actor=by,
+            action=action,
+            from_status=from_status or case.privacy_status,
+            to_status=case.privacy_status,
+            comment=str(comment)[:500],
+            text_hash=case.fingerprint(),
+        )
 
     def __str__(self):
         return f"{self.case.reference} {self.action}"

@@ -86,18 +86,15 @@ def case_clear(case: Case, *, by, justification: str = "") -> Case:
         raise ValidationError(problems)
 
     fingerprint = case.fingerprint()
+    was = case.privacy_status
     case.privacy_status = PrivacyStatus.CLEARED
     case.cleared_by = by
     case.cleared_at = timezone.now()
     case.cleared_fingerprint = fingerprint
     case.privacy_findings = findings
     case.save()
-    CaseEvent.objects.create(
-        case=case,
-        actor=by,
-        action=CaseEvent.Action.CLEARED,
-        comment=justification.strip()[:500],
-        fingerprint=fingerprint,
+    CaseEvent.record(
+        case, by=by, action=CaseEvent.Action.CLEARED, comment=justification.strip(), from_status=was
     )
     logger.info("Case %s cleared for publication", case.reference)
     return case
@@ -111,12 +108,12 @@ def case_save(case: Case, *, by) -> Case:
     )
     case.save()
     if was_cleared and case.privacy_status == PrivacyStatus.PENDING:
-        CaseEvent.objects.create(
-            case=case,
-            actor=by,
+        CaseEvent.record(
+            case,
+            by=by,
             action=CaseEvent.Action.PENDING,
             comment=_("Story edited after clearance."),
-            fingerprint=case.fingerprint(),
+            from_status=PrivacyStatus.CLEARED,
         )
     return case
 
@@ -130,8 +127,8 @@ def case_mark_pending(case: Case, *, reason: str, by=None) -> Case:
     Case.objects.filter(pk=case.pk).update(privacy_status=PrivacyStatus.PENDING)
     case.privacy_status = PrivacyStatus.PENDING
     transaction.on_commit(bump)
-    CaseEvent.objects.create(
-        case=case, actor=by, action=CaseEvent.Action.PENDING, comment=reason, fingerprint=case.fingerprint()
+    CaseEvent.record(
+        case, by=by, action=CaseEvent.Action.PENDING, comment=reason, from_status=PrivacyStatus.CLEARED
     )
     logger.info("Case %s needs a new privacy review: %s", case.reference, reason)
     return case
@@ -162,7 +159,7 @@ def case_withdraw_consent(case: Case, *, by, reason: str) -> list:
     if not reason.strip():
         raise ValidationError(_("Say why consent is withdrawn (for example “patient's request by phone”)."))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    now = timezone.now()
+    now, was = timezone.now(), case.privacy_status
     case.consents.filter(withdrawn_at__isnull=True).update(
         withdrawn_at=now, withdrawn_by=by, withdrawal_reason=reason[:300]
     )
@@ -170,9 +167,7 @@ def case_withdraw_consent(case: Case, *, by, reason: str) -> list:
         case, PrivacyStatus.WITHDRAWN, by,
         _("Consent withdrawn for %(ref)s: %(reason)s") % {"ref": case.reference, "reason": reason},
     )  # fmt: skip
-    CaseEvent.objects.create(
-        case=case, actor=by, action=CaseEvent.Action.CONSENT_WITHDRAWN, comment=reason[:500]
-    )
+    CaseEvent.record(case, by=by, action=CaseEvent.Action.CONSENT_WITHDRAWN, comment=reason, from_status=was)
     logger.warning(
         "Consent withdrawn for case %s; %d article(s) taken down", case.reference, len(unpublished)
     )
@@ -309,12 +304,11 @@ def _replace(subject, finding: dict, replacement: str, by, note: str) -> Finding
         record_revision(subject, by, note=_("Privacy: a %(kind)s replaced") % {"kind": kind_label(kind)})
     else:
         subject.save()
-        CaseEvent.objects.create(
-            case=subject,
-            actor=by,
+        CaseEvent.record(
+            subject,
+            by=by,
             action=CaseEvent.Action.FINDING_REPLACED,
             comment=_("A %(kind)s replaced in every field.") % {"kind": kind_label(kind)},
-            fingerprint=subject.fingerprint(),
         )
     refresh_scan(subject)
     fingerprint = text_fingerprint(subject)
@@ -362,16 +356,11 @@ def take_down_case(case: Case, *, by, reason: str) -> list:
             }
         )
     case = Case.objects.select_for_update().get(pk=case.pk)
+    was = case.privacy_status
     taken_down = _off_the_site(
         case, PrivacyStatus.PENDING, by,
         _("Taken down with %(ref)s for privacy: %(reason)s") % {"ref": case.reference, "reason": reason},
     )  # fmt: skip
-    CaseEvent.objects.create(
-        case=case,
-        actor=by,
-        action=CaseEvent.Action.TAKEN_DOWN,
-        comment=reason[:500],
-        fingerprint=case.fingerprint(),
-    )
+    CaseEvent.record(case, by=by, action=CaseEvent.Action.TAKEN_DOWN, comment=reason, from_status=was)
     logger.warning("Case %s taken down for privacy; %d article(s) with it", case.reference, len(taken_down))
     return taken_down

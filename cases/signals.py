@@ -4,11 +4,12 @@ A clearance vouches for exact text (Case.fingerprint). When an article's text ch
 linked to another article, each cleared case involved goes back to the privacy officer.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from articles.cache import bump
 from articles.models import Article, Correction
+from articles.models.history import item_row_goes_first
 from cases.models import Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus
 from cases.privacy import ARTICLE_FIELDS, CASE_FIELDS, refresh_scan
 from cases.services import case_mark_pending
@@ -63,3 +64,10 @@ def scan_saved_text(sender, instance, raw=False, update_fields=None, **kwargs):
 def scan_correction(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_scan(instance.article)
+
+
+@receiver(pre_delete, sender=Case, dispatch_uid="cases.story_row_goes_first")
+def _story_row_goes_first(sender, instance, using, **kwargs):
+    """A story with privacy events or consents is protected by them; one without may go, and its privacy
+    decisions with it once its own row has gone (articles.models.history.item_row_goes_first)."""
+    item_row_goes_first(instance, using)

@@ -1,22 +1,162 @@
 """What happened to an article: the audit trail of moves, the revisions of its text, preview links, and the
 corrections readers see."""
 
+import hashlib
+import json
 import secrets
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.database import Guard
 from articles.models.article import Article, Status
 from articles.richtext import refuse_control_characters
 
 
-class AppendOnly(models.Model):
-    """Rows that are written once and never changed or deleted one by one."""
+def _canonical(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name
+    return value
+
+
+def entry_hash(entry, previous: str, settable_once=()) -> str:
+    """The hash of a history entry: the one before it, then its non-empty fields as sorted JSON. `entry`
+    may be a migration's historical model."""
+    skip = {"id", "previous_hash", "entry_hash", *settable_once}
+    values = {}
+    for field in entry._meta.concrete_fields:
+        if field.name in skip:
+            continue
+        if isinstance(field, models.FileField):
+            value = field.pre_save(entry, add=True)  # the name it is stored under, as the insert writes it
+        else:
+            value = getattr(entry, field.attname)
+        if value not in (None, "", [], {}):
+            values[field.attname] = _canonical(value)
+    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{previous}\n{payload}".encode()).hexdigest()
+
+
+def chain_existing(model, chain_on, settable_once=()) -> None:
+    """Give rows written before the chains began their hashes, in the order they were written (for a
+    migration, before the guards go up)."""
+    keys = [f"{name}_id" for name in chain_on]
+    last = {}
+    for row in model._base_manager.order_by("pk").iterator(chunk_size=2000):
+        key = tuple(getattr(row, name) for name in keys)
+        previous = last.get(key, "")
+        last[key] = entry_hash(row, previous, settable_once)
+        model._base_manager.filter(pk=row.pk).update(previous_hash=previous, entry_hash=last[key])
+
+
+def first_break(model, using="default") -> str | None:
+    """Walk every chain of a history model, in the order written; say where the first one breaks."""
+    keys = [f"{name}_id" for name in model.chain_on]
+    last = {}
+    for row in model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000):
+        key = tuple(getattr(row, name) for name in keys)
+        item = ", ".join(f"{name} {value}" for name, value in zip(model.chain_on, key, strict=True) if value)
+        where = f"{model._meta.label} entry {row.pk} ({item})"
+        if row.previous_hash != last.get(key, ""):
+            return f"{where}: the entry before it in this chain was changed, removed or put in later"
+        if row.entry_hash != row.expected_hash():
+            return f"{where}: changed since it was written"
+        last[key] = row.entry_hash
+    return None
+
+
+class ChainedQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            Chained.link(objs, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class Chained(models.Model):
+    """A history row that carries the hash of the row before it for the same item (`chain_on`: the
+    article, or whatever another app's history is about), so that a row changed or removed behind the
+    database's back (with its guards, articles.database, dropped) shows as a break in `manage.py
+    verify_history`.
+
+    The hash covers the row's non-empty fields, so a field added later with an empty default leaves older
+    rows' hashes as they were. `settable_once` fields (a withdrawal) are left out: the database lets an
+    UPDATE fill them once, from empty, and change nothing else.
+    """
+
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    chain_on: tuple[str, ...] = ()
+    settable_once: tuple[str, ...] = ()
+
+    objects = ChainedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        if self._state.adding and not self.entry_hash:
+            with transaction.atomic(using=using):
+                self.link([self], using=using)
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+    def expected_hash(self) -> str:
+        return entry_hash(self, self.previous_hash, self.settable_once)
+
+    def chain_key(self) -> dict:
+        return {f"{name}_id": getattr(self, f"{name}_id") for name in self.chain_on}
+
+    @staticmethod
+    def link(entries, *, using="default") -> None:
+        """Give new entries (of one model) their place at the end of their items' chains. The items' rows
+        are locked meanwhile, so two writers on one item cannot both take the same last entry."""
+        if not entries:
+            return
+        model = type(entries[0])
+        keys = {tuple(entry.chain_key().items()) for entry in entries}
+        # SQLite's writers already take turns (transaction_mode IMMEDIATE); PostgreSQL's lock the items.
+        for name in model.chain_on if connections[using].features.has_select_for_update else ():
+            field = model._meta.get_field(name)
+            ids = {dict(key)[field.attname] for key in keys} - {None}
+            list(
+                field.related_model._base_manager.using(using)
+                .select_for_update()
+                .filter(pk__in=ids)
+                .values("pk")
+            )
+        last = {}
+        for key in keys:
+            last[key] = (
+                model._base_manager.using(using)
+                .filter(**dict(key))
+                .order_by("-pk")
+                .values_list("entry_hash", flat=True)
+                .first()
+                or ""
+            )
+        for entry in entries:
+            key = tuple(entry.chain_key().items())
+            entry.previous_hash = last[key]
+            entry.entry_hash = entry.expected_hash()
+            last[key] = entry.entry_hash
+
+
+class AppendOnly(Chained):
+    """Rows that are written once and never changed or deleted one by one. The database refuses it too,
+    whatever the code does (articles.database.Guard)."""
 
     class Meta:
         abstract = True
@@ -32,7 +172,7 @@ class AppendOnly(models.Model):
         raise ValidationError(_("%(model)s records are append-only.") % {"model": self._meta.verbose_name})
 
 
-class ArticleEventQuerySet(models.QuerySet):
+class ArticleEventQuerySet(ChainedQuerySet):
     def reviews(self):
         """Medical reviews, each vouching for the exact text it hashed, newest first."""
         return self.filter(action__in=ArticleEvent.REVIEW_ACTIONS).select_related("actor__staff_profile")
@@ -79,6 +219,7 @@ class ArticleEvent(AppendOnly):
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     objects = ArticleEventQuerySet.as_manager()
+    chain_on = ("article",)
     REVIEW_ACTIONS = (Action.SIGNED_OFF, Action.RE_REVIEWED)  # each vouches for the exact text it hashed
 
     class Meta:
@@ -128,6 +269,8 @@ class ArticleRevision(AppendOnly):
     therapies = models.JSONField(_("therapies"), default=list)
     text_hash = models.CharField(_("text fingerprint"), max_length=64)
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    chain_on = ("article",)
 
     class Meta:
         verbose_name = _("revision")
@@ -241,6 +384,8 @@ class Correction(AppendOnly):
     )
     created_at = models.DateTimeField(_("dated"), default=timezone.now)
 
+    chain_on = ("article",)
+
     class Meta:
         verbose_name = _("correction or update")
         verbose_name_plural = _("corrections and updates")
@@ -248,3 +393,51 @@ class Correction(AppendOnly):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+# --- What the database refuses (articles.database) ------------------------------------------------
+
+
+def history_guard(model, chain_on, settable_once=()) -> Guard:
+    """The guard of one history table; `model` may be a migration's historical model."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in chain_on]
+    return Guard(
+        table=meta.db_table,
+        columns=tuple(field.column for field in meta.concrete_fields),
+        parents=tuple((field.column, field.related_model._meta.db_table) for field in fields),
+        settable_once=tuple(meta.get_field(name).column for name in settable_once),
+    )
+
+
+def article_guard(article_model, event_model) -> Guard:
+    """An article row that was public is never deleted, whatever deletes it (articles.signals says so
+    first, in words)."""
+    return Guard(
+        table=article_model._meta.db_table,
+        refuse_update=False,
+        delete_refused_when=(
+            f"OLD.status IN ('{Status.PUBLISHED}', '{Status.RETRACTED}') OR EXISTS (SELECT 1 FROM "  # noqa: S608
+            f"{event_model._meta.db_table} WHERE article_id = OLD.id AND action IN "
+            f"('{ArticleEvent.Action.PUBLISHED}', '{ArticleEvent.Action.WENT_LIVE}'))"
+        ),
+        message="An article that was public is never deleted: retract it instead.",
+    )
+
+
+def history_models(models_) -> list:
+    return [model for model in models_ if issubclass(model, Chained) and not model._meta.abstract]
+
+
+def history_guards(models_) -> list[Guard]:
+    """Every guard, for the installed models: the public article's row and each history table."""
+    return [article_guard(Article, ArticleEvent)] + [
+        history_guard(model, model.chain_on, model.settable_once) for model in history_models(models_)
+    ]
+
+
+def item_row_goes_first(instance, using) -> None:
+    """The database keeps an item's history while the item exists. Deleting an item that may go (a draft
+    that was never public), its own row goes first, in the deletion's transaction, so that its history
+    rows may follow; the foreign keys are checked at commit."""
+    type(instance)._base_manager.using(using).filter(pk=instance.pk)._raw_delete(using)

@@ -1,6 +1,7 @@
 """The privacy officer's desk in the admin: findings in place, the clearance checklist, consent files."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
@@ -86,10 +87,10 @@ class TestSignedConsentForms:
 
     @pytest.fixture
     def consent(self, make_case):
-        case = make_case()
-        consent = case.consents.get()
-        consent.form.save("signed.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=True)
-        return consent
+        case = make_case(consent=False)
+        return Consent.objects.create(
+            case=case, signed_on=date(2026, 1, 5), form=ContentFile(b"%PDF-1.4 synthetic", name="signed.pdf")
+        )
 
     def test_the_form_is_not_under_the_public_media_root(self, consent, settings):
         path = storages["private"].path(consent.form.name)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, Status
 from articles.tests.test_images import jpeg_with_everything
-from cases.models import Consent
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +50,13 @@ def test_an_uncleared_story_stops_it_and_is_named_by_reference_only(users, ready
 @pytest.mark.parametrize("state", ["missing", "expired", "withdrawn", "not_for_web"])
 def test_consent_that_is_not_in_force_for_the_web_stops_it(users, ready, make_case, state):
     article = ready()
-    case = make_case(articles=[article])
-    consent = case.consents.get()
-    if state == "missing":
-        Consent.objects.filter(pk=consent.pk).delete()
-    elif state == "expired":
-        Consent.objects.filter(pk=consent.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
-    elif state == "withdrawn":
-        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
-    else:
-        Consent.objects.filter(pk=consent.pk).update(scope_web=False)
+    consent = {
+        "missing": False,
+        "expired": {"expires_on": timezone.localdate() - timedelta(days=1)},
+        "withdrawn": {"withdrawn_at": timezone.now()},
+        "not_for_web": {"scope_web": False},
+    }[state]
+    case = make_case(articles=[article], consent=consent)
     messages = refusal(article, users)
     assert any(case.reference in m and "consent" in m for m in messages), messages
 

@@ -30,7 +30,7 @@ from cases.consents import expire_consents, expiring, send_consent_reminders
 from cases.importer import Vocabularies, import_document
 from cases.models import Case, Consent, FindingDecision, PrivacyScan, PrivacyStatus
 from cases.privacy import open_findings, refresh_scan, stored_findings
-from cases.services import case_clear, decide_finding, take_down_case
+from cases.services import case_clear, case_withdraw_consent, decide_finding, take_down_case
 from cases.tests.test_gate import publish, refusal
 
 pytestmark = pytest.mark.django_db
@@ -303,12 +303,14 @@ class TestDecisions:
             decide_finding(
                 case, kind=f["kind"], text=f["text"], choice=Choice.CONSENTED, by=users["privacy_officer"]
             )
-        Consent.objects.filter(case=case).update(identifiable=True)
+        Consent.objects.create(  # a new form, on which the patient agreed to be named
+            case=case, signed_on=timezone.localdate(), identifiable=True, form="consent/test/named.pdf"
+        )
         decide_finding(
             case, kind=f["kind"], text=f["text"], choice=Choice.CONSENTED, by=users["privacy_officer"]
         )
         assert (f["kind"], f["text"]) not in {(o["kind"], o["text"]) for o in open_findings(case)}
-        Consent.objects.filter(case=case).update(withdrawn_at=timezone.now())
+        case_withdraw_consent(case, by=users["privacy_officer"], reason="The patient's request by phone.")
         assert (f["kind"], f["text"]) in {(o["kind"], o["text"]) for o in open_findings(case)}, (
             "a consented decision lapses with the consent"
         )
@@ -403,18 +405,16 @@ class TestScheduledGoLive:
         start = timezone.now()
         with time_machine.travel(start, tick=False):
             article = ready()
-            case = make_case(articles=[article])
+            # The consent runs out tonight, while the article waits for tomorrow (before the clock's
+            # expiry job has seen it), and the story it tells is edited.
+            case = make_case(articles=[article], consent={"expires_on": timezone.localdate()})
             with django_capture_on_commit_callbacks(execute=True):
                 workflow.transition(
-                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(hours=2)
+                    article, to=Status.PUBLISHED, by=users["editor"], published_at=start + timedelta(days=1)
                 )
-            # While it waits, the consent runs out (before the clock's expiry job has seen it) and the
-            # story it tells is edited.
-            Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
-            case.refresh_from_db()
             case.outcome = "She is back at work and walks her dog every morning."
             case.save()
-        with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
+        with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
             assert not Article.objects.public().filter(pk=article.pk).exists()
             assert client.get(article.get_absolute_url()).status_code == 404
             assert worker.run_due() == 1  # the worker's go-live
@@ -429,8 +429,7 @@ class TestScheduledGoLive:
 class TestConsentLifecycle:
     def test_expiry_acts_exactly_like_withdrawal_by_itself(self, client, users, make_case, ready, caplog):
         article = publish(ready(), users)
-        case = make_case(articles=[article])
-        Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
+        case = make_case(articles=[article], consent={"expires_on": timezone.localdate() - timedelta(days=1)})
         assert client.get(article.get_absolute_url()).status_code == 200
         with caplog.at_level(logging.WARNING):
             assert expire_consents() == [case]
@@ -445,17 +444,15 @@ class TestConsentLifecycle:
         assert expire_consents() == [], "once"
 
     def test_a_renewed_consent_keeps_the_story(self, make_case):
-        case = make_case()
-        Consent.objects.filter(case=case).update(expires_on=timezone.localdate() - timedelta(days=1))
+        case = make_case(consent={"expires_on": timezone.localdate() - timedelta(days=1)})
         Consent.objects.create(
             case=case, signed_on=timezone.localdate(), scope_web=True, form="consent/x/y.pdf"
         )
         assert expire_consents() == []
 
     def test_reminders_go_60_30_and_7_days_before_each_once(self, users, make_case):
-        case = make_case()
         today = timezone.localdate()
-        Consent.objects.filter(case=case).update(expires_on=today + timedelta(days=60))
+        case = make_case(consent={"expires_on": today + timedelta(days=60)})
         sent = []
         for day in range(61):
             sent += [(day, r.days_before) for r in send_consent_reminders(today + timedelta(days=day))]
@@ -465,10 +462,9 @@ class TestConsentLifecycle:
         assert all(case.reference in m.subject for m in mail.outbox)
 
     def test_the_queue_holds_consents_expiring_in_the_next_90_days(self, make_case):
-        soon, later = make_case(), make_case()
         today = timezone.localdate()
-        Consent.objects.filter(case=soon).update(expires_on=today + timedelta(days=89))
-        Consent.objects.filter(case=later).update(expires_on=today + timedelta(days=91))
+        soon = make_case(consent={"expires_on": today + timedelta(days=89)})
+        make_case(consent={"expires_on": today + timedelta(days=91)})
         assert [c.case for c in expiring()] == [soon]
 
     def test_a_picture_of_a_patient_needs_a_linked_story_with_photo_consent(self, users, ready, make_case):

@@ -49,15 +49,16 @@ class TestClearing:
             case_clear(case, by=users["privacy_officer"])
         assert f"{case.reference} has no consent in force" in str(error.value)
 
-    def test_clearing_needs_consent_that_covers_the_website(self, users, pending_case):
-        pending_case.consents.update(scope_web=False)
+    def test_clearing_needs_consent_that_covers_the_website(self, users, make_case):
+        case = make_case(cleared=False, narrative=CLEAN_STORY, consent={"scope_web": False})
         with pytest.raises(ValidationError, match="does not cover the website"):
-            case_clear(pending_case, by=users["privacy_officer"])
+            case_clear(case, by=users["privacy_officer"])
 
-    def test_an_expired_consent_is_no_consent(self, users, pending_case):
-        pending_case.consents.update(expires_on=timezone.localdate() - timedelta(days=1))
+    def test_an_expired_consent_is_no_consent(self, users, make_case):
+        yesterday = timezone.localdate() - timedelta(days=1)
+        case = make_case(cleared=False, narrative=CLEAN_STORY, consent={"expires_on": yesterday})
         with pytest.raises(ValidationError, match="no consent in force"):
-            case_clear(pending_case, by=users["privacy_officer"])
+            case_clear(case, by=users["privacy_officer"])
 
     def test_findings_must_each_have_a_decision_before_clearing(self, users, make_case):
         case = make_case(cleared=False, narrative="<p>Grandma Sun came back on 12/03/2021.</p>")
