@@ -124,13 +124,18 @@ def test_behind_the_proxy_the_address_is_the_hop_it_added_and_a_forged_one_chang
 
 
 def test_passwords_are_at_least_12_characters_and_not_common(users):
+    """ASVS 5.0, V6.2: a minimum length, no common or all-digit passwords, none like the user's name, no
+    rules on character kinds, and long passphrases (64 characters and more) welcome."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    for weak in ("short-pw1", "password1234", "123456789012"):
+    for weak in ("short-pw1", "password1234", "123456789012", "editor@example.test"):
         with pytest.raises(ValidationError):
             validate_password(weak, users["editor"])
     validate_password("a long passphrase of ours", users["editor"])
+    validate_password(
+        "the heron stood in the cold river all morning and did not catch a single fish", users["editor"]
+    )
 
 
 @pytest.mark.browser
