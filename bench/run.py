@@ -487,6 +487,7 @@ def main():
         **inprocess,
     }
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     name = "smoke" if args.smoke else "results"
     earlier = out / f"{name}.json"
     if "search_scale" not in results and earlier.exists():
