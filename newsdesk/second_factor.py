@@ -206,6 +206,8 @@ def set_up(request):
     member of staff who already has one cannot pair another here: that would let a stolen password
     replace the phone."""
     next_url = _next(request)
+    if not is_required(request.user):
+        return HttpResponseRedirect(next_url)
     if user_has_device(request.user):
         return _to("second_factor", next_url)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
@@ -241,7 +243,9 @@ def set_up(request):
 @login_required
 def recovery_codes(request):
     """Ten new recovery codes, replacing the old ones (for someone who used or lost theirs)."""
-    if not user_has_device(request.user) or (is_required(request.user) and not request.user.is_verified()):
+    if not user_has_device(request.user):
+        return HttpResponseRedirect(reverse("admin:index"))
+    if is_required(request.user) and not request.user.is_verified():
         return _to("second_factor", reverse("second_factor_recovery_codes"))
     if request.method == "POST":
         log.warning("second factor: user %s made new recovery codes", request.user.pk)

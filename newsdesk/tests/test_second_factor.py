@@ -79,6 +79,9 @@ def test_roles_that_cannot_publish_or_clear_sign_in_with_a_password(client, user
         client.logout()
         sign_in_with_password(client, users[role])
         assert client.get("/admin/").status_code == 200, role
+        for page in ("second_factor", "second_factor_set_up", "second_factor_recovery_codes"):
+            assert client.get(reverse(page))["Location"] == "/admin/", "no loop, no device to pair"
+    assert not TOTPDevice.objects.exists()
 
 
 def test_the_powers_that_need_it_are_a_setting(client, users, settings):
