@@ -2,29 +2,13 @@
 
 from django.db import migrations, models
 
-from articles.database import drop_guards, guard_names, install_guards
-from articles.models.history import article_guard, chain_existing, history_guard
+from articles.models.history import article_guard, chain_and_guard
 
-CHAINED = {"ArticleEvent": ("article",), "ArticleRevision": ("article",), "Correction": ("article",)}
-
-
-def _guards(apps):
-    article = apps.get_model("articles", "Article")
-    events = apps.get_model("articles", "ArticleEvent")
-    return [article_guard(article, events)] + [
-        history_guard(apps.get_model("articles", name), chain_on) for name, chain_on in CHAINED.items()
-    ]
+CHAINED = {name: (("article",), ()) for name in ("ArticleEvent", "ArticleRevision", "Correction")}
 
 
-def chain_and_guard(apps, schema_editor):
-    """Hash the history written so far, in its order, then let the database refuse any change to it."""
-    for name, chain_on in CHAINED.items():
-        chain_existing(apps.get_model("articles", name), chain_on)
-    install_guards(schema_editor.connection, _guards(apps))
-
-
-def unguard(apps, schema_editor):
-    drop_guards(schema_editor.connection, guard_names(_guards(apps), schema_editor.connection))
+def _article_guard(apps):
+    return [article_guard(apps.get_model("articles", "Article"), apps.get_model("articles", "ArticleEvent"))]
 
 
 class Migration(migrations.Migration):
@@ -64,5 +48,5 @@ class Migration(migrations.Migration):
             name='previous_hash',
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
-        migrations.RunPython(chain_and_guard, unguard),
+        chain_and_guard("articles", CHAINED, extra_guards=_article_guard),
     ]

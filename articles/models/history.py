@@ -436,6 +436,30 @@ def history_guards(models_) -> list[Guard]:
     ]
 
 
+def chain_and_guard(app_label, chained, extra_guards=lambda apps: []):
+    """The migration step that hashes the history written so far, in its order, then lets the database
+    refuse any change to it. `chained` maps each history model's name to (chain_on, settable_once)."""
+    from django.db.migrations import RunPython
+
+    from articles.database import drop_guards, guard_names, install_guards
+
+    def guards(apps):
+        return extra_guards(apps) + [
+            history_guard(apps.get_model(app_label, name), chain_on, settable_once)
+            for name, (chain_on, settable_once) in chained.items()
+        ]
+
+    def forward(apps, schema_editor):
+        for name, (chain_on, settable_once) in chained.items():
+            chain_existing(apps.get_model(app_label, name), chain_on, settable_once)
+        install_guards(schema_editor.connection, guards(apps))
+
+    def backward(apps, schema_editor):
+        drop_guards(schema_editor.connection, guard_names(guards(apps), schema_editor.connection))
+
+    return RunPython(forward, backward)
+
+
 def item_row_goes_first(instance, using) -> None:
     """The database keeps an item's history while the item exists. Deleting an item that may go (a draft
     that was never public), its own row goes first, in the deletion's transaction, so that its history

@@ -77,7 +77,7 @@ def test_a_draft_that_was_never_public_still_goes_with_its_history(users, make_a
     assert not ArticleRevision.objects.filter(article_id=draft.pk).exists()
 
 
-def test_the_guards_are_put_back_by_migrate(history):
+def test_verify_history_reports_guards_that_are_missing(history):
     guards = history_guards(apps.get_models())
     with guards_lifted(connection, guards):
         assert not guards_in_place(connection)

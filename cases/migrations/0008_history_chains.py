@@ -5,32 +5,13 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.database import drop_guards, guard_names, install_guards
-from articles.models.history import chain_existing, history_guard
+from articles.models.history import chain_and_guard
 
 CHAINED = {
     "CaseEvent": (("case",), ()),
     "FindingDecision": (("article", "case"), ()),
     "Consent": (("case",), ("withdrawn_at", "withdrawn_by", "withdrawal_reason")),
 }
-
-
-def _guards(apps):
-    return [
-        history_guard(apps.get_model("cases", name), chain_on, settable_once)
-        for name, (chain_on, settable_once) in CHAINED.items()
-    ]
-
-
-def chain_and_guard(apps, schema_editor):
-    """Hash the history written so far, in its order, then let the database refuse any change to it."""
-    for name, (chain_on, settable_once) in CHAINED.items():
-        chain_existing(apps.get_model("cases", name), chain_on, settable_once)
-    install_guards(schema_editor.connection, _guards(apps))
-
-
-def unguard(apps, schema_editor):
-    drop_guards(schema_editor.connection, guard_names(_guards(apps), schema_editor.connection))
 
 
 class Migration(migrations.Migration):
@@ -106,5 +87,5 @@ class Migration(migrations.Migration):
             name='recorded_at',
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded at'),
         ),
-        migrations.RunPython(chain_and_guard, unguard),
+        chain_and_guard("cases", CHAINED),
     ]
