@@ -1,7 +1,7 @@
 import sys
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -12,6 +12,7 @@ class ArticlesConfig(AppConfig):
         from articles import access, signals  # noqa: F401  (access registers the object permissions)
 
         post_migrate.connect(_ensure_search_index, sender=self)
+        pre_migrate.connect(_lift_history_guards, sender=self)
         post_migrate.connect(_guard_history, sender=self)
 
 
@@ -21,9 +22,25 @@ def _ensure_search_index(using="default", **_ignored):
     ensure_sqlite_index(using)
 
 
+# What each database held before the migrate now running: (guard trigger names, table names).
+_BEFORE_MIGRATE = {}
+
+
+def _lift_history_guards(using="default", **_ignored):
+    """Migrations run with the guards down: on SQLite a migration that rebuilds a history table would
+    otherwise trip over a guard naming it (the article's guard reads the article's history)."""
+    from django.db import connections
+
+    from articles.database import drop_guards, guards_in_place
+
+    connection = connections[using]
+    _BEFORE_MIGRATE[using] = (guards_in_place(connection), set(connection.introspection.table_names()))
+    drop_guards(connection)
+
+
 def _guard_history(using="default", verbosity=1, stdout=None, **_ignored):
-    """After every migrate, put back any history guard that is missing or out of date (a restore into a
-    database made by hand, a trigger someone dropped), and say so."""
+    """After every migrate (and flush), put every history guard up again, as the models are now, and say
+    which were missing before, where their table already existed (a trigger someone dropped)."""
     from django.apps import apps
     from django.db import connections
 
@@ -32,8 +49,22 @@ def _guard_history(using="default", verbosity=1, stdout=None, **_ignored):
 
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    guards = [guard for guard in history_guards(apps.get_models()) if guard.table in tables]
-    missing = guard_names(guards, connection) - guards_in_place(connection)
+    before, tables_before = _BEFORE_MIGRATE.pop(using, None) or (guards_in_place(connection), tables)
+    with connection.cursor() as cursor:
+        columns = {
+            table: {c.name for c in connection.introspection.get_table_description(cursor, table)}
+            for table in tables
+        }
+    # Only where the table is as the models say: after `migrate` back to an older state, a guard naming
+    # a column that is gone would break the next migration that alters its table.
+    guards = [
+        guard
+        for guard in history_guards(apps.get_models())
+        if guard.table in tables and set(guard.columns) <= columns[guard.table]
+    ]
     install_guards(connection, guards)
+    missing = {
+        name for guard in guards if guard.table in tables_before for name in guard_names([guard], connection)
+    } - before
     if missing and verbosity:
         (stdout or sys.stdout).write(f"History guards put back: {', '.join(sorted(missing))}\n")
