@@ -50,18 +50,16 @@ def _guard_history(using="default", verbosity=1, stdout=None, **_ignored):
     connection = connections[using]
     tables = set(connection.introspection.table_names())
     before, tables_before = _BEFORE_MIGRATE.pop(using, None) or (guards_in_place(connection), tables)
-    with connection.cursor() as cursor:
-        columns = {
-            table: {c.name for c in connection.introspection.get_table_description(cursor, table)}
-            for table in tables
-        }
     # Only where the table is as the models say: after `migrate` back to an older state, a guard naming
     # a column that is gone would break the next migration that alters its table.
-    guards = [
-        guard
-        for guard in history_guards(apps.get_models())
-        if guard.table in tables and set(guard.columns) <= columns[guard.table]
-    ]
+    with connection.cursor() as cursor:
+        guards = [
+            guard
+            for guard in history_guards(apps.get_models())
+            if guard.table in tables
+            and set(guard.columns)
+            <= {c.name for c in connection.introspection.get_table_description(cursor, guard.table)}
+        ]
     install_guards(connection, guards)
     missing = {
         name for guard in guards if guard.table in tables_before for name in guard_names([guard], connection)
