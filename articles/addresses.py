@@ -6,9 +6,11 @@ rendered for it would otherwise carry that dead address into the shared page cac
 every reader, feed reader and search engine.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def base_url() -> str:
@@ -63,3 +65,14 @@ def with_public_addresses(view):
     wrapped.__name__ = getattr(view, "__name__", "view")
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+@lru_cache(maxsize=50_000)
+def _reversed(name: str, slug: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf, kwargs={"slug": slug})
+
+
+def address_of(name: str, slug: str) -> str:
+    """`reverse(name, kwargs={"slug": slug})`, remembered: the URL patterns never change in a running
+    process, and a list page asks for dozens of addresses (docs/scaling.md, "the article page")."""
+    return _reversed(name, slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)

@@ -1,217 +1,141 @@
-"""Whole-page caching for anonymous readers, dropped whenever anything a reader can see changes.
+"""Whole-page caching for anonymous readers, retired by key: a change retires only the pages showing it.
 
-Pages are cached under a "generation" number; any change a reader could see bumps it (articles.signals,
-and each app's own signals for its pages), which retires every cached page at once.
-A scheduled article or an expiring one changes pages without any write, so no page is kept past the
-next go-live or expiry.
-Signed-in staff always get fresh pages.
+Each page kept for readers carries the keys of what it shows (articles.cache_keys) in its `xkey`
+header, and beside its copy in the embedded cache. A change retires its keys (`retire`, called by
+articles.signals and by other apps' signals for theirs): at once, and again once it is committed. The
+pages that showed it are rendered afresh on their next request; every other page stays.
 
-Re-rendering after a change is done one page at a time per desk: while one request renders, other
-readers of a retired page get its previous copy, for at most `NEWSDESK_STALE_SECONDS` after the change
-(2 s by default, inside the 5 s in which every change must reach every surface). Without this, a publish
-under load sent every worker to re-render at once and readers queued behind them: p99 went from 52 ms
-to 1.3 s (make bench-publishing). With nobody else rendering, a retired page is always rendered afresh.
+- **The embedded cache** (Django's cache; Redis in production, memory under `make run`) keeps each page
+  with the moment its rendering began. A key retired after that moment makes the copy stale, so a
+  rendering that began before a change and ended after it is never kept past the change. A key with no
+  record (a cache emptied or evicted) makes it stale too.
+- **The proxy in front** (Varnish with xkey, deploy/varnish/newsdesk.vcl) keeps pages by the same keys.
+  Each committed change sends it one purge of its keys (`NEWSDESK_PURGE_URLS`), so a page taken down
+  leaves it before the request that took it down has answered. Varnish also collapses concurrent misses into
+  one render and keeps pages through a restart of the application (grace).
+- **Browsers** ask again at every visit (`max-age=0, must-revalidate`), answered 304 by the ETag while
+  nothing changed: a browser cannot be purged.
 
-Readers should not have to render at all after a change: once it is committed, the process that made
-it (the editor's request, the scheduled-publishing worker) takes the turn, retires the pages and
-renders again the `NEWSDESK_REFRESH_PAGES` addresses readers asked for most recently, while readers
-are served the page as it was. Without this, each publish under load cost about seven renders inside
-readers' requests, and the readers queued behind them set the p99 (make bench-publishing).
+A scheduled article going live or a live one expiring changes pages without a write of its own, so no
+page is kept past the next such moment. Signed-in staff always get fresh pages.
 """
 
 import hashlib
-import io
 import logging
-import secrets
 import threading
 import time
-from functools import cache as once
+import urllib.request
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.handlers.base import BaseHandler
-from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.module_loading import import_string
 
-GENERATION_KEY = "newsdesk:public-generation"
-RENDERING_KEY = "newsdesk:rendering"
-RENDER_LOCK_SECONDS = 10  # a worker killed mid-render frees the turn after this
-ASKED_FOR_KEY = "newsdesk:asked-for"
-REFRESHING = "newsdesk.refreshing"  # marks the refresh's own requests; no header can set a WSGI key
-TURN_WAIT_SECONDS = 0.5  # how long a refresh waits for a reader's render to finish before leaving it
+from articles.cache_keys import collecting, page_keys
+
+KEY_HEADER = "xkey"  # the header Varnish's xkey module indexes pages by
+EVERYTHING = "site"  # carried by every page: retiring it retires them all (a restore, a release)
+NEXT_CHANGE_KEY = "newsdesk:next-change"
 logger = logging.getLogger(__name__)
 
 
-def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+def _record_key(key: str) -> str:
+    return f"newsdesk:retired:{key}"
 
 
-def bump(**_ignored) -> None:
-    """Retire every cached public page, now and again once the change is committed, when the pages
-    readers asked for last are rendered again (`refresh_after_change`). Safe from any signal.
+# --- Retiring ----------------------------------------------------------------------------------------
 
-    Retiring only before the commit leaves a gap: a reader arriving in between renders the old text from
-    the database and caches it under the new generation, where it would stay until the page expires.
-    A rolled-back change only retires pages for nothing, which is harmless.
+
+def retire(*keys: str) -> None:
+    """Retire every cached page showing any of `keys`: now, for the rest of this request, and again once
+    the change is committed, when the proxy in front is told to purge them. Safe from any signal.
+
+    Retiring only before the commit would leave a gap: a reader arriving in between renders the old text
+    and keeps it. A rolled-back change only retires pages for nothing, which is harmless.
     """
-    if not transaction.get_connection().in_atomic_block:  # committed already: a change of its own
-        _refresh()
+    keys = {key for key in keys if key}
+    if not keys:
         return
-    _hold_turn_until_refreshed()  # first: a reader arriving between the two would take the turn
-    _retire()
-    transaction.on_commit(refresh_after_change, robust=True)
+    _mark_retired(keys)
+    if transaction.get_connection().in_atomic_block:
+        _waiting.keys = getattr(_waiting, "keys", set()) | keys
+        transaction.on_commit(_retire_committed, robust=True)
+    else:
+        _purge(keys)
 
 
-def _hold_turn_until_refreshed() -> None:
-    """Take the turn to render with the retire before the commit, and keep it for the refresh after it.
-
-    Until the commit, readers elsewhere can only render the text as it was; with the turn held, they get
-    the page as it was instead (see `public_page`), and only the refresh renders. Without this, readers
-    rendered each loaded page once more in the moments before the commit, to have it retired again at
-    once (make bench-publishing: five renders in readers' requests per publish). A reader rendering at
-    that moment keeps the turn, and the refresh waits for it as before. After a rollback the turn frees
-    itself in `RENDER_LOCK_SECONDS`; readers get the old pages meanwhile, as they would anyway.
-    """
-    if _holding_turn():
-        return
-    token = secrets.token_hex(8)
-    if cache.add(RENDERING_KEY, token, RENDER_LOCK_SECONDS):
-        _held_turn.token = token
+def retire_everything() -> None:
+    """Retire every cached page (after a restore, or a release that changes how pages look)."""
+    retire(EVERYTHING)
 
 
-_held_turn = threading.local()  # the turn this thread took for a change it has not yet refreshed
+_waiting = threading.local()  # keys retired inside this thread's transaction, to retire again after it
 
 
-def _holding_turn() -> bool:
-    token = getattr(_held_turn, "token", None)
-    return token is not None and cache.get(RENDERING_KEY) == token
+def _retire_committed() -> None:
+    """Once a change is committed: its keys again, and one purge for them all. A transaction that changed
+    many rows registers this once per row; the first call does the work and the rest find nothing."""
+    keys, _waiting.keys = getattr(_waiting, "keys", set()), set()
+    if keys:
+        _mark_retired(keys)
+        _purge(keys)
 
 
-def refresh_after_change() -> None:
-    """With the change committed: retire every page, and render again the ones readers asked for last,
-    so that readers find them ready. Readers get the page as it was meanwhile (see `public_page`).
-
-    A transaction that changed many rows calls this once per row, right after its commit: every row
-    retired the pages before the commit (see `bump`), so when nothing has been retired since this
-    thread's own refresh, that refresh was this transaction's, and the rest return at once.
-    """
-    if _nothing_retired_since_my_last_refresh():
-        return
-    _refresh()
+def _mark_retired(keys) -> None:
+    now = time.time()
+    cache.set_many({_record_key(key): now for key in keys}, timeout=None)
+    if "articles" in keys:  # any article's change may move the next go-live or expiry
+        cache.delete(NEXT_CHANGE_KEY)
 
 
-def _refresh() -> None:
-    addresses = _asked_for() if settings.NEWSDESK_REFRESH_PAGES > 0 else []
-    turn = _held_turn.token if _holding_turn() else (_take_turn() if addresses else None)  # held: since bump
-    _held_turn.token = None
-    try:
-        _last_refresh.mark = _retire()
-        if turn is not None and addresses:
-            _render_again(addresses)
-    finally:
-        if turn is not None and cache.get(RENDERING_KEY) == turn:
-            cache.delete(RENDERING_KEY)
-
-
-def _take_turn() -> str | None:
-    """The turn to render, waiting a moment for a reader who holds it; None if it never comes."""
-    turn = secrets.token_hex(8)
-    deadline = time.monotonic() + TURN_WAIT_SECONDS
-    while not cache.add(RENDERING_KEY, turn, RENDER_LOCK_SECONDS):
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(0.005)
-    return turn
-
-
-def _asked_for() -> list[tuple[str, str, bool]]:
-    return cache.get(ASKED_FOR_KEY) or []
-
-
-def _remember_asked_for(request) -> None:
-    """Put this address first among the ones to render again after a change (one read, one write)."""
-    limit = settings.NEWSDESK_REFRESH_PAGES
-    if limit <= 0 or request.META.get(REFRESHING):
-        return
-    address = (request.get_full_path(), request.get_host(), request.is_secure())
-    if (earlier := _asked_for())[:1] == [address]:
-        return
-    cache.set(ASKED_FOR_KEY, [address, *(a for a in earlier if a != address)][:limit], timeout=None)
-
-
-@once
-def _handler() -> BaseHandler:
-    handler = BaseHandler()
-    handler.load_middleware()
-    return handler
-
-
-def _render_again(addresses) -> None:
-    """Render each address as an anonymous reader's request would, through every middleware, and store
-    it. A page that fails is logged and left to the next reader; the rest are still done."""
-    budget = time.monotonic() + settings.NEWSDESK_STALE_SECONDS / 2
-    for full_path, host, secure in addresses:
-        if time.monotonic() > budget:
-            break
-        path, _, query = full_path.partition("?")
-        server_name, _, port = host.partition(":")
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "SCRIPT_NAME": "",
-            "HTTP_HOST": host,
-            "SERVER_NAME": server_name,
-            "SERVER_PORT": port or ("443" if secure else "80"),
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.url_scheme": "https" if secure else "http",
-            "wsgi.input": io.BytesIO(),
-            REFRESHING: True,
-        }
+def _purge(keys) -> None:
+    """Tell each proxy in front to drop the pages carrying any of `keys` (Varnish xkey's PURGE)."""
+    for url in settings.NEWSDESK_PURGE_URLS:
+        request = urllib.request.Request(url, method="PURGE", headers={"xkey-purge": " ".join(sorted(keys))})  # noqa: S310 - the operator's own proxy
         try:
-            _handler().get_response(WSGIRequest(environ))  # not closed: that ends the caller's request
-        except Exception:
-            logger.exception("Rendering %s again after a change failed; its next reader renders it.", path)
+            with urllib.request.urlopen(request, timeout=settings.NEWSDESK_PURGE_TIMEOUT):  # noqa: S310
+                pass
+        except OSError:
+            logger.exception(
+                "Purging %s from the proxy at %s failed: its copies stay up to s-maxage "
+                "(NEWSDESK_SHARED_CACHE_SECONDS).",
+                " ".join(sorted(keys)),
+                url,
+            )
 
 
-def _retire() -> tuple[int, float]:
-    """Start a new generation; returns it with the moment the one before it was retired."""
-    try:
-        retired = cache.incr(GENERATION_KEY) - 1
-    except ValueError:
-        retired = 1
-        cache.set(GENERATION_KEY, 2, timeout=None)
-    cache.set(_retired_at_key(retired), retired_at := time.time(), timeout=60)
-    # A CDN or reverse proxy in front keeps pages for up to s-maxage: each hook tells it to drop them.
-    for path in settings.NEWSDESK_PURGE_HOOKS:
-        try:
-            import_string(path)()
-        except Exception:
-            logger.exception("Purging the cache in front failed (%s): pages may stay up to s-maxage.", path)
-    return retired + 1, retired_at
+# --- Keeping and serving -----------------------------------------------------------------------------
 
 
-_last_refresh = threading.local()  # the generation this thread's last refresh started, and when
+class StoredPage(NamedTuple):
+    rendered_at: float  # when its rendering began: a key retired since makes it stale
+    valid_until: float | None  # a scheduled article going live or a live one expiring ends it early
+    keys: tuple[str, ...]
+    response: HttpResponse
 
 
-def _nothing_retired_since_my_last_refresh() -> bool:
-    mark = getattr(_last_refresh, "mark", None)
-    if mark is None:
+def _fresh(stored: StoredPage) -> bool:
+    if stored.valid_until is not None and time.time() >= stored.valid_until:
         return False
-    started, retired_at = mark
-    key = _retired_at_key(started - 1)
-    found = cache.get_many([GENERATION_KEY, key])
-    return found.get(GENERATION_KEY) == started and found.get(key) == retired_at
+    retired = cache.get_many([_record_key(key) for key in stored.keys])
+    return len(retired) == len(stored.keys) and max(retired.values()) < stored.rendered_at
 
 
 def _seconds_until_next_change() -> int | None:
-    """Seconds until a scheduled article goes live or a live one expires, whichever comes first."""
+    """Seconds until a scheduled article goes live or a live one expires, whichever comes first. Kept in
+    the cache until an article changes (`_mark_retired`), or the moment passes."""
+    upcoming = cache.get(NEXT_CHANGE_KEY)
+    now = time.time()
+    if upcoming is None or (upcoming and upcoming <= now):
+        upcoming = _next_change() or 0.0
+        cache.set(NEXT_CHANGE_KEY, upcoming, timeout=settings.NEWSDESK_PAGE_CACHE_SECONDS)
+    return None if not upcoming else max(1, int(upcoming - now) + 1)
+
+
+def _next_change() -> float | None:
     from articles.models import Article, Status
 
     now = timezone.now()
@@ -221,49 +145,33 @@ def _seconds_until_next_change() -> int | None:
         published.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at").first(),
     ]
     upcoming = min((m[0] for m in moments if m), default=None)
-    return None if upcoming is None else max(1, int((upcoming - now).total_seconds()) + 1)
+    return upcoming.timestamp() if upcoming else None
 
 
-def _retired_at_key(generation_number: int) -> str:
-    return f"newsdesk:retired-at:{generation_number}"
-
-
-def _still_valid(stored) -> bool:
-    return stored.valid_until is None or time.time() < stored.valid_until
-
-
-def _retired_moments_ago(stored) -> bool:
-    """Whether the change that retired this copy is younger than the stale limit."""
-    retired_at = cache.get(_retired_at_key(stored.generation))
-    return retired_at is not None and time.time() - retired_at < settings.NEWSDESK_STALE_SECONDS
-
-
-class StoredPage(NamedTuple):
-    generation: int
-    valid_until: float | None  # a scheduled article going live or a live one expiring ends it early
-    response: HttpResponse
-
-
-def _render_and_store(view, request, args, kwargs, current, key):
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
+def _render_and_store(view, request, args, kwargs, key):
+    rendered_at = time.time()
+    with collecting() as noted:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
     if not response.streaming:
         # One chunk, not one per write: a feed writes thousands of small pieces, and the WSGI server
         # sends each with its own system call (docs/scaling.md).
         response.content = response.content
     if response.status_code == 200 and not response.cookies:
+        keys = tuple(page_keys(noted | {EVERYTHING}))
         timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
         valid_until = None
         if (upcoming := _seconds_until_next_change()) is not None:
             timeout = min(timeout, upcoming)
             valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
-        # A browser asks again at every visit (a 304, by the ETag, while nothing changed), so a page taken
-        # down leaves every screen at once: a browser cannot be purged. Shared caches in front (nginx, a
-        # CDN) keep it up to a minute, and NEWSDESK_PURGE_HOOKS drop it from them on every change.
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True, s_maxage=min(timeout, 60))
-        cache.set(key, StoredPage(current, valid_until, response), timeout)
-        _remember_asked_for(request)
+        response[KEY_HEADER] = " ".join(keys)
+        shared = min(timeout, settings.NEWSDESK_SHARED_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True, s_maxage=shared)
+        records = [_record_key(k) for k in keys]
+        for record in set(records) - cache.get_many(records).keys():  # never retired yet: at time 0
+            cache.add(record, 0.0, timeout=None)  # add, not set: a retirement meanwhile is kept
+        cache.set(key, StoredPage(rendered_at, valid_until, keys, response), timeout)
     return response
 
 
@@ -275,31 +183,23 @@ def _anonymous(request) -> bool:
 
 
 class Lookup(NamedTuple):
-    """What the cache holds for one address: its key, the current generation, and the copy, if any."""
+    """What the cache holds for one address: its key and its copy, if one is still fresh."""
 
     key: str
-    current: int
     stored: StoredPage | None
-
-    @property
-    def fresh(self) -> bool:
-        return self.stored is not None and self.stored.generation == self.current
 
 
 def look_up(request) -> Lookup | None:
-    """The cached copy of this address, in one round trip with the current generation; None when the
-    request may not be answered from the cache (not a GET or HEAD, or someone is signed in)."""
+    """The fresh cached copy of this address, if any; None when the request may not be answered from the
+    cache (not a GET or HEAD, or someone is signed in)."""
     if request.method not in ("GET", "HEAD") or not _anonymous(request):
         return None
     # Scheme and host are part of the address: a page asked for under another host name never answers
     # for the canonical one (public addresses come from NEWSDESK_BASE_URL in any case).
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     key = "newsdesk:page:" + hashlib.sha256(address.encode()).hexdigest()
-    found = cache.get_many([GENERATION_KEY, key])
-    stored = found.get(key)
-    if stored is not None and not _still_valid(stored):
-        stored = None
-    return Lookup(key, found.get(GENERATION_KEY) or generation(), stored)
+    stored = cache.get(key)
+    return Lookup(key, stored if stored is not None and _fresh(stored) else None)
 
 
 class ServeCachedPagesMiddleware:
@@ -314,41 +214,28 @@ class ServeCachedPagesMiddleware:
 
     def __call__(self, request):
         request.page_cache_lookup = lookup = look_up(request)
-        if lookup is not None and lookup.fresh:
+        if lookup is not None and lookup.stored is not None:
             return lookup.stored.response
         return self.get_response(request)
 
 
 def public_page(view):
-    """Cache a public view's GET responses for anonymous readers.
-
-    One cache key per address holds the page with the generation it was rendered under (see `look_up`):
-    a copy from an older generation is retired, and is served only while another request renders and
-    the change is moments old.
-    """
+    """Cache a public view's GET responses for anonymous readers, with the keys of what they show."""
 
     def wrapped(request, *args, **kwargs):
         lookup = request.page_cache_lookup if hasattr(request, "page_cache_lookup") else look_up(request)
         if lookup is None:
             return view(request, *args, **kwargs)
-        stored = lookup.stored
-        if lookup.fresh:
-            return stored.response
-        render = (view, request, args, kwargs, lookup.current, lookup.key)
-        if request.META.get(REFRESHING):  # the refresh after a change holds the turn already
-            return _render_and_store(*render)
-        if not cache.add(RENDERING_KEY, 1, RENDER_LOCK_SECONDS):  # another request is rendering a page
-            # ...or a change not yet committed holds the turn: if it is this thread's own (a request that
-            # changes something, then shows a page), only this thread can see the change, so it renders.
-            if stored is not None and _retired_moments_ago(stored) and not _holding_turn():
-                return stored.response
-            return _render_and_store(*render)
-        try:
-            return _render_and_store(*render)
-        finally:
-            cache.delete(RENDERING_KEY)
+        if lookup.stored is not None:
+            return lookup.stored.response
+        return _render_and_store(view, request, args, kwargs, lookup.key)
 
     wrapped.__wrapped__ = view
     wrapped.__name__ = getattr(view, "__name__", "public_page")
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def retired_at(key: str) -> float | None:
+    """When `key` was last retired (0.0: never since the cache began keeping it; None: no record)."""
+    return cache.get(_record_key(key))

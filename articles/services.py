@@ -17,15 +17,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import access
+from articles.cache import retire
 from articles.models import (
     Article,
     ArticleEvent,
     ArticleRevision,
     Correction,
+    DiseaseTag,
     PreviewLink,
     Status,
+    TherapyTag,
     VocabularyTerm,
 )
+from articles.models.article import count_public_articles
 from articles.redirects import address_moved
 from articles.richtext import plain_text
 
@@ -245,3 +249,11 @@ def revoke_preview(link: PreviewLink, *, by) -> PreviewLink:
                 comment=_("Revoked the link shared with %(audience)s.") % {"audience": link.audience},
             )
     return link
+
+
+def count_every_term() -> None:
+    """The clock's job: each term's count of public articles, for articles that went live or expired
+    without a write of their own. The pages that show counts are retired where one changed."""
+    for vocabulary in (DiseaseTag, TherapyTag):
+        if count_public_articles(vocabulary):
+            retire(vocabulary.kind)

@@ -1,5 +1,6 @@
-"""Anything a reader can see changed: retire the cached public pages; an address changed: keep the old one
-answering with a redirect; an article that was ever public is never deleted."""
+"""Anything a reader can see changed: retire the cached public pages that show it (articles.cache). An
+address changed: keep the old one answering with a redirect. An article that was ever public is never
+deleted."""
 
 import logging
 
@@ -8,7 +9,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from articles.cache import bump
+from articles.cache import retire
+from articles.cache_keys import item_key
 from articles.models import (
     Article,
     ArticleDisease,
@@ -16,33 +18,48 @@ from articles.models import (
     ArticleTherapy,
     Correction,
     DiseaseTag,
-    Redirect,
     StaffProfile,
+    Status,
     TherapyTag,
 )
+from articles.models.article import count_public_articles
 from articles.models.history import item_row_goes_first
+from articles.models.people import person_key
 from articles.redirects import address_moved
 
-for model in (
-    ArticleDisease,
-    ArticleTherapy,
-    DiseaseTag,
-    TherapyTag,
-    Correction,
-    Redirect,
-    StaffProfile,
-):
-    post_save.connect(bump, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-    post_delete.connect(bump, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+
+def _count_terms(article_pk, also=()) -> None:
+    """Count again the public articles of the terms an article carries (and `also`: one it just lost)."""
+    for links, vocabulary in ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag)):
+        pks = {*links.objects.filter(content_object=article_pk).values_list("tag", flat=True)}
+        pks.update(pk for kind, pk in also if kind is vocabulary)
+        if pks and count_public_articles(vocabulary, pks):
+            retire(vocabulary.kind)
 
 
-post_delete.connect(bump, sender=Article, dispatch_uid="public-cache-delete-Article")
+def article_keys(article_pk, extra_terms=()) -> set[str]:
+    """What an article's change retires: its own pages, the lists of the newest articles, and the lists of
+    every term it is (or, `extra_terms`, was) filed under."""
+    keys = {item_key("articles", article_pk), "articles"}
+    for links, vocabulary in ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag)):
+        terms = links.objects.filter(content_object=article_pk).values_list("tag", flat=True)
+        keys.update(map(vocabulary.list_key_for, terms))
+    return keys | set(extra_terms)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="public-cache-save-Article")
-def _article_saved(sender, instance, **kwargs):
+def _article_saved(sender, instance, raw=False, **kwargs):
     if instance.readers_may_see_this_save():  # during a save, `_loaded_status` is still the status before it
-        bump()
+        retire(*article_keys(instance.pk))
+        if not raw:
+            _count_terms(instance.pk)
+    if not raw and instance.status == Status.PUBLISHED:
+        _choose_related(instance)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="public-cache-delete-Article")
+def _article_deleted(sender, instance, **kwargs):
+    retire(*article_keys(instance.pk))  # before: its links go with it
 
 
 @receiver(post_save, sender=ArticleEvent, dispatch_uid="public-cache-event")
@@ -52,7 +69,59 @@ def _went_live(sender, instance, created, **kwargs):
         ArticleEvent.Action.HELD_BACK,
         ArticleEvent.Action.RE_REVIEWED,  # the page shows the review date
     ):
-        bump()
+        retire(*article_keys(instance.article_id))
+        _count_terms(instance.article_id)
+
+
+def _link_changed(sender, instance, raw=False, **kwargs):
+    """A tag added to or taken from an article: its pages, and the term's lists, whether it is there now
+    or was until now. A public article chooses its related news again."""
+    if raw:
+        return  # loaddata: a restore retires every page once it is done
+    article = Article.objects.filter(pk=instance.content_object_id).first()
+    if article is None or not article.readers_may_see_this_save():
+        return  # a draft's tags show nowhere yet
+    vocabulary = DiseaseTag if sender is ArticleDisease else TherapyTag
+    retire(*article_keys(article.pk, [vocabulary.list_key_for(instance.tag_id)]))
+    _count_terms(article.pk, also=[(vocabulary, instance.tag_id)])
+    if article.status == Status.PUBLISHED:
+        _choose_related(article)
+
+
+def _choose_related(article) -> None:
+    """Choose the article's related news, and again for the articles it names: the ones closest to it,
+    whose own lists it may now join (their pages are retired only if their list changed)."""
+    chosen = Article.objects.related_ids(article)
+    Article.objects.filter(pk=article.pk).update(related_ids=chosen)
+    for neighbour in Article.objects.filter(pk__in=chosen).only("pk", "related_ids"):
+        theirs = Article.objects.related_ids(neighbour)
+        if theirs != neighbour.related_ids:
+            Article.objects.filter(pk=neighbour.pk).update(related_ids=theirs)
+            retire(neighbour.cache_key)
+
+
+def _term_changed(sender, instance, **kwargs):
+    """A term renamed, moved or merged: the pages naming it, and every list of terms."""
+    retire(instance.cache_key, instance.list_key, sender.kind)
+
+
+def _correction_made(sender, instance, **kwargs):
+    retire(item_key("articles", instance.article_id), "articles")  # the page, and the feeds' notes
+
+
+@receiver(post_save, sender=StaffProfile, dispatch_uid="public-cache-save-StaffProfile")
+@receiver(post_delete, sender=StaffProfile, dispatch_uid="public-cache-delete-StaffProfile")
+def _person_changed(sender, instance, **kwargs):
+    retire(person_key(instance.user_id))
+
+
+for model in (ArticleDisease, ArticleTherapy):
+    post_save.connect(_link_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+    post_delete.connect(_link_changed, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+for model in (DiseaseTag, TherapyTag):
+    post_save.connect(_term_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+    post_delete.connect(_term_changed, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+post_save.connect(_correction_made, sender=Correction, dispatch_uid="public-cache-save-Correction")
 
 
 ADDRESS_NOTES = {

@@ -17,7 +17,9 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.cache_keys import item_key, noting, shows
 from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models.article import Topics
 from articles.models.history import AppendOnly, Chained, ChainedQuerySet
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
@@ -97,6 +99,15 @@ class CaseQuerySet(models.QuerySet):
 
     def with_tags(self):
         return self.prefetch_related("diseases", "therapies")
+
+    def _fetch_all(self):
+        """A public page that reads any story carries the stories' key as well as each story's own: a
+        withdrawal retires both, so a page that shows a story is retired even where its own key was
+        missed (articles.cache_keys)."""
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and noting() and self._iterable_class is models.query.ModelIterable:
+            shows("stories", *(case.cache_key for case in self._result_cache))
 
     def most_recently_treated_first(self):
         """How readers are shown stories (the `case_story_order` index follows it)."""
@@ -255,6 +266,24 @@ class Case(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:detail", kwargs={"reference": self.reference.lower()})
+
+    @property
+    def cache_key(self) -> str:
+        return item_key("stories", self.pk)
+
+    @property
+    def topics(self) -> Topics:
+        """Its terms as pages show them (includes/tag_list.html); `with_tags()` reads them for a list."""
+        return Topics(list(self.diseases.all()), list(self.therapies.all()))
+
+    def keys_to_retire(self) -> set[str]:
+        """What a change to this story retires: every page showing it or any story, the pages of the
+        articles that tell it (where it may appear), and the lists of its terms."""
+        keys = {self.cache_key, "stories"}
+        keys.update(item_key("articles", pk) for pk in self.articles.values_list("pk", flat=True))
+        keys.update(map(DiseaseTag.list_key_for, self.disease_links.values_list("tag", flat=True)))
+        keys.update(map(TherapyTag.list_key_for, self.therapy_links.values_list("tag", flat=True)))
+        return keys
 
     def fingerprint(self) -> str:
         """A hash of everything a clearance vouches for: the story's own fields and the text of every

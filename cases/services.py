@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from articles.cache import bump
+from articles.cache import retire
 from articles.models import Article, Status
 from articles.roles import holds
 from articles.services import record_revision
@@ -126,7 +126,7 @@ def case_mark_pending(case: Case, *, reason: str, by=None) -> Case:
         return case
     Case.objects.filter(pk=case.pk).update(privacy_status=PrivacyStatus.PENDING)
     case.privacy_status = PrivacyStatus.PENDING
-    transaction.on_commit(bump)
+    retire(*case.keys_to_retire())
     CaseEvent.record(
         case, by=by, action=CaseEvent.Action.PENDING, comment=reason, from_status=PrivacyStatus.CLEARED
     )
@@ -139,7 +139,7 @@ def _off_the_site(case: Case, status: str, by, comment: str) -> list:
     through the workflow. Cached pages are retired in this request, not after a timeout."""
     Case.objects.filter(pk=case.pk).update(privacy_status=status)
     case.privacy_status = status
-    bump()
+    retire(*case.keys_to_retire())
     return [
         transition(article, to=Status.DRAFT, by=by, move_name="take_down", comment=comment)
         for article in case.articles.filter(status=Status.PUBLISHED)

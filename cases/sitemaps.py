@@ -1,3 +1,4 @@
+from articles.cache_keys import shows
 from articles.public.sitemaps import DatedByUpdate
 from cases.models import Case
 
@@ -10,4 +11,5 @@ class CaseSitemap(DatedByUpdate):
     limit = 1000
 
     def items(self):
+        shows("stories")  # a story cleared or withdrawn anywhere changes the list
         return Case.objects.public().order_by("reference").only("reference", "updated_at")

@@ -3,6 +3,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from articles.cache import public_page
+from articles.cache_keys import shows
 from articles.models import Article
 from cases.models import Case
 
@@ -16,6 +17,7 @@ class CaseListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        shows("stories")
         return Case.objects.public().with_tags().most_recently_treated_first()
 
 

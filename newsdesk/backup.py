@@ -37,6 +37,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from articles.cache import retire_everything
+
 FORMAT = "newsdesk-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -352,6 +354,7 @@ def _load(manifest: dict, scratch: Path, *, replace: bool, using) -> Restored:
         if replace:
             call_command("flush", database=using, interactive=False, verbosity=0)
         call_command("loaddata", str(members / DATABASE), database=using, verbosity=0)
+        retire_everything()  # rows loaded raw retire nothing themselves
         result.rows = {label: n for label, n in row_counts(using).items() if n}
         if result.rows != {label: n for label, n in manifest["rows"].items() if n}:
             raise BackupError("The restored rows do not match the manifest; nothing was restored.")

@@ -281,6 +281,7 @@ NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"
 NEWSDESK_CLOCK_SECONDS = env.int("NEWSDESK_CLOCK_SECONDS", default=60)
 NEWSDESK_CLOCK_JOBS: list[str] = [
     "articles.desk.reminders.send_review_reminders",
+    "articles.services.count_every_term",
     "cases.consents.expire_consents",
     "cases.consents.send_consent_reminders",
     "cases.importer.expire_import_previews",
@@ -289,17 +290,14 @@ NEWSDESK_CLOCK_JOBS: list[str] = [
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Only `make bench` turns this on: it adds the "floor" view the benchmark compares pages against.
 NEWSDESK_BENCH = env.bool("NEWSDESK_BENCH", default=False)
-# Dotted paths of functions called (without arguments) whenever cached public pages are retired, to purge
-# a CDN or reverse-proxy cache in front (docs/scaling.md). Comma-separated in the environment.
-NEWSDESK_PURGE_HOOKS = env.list("NEWSDESK_PURGE_HOOKS", default=[])
-# How long an anonymous page may be served from the cache (changes retire it sooner).
+# The proxies in front (Varnish with xkey, docs/operations.md) that each committed change purges by key:
+# their addresses, comma-separated in the environment, e.g. http://127.0.0.1:6081/.
+NEWSDESK_PURGE_URLS = env.list("NEWSDESK_PURGE_URLS", default=[])
+NEWSDESK_PURGE_TIMEOUT = env.float("NEWSDESK_PURGE_TIMEOUT", default=2.0)
+# How long an anonymous page may be served from the embedded cache (a change retires it at once).
 NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600)
-# While another reader re-renders after a change, how long the page as it was may still be served.
-# Every change must reach every surface within 5 s; 0 renders every retired page on the spot.
-NEWSDESK_STALE_SECONDS = env.float("NEWSDESK_STALE_SECONDS", default=2.0)
-# After a change, how many of the addresses readers asked for last are rendered again before readers
-# need them, by the process that made the change (articles.cache); 0 leaves every render to readers.
-NEWSDESK_REFRESH_PAGES = env.int("NEWSDESK_REFRESH_PAGES", default=12)
+# How long a proxy in front may keep a page (s-maxage): what a purge that never arrived can cost.
+NEWSDESK_SHARED_CACHE_SECONDS = env.int("NEWSDESK_SHARED_CACHE_SECONDS", default=300)
 # How long an outside reader's preview link works unless the editor picks otherwise.
 NEWSDESK_PREVIEW_DAYS = env.int("NEWSDESK_PREVIEW_DAYS", default=7)
 # The longest an outside preview link may live; the service and the form refuse more.

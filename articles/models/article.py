@@ -1,16 +1,19 @@
 import hashlib
+from collections import Counter
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.addresses import address_of
+from articles.cache_keys import item_key, noting, shows
 from articles.images import clean_upload, renditions, validate_image
 from articles.models.vocabulary import DiseaseTag, ItemTags, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
@@ -65,7 +68,109 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, review_due__lte=day).order_by("review_due", "pk")
 
     def with_tags(self):
-        return self.prefetch_related("diseases", "therapies")
+        """Each article comes with its `topics`, both vocabularies in one flat query (`attach_topics`)."""
+        clone = self._chain()
+        clone._with_topics = True
+        return clone
+
+    def related_ids(self, article, limit=3) -> list[int]:
+        """Other public articles sharing the most disease and therapy tags with `article`, newest first
+        among equals, as ids: what `Article.related_ids` keeps from publication on.
+
+        The articles sharing a tag come back as bare ids in one query (a union of the two link tables,
+        found by their tag index) and are counted here. Then, from the most shared down, each band of
+        equal count is asked for its newest public articles until there are enough: usually the first.
+        """
+        shared = Counter(
+            ArticleDisease.objects.filter(tag__in=article.disease_links.values("tag"))
+            .values_list("content_object", flat=True)
+            .union(
+                ArticleTherapy.objects.filter(tag__in=article.therapy_links.values("tag")).values_list(
+                    "content_object", flat=True
+                ),
+                all=True,
+            )
+        )
+        shared.pop(article.pk, None)
+        bands = {}
+        for pk, count in shared.items():
+            bands.setdefault(count, []).append(pk)
+        found = []
+        for count in sorted(bands, reverse=True):  # at most one query per tag the article has
+            found += (
+                self.public()
+                .filter(pk__in=bands[count])
+                .order_by("-published_at")
+                .values_list("pk", flat=True)[: limit - len(found)]
+            )
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    _with_topics = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_topics = self._with_topics
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._iterable_class is models.query.ModelIterable:
+            if self._with_topics:
+                attach_topics(self._result_cache)
+            if noting():
+                shows(*(article.cache_key for article in self._result_cache))
+
+
+def count_public_articles(vocabulary, pks=None) -> bool:
+    """Keep `public_articles` of the terms `pks` (every term if None) at how many public articles carry
+    them; says whether any count changed. Articles' changes count their terms; the clock counts them all,
+    for articles that went live or expired without a write."""
+    links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
+    counted = links.objects.filter(content_object__in=Article.objects.public().values("pk"))
+    terms = vocabulary.objects.all() if pks is None else vocabulary.objects.filter(pk__in=pks)
+    if pks is not None:
+        counted = counted.filter(tag__in=pks)
+    counts = dict(counted.values("tag").annotate(n=models.Count("content_object")).values_list("tag", "n"))
+    changed = [t for t in terms.only("pk", "public_articles") if t.public_articles != counts.get(t.pk, 0)]
+    for term in changed:
+        term.public_articles = counts.get(term.pk, 0)
+    vocabulary.objects.bulk_update(changed, ["public_articles"])
+    return bool(changed)
+
+
+class Topics(NamedTuple):
+    diseases: list
+    therapies: list
+
+
+def attach_topics(articles) -> None:
+    """Give each article its `topics`: its disease and therapy terms by name, read in one query of the
+    columns a page shows, where taggit's prefetch took two of every column and a manager each."""
+    by_pk = {article.pk: article for article in articles}
+    for article in articles:
+        article._topics = Topics([], [])
+    if not by_pk:
+        return
+    columns = ("content_object", "tag__pk", "tag__name", "tag__slug", "tag__code", "tag__code_system")
+    rows = (
+        ArticleDisease.objects.filter(content_object__in=by_pk)
+        .annotate(kind=models.Value(0))
+        .values_list(*columns, "kind")
+        .union(
+            ArticleTherapy.objects.filter(content_object__in=by_pk)
+            .annotate(kind=models.Value(1))
+            .values_list(*columns, "kind"),
+            all=True,
+        )
+    )
+    for article_pk, pk, name, slug, code, code_system, kind in sorted(rows, key=lambda row: row[2]):
+        vocabulary = TherapyTag if kind else DiseaseTag
+        term = vocabulary(pk=pk, name=name, slug=slug, code=code, code_system=code_system)
+        by_pk[article_pk]._topics[kind].append(term)
+        shows(term.cache_key)
 
 
 class Article(models.Model):
@@ -187,6 +292,13 @@ class Article(models.Model):
         db_index=True,
         help_text=_("Set by each medical sign-off to one review cycle later. Editors may bring it forward."),
     )
+    related_ids = models.JSONField(
+        _("related articles"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The related news its page shows, chosen when it is published or its tags change."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised on every save, to refuse stale edits.")
     )
@@ -287,7 +399,19 @@ class Article(models.Model):
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return address_of("articles:detail", self.slug)
+
+    @property
+    def cache_key(self) -> str:
+        """The key of every cached public page that shows this article (articles.cache)."""
+        return item_key("articles", self.pk)
+
+    @property
+    def topics(self) -> Topics:
+        """Its disease and therapy terms, as pages show them (`with_tags()` reads them for a whole list)."""
+        if not hasattr(self, "_topics"):
+            attach_topics([self])
+        return self._topics
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):

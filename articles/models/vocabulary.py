@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase
 
+from articles.addresses import address_of
+from articles.cache_keys import item_key
 from articles.slugs import make_slug, slug_problem
 
 
@@ -81,7 +82,8 @@ class VocabularyQuerySet(models.QuerySet):
         drafts use has none, whatever its description says: a new drug's name can reveal a patient.
         `narrower` is what `with_narrower(term)` gave, where the caller already has it."""
         ids = self.with_narrower(term) if narrower is None else narrower
-        return self.filter(pk__in=ids).in_public_use().exists()
+        terms = self.filter(pk__in=ids)
+        return terms.filter(public_articles__gt=0).exists() or terms.in_public_use().exists()
 
     def find(self, term: str):
         """The term whose name, synonym or abbreviation is `term`, or None (see `find_each`)."""
@@ -111,6 +113,12 @@ class VocabularyQuerySet(models.QuerySet):
 class VocabularyTerm(TagBase):
     """A term of a controlled vocabulary, findable by its name, any synonym or abbreviation."""
 
+    public_articles = models.PositiveIntegerField(
+        _("public articles"),
+        default=0,
+        editable=False,
+        help_text=_("How many public articles carry it, kept by each publication and the desk's clock."),
+    )
     synonyms = models.JSONField(
         _("synonyms"),
         default=list,
@@ -169,6 +177,20 @@ class VocabularyTerm(TagBase):
     def all_names(self) -> list[str]:
         return [self.name, *self.synonyms, *self.abbreviations]
 
+    @property
+    def cache_key(self) -> str:
+        """The key of the cached public pages that show this term (articles.cache_keys)."""
+        return item_key(self.kind, self.pk)
+
+    @property
+    def list_key(self) -> str:
+        return self.list_key_for(self.pk)
+
+    @classmethod
+    def list_key_for(cls, pk) -> str:
+        """The key of the cached public pages that list what is filed under the term `pk`."""
+        return f"{item_key(cls.kind, pk)}:list"
+
     def clean(self):
         super().clean()
         self.synonyms = [s.strip() for s in self.synonyms if s and s.strip()]
@@ -218,6 +240,7 @@ class VocabularyTerm(TagBase):
 
 
 class DiseaseTag(VocabularyTerm):
+    kind = "diseases"
     code_systems = (CodeSystem.ICD10, CodeSystem.SNOMED)
 
     class Meta(VocabularyTerm.Meta):
@@ -229,10 +252,11 @@ class DiseaseTag(VocabularyTerm):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:disease", kwargs={"slug": self.slug})
+        return address_of("articles:disease", self.slug)
 
 
 class TherapyTag(VocabularyTerm):
+    kind = "therapies"
     code_systems = (CodeSystem.ATC, CodeSystem.LOCAL)
 
     class Meta(VocabularyTerm.Meta):
@@ -244,7 +268,7 @@ class TherapyTag(VocabularyTerm):
         ]
 
     def get_absolute_url(self):
-        return reverse("articles:therapy", kwargs={"slug": self.slug})
+        return address_of("articles:therapy", self.slug)
 
 
 class ItemTags(_TaggableManager):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.addresses import PublicRequest
+from articles.cache_keys import shows
 from articles.models import Article, DiseaseTag, TherapyTag
 
 SITE_TITLE = "Hospital Newsroom"
@@ -30,6 +31,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def items(self):
+        shows("articles")  # the newest public articles, whichever they are
         return (
             Article.objects.public().with_tags().prefetch_related("corrections").order_by("-published_at")
         )[: self.limit]
@@ -54,7 +56,7 @@ class LatestArticlesFeed(Feed):
         return item.byline or None
 
     def item_categories(self, item):
-        return [t.name for t in item.diseases.all()] + [t.name for t in item.therapies.all()]
+        return [t.name for t in item.topics.diseases] + [t.name for t in item.topics.therapies]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -82,10 +84,12 @@ class TagFeed(LatestArticlesFeed):
 
     def items(self, tag):
         field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
+        shows(tag.cache_key, tag.list_key)
         return (
             Article.objects.public()
             .filter(**{field: tag})
-            .prefetch_related("diseases", "therapies", "corrections")
+            .with_tags()
+            .prefetch_related("corrections")
             .order_by("-published_at")[: self.limit]
         )
 

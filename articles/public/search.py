@@ -88,8 +88,8 @@ class RankedArticles(Sequence):
     def __iter__(self):
         return iter(self[:])
 
-    def prefetch_related(self, *lookups) -> "RankedArticles":
-        return RankedArticles(self.articles.prefetch_related(*lookups), self.pks)
+    def with_tags(self) -> "RankedArticles":
+        return RankedArticles(self.articles.with_tags(), self.pks)
 
 
 @dataclass

@@ -3,6 +3,7 @@ import re
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from articles.cache_keys import shows
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.public.views import terms_in_use
 
@@ -28,6 +29,7 @@ class ArticleSitemap(DatedByUpdate):
 
     def items(self):
         # (slug, updated_at) pairs, not articles: making 1,000 model objects was a third of a section.
+        shows("articles")
         return Article.objects.public().order_by("-published_at").values_list("slug", "updated_at")
 
     def lastmod(self, item):
@@ -50,6 +52,7 @@ class TagSitemap(Sitemap):
     limit = 1000
 
     def items(self):
+        shows("articles", DiseaseTag.kind, TherapyTag.kind)  # terms come and go with their articles
         return [*terms_in_use(DiseaseTag), *terms_in_use(TherapyTag)]
 
 

@@ -1,11 +1,10 @@
 """The public site. Every view starts from `Article.objects.public()`; anything else answers 404."""
 
 import re
-from collections import Counter
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import access
 from articles.addresses import absolute
 from articles.cache import public_page
+from articles.cache_keys import shows
 from articles.models import (
     Article,
     ArticleDisease,
@@ -29,27 +29,22 @@ from articles.models import (
     Status,
     TherapyTag,
 )
+from articles.models.article import attach_topics
 from articles.previews import unsign_token
 from articles.public import search as article_search
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
+# What an article's card shows (includes/article_card.html), and what deciding it is public reads; the
+# featured article's picture. Lists read these, not every article's body.
+CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live")
+HERO_FIELDS = ("hero_image", "hero_alt", "hero_caption", "hero_credit")
 
 
-def tags_with_counts(vocabulary):
-    """Terms that have public articles, with how many, most-covered first."""
-    links = ArticleDisease if vocabulary is DiseaseTag else ArticleTherapy
-    # `IN (the public articles)`, not a join: with statistics, SQLite walks a join from the link table in
-    # tag order to skip sorting, and reads an article per link (docs/scaling.md).
-    counts = (
-        links.objects.filter(content_object__in=Article.objects.public())
-        .values("tag")
-        .annotate(n=Count("content_object", distinct=True))
-    )
-    by_tag = {row["tag"]: row["n"] for row in counts}
-    terms = [t for t in vocabulary.objects.filter(pk__in=by_tag) if by_tag.get(t.pk)]
-    for term in terms:
-        term.article_count = by_tag[term.pk]
-    return sorted(terms, key=lambda t: (-t.article_count, t.name))
+def tags_with_counts(vocabulary, limit=None):
+    """Terms that have public articles, with how many (`public_articles`, kept as articles come and go),
+    most-covered first."""
+    terms = vocabulary.objects.filter(public_articles__gt=0).order_by("-public_articles", "name")
+    return list(terms.only("pk", "name", "slug", "description", "public_articles")[:limit])
 
 
 def terms_in_use(vocabulary):
@@ -70,13 +65,15 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        latest = list(Article.objects.public().with_tags().order_by("-published_at")[:13])
+        shows("articles", DiseaseTag.kind, TherapyTag.kind)  # the newest articles; terms with counts
+        shown = Article.objects.public().with_tags().only(*CARD_FIELDS, *HERO_FIELDS)
+        latest = list(shown.order_by("-published_at")[:13])
         featured = next((a for a in latest if a.hero_image), latest[0] if latest else None)
         return super().get_context_data(
             featured=featured,
             latest=[a for a in latest if a != featured][:12],
-            diseases=tags_with_counts(DiseaseTag)[:12],
-            therapies=tags_with_counts(TherapyTag)[:12],
+            diseases=tags_with_counts(DiseaseTag, 12),
+            therapies=tags_with_counts(TherapyTag, 12),
             **kwargs,
         )
 
@@ -89,7 +86,8 @@ class ArticleListView(ListView):
     paginate_by = 12
 
     def get_queryset(self):
-        return Article.objects.public().with_tags().order_by("-published_at")
+        shows("articles")
+        return Article.objects.public().with_tags().only(*CARD_FIELDS).order_by("-published_at")
 
 
 @method_decorator(public_page, name="dispatch")
@@ -99,7 +97,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        # Its tags are fetched with the related articles' (`related_articles`): one query per vocabulary.
+        # Its topics are read with the related articles' (`related_articles`), in one query.
         return Article.objects.public().select_related("author").prefetch_related("corrections")
 
     def get_object(self, queryset=None):
@@ -121,42 +119,20 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(related=related_articles(article), **kwargs)
 
 
-def related_articles(article, limit=3):
-    """Other public articles sharing the most disease and therapy tags with `article`, newest first among
-    equals.
+def related_articles(article) -> list:
+    """The related news kept on the article since it was published or retagged (`related_ids`), those of
+    them still public, in their order, with their topics. An article written before the list was kept
+    gets it chosen now, once."""
+    ids = article.related_ids
+    if ids is None:
+        ids = Article.objects.related_ids(article)
+        Article.objects.filter(pk=article.pk).update(related_ids=ids)
+    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*CARD_FIELDS)}
+    related = [found[pk] for pk in ids if pk in found]
+    attach_topics([article, *related])
+    return related
 
-    The articles sharing a tag come back as bare ids in one query (a union of the two link tables, found
-    by their tag index) and are counted here. Then, from the most shared down, each band of equal count
-    is asked for its newest public articles until there are enough: usually the first band. Ranking
-    every candidate in SQL scanned all public articles, and reading every candidate's date converted
-    hundreds of them; either was more than half of the uncached article page at 10,000 articles.
-    The tags of `article` and of the articles found are then fetched together, one query per vocabulary.
-    """
-    shared = Counter(
-        ArticleDisease.objects.filter(tag__in=article.disease_links.values("tag"))
-        .values_list("content_object", flat=True)
-        .union(
-            ArticleTherapy.objects.filter(tag__in=article.therapy_links.values("tag")).values_list(
-                "content_object", flat=True
-            ),
-            all=True,
-        )
-    )
-    shared.pop(article.pk, None)
-    bands = {}
-    for pk, count in shared.items():
-        bands.setdefault(count, []).append(pk)
-    found = []
-    for count in sorted(bands, reverse=True):  # at most one query per tag the article has
-        found += (
-            Article.objects.public()
-            .filter(pk__in=bands[count])
-            .order_by("-published_at")[: limit - len(found)]
-        )
-        if len(found) == limit:
-            break
-    prefetch_related_objects([article, *found], "diseases", "therapies")
-    return found
+
 
 
 @method_decorator(public_page, name="dispatch")
@@ -167,6 +143,7 @@ class VocabularyIndexView(TemplateView):
     vocabulary = None
 
     def get_context_data(self, **kwargs):
+        shows("articles", self.vocabulary.kind)  # every term with public articles, and how many
         return super().get_context_data(
             terms=tags_with_counts(self.vocabulary),
             vocabulary=self.vocabulary._meta,
@@ -202,7 +179,9 @@ class TagArticleListView(ListView):
         """Articles about the term or any narrower one (a page on lymphoma lists B-cell lymphoma news)."""
         field = "diseases" if self.vocabulary is DiseaseTag else "therapies"
         matching = Article.objects.filter(**{f"{field}__in": self.terms}).values("pk")
-        return Article.objects.public().filter(pk__in=matching).with_tags().order_by("-published_at")
+        shows(self.tag.cache_key, *map(self.vocabulary.list_key_for, self.terms))
+        shown = Article.objects.public().filter(pk__in=matching).with_tags().only(*CARD_FIELDS)
+        return shown.order_by("-published_at")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -236,7 +215,8 @@ class SearchView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.results.articles.prefetch_related("diseases", "therapies")
+        shows("articles", DiseaseTag.kind, TherapyTag.kind)  # any public article may match; the filters
+        return self.results.articles.with_tags()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

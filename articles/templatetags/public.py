@@ -68,8 +68,8 @@ def article_jsonld(context, article):
     if article.hero_image:
         news["image"] = absolute(article.hero_image.url)
     about = [
-        {"@type": "MedicalCondition", "name": t.name, **_medical_code(t)} for t in article.diseases.all()
-    ] + [{"@type": "MedicalTherapy", "name": t.name, **_medical_code(t)} for t in article.therapies.all()]
+        {"@type": "MedicalCondition", "name": t.name, **_medical_code(t)} for t in article.topics.diseases
+    ] + [{"@type": "MedicalTherapy", "name": t.name, **_medical_code(t)} for t in article.topics.therapies]
     page = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",

@@ -89,7 +89,11 @@ class TestADatabaseErrorMidPublish:
 
     @pytest.mark.parametrize(
         "step",
-        ["articles.models.Article.save", "articles.models.ArticleEvent.record", "articles.cache._retire"],
+        [
+            "articles.models.Article.save",
+            "articles.models.ArticleEvent.record",
+            "articles.cache._mark_retired",
+        ],
     )
     def test_a_failing_step_leaves_it_entirely_old(self, ready, users, step):
         article = ready()
@@ -114,28 +118,29 @@ class TestADatabaseErrorMidPublish:
         article = ready()
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             publish(article, users["editor"])
-        before = cache.generation()
+        before = cache.retired_at(article.cache_key)
         for callback in callbacks:
             callback()
-        assert cache.generation() > before
+        assert cache.retired_at(article.cache_key) > before
 
 
 def test_a_drafts_saves_leave_the_cached_pages_alone_and_a_live_articles_do_not(users, make_article):
-    from articles.cache import generation
+    from articles.cache import retired_at
 
     live = make_article(status=Status.PUBLISHED)
     draft = make_article(status=Status.DRAFT, author=users["writer"])
-    before = generation()
+    before = retired_at("articles")
     draft.title = "Still being written"
     draft.save()
     workflow.transition(draft, to=Status.IN_REVIEW, by=users["writer"])
-    assert generation() == before
+    assert retired_at("articles") == before
+    assert retired_at(draft.cache_key) is None
     live.title = "A correction"
     live.save()
-    assert generation() > before
-    before = generation()
+    assert retired_at("articles") > before
+    before = retired_at(live.cache_key)
     workflow.transition(live, to=Status.DRAFT, by=users["editor"], comment="Taken down.")
-    assert generation() > before  # unpublishing changes what readers see
+    assert retired_at(live.cache_key) > before  # unpublishing changes what readers see
 
 
 def _form_data(article, title, version):

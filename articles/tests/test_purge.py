@@ -1,38 +1,86 @@
-"""A CDN or proxy cache in front is told to drop its pages whenever the site's own cached pages retire."""
+"""The proxy in front (Varnish with xkey) is told, once a change is committed, to drop the pages that
+show what changed, and only those."""
+
+import urllib.request
 
 import pytest
 
-from articles.models import Status
+from articles import cache, workflow
+from articles.models import DiseaseTag, Status
 
 pytestmark = pytest.mark.django_db
-purged = []
 
 
-def record_purge():
-    purged.append("purge")
+@pytest.fixture
+def purges(settings, monkeypatch):
+    """Each PURGE the proxy at NEWSDESK_PURGE_URLS receives, as the set of keys it names."""
+    settings.NEWSDESK_PURGE_URLS = ["http://varnish.test:6081/"]
+    cache._waiting.keys = set()  # an earlier test's transaction, rolled back, never committed its keys
+    sent = []
+
+    class Answer:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def urlopen(request, timeout):
+        assert request.get_method() == "PURGE" and request.full_url == "http://varnish.test:6081/"
+        sent.append(set(request.get_header("Xkey-purge").split()))
+        return Answer()
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    return sent
 
 
-def failing_purge():
-    raise ConnectionError("the CDN did not answer")
+def test_a_committed_change_purges_the_keys_of_what_it_changed_in_one_request(
+    purges, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lupus = DiseaseTag.objects.create(name="Lupus", slug="lupus")
+        article = make_article(title="Before", status=Status.PUBLISHED, diseases=[lupus])
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "After"
+        article.save()
+        assert purges == [], "not before the commit: a reader in between would put the old page back"
+    assert purges == [{article.cache_key, "articles", lupus.list_key}]
 
 
-@pytest.fixture(autouse=True)
-def hooks(settings):
-    purged.clear()
-    settings.NEWSDESK_PURGE_HOOKS = ["articles.tests.test_purge.record_purge"]
+def test_a_transaction_that_changes_many_rows_sends_one_purge(
+    purges, users, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(article, by=users["medical_reviewer"])
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])  # the row, its event
+    assert len(purges) == 1 and article.cache_key in purges[0]
 
 
-def test_a_change_readers_can_see_purges_the_cache_in_front(make_article):
-    article = make_article(title="Before", status=Status.PUBLISHED)
-    purged.clear()
-    article.title = "After"
-    article.save()
-    assert purged
+def test_a_draft_being_written_purges_nothing(
+    purges, users, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = make_article(status=Status.DRAFT, author=users["writer"])
+        draft.title = "Still being written"
+        draft.save()
+    assert purges == []
 
 
-def test_a_purge_that_fails_is_logged_and_does_not_stop_the_save(settings, make_article, caplog):
-    settings.NEWSDESK_PURGE_HOOKS = ["articles.tests.test_purge.failing_purge"]
-    article = make_article(title="Saved anyway", status=Status.PUBLISHED)
+def test_a_purge_that_fails_is_logged_and_does_not_stop_the_save(
+    settings, monkeypatch, make_article, caplog, django_capture_on_commit_callbacks
+):
+    settings.NEWSDESK_PURGE_URLS = ["http://varnish.test:6081/"]
+
+    def down(request, timeout):
+        raise ConnectionRefusedError("the proxy did not answer")
+
+    monkeypatch.setattr(urllib.request, "urlopen", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(title="Saved anyway", status=Status.PUBLISHED)
     article.refresh_from_db()
     assert article.title == "Saved anyway"
-    assert "Purging the cache in front failed" in caplog.text
+    assert "from the proxy at http://varnish.test:6081/ failed" in caplog.text
