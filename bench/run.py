@@ -519,7 +519,7 @@ EDIT = """
 from articles.models import Article
 article = Article.objects.get(slug={slug!r})
 article.title = {title!r}
-article.save()  # what every edit, publish and unpublish does: the post_save signal bumps the shared generation
+article.save()  # what every edit, publish and unpublish does: the post_save signal retires its keys
 """
 
 

@@ -25,11 +25,15 @@ def test_the_example_environment_mentions_every_variable_but_the_benchmark_switc
     assert [name for name in READ_BY_SETTINGS if name not in named and name != "NEWSDESK_BENCH"] == []
 
 
-def test_the_units_nginx_and_check_agree_on_the_socket_and_the_folders():
+def test_the_units_nginx_varnish_and_check_agree_on_the_socket_the_port_and_the_folders():
     web = (ROOT / "deploy" / "systemd" / "newsdesk-web.service").read_text()
     nginx = (ROOT / "deploy" / "nginx" / "newsdesk.conf").read_text()
     example = (ROOT / "deploy" / "env.example").read_text()
-    assert "unix:/run/newsdesk/gunicorn.sock" in web and "unix:/run/newsdesk/gunicorn.sock" in nginx
+    vcl = (ROOT / "deploy" / "varnish" / "newsdesk.vcl").read_text()
+    varnish = (ROOT / "deploy" / "systemd" / "newsdesk-varnish.service").read_text()
+    assert "unix:/run/newsdesk/gunicorn.sock" in web and '.path = "/run/newsdesk/gunicorn.sock"' in vcl
+    assert "server 127.0.0.1:6081 " in nginx and "-a 127.0.0.1:6081" in varnish
+    assert "NEWSDESK_PURGE_URLS=http://127.0.0.1:6081/" in example and "import xkey;" in vcl
     assert "ExecReload=/bin/kill -s HUP $MAINPID" in web
     assert "alias /srv/newsdesk/staticfiles/;" in nginx and "STATIC_ROOT=/srv/newsdesk/staticfiles" in example
     assert "alias /srv/newsdesk/media/;" in nginx and "MEDIA_ROOT=/srv/newsdesk/media" in example

@@ -1,7 +1,7 @@
 """Past one machine: two app servers sharing PostgreSQL and Redis serve the same truth.
 
-Each server keeps whole pages in the shared cache. An edit saved anywhere bumps the shared generation
-counter, so the other server stops serving its cached copy at once. Runs only where the tests themselves
+Each server keeps whole pages in the shared cache. An edit saved anywhere retires, in the shared cache, the
+keys of what it changed, so the other server stops serving its cached copy at once. Runs only where the tests themselves
 run on PostgreSQL with a Redis cache (the servers must share both with this process).
 """
 
