@@ -68,11 +68,11 @@ def with_public_addresses(view):
 
 
 @lru_cache(maxsize=50_000)
-def _reversed(name: str, slug: str, prefix: str, urlconf: str) -> str:
-    return reverse(name, urlconf=urlconf, kwargs={"slug": slug})
+def _reversed(name: str, kwargs: tuple, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf, kwargs=dict(kwargs))
 
 
-def address_of(name: str, slug: str) -> str:
-    """`reverse(name, kwargs={"slug": slug})`, remembered: the URL patterns never change in a running
-    process, and a list page asks for dozens of addresses (docs/scaling.md, "the article page")."""
-    return _reversed(name, slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+def address_of(name: str, **kwargs) -> str:
+    """`reverse(name, kwargs=kwargs)`, remembered: the URL patterns never change in a running process,
+    and a list page asks for dozens of addresses (docs/scaling.md, "Against the peers")."""
+    return _reversed(name, tuple(kwargs.items()), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)

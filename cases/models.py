@@ -10,13 +10,13 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.addresses import address_of
 from articles.cache_keys import item_key, noting, shows
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.models.article import Topics
@@ -265,7 +265,7 @@ class Case(models.Model):
                     raise
 
     def get_absolute_url(self):
-        return reverse("cases:detail", kwargs={"reference": self.reference.lower()})
+        return address_of("cases:detail", reference=self.reference.lower())
 
     @property
     def cache_key(self) -> str:

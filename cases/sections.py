@@ -17,12 +17,12 @@ def stories_in_article(article) -> str:
     """
     stories = []
     if Case.articles.through.objects.filter(article=article.pk).exists():
-        stories = list(Case.objects.public(told_in=article).with_tags())
+        stories = list(Case.objects.public(told_in=article))
     return render_to_string(TEMPLATE, {"stories": stories, "heading": _("Patient stories in this article")})
 
 
 def stories_about_topic(tag, kind) -> str:
     """The public stories tagged with a disease (kind="diseases") or therapy (kind="therapies")."""
     field = "diseases" if kind == "diseases" else "therapies"
-    stories = Case.objects.public().filter(**{field: tag}).with_tags().most_recently_treated_first()
+    stories = Case.objects.public().filter(**{field: tag}).most_recently_treated_first()
     return render_to_string(TEMPLATE, {"stories": list(stories[:12]), "heading": _("Patient stories")})

@@ -15,7 +15,6 @@ import secrets
 from base64 import b32encode
 from urllib.parse import urlencode
 
-import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -225,6 +224,8 @@ def set_up(request):
             {"codes": new_recovery_codes(request.user), "next": next_url, "title": _("Your recovery codes")},
         )
     key = b32encode(device.bin_key).decode()
+    import segno  # noqa: PLC0415 - only pairing a phone needs it
+
     return _page(
         request,
         "registration/second_factor_set_up.html",

@@ -1,4 +1,9 @@
-"""WSGI entry point, as used by gunicorn: `gunicorn newsdesk.wsgi`."""
+"""WSGI entry point, as used by gunicorn: `gunicorn newsdesk.wsgi`.
+
+The scanner's word lists (wordfreq, names, jieba's dictionary) load in the first request that scans a
+text, not here: a worker serving readers never needs them, and they are most of a worker's memory
+(docs/scaling.md, "Worker memory").
+"""
 
 import os
 
@@ -7,9 +12,3 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
 
 application = get_wsgi_application()
-
-# The scanner's word lists (wordfreq, names, jieba's dictionary) load here, once per worker, not in the
-# first request that scans a text.
-from cases.scanner import load_all  # noqa: E402
-
-load_all()

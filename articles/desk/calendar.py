@@ -19,7 +19,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-import icalendar
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -317,6 +316,8 @@ def as_csv(found: list[Entry], link) -> str:
 def as_ics(found: list[Entry], link, *, host: str, stamp: datetime | None = None) -> str:
     """The entries as an iCalendar file of all-day events, for a desk calendar app (written by icalendar,
     which escapes and folds the lines as RFC 5545 asks)."""
+    import icalendar  # noqa: PLC0415 - only the export needs it
+
     stamp = (stamp or timezone.now()).astimezone(UTC)
     feed = icalendar.Calendar()
     feed.add("prodid", "-//Newsdesk//Editorial calendar//EN")

@@ -21,11 +21,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import charset_normalizer
-import docx
 import nh3
-import trafilatura
 from defusedxml import ElementTree
-from pypdf import PdfReader
 
 from articles.richtext import sanitize_html
 
@@ -183,6 +180,8 @@ def document_format(data: bytes, filename: str = "") -> str:
 
 def _text_of_pdf(data: bytes) -> str:
     """The text layer of a PDF, page by page. A scan has none: the editor is told to run OCR first."""
+    from pypdf import PdfReader  # noqa: PLC0415 - readers' web workers never load it (scaling.md)
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -270,6 +269,8 @@ def _lines_from_docx(data: bytes) -> list[tuple[str, str]]:
             )
         if "word/document.xml" not in archive.namelist():
             raise UnreadableDocument("not a Word document (.docx); save it as .docx, PDF or text")
+        import docx  # noqa: PLC0415 - only the desk's imports need it
+
         document = docx.Document(io.BytesIO(data))
     except UnreadableDocument:
         raise
@@ -837,6 +838,8 @@ _TRAFILATURA_BLOCKS = {"head": "h2", "p": "p", "item": "li", "quote": "p"}
 
 def _main_text(page: str) -> tuple[list[tuple[str, str]], dict] | None:
     """The article's blocks and metadata by trafilatura, or None where it finds no article of two blocks."""
+    import trafilatura  # noqa: PLC0415 - only the desk's imports need it (and lxml with it)
+
     xml = trafilatura.extract(
         page, output_format="xml", with_metadata=True, include_comments=False, include_tables=False
     )

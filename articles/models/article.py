@@ -399,7 +399,7 @@ class Article(models.Model):
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
-        return address_of("articles:detail", self.slug)
+        return address_of("articles:detail", slug=self.slug)
 
     @property
     def cache_key(self) -> str:

@@ -252,7 +252,7 @@ class DiseaseTag(VocabularyTerm):
         ]
 
     def get_absolute_url(self):
-        return address_of("articles:disease", self.slug)
+        return address_of("articles:disease", slug=self.slug)
 
 
 class TherapyTag(VocabularyTerm):
@@ -268,7 +268,7 @@ class TherapyTag(VocabularyTerm):
         ]
 
     def get_absolute_url(self):
-        return address_of("articles:therapy", self.slug)
+        return address_of("articles:therapy", slug=self.slug)
 
 
 class ItemTags(_TaggableManager):

@@ -4,7 +4,7 @@ import re
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -131,8 +131,6 @@ def related_articles(article) -> list:
     related = [found[pk] for pk in ids if pk in found]
     attach_topics([article, *related])
     return related
-
-
 
 
 @method_decorator(public_page, name="dispatch")

@@ -45,7 +45,9 @@ def cache_every_surface(client, case, surfaces):
     for path in surfaces.values():
         client.get(path)
     shown = [name for name, path in surfaces.items() if shows_story(client, path, case)]
-    assert {"story page", "story index", "article telling it", "topic page", "sitemap's stories"} <= set(shown)
+    assert {"story page", "story index", "article telling it", "topic page", "sitemap's stories"} <= set(
+        shown
+    )
     return shown
 
 
