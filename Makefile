@@ -86,7 +86,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS) || echo "bench-publishing: a check missed (see bench/results.md)"
 
 # The public site under load for 60 s idle and 60 s while an editor publishes and unpublishes every 5 s:
-# 0 errors, changes on every surface within 5 s, p99 within 1.5x of idle. Writes bench/publishing.json.
+# 0 errors, changes on every surface within 5 s, p99 within 1.2x of idle, behind Varnish. Writes bench/publishing.json.
 bench-publishing: $(VENV)/.installed
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS)
 
