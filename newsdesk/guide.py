@@ -4,6 +4,7 @@ The same Markdown files are the repository's documentation and the desk's help p
 text to keep up to date; `make screenshots` refreshes their pictures from the real admin.
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -12,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from markdown_it import MarkdownIt
 
 DOCS = settings.BASE_DIR / "docs"
 
@@ -27,7 +27,11 @@ PAGES = {
     "privacy-findings": "Understand the privacy findings",
 }
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - only the desk's guide needs it
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def _source(page: str):
@@ -36,7 +40,7 @@ def _source(page: str):
 
 def render_page(page: str) -> str:
     """The page as HTML, with its links and pictures pointing into the admin's copy of the guide."""
-    html = _markdown.render(_source(page).read_text(encoding="utf-8"))
+    html = _markdown().render(_source(page).read_text(encoding="utf-8"))
     html = re.sub(
         r'src="(?:editors/)?img/([a-z0-9-]+\.png)"',
         lambda m: f'src="{reverse("guide_image", args=[m.group(1)])}"',

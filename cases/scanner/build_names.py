@@ -1,6 +1,6 @@
 """Writes data/names.txt.gz, the person names the scanner recognises, from the names-dataset package.
 
-    python -m cases.scanner.build_names
+    pip install -e '.[names]' && python -m cases.scanner.build_names
 
 names-dataset (Apache-2.0) holds 1.5 million names with their rank in 100+ countries; loading it takes
 about 2 GB and 9 s, too much for a web worker. This keeps the names ranked in the top RANK of at least
