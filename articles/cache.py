@@ -49,9 +49,14 @@ def _record_key(key: str) -> str:
 # --- Retiring ----------------------------------------------------------------------------------------
 
 
-def retire(*keys: str) -> None:
+def retire(*keys: str, added_only: bool = False) -> None:
     """Retire every cached page showing any of `keys`: now, for the rest of this request, and again once
     the change is committed, when the proxy in front is told to purge them. Safe from any signal.
+
+    `added_only`: the change only adds to what readers see (an article published, a count moved), so
+    the proxy may give the page as it was once more while it renders the new one (Varnish's soft purge
+    and grace). Anything that may take something away from a page (an edit, an unpublish, a story's
+    change) purges at once: the page is never served again.
 
     Retiring only before the commit would leave a gap: a reader arriving in between renders the old text
     and keeps it. A rolled-back change only retires pages for nothing, which is harmless.
@@ -60,11 +65,13 @@ def retire(*keys: str) -> None:
     if not keys:
         return
     _mark_retired(keys)
+    waiting = (set(), keys) if added_only else (keys, set())
     if transaction.get_connection().in_atomic_block:
-        _waiting.keys = getattr(_waiting, "keys", set()) | keys
+        gone, added = getattr(_waiting, "keys", (set(), set()))
+        _waiting.keys = (gone | waiting[0], added | waiting[1])
         transaction.on_commit(_retire_committed, robust=True)
     else:
-        _purge(keys)
+        _purge(*waiting)
 
 
 def retire_everything() -> None:
@@ -78,10 +85,10 @@ _waiting = threading.local()  # keys retired inside this thread's transaction, t
 def _retire_committed() -> None:
     """Once a change is committed: its keys again, and one purge for them all. A transaction that changed
     many rows registers this once per row; the first call does the work and the rest find nothing."""
-    keys, _waiting.keys = getattr(_waiting, "keys", set()), set()
-    if keys:
-        _mark_retired(keys)
-        _purge(keys)
+    (gone, added), _waiting.keys = getattr(_waiting, "keys", (set(), set())), (set(), set())
+    if gone or added:
+        _mark_retired(gone | added)
+        _purge(gone, added)
 
 
 def _mark_retired(keys) -> None:
@@ -91,10 +98,17 @@ def _mark_retired(keys) -> None:
         cache.delete(NEXT_CHANGE_KEY)
 
 
-def _purge(keys) -> None:
-    """Tell each proxy in front to drop the pages carrying any of `keys` (Varnish xkey's PURGE)."""
+def _purge(gone, added=()) -> None:
+    """Tell each proxy in front to drop the pages carrying any of `gone` (Varnish xkey's purge) and to
+    render again, serving them as they were meanwhile, those carrying any of `added` (its soft purge)."""
+    headers = {
+        "xkey-purge": " ".join(sorted(gone)),
+        "xkey-softpurge": " ".join(sorted(set(added) - set(gone))),
+    }
+    headers = {name: value for name, value in headers.items() if value}
+    keys = set(gone) | set(added)
     for url in settings.NEWSDESK_PURGE_URLS:
-        request = urllib.request.Request(url, method="PURGE", headers={"xkey-purge": " ".join(sorted(keys))})  # noqa: S310 - the operator's own proxy
+        request = urllib.request.Request(url, method="PURGE", headers=headers)  # noqa: S310 - the operator's own proxy
         try:
             with urllib.request.urlopen(request, timeout=settings.NEWSDESK_PURGE_TIMEOUT):  # noqa: S310
                 pass

@@ -256,4 +256,4 @@ def count_every_term() -> None:
     without a write of their own. The pages that show counts are retired where one changed."""
     for vocabulary in (DiseaseTag, TherapyTag):
         if count_public_articles(vocabulary):
-            retire(vocabulary.kind)
+            retire(vocabulary.kind, added_only=True)

@@ -34,7 +34,7 @@ def _count_terms(article_pk, also=()) -> None:
         pks = {*links.objects.filter(content_object=article_pk).values_list("tag", flat=True)}
         pks.update(pk for kind, pk in also if kind is vocabulary)
         if pks and count_public_articles(vocabulary, pks):
-            retire(vocabulary.kind)
+            retire(vocabulary.kind, added_only=True)  # counts, not content
 
 
 def article_keys(article_pk, extra_terms=()) -> set[str]:
@@ -50,7 +50,8 @@ def article_keys(article_pk, extra_terms=()) -> set[str]:
 @receiver(post_save, sender=Article, dispatch_uid="public-cache-save-Article")
 def _article_saved(sender, instance, raw=False, **kwargs):
     if instance.readers_may_see_this_save():  # during a save, `_loaded_status` is still the status before it
-        retire(*article_keys(instance.pk))
+        published_now = instance.status == Status.PUBLISHED != getattr(instance, "_loaded_status", None)
+        retire(*article_keys(instance.pk), added_only=published_now)
         if not raw:
             _count_terms(instance.pk)
     if not raw and instance.status == Status.PUBLISHED:
@@ -69,7 +70,8 @@ def _went_live(sender, instance, created, **kwargs):
         ArticleEvent.Action.HELD_BACK,
         ArticleEvent.Action.RE_REVIEWED,  # the page shows the review date
     ):
-        retire(*article_keys(instance.article_id))
+        went_live = instance.action == ArticleEvent.Action.WENT_LIVE
+        retire(*article_keys(instance.article_id), added_only=went_live)
         _count_terms(instance.article_id)
 
 
@@ -97,7 +99,7 @@ def _choose_related(article) -> None:
         theirs = Article.objects.related_ids(neighbour)
         if theirs != neighbour.related_ids:
             Article.objects.filter(pk=neighbour.pk).update(related_ids=theirs)
-            retire(neighbour.cache_key)
+            retire(neighbour.cache_key, added_only=True)  # still public, in another order
 
 
 def _term_changed(sender, instance, **kwargs):

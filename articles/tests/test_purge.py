@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def purges(settings, monkeypatch):
-    """Each PURGE the proxy at NEWSDESK_PURGE_URLS receives, as the set of keys it names."""
+    """Each PURGE the proxy at NEWSDESK_PURGE_URLS receives, as the set of keys it names: those to drop at
+    once (xkey-purge), and those to render again while serving them as they were, marked "~"."""
     settings.NEWSDESK_PURGE_URLS = ["http://varnish.test:6081/"]
-    cache._waiting.keys = set()  # an earlier test's transaction, rolled back, never committed its keys
+    cache._waiting.keys = (set(), set())  # an earlier test's transaction, rolled back, never committed its keys
     sent = []
 
     class Answer:
@@ -27,7 +28,9 @@ def purges(settings, monkeypatch):
 
     def urlopen(request, timeout):
         assert request.get_method() == "PURGE" and request.full_url == "http://varnish.test:6081/"
-        sent.append(set(request.get_header("Xkey-purge").split()))
+        gone = (request.get_header("Xkey-purge") or "").split()
+        stale = (request.get_header("Xkey-softpurge") or "").split()
+        sent.append({*gone, *(f"~{key}" for key in stale)})
         return Answer()
 
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
@@ -57,7 +60,34 @@ def test_a_transaction_that_changes_many_rows_sends_one_purge(
     purges.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])  # the row, its event
-    assert len(purges) == 1 and article.cache_key in purges[0]
+    assert len(purges) == 1 and f"~{article.cache_key}" in purges[0]
+
+
+def test_a_publish_only_adds_so_pages_are_rendered_again_behind_their_old_copies(
+    purges, users, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        workflow.sign_off(article, by=users["medical_reviewer"])
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+    assert purges and all(key.startswith("~") for key in purges[0]), purges
+
+
+def test_anything_that_may_take_something_away_drops_the_pages_at_once(
+    purges, users, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(title="Live", status=Status.PUBLISHED)
+    for change in (
+        lambda: setattr(article, "body", "<p>A name taken out.</p>") or article.save(),
+        lambda: workflow.transition(article, to=Status.DRAFT, by=users["editor"], comment="Taken down."),
+    ):
+        purges.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert {article.cache_key, "articles"} <= purges[0], purges
 
 
 def test_a_draft_being_written_purges_nothing(

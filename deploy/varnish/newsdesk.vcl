@@ -5,7 +5,8 @@
 # - Anonymous GET and HEAD requests are cached by the page's own Cache-Control (s-maxage); anything from a
 #   signed-in member of staff, and the desk itself, goes straight to the application.
 # - Every page carries the keys of what it shows in `xkey`; each committed change on the desk sends one
-#   PURGE naming its keys (NEWSDESK_PURGE_URLS), and every page carrying any of them is dropped at once.
+#   PURGE naming its keys (NEWSDESK_PURGE_URLS): every page carrying any of them is dropped at once, or,
+#   for a change that only adds (a publish), served as it was while one request renders it again.
 # - Grace: while the application is down, readers get the last copy for up to a day; while it is up, a
 #   page just past its s-maxage is served as it was for 10 s more while one request renders it again.
 #   Concurrent requests for a page being rendered wait for that one render (Varnish's waiting list).
@@ -42,11 +43,20 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is for the application only."));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "Name the keys to purge in the xkey-purge header."));
+        if (!req.http.xkey-purge && !req.http.xkey-softpurge) {
+            return (synth(400, "Name the keys in xkey-purge (gone at once) or xkey-softpurge (rendered again)."));
         }
-        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
-        return (synth(200, "Purged " + req.http.n-gone + " pages."));
+        # Pages that may have lost something go at once; pages that only gain are served as they were
+        # (grace) while one request renders them again.
+        set req.http.n-gone = 0;
+        set req.http.n-stale = 0;
+        if (req.http.xkey-purge) {
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        }
+        if (req.http.xkey-softpurge) {
+            set req.http.n-stale = xkey.softpurge(req.http.xkey-softpurge);
+        }
+        return (synth(200, "Purged " + req.http.n-gone + " pages, marked " + req.http.n-stale + " stale."));
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
