@@ -496,7 +496,8 @@ class TestCaching:
         keys = set(client.get(article.get_absolute_url())["xkey"].split())
         assert {article.cache_key, related.cache_key, lupus.cache_key, "site"} <= keys
         assert "articles" not in keys, "a publish elsewhere would retire it"
-        assert {"articles", article.cache_key} <= set(client.get("/")["xkey"].split())
+        home = set(client.get("/")["xkey"].split())
+        assert "articles" in home and article.cache_key not in home, "the kind's key carries its items'"
         assert {lupus.cache_key, lupus.list_key} <= set(client.get(lupus.get_absolute_url())["xkey"].split())
         assert "articles" in client.get("/feeds/rss/")["xkey"].split()
 
@@ -506,6 +507,7 @@ class TestCaching:
         many = {f"articles:{n}" for n in range(MAX_KEYS_A_KIND + 1)}
         assert page_keys(many | {"diseases:1", "site"}) == ["articles", "diseases:1", "site"]
         assert page_keys({"articles:1", "site"}) == ["articles:1", "site"]
+        assert page_keys({"articles", "articles:1", "diseases:1:list"}) == ["articles", "diseases:1:list"]
 
     def test_a_page_rendered_across_a_change_is_not_kept_past_it(self, client, make_article, monkeypatch):
         """A reader's rendering that began before a change and ended after it holds the old text."""
