@@ -55,7 +55,7 @@ def retire(*keys: str, added_only: bool = False) -> None:
 
     `added_only`: the change only adds to what readers see (an article published, a count moved), so
     the proxy may give the page as it was once more while it renders the new one (Varnish's soft purge
-    and grace). Anything that may take something away from a page (an edit, an unpublish, a story's
+    and grace). Anything that may take something away from a page (an edit, an unpublish, any other
     change) purges at once: the page is never served again.
 
     Retiring only before the commit would leave a gap: a reader arriving in between renders the old text
