@@ -129,6 +129,17 @@ def have_server(kind) -> bool:
     return Path(SERVERS[kind](0, 1)[0]).exists()
 
 
+def end(process, sig) -> None:
+    """Stop a server the way it stops cleanly (`sig`), and kill its group if it has not in 10 s."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Server:
     """An app server (gunicorn sync workers by default), one worker per core, on loopback."""
 
@@ -161,13 +172,7 @@ class Server:
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        end(self.process, signal.SIGTERM)
         self.log.close()
         _taken.discard(self.port)
 
@@ -240,13 +245,7 @@ class Nginx:
         return f"http://127.0.0.1:{self.proxy_port if cached else self.static_port}{path}"
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        end(self.process, signal.SIGQUIT)
         shutil.rmtree(self.data, ignore_errors=True)
         _taken.discard(self.static_port)
         _taken.discard(self.proxy_port)
@@ -283,13 +282,7 @@ class Varnish:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        end(self.process, signal.SIGTERM)
         shutil.rmtree(self.data, ignore_errors=True)
         _taken.discard(self.port)
 
