@@ -91,7 +91,7 @@ bench-publishing: $(VENV)/.installed
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS)
 
 # The production deployment of docs/operations.md, started here and probed over HTTPS (needs nginx,
-# PostgreSQL and redis-server), then stopped.
+# varnish with varnish-modules, PostgreSQL and redis-server), then stopped.
 deploy-check: $(VENV)/.installed
 	deploy/check
 
