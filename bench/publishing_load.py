@@ -242,7 +242,10 @@ def main():
             raise SystemExit("The editor process did not start; see its output above.")
         server = bench.Server(env, args.workers)
         if shutil.which("varnishd"):
-            front = bench.Varnish(server)
+            try:
+                front = bench.Varnish(server)
+            except bench.NginxUnavailable as problem:
+                print(f"Varnish did not start; loading gunicorn directly: {problem}", file=sys.stderr)
         paths = [
             bench_article_path(server),
             ready["tag"],

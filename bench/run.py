@@ -255,9 +255,10 @@ class Varnish:
     """Varnish with the deployment's own VCL (deploy/varnish/newsdesk.vcl), its backend pointed at `app`."""
 
     def __init__(self, app: Server):
-        self.data = DATA / f"varnish-{os.getpid()}"
-        shutil.rmtree(self.data, ignore_errors=True)
-        self.data.mkdir(parents=True)
+        # Its own folder under /tmp, open to Varnish's unprivileged child (a checkout may sit in a folder
+        # only its owner can enter, as `mktemp -d` makes them).
+        self.data = Path(tempfile.mkdtemp(prefix="newsdesk-bench-varnish-"))
+        self.data.chmod(0o755)
         vcl = (ROOT / "deploy" / "varnish" / "newsdesk.vcl").read_text()
         vcl = vcl.replace(
             '.path = "/run/newsdesk/gunicorn.sock";', f'.host = "127.0.0.1"; .port = "{app.port}";'
