@@ -27,6 +27,7 @@ PAGES = {
     "privacy-findings": "Understand the privacy findings",
 }
 
+
 @functools.cache
 def _markdown():
     from markdown_it import MarkdownIt  # noqa: PLC0415 - only the desk's guide needs it

@@ -16,7 +16,10 @@ def purges(settings, monkeypatch):
     """Each PURGE the proxy at NEWSDESK_PURGE_URLS receives, as the set of keys it names: those to drop at
     once (xkey-purge), and those to render again while serving them as they were, marked "~"."""
     settings.NEWSDESK_PURGE_URLS = ["http://varnish.test:6081/"]
-    cache._waiting.keys = (set(), set())  # an earlier test's transaction, rolled back, never committed its keys
+    cache._waiting.keys = (
+        set(),
+        set(),
+    )  # an earlier test's transaction, rolled back, never committed its keys
     sent = []
 
     class Answer:
