@@ -28,39 +28,47 @@ from articles.models.people import person_key
 from articles.redirects import address_moved
 
 
-def _count_terms(article_pk, also=()) -> None:
-    """Count again the public articles of the terms an article carries (and `also`: one it just lost)."""
-    for links, vocabulary in ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag)):
-        pks = {*links.objects.filter(content_object=article_pk).values_list("tag", flat=True)}
-        pks.update(pk for kind, pk in also if kind is vocabulary)
+def terms_of(article_pk) -> dict:
+    """The ids of the terms an article is filed under, by vocabulary: read once per change."""
+    return {
+        vocabulary: set(links.objects.filter(content_object=article_pk).values_list("tag", flat=True))
+        for links, vocabulary in ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag))
+    }
+
+
+def article_keys(article_pk, terms: dict) -> set[str]:
+    """What an article's change retires: its own pages, the lists of the newest articles, and the lists of
+    the terms it is (or was until this change) filed under."""
+    keys = {item_key("articles", article_pk), "articles"}
+    for vocabulary, pks in terms.items():
+        keys.update(map(vocabulary.list_key_for, pks))
+    return keys
+
+
+def _retire_article(article_pk, terms: dict, *, added_only=False) -> None:
+    """Retire an article's pages, and count again the public articles of its terms."""
+    retire(*article_keys(article_pk, terms), added_only=added_only)
+    for vocabulary, pks in terms.items():
         if pks and count_public_articles(vocabulary, pks):
             retire(vocabulary.kind, added_only=True)  # counts, not content
-
-
-def article_keys(article_pk, extra_terms=()) -> set[str]:
-    """What an article's change retires: its own pages, the lists of the newest articles, and the lists of
-    every term it is (or, `extra_terms`, was) filed under."""
-    keys = {item_key("articles", article_pk), "articles"}
-    for links, vocabulary in ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag)):
-        terms = links.objects.filter(content_object=article_pk).values_list("tag", flat=True)
-        keys.update(map(vocabulary.list_key_for, terms))
-    return keys | set(extra_terms)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="public-cache-save-Article")
 def _article_saved(sender, instance, raw=False, **kwargs):
     if instance.readers_may_see_this_save():  # during a save, `_loaded_status` is still the status before it
         published_now = instance.status == Status.PUBLISHED != getattr(instance, "_loaded_status", None)
-        retire(*article_keys(instance.pk), added_only=published_now)
-        if not raw:
-            _count_terms(instance.pk)
+        terms = terms_of(instance.pk)
+        if raw:
+            retire(*article_keys(instance.pk, terms))
+        else:
+            _retire_article(instance.pk, terms, added_only=published_now)
     if not raw and instance.status == Status.PUBLISHED:
         _choose_related(instance)
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="public-cache-delete-Article")
 def _article_deleted(sender, instance, **kwargs):
-    retire(*article_keys(instance.pk))  # before: its links go with it
+    retire(*article_keys(instance.pk, terms_of(instance.pk)))  # before: its links go with it
 
 
 @receiver(post_save, sender=ArticleEvent, dispatch_uid="public-cache-event")
@@ -71,8 +79,7 @@ def _went_live(sender, instance, created, **kwargs):
         ArticleEvent.Action.RE_REVIEWED,  # the page shows the review date
     ):
         went_live = instance.action == ArticleEvent.Action.WENT_LIVE
-        retire(*article_keys(instance.article_id), added_only=went_live)
-        _count_terms(instance.article_id)
+        _retire_article(instance.article_id, terms_of(instance.article_id), added_only=went_live)
 
 
 def _link_changed(sender, instance, raw=False, **kwargs):
@@ -83,9 +90,9 @@ def _link_changed(sender, instance, raw=False, **kwargs):
     article = Article.objects.filter(pk=instance.content_object_id).first()
     if article is None or not article.readers_may_see_this_save():
         return  # a draft's tags show nowhere yet
-    vocabulary = DiseaseTag if sender is ArticleDisease else TherapyTag
-    retire(*article_keys(article.pk, [vocabulary.list_key_for(instance.tag_id)]))
-    _count_terms(article.pk, also=[(vocabulary, instance.tag_id)])
+    terms = terms_of(article.pk)
+    terms[DiseaseTag if sender is ArticleDisease else TherapyTag].add(instance.tag_id)  # there, or until now
+    _retire_article(article.pk, terms)
     if article.status == Status.PUBLISHED:
         _choose_related(article)
 
