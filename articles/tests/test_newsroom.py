@@ -145,6 +145,30 @@ class TestReviewCycle:
         with time_machine.travel(timezone.now() + timedelta(days=366)):
             assert [r.due_on for r in send_review_reminders()] == [in_a_year]
 
+    def test_the_page_shows_the_review_kept_at_publication_and_each_confirmed_review(
+        self, client, users, live
+    ):
+        article = live()
+        assert article.published_review == article.current_sign_off()
+        later = timezone.now() + timedelta(days=200)
+        with time_machine.travel(later, tick=False):
+            confirmed = workflow.confirm_review(article, by=users["medical_reviewer"])
+        article.refresh_from_db()
+        assert article.published_review == confirmed
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert json_ld(page)["lastReviewed"] == timezone.localdate(later).isoformat()
+
+    def test_a_scheduled_article_keeps_its_review_when_it_goes_live(self, users, make_article):
+        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
+        review = workflow.sign_off(article, by=users["medical_reviewer"])
+        moment = timezone.now() + timedelta(hours=1)
+        workflow.transition(article, to=Status.PUBLISHED, by=users["editor"], published_at=moment)
+        Article.objects.filter(pk=article.pk).update(published_review=None)
+        with time_machine.travel(moment + timedelta(minutes=1)):
+            workflow.go_live_if_due(article.pk, moment)
+        article.refresh_from_db()
+        assert article.published_review == review
+
     def test_a_failing_mail_server_leaves_the_reminder_for_the_next_run(self, users, live, monkeypatch):
         article = live()
         Article.objects.filter(pk=article.pk).update(review_due=timezone.localdate())
