@@ -145,7 +145,7 @@ def _seconds_until_next_change() -> int | None:
     now = time.time()
     if upcoming is None or (upcoming and upcoming <= now):
         upcoming = _next_change() or 0.0
-        cache.set(NEXT_CHANGE_KEY, upcoming, timeout=settings.NEWSDESK_PAGE_CACHE_SECONDS)
+        cache.set(NEXT_CHANGE_KEY, upcoming, timeout=3600)  # every article change deletes it
     return None if not upcoming else max(1, int(upcoming - now) + 1)
 
 
@@ -174,19 +174,25 @@ def _render_and_store(view, request, args, kwargs, key):
         response.content = response.content
     if response.status_code == 200 and not response.cookies:
         keys = tuple(page_keys(noted | {EVERYTHING}))
-        timeout = settings.NEWSDESK_PAGE_CACHE_SECONDS
-        valid_until = None
-        if (upcoming := _seconds_until_next_change()) is not None:
-            timeout = min(timeout, upcoming)
-            valid_until = time.time() + upcoming  # checked on read too, whatever the cache's own clock
+        upcoming = _seconds_until_next_change()
+        shared = settings.NEWSDESK_SHARED_CACHE_SECONDS
         response[KEY_HEADER] = " ".join(keys)
-        shared = min(timeout, settings.NEWSDESK_SHARED_CACHE_SECONDS)
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True, s_maxage=shared)
-        records = [_record_key(k) for k in keys]
-        for record in set(records) - cache.get_many(records).keys():  # never retired yet: at time 0
-            cache.add(record, 0.0, timeout=None)  # add, not set: a retirement meanwhile is kept
-        cache.set(key, StoredPage(rendered_at, valid_until, keys, response), timeout)
+        patch_cache_control(
+            response, public=True, max_age=0, must_revalidate=True,
+            s_maxage=shared if upcoming is None else min(shared, upcoming),
+        )  # fmt: skip
+        if seconds := settings.NEWSDESK_PAGE_CACHE_SECONDS:  # 0: the proxy in front keeps pages, not we
+            _store(key, response, keys, rendered_at, seconds if upcoming is None else min(seconds, upcoming))
     return response
+
+
+def _store(key, response, keys, rendered_at, timeout) -> None:
+    # Checked on read too, whatever the cache's own clock: a page never outlives the next go-live.
+    valid_until = time.time() + timeout
+    records = [_record_key(k) for k in keys]
+    for record in set(records) - cache.get_many(records).keys():  # never retired yet: at time 0
+        cache.add(record, 0.0, timeout=None)  # add, not set: a retirement meanwhile is kept
+    cache.set(key, StoredPage(rendered_at, valid_until, keys, response), timeout)
 
 
 def _anonymous(request) -> bool:
@@ -210,6 +216,8 @@ def look_up(request) -> Lookup | None:
         return None
     # Scheme and host are part of the address: a page asked for under another host name never answers
     # for the canonical one (public addresses come from NEWSDESK_BASE_URL in any case).
+    if not settings.NEWSDESK_PAGE_CACHE_SECONDS:
+        return Lookup("", None)  # pages are kept by the proxy in front only
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     key = "newsdesk:page:" + hashlib.sha256(address.encode()).hexdigest()
     stored = cache.get(key)

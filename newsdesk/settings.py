@@ -76,6 +76,15 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsdesk.urls"
 
 TEMPLATES = [
+    {  # the public site (templates/public), on Jinja2: articles.public.templating has the figures
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "public"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.public.templating.environment",
+            "context_processors": ["articles.addresses.public_base"],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -5,8 +5,9 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -146,29 +147,51 @@ class Topics(NamedTuple):
     therapies: list
 
 
+TERM_PAGES = {DiseaseTag: "articles:disease", TherapyTag: "articles:therapy"}
+TOPIC_LINKS = ((ArticleDisease, DiseaseTag), (ArticleTherapy, TherapyTag))  # in the order of `Topics`
+
+
+class TermShown(NamedTuple):
+    """A term as a public page shows it: a name that links to the term's page, and its medical code."""
+
+    vocabulary: type
+    pk: int
+    name: str
+    slug: str
+    code: str
+    code_system: str
+
+    def get_absolute_url(self) -> str:
+        return address_of(TERM_PAGES[self.vocabulary], slug=self.slug)
+
+    @property
+    def cache_key(self) -> str:
+        return item_key(self.vocabulary.kind, self.pk)
+
+
 def attach_topics(articles) -> None:
-    """Give each article its `topics`: its disease and therapy terms by name, read in one query of the
-    columns a page shows, where taggit's prefetch took two of every column and a manager each."""
+    """Give each article its `topics`: its disease and therapy terms by name.
+
+    One hand-written query of the six columns a page shows, for a whole list: built by the ORM, the same
+    union took ten times as long to compose as to run, on every page (docs/scaling.md, "Against the peers").
+    """
     by_pk = {article.pk: article for article in articles}
     for article in articles:
         article._topics = Topics([], [])
     if not by_pk:
         return
-    columns = ("content_object", "tag__pk", "tag__name", "tag__slug", "tag__code", "tag__code_system")
-    rows = (
-        ArticleDisease.objects.filter(content_object__in=by_pk)
-        .annotate(kind=models.Value(0))
-        .values_list(*columns, "kind")
-        .union(
-            ArticleTherapy.objects.filter(content_object__in=by_pk)
-            .annotate(kind=models.Value(1))
-            .values_list(*columns, "kind"),
-            all=True,
-        )
+    quote, marks = connection.ops.quote_name, ", ".join(["%s"] * len(by_pk))
+    sql = " UNION ALL ".join(
+        f"SELECT link.content_object_id, term.id, term.name, term.slug, term.code, term.code_system, {kind} "  # noqa: S608 - table names and placeholders only
+        f"FROM {quote(links._meta.db_table)} link JOIN {quote(vocabulary._meta.db_table)} term "
+        f"ON term.id = link.tag_id WHERE link.content_object_id IN ({marks})"
+        for kind, (links, vocabulary) in enumerate(TOPIC_LINKS)
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*by_pk] * len(TOPIC_LINKS))
+        rows = cursor.fetchall()
     for article_pk, pk, name, slug, code, code_system, kind in sorted(rows, key=lambda row: row[2]):
-        vocabulary = TherapyTag if kind else DiseaseTag
-        term = vocabulary(pk=pk, name=name, slug=slug, code=code, code_system=code_system)
+        term = TermShown(TOPIC_LINKS[kind][1], pk, name, slug, code, code_system)
         by_pk[article_pk]._topics[kind].append(term)
         shows(term.cache_key)
 
@@ -291,6 +314,16 @@ class Article(models.Model):
         blank=True,
         db_index=True,
         help_text=_("Set by each medical sign-off to one review cycle later. Editors may bring it forward."),
+    )
+    published_review = models.ForeignKey(
+        "articles.ArticleEvent",
+        verbose_name=_("review shown to readers"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The medical review of the text readers get, kept when it is published or re-reviewed."),
     )
     related_ids = models.JSONField(
         _("related articles"),
@@ -473,6 +506,20 @@ class Article(models.Model):
         """
         text = "\x1f".join([self.title.strip(), self.standfirst.strip(), sanitize_html(self.body).strip()])
         return hashlib.sha256(text.encode()).hexdigest()
+
+    @cached_property
+    def notes(self) -> list:
+        """Its public corrections and updates, oldest first: read once for its page and structured data
+        (a list's `prefetch_related("corrections")` answers without a query)."""
+        return list(self.corrections.all())
+
+    @property
+    def review_line(self):
+        """The review readers are shown: for a published article, the one kept at publication and at each
+        confirmed review (its text is locked, so that review still covers it); else the current text's."""
+        if self.status == Status.PUBLISHED:
+            return self.published_review
+        return self.medical_review
 
     @property
     def medical_review(self):

@@ -96,15 +96,14 @@ class ArticleDetailView(DetailView):
 
     template_name = "articles/article_detail.html"
 
-    def get_queryset(self):
-        # Its topics are read with the related articles' (`related_articles`), in one query.
-        return Article.objects.public().select_related("author").prefetch_related("corrections")
-
     def get_object(self, queryset=None):
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            return get_object_or_404(Article.objects.retracted(), slug=self.kwargs["slug"])
+        # Its topics are read with the related articles' (`related_articles`), its notes when shown.
+        public = Article.objects.public().select_related("published_review__actor__staff_profile")
+        slug = self.kwargs["slug"]
+        for found in (public.filter(slug=slug), Article.objects.retracted().filter(slug=slug)):
+            if article := found.first():
+                return article
+        raise Http404(_("No article lives at this address."))
 
     def get_template_names(self):
         if self.object.status == Status.RETRACTED:

@@ -311,7 +311,7 @@ def test_a_webp_over_its_pixel_limit_is_refused_with_advice():
 @pytest.mark.django_db
 def test_renditions_are_made_at_upload_never_by_a_reader(make_article, monkeypatch):
     from articles import images
-    from articles.templatetags.public import picture
+    from articles.public.templating import picture
 
     article = make_article(
         hero_image=SimpleUploadedFile("x.jpg", small_jpeg((1600, 1200))), hero_alt="A ward"

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from articles.database import refresh_planner_statistics
 from articles.models import Article, ArticleDisease, ArticleTherapy, DiseaseTag, Status, TherapyTag
+from articles.models.article import count_public_articles
 from cases.models import AgeBand, Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus, Sex
 
 WORDS = (  # noqa: SIM905 - a word list reads best as words
@@ -139,6 +140,8 @@ class Command(BaseCommand):
         for case in stories:  # the fingerprint the clearance covers, as if the officer had read it
             case.cleared_fingerprint = case.fingerprint()
         Case.objects.bulk_update(stories, ["cleared_fingerprint"], batch_size=1000)
+        for vocabulary in (DiseaseTag, TherapyTag):  # as publishing keeps them: the pages show the counts
+            count_public_articles(vocabulary)
         refresh_planner_statistics()
         self.stdout.write(
             f"Seeded {len(created)} articles and {len(stories)} stories "

@@ -1,0 +1,209 @@
+"""The public pages' templates: Jinja2 through Django's own backend (settings.TEMPLATES), with the
+helpers they call: responsive pictures, structured data, dates and the sections other apps add.
+
+Jinja2 renders a page of twelve cards in a quarter of the time the Django engine took
+(docs/scaling.md, "Against the peers"); the admin keeps the Django engine.
+"""
+
+import html
+import json
+from datetime import datetime
+
+import jinja2
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.timezone import template_localtime
+
+from articles.addresses import absolute, address_of
+from articles.images import Rendition, renditions
+from articles.models.people import public_identity
+
+
+def environment(**options) -> jinja2.Environment:
+    """The environment of settings.TEMPLATES' Jinja2 engine. An unknown name renders as nothing, as in
+    the Django engine."""
+    options.pop("autoescape", None)
+    options["undefined"] = jinja2.Undefined
+    env = jinja2.Environment(autoescape=True, **options)
+    env.globals.update(
+        url=url,
+        static=static,
+        picture=picture,
+        article_jsonld=article_jsonld,
+        reviewer=reviewer,
+        options=options_html,
+        sections=sections,
+        absolute=absolute,
+    )
+    env.filters.update(iso=iso, date=date, capfirst=capfirst, pluralize=pluralize)
+    return env
+
+
+def url(name: str, **kwargs) -> str:
+    """`{{ url("articles:rss") }}`, `{{ url("articles:disease_rss", slug=tag.slug) }}`."""
+    return address_of(name, **kwargs)
+
+
+def date(value, format_string: str = "j F Y") -> str:
+    """Django's `date` filter: the value in the site's time zone, in Django's date format."""
+    if not value:
+        return ""
+    return formats.date_format(template_localtime(value), format_string)
+
+
+def pluralize(count, suffix: str = "s") -> str:
+    return "" if count == 1 else suffix
+
+
+def picture(field, alt, sizes="(min-width: 48rem) 42rem, 100vw", loading="lazy"):
+    """A <picture> with WebP and JPEG renditions, width and height set so the layout never shifts."""
+    if not field:
+        return ""
+    made = renditions(field)
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        (
+            (mime, ", ".join(f"{r.url} {r.width}w" for r in group), sizes)
+            for mime, group in made.items()
+            if group
+        ),
+    )
+    fallback = (
+        made["image/jpeg"][-1]
+        if made.get("image/jpeg")
+        else Rendition(field.url, field.width, field.height, "")
+    )
+    return format_html(
+        '<picture>{}<img src="{}" alt="{}" width="{}" height="{}" loading="{}" decoding="async"></picture>',
+        sources,
+        fallback.url,
+        alt,
+        fallback.width,
+        fallback.height,
+        loading,
+    )
+
+
+def article_jsonld(article):
+    """schema.org data for an article: a MedicalWebPage whose main entity is the NewsArticle, about the
+    article's conditions and therapies, with its medical review when it has one."""
+    url = absolute(article.get_absolute_url())
+    news = {
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.standfirst,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "mainEntityOfPage": url,
+        "publisher": {"@type": "Organization", "name": "Hospital Newsroom"},
+    }
+    if article.byline:
+        news["author"] = {"@type": "Person", "name": article.byline}
+    if article.hero_image:
+        news["image"] = absolute(article.hero_image.url)
+    about = [
+        {"@type": "MedicalCondition", "name": t.name, **_medical_code(t)} for t in article.topics.diseases
+    ] + [{"@type": "MedicalTherapy", "name": t.name, **_medical_code(t)} for t in article.topics.therapies]
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "about": about,
+        "mainEntity": {k: v for k, v in news.items() if v is not None},
+    }
+    if notes := article.notes:
+        page["mainEntity"]["correction"] = [
+            {"@type": "CorrectionComment", "text": n.note, "datePublished": n.created_at.date().isoformat()}
+            for n in notes
+        ]
+    review = article.review_line
+    if review is not None:
+        name, credentials = public_identity(review.actor)
+        page["lastReviewed"] = review.created_at.date().isoformat()
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": name,
+            **({"jobTitle": credentials} if credentials else {}),
+        }
+    data = (
+        json.dumps(page, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308 - JSON with <>& escaped
+
+
+def _medical_code(term) -> dict:
+    if not (term.code and term.code_system):
+        return {}
+    return {"code": {"@type": "MedicalCode", "codeValue": term.code, "codingSystem": term.code_system}}
+
+
+def reviewer(user):
+    """A reviewer as readers see them: {"name": ..., "credentials": ...}."""
+    name, credentials = public_identity(user)
+    return {"name": name, "credentials": credentials}
+
+
+def options_html(choices, selected=None):
+    """The <option>s of a filter's <select> from (value, label) pairs, `selected` marked: one join, not
+    a template loop or format_html per option (docs/scaling.md has the figures)."""
+    chosen = "" if selected is None else str(selected)
+    parts = []
+    for value, label in choices:
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        parts.append(f'<option value="{html.escape(value)}"{mark}>{html.escape(str(label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped
+
+
+def iso(value):
+    """A datetime as ISO 8601 to the second, the form HTML's <time datetime> accepts."""
+    if not value:
+        return ""
+    return value.replace(microsecond=0).isoformat()
+
+
+def sitemap_entries(urlset):
+    """Every <url> of a sitemap section, joined in Python, not in Django's template loop (docs/scaling.md
+    has the figures). A section's change frequency and priority are the same for every entry, so each is
+    escaped once; dates are the site's local day."""
+    zone = timezone.get_current_timezone()
+    escaped = {}  # a section repeats a handful of changefreq and priority values
+
+    def once(value) -> str:
+        if value not in escaped:
+            escaped[value] = escape(value)
+        return escaped[value]
+
+    parts = []
+    for url in urlset:
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if moment := url.get("lastmod"):
+            if isinstance(moment, datetime) and timezone.is_aware(moment):
+                moment = moment.astimezone(zone)
+            parts.append(f"<lastmod>{moment:%Y-%m-%d}</lastmod>")
+        if url.get("changefreq"):
+            parts.append(f"<changefreq>{once(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            parts.append(f"<priority>{once(url['priority'])}</priority>")
+        parts.append("</url>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+def sections(place, *subject):
+    """What other apps add to a public page at `place` ("article", "topic"): the callables named in
+    `settings.NEWSDESK_PUBLIC_SECTIONS[place]`, each given `subject` and returning safe HTML."""
+    return mark_safe(  # noqa: S308 - each section renders through its own template
+        "".join(
+            str(import_string(path)(*subject)) for path in settings.NEWSDESK_PUBLIC_SECTIONS.get(place, ())
+        )
+    )
