@@ -385,7 +385,7 @@ PAGE_PATHS = """
 from articles.models import Article, DiseaseTag
 from cases.models import Case
 import json
-article = Article.objects.public().order_by("-published_at").first()
+article = Article.objects.public().exclude(published_review=None).order_by("-published_at").first()  # as published
 story = Case.objects.public().order_by("reference").first()
 tag = DiseaseTag.objects.filter(article_links__isnull=False).order_by("slug").first()
 print(json.dumps({"home": "/", "article": article.get_absolute_url(), "story": story.get_absolute_url(),

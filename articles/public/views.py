@@ -101,7 +101,7 @@ class ArticleDetailView(DetailView):
         public = Article.objects.public().select_related("published_review__actor__staff_profile")
         slug = self.kwargs["slug"]
         for found in (public.filter(slug=slug), Article.objects.retracted().filter(slug=slug)):
-            if article := found.first():
+            if article := next(iter(found.order_by()[:1]), None):  # the slug is unique: no order to sort
                 return article
         raise Http404(_("No article lives at this address."))
 
@@ -126,7 +126,7 @@ def related_articles(article) -> list:
     if ids is None:
         ids = Article.objects.related_ids(article)
         Article.objects.filter(pk=article.pk).update(related_ids=ids)
-    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*CARD_FIELDS)}
+    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*CARD_FIELDS).order_by()}
     related = [found[pk] for pk in ids if pk in found]
     attach_topics([article, *related])
     return related

@@ -425,6 +425,19 @@ class TestCaching:
             assert policy == {"public", "max-age=0", "must-revalidate", "s-maxage=300"}
             assert response["ETag"]
 
+    def test_behind_varnish_the_embedded_cache_may_keep_nothing_and_pages_still_carry_their_keys(
+        self, client, make_article, settings
+    ):
+        settings.NEWSDESK_PAGE_CACHE_SECONDS = 0
+        settings.NEWSDESK_SHARED_CACHE_SECONDS = 300
+        article = make_article(title="Rendered each time", status=Status.PUBLISHED)
+        client.get(article.get_absolute_url())
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(article.get_absolute_url())
+        assert captured, "rendered again, not answered from the embedded cache"
+        assert article.cache_key in response["xkey"].split()
+        assert "s-maxage=300" in response["Cache-Control"]
+
     def test_a_returning_reader_gets_not_modified_until_the_page_changes_then_the_change(
         self, client, users, make_article
     ):
