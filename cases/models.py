@@ -19,7 +19,7 @@ from taggit.models import TaggedItemBase
 from articles.addresses import address_of
 from articles.cache_keys import item_key, noting, shows
 from articles.models import Article, DiseaseTag, TherapyTag
-from articles.models.article import Topics
+from articles.models.article import Topics, attach_topics
 from articles.models.history import AppendOnly, Chained, ChainedQuerySet
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
@@ -75,6 +75,9 @@ class CaseTherapy(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="case_therapy_once")]
 
 
+STORY_TOPIC_LINKS = ((CaseDisease, DiseaseTag), (CaseTherapy, TherapyTag))  # in the order of `Topics`
+
+
 class CaseQuerySet(models.QuerySet):
     def public(self, told_in=None):
         """A patient story is public when the privacy officer has cleared it, its consent covers the web
@@ -97,8 +100,18 @@ class CaseQuerySet(models.QuerySet):
             Exists(told_in_public), Exists(web_consent), privacy_status=PrivacyStatus.CLEARED
         )
 
+    _with_topics = False
+
     def with_tags(self):
-        return self.prefetch_related("diseases", "therapies")
+        """Each story comes with its `topics`, both vocabularies in one flat query (`attach_topics`)."""
+        clone = self._chain()
+        clone._with_topics = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_topics = self._with_topics
+        return clone
 
     def _fetch_all(self):
         """A public page that reads any story carries the stories' key as well as each story's own: a
@@ -106,8 +119,11 @@ class CaseQuerySet(models.QuerySet):
         missed (articles.cache_keys)."""
         fresh = self._result_cache is None
         super()._fetch_all()
-        if fresh and noting() and self._iterable_class is models.query.ModelIterable:
-            shows("stories", *(case.cache_key for case in self._result_cache))
+        if fresh and self._iterable_class is models.query.ModelIterable:
+            if self._with_topics:
+                attach_topics(self._result_cache, STORY_TOPIC_LINKS)
+            if noting():
+                shows("stories", *(case.cache_key for case in self._result_cache))
 
     def most_recently_treated_first(self):
         """How readers are shown stories (the `case_story_order` index follows it)."""
@@ -273,8 +289,10 @@ class Case(models.Model):
 
     @property
     def topics(self) -> Topics:
-        """Its terms as pages show them (includes/tag_list.html); `with_tags()` reads them for a list."""
-        return Topics(list(self.diseases.all()), list(self.therapies.all()))
+        """Its terms as pages show them; `with_tags()` reads them for a whole list."""
+        if not hasattr(self, "_topics"):
+            attach_topics([self], STORY_TOPIC_LINKS)
+        return self._topics
 
     def keys_to_retire(self) -> set[str]:
         """What a change to this story retires: every page showing it or any story, the pages of the

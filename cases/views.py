@@ -34,5 +34,6 @@ class CaseDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.public().filter(cases=self.object).order_by("-published_at")
+        articles = Article.objects.public().filter(cases=self.object).only("title", "slug", "published_at")
+        articles = articles.order_by("-published_at")  # links by headline: not their bodies
         return super().get_context_data(articles=articles, **kwargs)

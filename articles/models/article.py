@@ -169,30 +169,30 @@ class TermShown(NamedTuple):
         return item_key(self.vocabulary.kind, self.pk)
 
 
-def attach_topics(articles) -> None:
-    """Give each article its `topics`: its disease and therapy terms by name.
+def attach_topics(items, links=TOPIC_LINKS) -> None:
+    """Give each article (or, with their `links`, each story) its `topics`: its disease and therapy terms.
 
     One hand-written query of the six columns a page shows, for a whole list: built by the ORM, the same
     union took ten times as long to compose as to run, on every page (docs/scaling.md, "Against the peers").
     """
-    by_pk = {article.pk: article for article in articles}
-    for article in articles:
-        article._topics = Topics([], [])
+    by_pk = {item.pk: item for item in items}
+    for item in items:
+        item._topics = Topics([], [])
     if not by_pk:
         return
     quote, marks = connection.ops.quote_name, ", ".join(["%s"] * len(by_pk))
     sql = " UNION ALL ".join(
         f"SELECT link.content_object_id, term.id, term.name, term.slug, term.code, term.code_system, {kind} "  # noqa: S608 - table names and placeholders only
-        f"FROM {quote(links._meta.db_table)} link JOIN {quote(vocabulary._meta.db_table)} term "
+        f"FROM {quote(link._meta.db_table)} link JOIN {quote(vocabulary._meta.db_table)} term "
         f"ON term.id = link.tag_id WHERE link.content_object_id IN ({marks})"
-        for kind, (links, vocabulary) in enumerate(TOPIC_LINKS)
+        for kind, (link, vocabulary) in enumerate(links)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*by_pk] * len(TOPIC_LINKS))
+        cursor.execute(sql, [*by_pk] * len(links))
         rows = cursor.fetchall()
-    for article_pk, pk, name, slug, code, code_system, kind in sorted(rows, key=lambda row: row[2]):
-        term = TermShown(TOPIC_LINKS[kind][1], pk, name, slug, code, code_system)
-        by_pk[article_pk]._topics[kind].append(term)
+    for item_pk, pk, name, slug, code, code_system, kind in sorted(rows, key=lambda row: row[2]):
+        term = TermShown(links[kind][1], pk, name, slug, code, code_system)
+        by_pk[item_pk]._topics[kind].append(term)
         shows(term.cache_key)
 
 

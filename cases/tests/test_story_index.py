@@ -98,8 +98,21 @@ def test_its_queries_do_not_grow_with_stories_or_their_topics(
 
     assert queries() == few
     cache.clear()
-    with django_assert_max_num_queries(6):  # count, page, two vocabularies, the next go-live and expiry
+    with django_assert_max_num_queries(5):  # count, page, both vocabularies, the next go-live and expiry
         client.get("/stories/")
+
+
+def test_a_story_page_reads_the_story_its_topics_and_its_articles(
+    client, make_case, public_article, vocabulary, django_assert_max_num_queries
+):
+    story = make_case(articles=[public_article])
+    story.diseases.add(*DiseaseTag.objects.all()[:3])
+    story.therapies.add(*TherapyTag.objects.all()[:3])
+    cache.clear()
+    with django_assert_max_num_queries(5):  # + the next go-live and expiry
+        page = client.get(story.get_absolute_url()).content.decode()
+    assert public_article.title in page
+    assert all(term.name in page for term in story.diseases.all())
 
 
 def test_the_main_menu_marks_patient_stories_as_the_current_page_and_nothing_else(client):
