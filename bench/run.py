@@ -400,6 +400,8 @@ def prepare(database, articles, cases, env_cache="locmemcache://bench"):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "setup_roles", "-v0")
     manage(env, "loaddata", "vocabulary", "-v0")
+    # loaddata writes the terms' rows whole, their counts of public articles included: count as the clock does
+    manage(env, "shell", "-c", "from articles.services import count_every_term; count_every_term()")
     count = manage(env, "shell", "-c", "from articles.models import Article; print(Article.objects.count())")
     if int(count.strip().splitlines()[-1]) < articles:
         manage(env, "seed_bench", "--articles", str(articles), "--cases", str(cases))

@@ -84,6 +84,14 @@ class TestDemoContent:
         load_demo()
         assert snapshot() == first
 
+    def test_each_load_leaves_the_terms_counting_their_public_articles_and_the_articles_their_review(self):
+        for _ in range(2):  # loaddata writes the terms' rows whole, counts included
+            load_demo()
+            sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
+            assert sle.public_articles == Article.objects.public().filter(disease_links__tag=sle).count() > 0
+        for article in Article.objects.public():
+            assert article.published_review == article.current_sign_off() is not None, article.title
+
     def test_one_published_article_per_source_document_with_attribution(self):
         load_demo()
         articles = Article.objects.public()

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import count_every_term
 from articles.workflow import keep_published_reviews
 
 FILES = Path(settings.BASE_DIR) / "fixtures" / "files"
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("loaddata", "vocabulary", "demo", verbosity=options["verbosity"])
         keep_published_reviews()
+        count_every_term()  # loaddata writes the terms' rows whole, counts included
         # Files the demo rows point at: fixtures/files/<storage alias>/<name>, copied once.
         for alias_dir in sorted(p for p in FILES.iterdir() if p.is_dir()):
             storage = storages[alias_dir.name]
