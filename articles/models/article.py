@@ -170,7 +170,8 @@ class TermShown(NamedTuple):
 
 
 def attach_topics(items, links=TOPIC_LINKS) -> None:
-    """Give each article (or, with their `links`, each story) its `topics`: its disease and therapy terms.
+    """Give each article (or any item tagged the same way, given its `links`) its `topics`: its disease and
+    therapy terms.
 
     One hand-written query of the six columns a page shows, for a whole list: built by the ORM, the same
     union took ten times as long to compose as to run, on every page (docs/scaling.md, "Against the peers").
