@@ -214,10 +214,10 @@ def look_up(request) -> Lookup | None:
     cache (not a GET or HEAD, or someone is signed in)."""
     if request.method not in ("GET", "HEAD") or not _anonymous(request):
         return None
-    # Scheme and host are part of the address: a page asked for under another host name never answers
-    # for the canonical one (public addresses come from NEWSDESK_BASE_URL in any case).
     if not settings.NEWSDESK_PAGE_CACHE_SECONDS:
         return Lookup("", None)  # pages are kept by the proxy in front only
+    # Scheme and host are part of the address: a page asked for under another host name never answers
+    # for the canonical one (public addresses come from NEWSDESK_BASE_URL in any case).
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     key = "newsdesk:page:" + hashlib.sha256(address.encode()).hexdigest()
     stored = cache.get(key)

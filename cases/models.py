@@ -19,7 +19,7 @@ from taggit.models import TaggedItemBase
 from articles.addresses import address_of
 from articles.cache_keys import item_key, noting, shows
 from articles.models import Article, DiseaseTag, TherapyTag
-from articles.models.article import Topics, attach_topics
+from articles.models.article import Topics, WithTopics, attach_topics
 from articles.models.history import AppendOnly, Chained, ChainedQuerySet
 from articles.models.vocabulary import ItemTags
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
@@ -78,7 +78,11 @@ class CaseTherapy(TaggedItemBase):
 STORY_TOPIC_LINKS = ((CaseDisease, DiseaseTag), (CaseTherapy, TherapyTag))  # in the order of `Topics`
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(WithTopics, models.QuerySet):
+    @staticmethod
+    def topic_links():
+        return STORY_TOPIC_LINKS
+
     def public(self, told_in=None):
         """A patient story is public when the privacy officer has cleared it, its consent covers the web
         and is neither withdrawn nor expired, and it is linked to at least one public article. Withdrawn
@@ -100,19 +104,6 @@ class CaseQuerySet(models.QuerySet):
             Exists(told_in_public), Exists(web_consent), privacy_status=PrivacyStatus.CLEARED
         )
 
-    _with_topics = False
-
-    def with_tags(self):
-        """Each story comes with its `topics`, both vocabularies in one flat query (`attach_topics`)."""
-        clone = self._chain()
-        clone._with_topics = True
-        return clone
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._with_topics = self._with_topics
-        return clone
-
     def _fetch_all(self):
         """A public page that reads any story carries the stories' key as well as each story's own: a
         withdrawal retires both, so a page that shows a story is retired even where its own key was
@@ -120,8 +111,7 @@ class CaseQuerySet(models.QuerySet):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._iterable_class is models.query.ModelIterable:
-            if self._with_topics:
-                attach_topics(self._result_cache, STORY_TOPIC_LINKS)
+            self._attach_topics()
             if noting():
                 shows("stories", *(case.cache_key for case in self._result_cache))
 

@@ -47,7 +47,32 @@ class ArticleTherapy(TaggedItemBase):
 # --- Articles -----------------------------------------------------------------------------------
 
 
-class ArticleQuerySet(models.QuerySet):
+class WithTopics:
+    """A QuerySet whose `with_tags()` gives every row its `topics` in one query for the whole list
+    (`attach_topics`, by the QuerySet's `topic_links()`); its `_fetch_all` calls `_attach_topics`."""
+
+    _with_topics = False
+
+    def with_tags(self):
+        clone = self._chain()
+        clone._with_topics = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_topics = self._with_topics
+        return clone
+
+    def _attach_topics(self) -> None:
+        if self._with_topics:
+            attach_topics(self._result_cache, self.topic_links())
+
+
+class ArticleQuerySet(WithTopics, models.QuerySet):
+    @staticmethod
+    def topic_links():
+        return TOPIC_LINKS
+
     def public(self):
         """What readers, feeds, the sitemap and search may see.
 
@@ -67,12 +92,6 @@ class ArticleQuerySet(models.QuerySet):
     def review_due_by(self, day):
         """Public and scheduled articles whose next medical review falls on or before `day`."""
         return self.filter(status=Status.PUBLISHED, review_due__lte=day).order_by("review_due", "pk")
-
-    def with_tags(self):
-        """Each article comes with its `topics`, both vocabularies in one flat query (`attach_topics`)."""
-        clone = self._chain()
-        clone._with_topics = True
-        return clone
 
     def related_ids(self, article, limit=3) -> list[int]:
         """Other public articles sharing the most disease and therapy tags with `article`, newest first
@@ -108,19 +127,11 @@ class ArticleQuerySet(models.QuerySet):
                 break
         return found[:limit]
 
-    _with_topics = False
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._with_topics = self._with_topics
-        return clone
-
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._iterable_class is models.query.ModelIterable:
-            if self._with_topics:
-                attach_topics(self._result_cache)
+            self._attach_topics()
             if noting():
                 shows(*(article.cache_key for article in self._result_cache))
 
