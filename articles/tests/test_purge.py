@@ -54,25 +54,29 @@ def test_a_committed_change_purges_the_keys_of_what_it_changed_in_one_request(
     assert purges == [{article.cache_key, "articles", lupus.list_key}]
 
 
-def test_a_transaction_that_changes_many_rows_sends_one_purge(
-    purges, users, make_article, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def signed_off(purges, users, make_article, django_capture_on_commit_callbacks):
+    """An article in review with its medical sign-off, and no purge recorded yet."""
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article(status=Status.IN_REVIEW, author=users["writer"])
         workflow.sign_off(article, by=users["medical_reviewer"])
     purges.clear()
+    return article
+
+
+def test_a_transaction_that_changes_many_rows_sends_one_purge(
+    purges, users, signed_off, django_capture_on_commit_callbacks
+):
+    article = signed_off
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])  # the row, its event
     assert len(purges) == 1 and f"~{article.cache_key}" in purges[0]
 
 
 def test_a_publish_only_adds_so_pages_are_rendered_again_behind_their_old_copies(
-    purges, users, make_article, django_capture_on_commit_callbacks
+    purges, users, signed_off, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        article = make_article(status=Status.IN_REVIEW, author=users["writer"])
-        workflow.sign_off(article, by=users["medical_reviewer"])
-    purges.clear()
+    article = signed_off
     with django_capture_on_commit_callbacks(execute=True):
         workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
     assert purges and all(key.startswith("~") for key in purges[0]), purges

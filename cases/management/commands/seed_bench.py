@@ -22,7 +22,7 @@ from articles.models import (
     Status,
     TherapyTag,
 )
-from articles.models.article import count_public_articles
+from articles.services import count_every_term
 from cases.models import AgeBand, Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus, Sex
 
 WORDS = (  # noqa: SIM905 - a word list reads best as words
@@ -152,8 +152,7 @@ class Command(BaseCommand):
         for case in stories:  # the fingerprint the clearance covers, as if the officer had read it
             case.cleared_fingerprint = case.fingerprint()
         Case.objects.bulk_update(stories, ["cleared_fingerprint"], batch_size=1000)
-        for vocabulary in (DiseaseTag, TherapyTag):  # as publishing keeps them: the pages show the counts
-            count_public_articles(vocabulary)
+        count_every_term()  # as the clock keeps them: the pages show each term's count
         refresh_planner_statistics()
         self.stdout.write(
             f"Seeded {len(created)} articles and {len(stories)} stories "
