@@ -118,11 +118,13 @@ def test_the_publishing_load_writes_its_section_beside_its_json_in_place_of_the_
     for p99_ratio in (1.7, 1.4):
         publishing_load.add_to_results_md(tmp_path, {
             "workers": 2, "urls": ["/"] * 5, "seconds": 60, "published": 6, "unpublished": 6,
-            "idle": load, "publishing": load, "p99_ratio": p99_ratio, "checks": {"ok": p99_ratio <= 1.5},
+            "capacity": load, "rate": 500, "idle": load, "publishing": load, "publishing_flat_out": load,
+            "p99_ratio": p99_ratio, "p99_ratio_flat_out": 2.0, "checks": {"ok": p99_ratio <= 1.5},
+            "served_p99_ms": {"idle": 0.3, "publishing": 0.33},
             "worst_seconds_to_every_surface": {"article": 0.06},
         })  # fmt: skip
 
     written = (tmp_path / "results.md").read_text()
     assert written.startswith("# Newsdesk bench\n\nthe pages\n")
-    assert written.count("## Load while publishing") == 1 and "idle: 1.4 (limit 1.2)" in written
+    assert written.count("## Load while publishing") == 1 and "steady rate: 1.4 (limit 1.2)" in written
     assert (ROOT / "bench" / "results.md").read_text() == ours
