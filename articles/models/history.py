@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
+from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -393,6 +394,13 @@ class Correction(AppendOnly):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            Article.objects.filter(pk=self.article_id).update(correction_count=F("correction_count") + 1)
+        if Correction.article.is_cached(self):  # the caller's instance counts it too
+            self.article.correction_count += 1
 
 
 # --- What the database refuses (articles.database) ------------------------------------------------
