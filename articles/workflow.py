@@ -45,6 +45,7 @@ class Move:
     runs_gates: bool = False
     scheduled: bool | None = None  # for moves to PUBLISHED: True schedules, False publishes now
     only_once_public: bool = False  # retracting needs readers to have seen it; unpublish a scheduled one
+    permanent: bool = False  # cannot be undone: the desk asks the person to confirm it
 
 
 TAKE_DOWN_PERMISSION = "articles.take_down_article"  # the privacy officer's: take down, fix, resubmit
@@ -64,7 +65,8 @@ MOVES: dict[str, Move] = {
         Move("unpublish", _("Unpublish"), Status.PUBLISHED, Status.DRAFT,
              "articles.unpublish_article", Action.UNPUBLISHED, comment_required=True),
         Move("retract", _("Retract"), Status.PUBLISHED, Status.RETRACTED,
-             "articles.unpublish_article", Action.RETRACTED, comment_required=True, only_once_public=True),
+             "articles.unpublish_article", Action.RETRACTED, comment_required=True, only_once_public=True,
+             permanent=True),
         Move("take_down", _("Take down for privacy"), Status.PUBLISHED, Status.DRAFT,
              TAKE_DOWN_PERMISSION, Action.TAKEN_DOWN, comment_required=True),
     ]
@@ -233,6 +235,14 @@ def _set_next_review(article: Article, review: ArticleEvent) -> None:
     # update(), not save(): a review is not an edit, so it must not make an open edit page stale.
     article.review_due = next_review_date(timezone.localdate(review.created_at))
     Article.objects.filter(pk=article.pk).update(review_due=article.review_due)
+
+
+def sent_back(article: Article) -> ArticleEvent | None:
+    """The request for changes that returned this draft to its writer, while it is the latest move."""
+    if article.status != Status.DRAFT:
+        return None
+    latest = article.events.select_related("actor").order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.action == Action.CHANGES_REQUESTED else None
 
 
 def sign_off_is_current(article: Article) -> list[str]:

@@ -9,6 +9,7 @@ import hashlib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -226,13 +227,20 @@ def expiring_consents_view(request):
     return TemplateResponse(request, "admin/cases/consents_expiring.html", context)
 
 
+def articles_waiting_for(user) -> Q:
+    """The articles in the privacy officer's queue: in review or live with findings nobody has decided."""
+    if not holds(user, DECIDE_PERMISSION):
+        return Q(pk__in=[])
+    return Q(privacy_scan__undecided__gt=0, status__in=[Status.IN_REVIEW, Status.PUBLISHED])
+
+
 def privacy_queue(user) -> dict:
     """The privacy officer's home: every story and article waiting for her, with counts."""
     if not holds(user, DECIDE_PERMISSION):
         return {}
     stories = Case.objects.filter(privacy_status=PrivacyStatus.PENDING).order_by("-updated_at")
     articles = (
-        Article.objects.filter(privacy_scan__undecided__gt=0, status__in=[Status.IN_REVIEW, Status.PUBLISHED])
+        Article.objects.filter(articles_waiting_for(user))
         .select_related("privacy_scan")
         .order_by("-updated_at")
     )

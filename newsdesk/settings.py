@@ -285,6 +285,8 @@ NEWSDESK_PUBLIC_SECTIONS: dict[str, list[str]] = {
 }
 # Panels shown in the article form: (article, user) -> HTML.
 NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
+# What else waits for a person in "Needs my action", from other rooms: each takes the user, gives a Q.
+NEWSDESK_ARTICLE_QUEUES: list[str] = ["cases.privacy_desk.articles_waiting_for"]
 # Work the desk's clock (`articles.tasks.tick`, on the task worker) runs each tick, after the go-live
 # sweep, and how often it ticks.
 NEWSDESK_CLOCK_SECONDS = env.int("NEWSDESK_CLOCK_SECONDS", default=60)

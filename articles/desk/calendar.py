@@ -237,7 +237,7 @@ def entries(
             pk__in=Article.objects.filter(therapies__slug=filters.therapy).values("pk")
         )
     articles = articles.select_related("author").only(
-        "pk", "title", "status", "published_at", "planned_for", "review_due",
+        "pk", "title", "status", "published_at", "awaiting_go_live", "planned_for", "review_due",
         "author__username", "author__first_name", "author__last_name",
     )  # fmt: skip
 
@@ -305,7 +305,7 @@ def as_csv(found: list[Entry], link) -> str:
                 entry.when.strftime("%H:%M") if entry.when else "",
                 entry.kind_label,
                 entry.article.title,
-                entry.article.get_status_display(),
+                entry.article.status_label,
                 owner_name(entry.article),
                 link(entry.article),
             ]

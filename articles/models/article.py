@@ -344,6 +344,13 @@ class Article(models.Model):
         editable=False,
         help_text=_("The related news its page shows, chosen when it is published or its tags change."),
     )
+    text_fingerprint = models.CharField(
+        _("text fingerprint"),
+        max_length=64,
+        null=True,  # added in place on SQLite, as `correction_count`
+        editable=False,
+        help_text=_("`text_hash()` at the last save, to match sign-offs in the database."),
+    )
     correction_count = models.PositiveIntegerField(
         _("public notes"),
         db_default=models.Value(0),  # a constant, and
@@ -435,6 +442,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title)
         self.body = sanitize_html(self.body)
+        self.text_fingerprint = self.text_hash()
         if self.hero_image and not self.hero_image._committed:
             # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks),
             # reduced to what the largest rendition needs, under a random name; its renditions are made
@@ -447,7 +455,12 @@ class Article(models.Model):
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "version",
+                    "updated_at",
+                    "text_fingerprint",
+                }
         super().save(*args, **kwargs)  # a receiver keeps a changed address answering (articles.signals)
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
@@ -571,6 +584,11 @@ class Article(models.Model):
     @property
     def has_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        """Its status as the desk names it: "Scheduled" for a publication still to come."""
+        return str(_("Scheduled")) if self.is_scheduled else self.get_status_display()
 
     @property
     def is_scheduled(self) -> bool:

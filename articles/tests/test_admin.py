@@ -137,7 +137,7 @@ class TestQueues:
 
         client.force_login(users["medical_reviewer"])
         page = client.get(url).content.decode()
-        assert waiting.title in page and signed.title in page and "Just a draft" not in page
+        assert waiting.title in page and signed.title not in page and "Just a draft" not in page
 
         client.force_login(users["editor"])
         page = client.get(url).content.decode()

@@ -197,7 +197,7 @@ class TestExport:
             "Draft",
             "writer",
         ]
-        assert rows[2][:5] == ["2026-11-13", "10:00", "Scheduled", "Plain", "Published"]
+        assert rows[2][:5] == ["2026-11-13", "10:00", "Scheduled", "Plain", "Scheduled"]  # not yet public
 
     def test_icalendar_has_an_all_day_event_per_entry(self, make_article):
         make_article(title="Lupus, a plan; with " + "long " * 20 + "words", planned_for=date(2026, 11, 12))

@@ -271,7 +271,7 @@ def bulk(client, model, action, pk):
 
 def move(name):
     def run(client, scene, pk):
-        data = {"comment": "Matrix comment."}
+        data = {"comment": "Matrix comment.", "confirmed": "yes"}  # a permanent move asks first
         if name == "schedule":
             data["published_at"] = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
         return client.post(article_url("move", pk, name), data)
