@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import access
 from articles.desk.admin import SpreadsheetMixin
+from articles.desk.autosave import DropsDraftOnSave
 from articles.forms import term_picker
 from articles.models import DiseaseTag, ImportJob, TherapyTag
 from articles.roles import holds
@@ -178,7 +179,7 @@ class CaseForm(forms.ModelForm):
 
 
 @admin.register(Case)
-class CaseAdmin(SpreadsheetMixin, admin.ModelAdmin):
+class CaseAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [CaseResource]
     form = CaseForm
     change_form_template = "admin/cases/case/change_form.html"

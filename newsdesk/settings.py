@@ -140,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["newsdesk.formats"]  # times with their zone named
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -296,6 +297,8 @@ NEWSDESK_CLOCK_JOBS: list[str] = [
     "cases.consents.expire_consents",
     "cases.consents.send_consent_reminders",
     "cases.importer.expire_import_previews",
+    "articles.desk.autosave.forget_old_drafts",
+    "articles.desk.kept_uploads.forget_kept_uploads",
 ]
 # Where the desk lives, for links in e-mail.
 NEWSDESK_BASE_URL = env.str("NEWSDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

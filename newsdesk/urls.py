@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from articles.addresses import with_public_addresses
 from articles.cache import public_page
+from articles.desk import autosave, presence
 from articles.public.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import accounts, guide, second_factor
@@ -43,6 +44,8 @@ urlpatterns = [
     ),
     path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/keep-alive/", accounts.keep_alive, name="admin_keep_alive"),
+    path("admin/form-draft/", admin.site.admin_view(autosave.form_draft), name="admin_form_draft"),
+    path("admin/presence/", admin.site.admin_view(presence.presence), name="admin_presence"),
     path("admin/second-factor/", second_factor.verify, name="second_factor"),
     path("admin/second-factor/set-up/", second_factor.set_up, name="second_factor_set_up"),
     path(

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -23,7 +23,9 @@ from import_export.admin import ImportExportMixin
 
 from articles import access, services, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
+from articles.desk.autosave import DropsDraftOnSave
 from articles.desk.desk_admin import calendar_urls
+from articles.desk.kept_uploads import KeptFileInput, keep_uploads_of_failed_form
 from articles.forms import SharePreviewForm, term_picker
 from articles.intake import spreadsheet_jobs
 from articles.intake.resources import (
@@ -47,6 +49,7 @@ from articles.models import (
     Status,
     TherapyTag,
 )
+from articles.richtext import sanitize_html
 
 # --- Queues -------------------------------------------------------------------------------------
 
@@ -108,6 +111,7 @@ class ArticleForm(forms.ModelForm):
             "hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient",
             "source_publisher", "source_url", "source_date", "planned_for", "expires_at", "review_due",
         ]  # fmt: skip
+        widgets = {"hero_image": KeptFileInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +125,13 @@ class ArticleForm(forms.ModelForm):
                 ]
             )
 
+    def full_clean(self):
+        super().full_clean()
+        keep_uploads_of_failed_form(self)
+
+    user = None  # set by ArticleAdmin.get_form: who is saving
+    conflicts: list = []
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
@@ -129,27 +140,106 @@ class ArticleForm(forms.ModelForm):
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
         base = cleaned.get("base_version")
         if base is not None and base != current.version:
-            raise ValidationError(self._stale_message(current, base), code="stale")
+            self.conflicts = self._conflicts(current, cleaned, base)
+            self.data = self.data.copy()
+            self.data["base_version"] = current.version  # the next save is made against theirs
+            raise ValidationError(self._stale_message(current), code="stale")
+        for name in self._editable():  # the choices made on the page that showed a stale save
+            if self.data.get(f"resolve-{name}") == "theirs" and name in cleaned:
+                cleaned[name] = _value(current, name)
         return cleaned
 
-    def _stale_message(self, current, base):
-        before = current.revisions.filter(article_version__lte=base).first()
+    def _conflicts(self, current, cleaned, base: int) -> list[dict]:
+        """The fields the other save changed, theirs beside yours. Where the revision this page was opened
+        at tells what each side changed, a field only they changed is offered as theirs, and a field only
+        this page changed is kept without asking; any other difference is the person's to choose."""
+        opened = current.revisions.filter(article_version__lte=base).order_by("-number").first()
+        found = []
+        for name in self._editable():
+            if name not in cleaned or name == "hero_image":
+                continue
+            mine, theirs = cleaned[name], _value(current, name)
+            if name == "body":
+                mine = sanitize_html(mine or "")
+            if _comparable(mine) == _comparable(theirs):
+                continue
+            before = _at_revision(opened, name)
+            if before is not UNKNOWN and _comparable(theirs, name) == before:
+                continue  # only this page changed it
+            found.append(
+                {
+                    "name": name,
+                    "label": self.fields[name].label,
+                    "mine": _shown(mine),
+                    "theirs": _shown(theirs),
+                    "only_theirs": before is not UNKNOWN and _comparable(mine, name) == before,
+                }
+            )
+        return found
+
+    def _editable(self) -> list[str]:
+        """The article's own fields on this form (not the form's helpers, like `base_version`)."""
+        own = {f.name for f in Article._meta.get_fields()}
+        return [name for name in self.fields if name in own]
+
+    def _stale_message(self, current):
         latest = current.revisions.select_related("created_by").first()
-        who = latest.created_by if latest and latest.created_by else None
-        changed = (
-            [d.label for d in services.diff_revisions(before, latest) if d.changed]
-            if before and latest and before != latest
-            else []
-        )
+        who = latest.created_by if latest else None
+        fields = ", ".join(str(c["label"]) for c in self.conflicts)
+        if who is not None and self.user is not None and who.pk == self.user.pk:
+            opening = _("You saved this article in another tab or window after opening this page.")
+        elif who is not None:
+            opening = _("%(who)s saved this article after you opened it.") % {
+                "who": who.get_full_name() or who.get_username()
+            }
+        else:
+            opening = _("This article was saved by the desk after you opened it.")
+        if not fields:
+            return _("%(opening)s It changed nothing you can edit here: save again to keep your changes.") % {
+                "opening": opening
+            }
         return _(
-            "%(who)s saved this article after you opened it, so your changes were not saved. "
-            "Changed since you opened it: %(fields)s (status now: %(status)s). "
-            "Copy your edits, reload the page and apply them again; the revisions page shows the changes."
-        ) % {
-            "who": (who.get_full_name() or who.get_username()) if who else _("Someone else"),
-            "fields": ", ".join(changed) or _("its workflow state"),
-            "status": current.get_status_display().lower(),
-        }
+            "%(opening)s Nothing was saved. That save changed: %(fields)s. For each, choose below whether "
+            "to keep yours or take theirs, then save again."
+        ) % {"opening": opening, "fields": fields}
+
+
+def _value(article, name):
+    """A field's saved value as the form's cleaned data holds it (terms as a list of terms)."""
+    value = getattr(article, name)
+    return list(value.all()) if name in ("diseases", "therapies") else value
+
+
+UNKNOWN = object()
+REVISED = {"title", "standfirst", "body", "diseases", "therapies"}  # what a revision keeps
+
+
+def _at_revision(revision, name):
+    """A field's value in a revision, comparable as `_comparable(value, name)`; UNKNOWN if not kept."""
+    if revision is None or name not in REVISED:
+        return UNKNOWN
+    value = getattr(revision, name)
+    return sorted(value) if name in ("diseases", "therapies") else value.strip()
+
+
+def _comparable(value, name=None):
+    if isinstance(value, (list, tuple)) or hasattr(value, "model"):
+        if name in ("diseases", "therapies"):  # as revisions keep them: sorted names
+            return sorted(str(v.name) for v in value)
+        return sorted(getattr(v, "pk", v) for v in value)
+    if isinstance(value, str):
+        return value.strip()
+    return value if value not in ("", None) else None
+
+
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)) or hasattr(value, "model"):
+        return ", ".join(str(v) for v in value) or gettext("(none)")
+    if value in ("", None):
+        return gettext("(empty)")
+    if isinstance(value, str):
+        return strip_tags(value.replace("</p>", "</p>\n")).strip()
+    return str(value)
 
 
 class ArticleEventInline(admin.TabularInline):
@@ -246,7 +336,7 @@ SOURCE_SHOWN = 100_000  # characters of an imported document shown on the form
 
 
 @admin.register(Article)
-class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
+class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     resource_classes = [ArticleResource]
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -397,6 +487,10 @@ class ArticleAdmin(SpreadsheetMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.record_revision(form.instance, request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def history_view(self, request, object_id, extra_context=None):
         """Django's History (saves made in the admin), with the workflow's moves and reviews above it."""

@@ -6,7 +6,7 @@ from articles.models.article import (
     Status,
     unique_slug,
 )
-from articles.models.desk import Comment, ReviewReminder
+from articles.models.desk import Comment, FormDraft, Presence, ReviewReminder
 from articles.models.history import ArticleEvent, ArticleRevision, Correction, PreviewLink, SourceDocument
 from articles.models.jobs import ImportJob
 from articles.models.people import StaffProfile
@@ -23,7 +23,9 @@ __all__ = [
     "Comment",
     "Correction",
     "DiseaseTag",
+    "FormDraft",
     "ImportJob",
+    "Presence",
     "PreviewLink",
     "Redirect",
     "ReviewReminder",

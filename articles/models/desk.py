@@ -73,3 +73,41 @@ class Comment(models.Model):
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError(_("Reply to the thread's first comment."))
+
+
+class FormDraft(models.Model):
+    """What someone had typed into a desk form and not yet saved, kept every few seconds by the form's
+    autosave: theirs alone, never a revision, gone once the form is saved or after a few days."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("form address"), max_length=300)
+    fields = models.JSONField(_("fields"), default=dict)
+    saved_at = models.DateTimeField(_("kept at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unsaved form")
+        verbose_name_plural = _("unsaved forms")
+        constraints = [models.UniqueConstraint(fields=["user", "address"], name="one_draft_per_form")]
+
+    def __str__(self):
+        return f"{self.address} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+
+class Presence(models.Model):
+    """Someone has a desk form open: one row per open tab, refreshed while the page is open, so that
+    others opening the same item see who else is at work on it, and since when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(_("form address"), max_length=300)
+    tab = models.CharField(_("tab"), max_length=40)
+    since = models.DateTimeField(_("open since"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("open form")
+        verbose_name_plural = _("open forms")
+        constraints = [models.UniqueConstraint(fields=["address", "tab"], name="one_presence_per_tab")]
+        indexes = [models.Index(fields=["address", "seen_at"], name="presence_lookup")]
+
+    def __str__(self):
+        return f"{self.address} ({self.tab})"

@@ -2,6 +2,8 @@
 person, buttons are offered only when they apply, the writer sees why an article came back, and the
 admin's History shows the workflow's moves."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -205,3 +207,74 @@ def test_schedule_times_are_entered_and_shown_in_the_desk_s_named_time_zone(
     assert in_review.published_at.isoformat() == "2031-03-04T01:30:00+00:00"  # 09:30 in Shanghai
     page = client.get(change_url(in_review)).content.decode()
     assert "Scheduled for 4 Mar 2031 09:30 CST" in page
+
+
+class TestAStaleSaveIsResolvedFieldByField:
+    """#25, item 2: a stale save names the fields the other save changed, shows both versions and lets the
+    person take theirs or keep theirs own for each, then save again."""
+
+    @pytest.fixture
+    def opened(self, make_article, users):
+        article = make_article(
+            title="Original headline", standfirst="Original standfirst.", author=users["writer"]
+        )
+        services.record_revision(article, users["writer"])
+        return article, form_data(article)
+
+    def save_then_go_stale(self, client, users, article, stale, theirs, mine, by="editor"):
+        client.force_login(users[by])
+        assert client.post(change_url(article), form_data(article, **theirs)).status_code == 302
+        client.force_login(users["writer"])
+        return client.post(change_url(article), {**stale, **mine}).content.decode()
+
+    def test_it_names_only_what_the_other_save_changed_and_offers_theirs_for_it(self, client, users, opened):
+        article, stale = opened
+        page = self.save_then_go_stale(
+            client,
+            users,
+            article,
+            stale,
+            {"title": "Editor's headline"},
+            {"standfirst": "Writer's standfirst."},
+        )
+        assert "That save changed: Headline." in page
+        assert 'name="resolve-title" value="theirs" checked' in page
+        assert "Editor&#x27;s headline" in page and "resolve-standfirst" not in page
+
+        version = re.search(r'name="base_version" value="(\d+)"', page).group(1)
+        again = {
+            **stale,
+            "standfirst": "Writer's standfirst.",
+            "base_version": version,
+            "resolve-title": "theirs",
+        }
+        assert client.post(change_url(article), again).status_code == 302
+        article.refresh_from_db()
+        assert (article.title, article.standfirst) == ("Editor's headline", "Writer's standfirst.")
+
+    def test_when_both_changed_a_field_the_page_keeps_yours_unless_you_take_theirs(
+        self, client, users, opened
+    ):
+        article, stale = opened
+        page = self.save_then_go_stale(
+            client, users, article, stale, {"title": "Editor's headline"}, {"title": "Writer's headline"}
+        )
+        assert 'name="resolve-title" value="mine" checked' in page
+        version = re.search(r'name="base_version" value="(\d+)"', page).group(1)
+        client.post(change_url(article), {**stale, "title": "Writer's headline", "base_version": version})
+        article.refresh_from_db()
+        assert article.title == "Writer's headline"
+
+    def test_your_own_save_in_another_tab_is_named_as_yours(self, client, users, opened):
+        article, stale = opened
+        page = self.save_then_go_stale(
+            client,
+            users,
+            article,
+            stale,
+            {"title": "From my other tab"},
+            {"standfirst": "Here."},
+            by="writer",
+        )
+        assert "You saved this article in another tab or window" in page
+        assert "someone else" not in page.lower()
