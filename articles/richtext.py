@@ -26,13 +26,21 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,  # with its rows, header cells and cells; merged cells keep colspan and rowspan
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "NoSpellCheck": False,  # the browser's spelling check stays on
 }
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "s", "sub", "sup", "h2", "h3",
     "ul", "ol", "li", "blockquote", "hr", "a",
+    "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "ol": {"start"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"},
+}  # fmt: skip
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 _cleaner = nh3.Cleaner(
@@ -57,7 +65,9 @@ def sanitize_html(html: str) -> str:
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 
 
-_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(
+    r"</(p|h[1-6]|li|blockquote|t[dh])>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE
+)  # a cell a line
 _TAG = re.compile(r"<[^>]+>")
 
 

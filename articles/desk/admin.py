@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.lookups import Exact
@@ -14,12 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportActionMixin, ImportExportMixin
 
 from articles import access, services, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
@@ -49,7 +50,7 @@ from articles.models import (
     Status,
     TherapyTag,
 )
-from articles.richtext import sanitize_html
+from articles.richtext import plain_text, sanitize_html
 
 # --- Queues -------------------------------------------------------------------------------------
 
@@ -238,7 +239,7 @@ def _shown(value) -> str:
     if value in ("", None):
         return gettext("(empty)")
     if isinstance(value, str):
-        return strip_tags(value.replace("</p>", "</p>\n")).strip()
+        return plain_text(value)
     return str(value)
 
 
@@ -438,6 +439,70 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
+
+    # --- Bulk actions: what a desk does to many articles at once ----------------------------------
+
+    actions = ["submit_selected", "assign_owner", "export_selected"]
+
+    def has_submit_permission(self, request):
+        return access.may(request.user, "submit", access.ARTICLE)
+
+    def has_assign_permission(self, request):
+        return access.may(request.user, "publish", access.ARTICLE)
+
+    @admin.action(description=_("Submit the selected drafts for review"), permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        done, refused = 0, []
+        skipped = queryset.exclude(status=Status.DRAFT).count()
+        for article in queryset.filter(status=Status.DRAFT):
+            try:
+                workflow.transition(article, to=Status.IN_REVIEW, by=request.user)
+                done += 1
+            except (workflow.TransitionNotAllowed, ValidationError) as problem:
+                refused.append(f"“{article.title}”: {' '.join(getattr(problem, 'messages', [str(problem)]))}")
+        self.message_user(request, _("%(n)d submitted for review.") % {"n": done})
+        if skipped:
+            self.message_user(
+                request, _("%(n)d not drafts, left as they were.") % {"n": skipped}, messages.WARNING
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Hand the selected articles to another owner…"), permissions=["assign"])
+    def assign_owner(self, request, queryset):
+        owners = (
+            get_user_model()
+            .objects.filter(is_active=True, is_staff=True)
+            .filter(Q(groups__permissions__codename="submit_article") | Q(is_superuser=True))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        if request.POST.get("apply") == "yes":
+            owner = owners.filter(pk=request.POST.get("owner") or 0).first()
+            if owner is None:
+                self.message_user(request, _("Choose the new owner from the list."), messages.ERROR)
+            else:
+                n = services.assign_owner(queryset, owner=owner, by=request.user)
+                name = owner.get_full_name() or owner.get_username()
+                self.message_user(request, _("%(n)d handed to %(name)s.") % {"n": n, "name": name})
+                return None
+        return TemplateResponse(
+            request,
+            "admin/articles/article/assign_owner.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Hand articles to another owner"),
+                "articles": queryset.order_by("title"),
+                "owners": owners,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Export the selected articles…"), permissions=["export"])
+    def export_selected(self, request, queryset):
+        """The export page of django-import-export, for just these articles (format and fields to pick)."""
+        return ExportActionMixin.export_admin_action(self, request, queryset)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, article):

@@ -5,11 +5,13 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles import access
 from articles.desk import comments
-from articles.models import Article, Status
+from articles.models import Article, ArticleEvent, Status
 
 register = template.Library()
 
@@ -22,7 +24,25 @@ def desk_queue(context):
     user = context["request"].user
     waiting = Article.objects.filter(needs_action_q(user)).order_by("-updated_at")
     today = timezone.localdate()
+    now = timezone.now()
+    counts = Article.objects.aggregate(
+        draft=Count("pk", filter=Q(status=Status.DRAFT)),
+        in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
+        scheduled=Count("pk", filter=Q(status=Status.PUBLISHED, published_at__gt=now)),
+        published=Count("pk", filter=Q(status=Status.PUBLISHED, published_at__lte=now)),
+        retracted=Count("pk", filter=Q(status=Status.RETRACTED)),
+    )
     return {
+        "counts": [
+            (Status.DRAFT.label, counts["draft"], "status__exact=draft"),
+            (Status.IN_REVIEW.label, counts["in_review"], "status__exact=in_review"),
+            (_("Scheduled"), counts["scheduled"], None),  # the calendar shows them
+            (Status.PUBLISHED.label, counts["published"], "status__exact=published"),
+            (Status.RETRACTED.label, counts["retracted"], "status__exact=retracted"),
+        ],
+        "recent": ArticleEvent.objects.select_related("actor", "article").order_by("-created_at", "-pk")[:8]
+        if access.may(user, "view", access.ARTICLE)
+        else [],
         "waiting": waiting[:8],
         "waiting_count": waiting.count(),
         "scheduled": Article.objects.filter(

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from articles.models import Article, FormDraft
-from articles.tests.browser import check, log_in, open_article
+from articles.tests.browser import SCREENSHOTS, check, log_in, open_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -95,5 +95,45 @@ def test_retract_asks_on_a_page_of_its_own_by_keyboard_alone(
     page.keyboard.press("Enter")  # "Retract for good"
     page.wait_for_selector(".messagelist")
     assert Article.objects.get(pk=article.pk).status == Status.RETRACTED
+    assert not failures, "\n".join(failures)
+    settle(context)
+
+
+def test_the_writing_surface_checks_spelling_and_counts_the_headline(page, live_server, users, make_article):
+    article = make_article(title="Twelve chars", author=users["writer"])
+    log_in(page, live_server, "writer")
+    open_article(page, live_server, article)
+    editor = page.locator(".prose-editor:has(#id_body) .tiptap.ProseMirror")
+    editor.wait_for()
+    assert editor.get_attribute("spellcheck") != "false"
+    assert editor.bounding_box()["height"] >= 250  # room to write, not a one-line box
+    assert page.inner_text("#id_title-length") == "12 of 200 characters"
+    page.fill("#id_title", "A longer headline now")
+    page.dispatch_event("#id_title", "input")
+    assert page.inner_text("#id_title-length") == "21 of 200 characters"
+    page.screenshot(
+        path=str(SCREENSHOTS / "writing-surface.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 1300}
+    )
+    settle(page.context)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_home_page_and_the_hand_over_page_pass_axe(browser, live_server, users, make_article, width):
+    from articles.tests.browser import WIDTHS
+
+    articles = [make_article(title=f"Draft {n}", author=users["writer"]) for n in range(2)]
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/")
+    failures = check(page, "desk-home", width, part="#desk-queue")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    for article in articles:
+        page.check(f"input[name=_selected_action][value='{article.pk}']")
+    page.select_option("select[name=action]", "assign_owner")
+    page.click("button[name=index]")
+    page.wait_for_selector("#new-owner")
+    failures += check(page, "hand-over", width, part="#content-main")
     assert not failures, "\n".join(failures)
     settle(context)

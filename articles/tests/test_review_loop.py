@@ -278,3 +278,99 @@ class TestAStaleSaveIsResolvedFieldByField:
         )
         assert "You saved this article in another tab or window" in page
         assert "someone else" not in page.lower()
+
+
+class TestTheWritingSurface:
+    """#25, item 3 (in part): tables within the allow-list, and an editor that checks spelling."""
+
+    def test_a_table_survives_with_merged_cells_and_nothing_else(self):
+        from articles.richtext import sanitize_html
+
+        html = (
+            '<table style="color:red" onclick="x()"><tbody><tr><th colspan="2" class="x">Arm</th></tr>'
+            '<tr><td rowspan="2">CAR-T</td><td><script>alert(1)</script>42</td></tr></tbody></table>'
+        )
+        assert sanitize_html(html) == (
+            '<table><tbody><tr><th colspan="2">Arm</th></tr><tr><td rowspan="2">CAR-T</td><td>42</td></tr>'
+            "</tbody></table>"
+        )
+
+    def test_the_privacy_gate_reads_each_cell_apart(self):
+        from articles.richtext import plain_text
+
+        assert plain_text("<table><tr><td>Li</td><td>Wei</td></tr></table>") == "Li\nWei"
+
+    def test_a_published_table_reaches_the_page(self, client, make_article):
+        article = make_article(
+            status=Status.PUBLISHED,
+            body="<table><tbody><tr><th>Patients</th><td>24</td></tr></tbody></table>",
+        )
+        assert "<th>Patients</th><td>24</td>" in client.get(article.get_absolute_url()).content.decode()
+
+    def test_the_editor_keeps_the_browser_s_spelling_check_on(self):
+        from articles.richtext import EDITOR_EXTENSIONS
+
+        assert EDITOR_EXTENSIONS["NoSpellCheck"] is False and EDITOR_EXTENSIONS["Table"]
+
+
+class TestListsAndTheDashboard:
+    """#25, item 7 (in part): bulk actions a desk uses, and the home page's counts and recent activity."""
+
+    CHANGELIST = reverse("admin:articles_article_changelist")
+
+    def act(self, client, action, articles, **extra):
+        return client.post(
+            self.CHANGELIST,
+            {"action": action, "_selected_action": [a.pk for a in articles], **extra},
+            follow=True,
+        )
+
+    def test_a_writer_submits_several_drafts_at_once(self, client, users, make_article):
+        drafts = [make_article(author=users["writer"]) for _ in range(3)]
+        live = make_article(status=Status.PUBLISHED, author=users["writer"])
+        client.force_login(users["writer"])
+        page = self.act(client, "submit_selected", [*drafts, live]).content.decode()
+        assert "3 submitted for review." in page and "1 not drafts, left as they were." in page
+        assert {a.status for a in Article.objects.filter(pk__in=[d.pk for d in drafts])} == {Status.IN_REVIEW}
+
+    def test_an_editor_hands_articles_to_another_owner_after_choosing_whom(self, client, users, make_article):
+        articles = [make_article(author=users["writer"]) for _ in range(2)]
+        client.force_login(users["editor"])
+        chooser = self.act(client, "assign_owner", articles).content.decode()
+        assert "New owner" in chooser and "other_writer" in chooser
+        assert Article.objects.filter(author=users["writer"]).count() == 2
+
+        done = self.act(client, "assign_owner", articles, apply="yes", owner=users["other_writer"].pk)
+        assert "2 handed to other_writer." in done.content.decode()
+        assert Article.objects.filter(author=users["other_writer"]).count() == 2
+        assert articles[0].events.filter(action="owner_changed").exists()
+
+    def test_a_writer_cannot_hand_articles_over(self, client, users, make_article):
+        article = make_article(author=users["writer"])
+        client.force_login(users["writer"])
+        self.act(client, "assign_owner", [article], apply="yes", owner=users["other_writer"].pk)
+        assert Article.objects.get(pk=article.pk).author == users["writer"]
+
+    def test_an_editor_exports_just_the_selection(self, client, users, make_article):
+        chosen = make_article(title="Chosen for export", author=users["writer"])
+        make_article(title="Left out", author=users["writer"])
+        client.force_login(users["editor"])
+        page = self.act(client, "export_selected", [chosen]).content.decode()
+        assert 'name="export_items"' in page and f'value="{chosen.pk}"' in page
+
+    def test_the_home_page_counts_every_status_and_shows_recent_activity(
+        self, client, users, in_review, make_article
+    ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        make_article(status=Status.PUBLISHED)
+        make_article(status=Status.PUBLISHED, published_at=timezone.now() + timedelta(days=3))
+        client.force_login(users["editor"])
+        home = client.get(reverse("admin:index")).content.decode()
+        found = re.findall(r'<span class="count">(\d+)</span> <span class="label">([^<]+)</span>', home)
+        assert {label: int(n) for n, label in found} == {
+            "Draft": 0, "In review": 1, "Scheduled": 1, "Published": 1, "Retracted": 0
+        }  # fmt: skip
+        assert "Recent activity" in home and "submitted for review" in home
