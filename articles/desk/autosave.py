@@ -40,7 +40,8 @@ def _fields(body: bytes) -> dict | None:
 
 @require_http_methods(["GET", "POST", "DELETE"])
 def form_draft(request):
-    """GET: the draft of the form at `?address=`, or 404. POST {"fields": ...}: keep it. DELETE: drop it."""
+    """GET: the draft of the form at `?address=`, or 204 when there is none (not a 404: opening a form
+    without a draft is no error worth a log line). POST {"fields": ...}: keep it. DELETE: drop it."""
     address = request.GET.get("address", "")
     if not address.startswith("/admin/") or len(address) > 300:
         return _refuse(_("Autosave works on the desk's own forms only."))
@@ -51,7 +52,7 @@ def form_draft(request):
     if request.method == "GET":
         draft = mine.first()
         if draft is None:
-            return HttpResponse(status=404)
+            return HttpResponse(status=204)
         saved = timezone.localtime(draft.saved_at)
         return JsonResponse(
             {

@@ -44,6 +44,7 @@ class KeptFileInput(AdminFileWidget):
     """The admin's file input, which also renders the ticket of a kept upload and reads it back."""
 
     kept: dict | None = None
+    use_fieldset = False  # a <label for> names the file input (a fieldset's legend does not, for axe)
 
     def value_from_datadict(self, data, files, name):
         upload = super().value_from_datadict(data, files, name)

@@ -41,7 +41,7 @@ class TestDrafts:
         assert back["saved_at_display"]
 
         client.force_login(users["editor"])
-        assert client.get(DRAFTS, {"address": address}).status_code == 404
+        assert client.get(DRAFTS, {"address": address}).status_code == 204  # none of theirs
 
     def test_saving_again_replaces_the_draft_and_discarding_drops_it(self, client, users):
         client.force_login(users["writer"])

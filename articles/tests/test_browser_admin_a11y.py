@@ -1,0 +1,56 @@
+"""The admin passes WCAG 2.2 AA (#25, item 8): axe finds nothing on each page type of the desk, at phone
+and desktop widths, with its target-size rule (2.5.8) included; and a long list filter folds, with a box
+to find a choice."""
+
+import pytest
+
+from articles.models import Status
+from articles.tests.browser import WIDTHS, check, log_in
+from articles.tests.test_browser_autosave import settle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_every_desk_page_type_passes_axe(
+    browser, live_server, users, make_article, make_case, vocabulary, width
+):
+    article = make_article(
+        title="A long headline about CAR-T cell therapy for lupus, as writers really write them",
+        status=Status.IN_REVIEW,
+        author=users["writer"],
+    )
+    for _ in range(5):
+        make_article(author=users["writer"])
+    case = make_case(articles=[article])
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, "editor")
+    failures = []
+    for name, path in {
+        "home": "/admin/",
+        "changelist": "/admin/articles/article/",
+        "change-form": f"/admin/articles/article/{article.pk}/change/",
+        "story-form": f"/admin/cases/case/{case.pk}/change/",
+        "calendar": "/admin/articles/article/calendar/",
+        "import": "/admin/cases/case/import-documents/",
+        "history": f"/admin/articles/article/{article.pk}/history/",
+        "guide": "/admin/guide/",
+    }.items():
+        page.goto(live_server.url + path)
+        failures += check(page, f"admin-{name}", width)
+    assert not failures, "\n".join(failures)
+    settle(context)
+
+
+def test_a_long_filter_folds_and_finds_a_choice_by_typing(page, live_server, users, make_article, vocabulary):
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    diseases = page.locator("#changelist-filter details[data-filter-title='diseases']")
+    assert diseases.get_attribute("open") is None  # folded: nothing chosen in it
+    diseases.locator("summary").click()
+    diseases.locator(".filter-search").fill("lupus")
+    shown = [t.strip() for t in diseases.locator("li:visible").all_inner_texts()]
+    assert shown and all("lupus" in t.lower() for t in shown)
+    settle(page.context)
