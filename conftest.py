@@ -3,6 +3,7 @@
 import itertools
 import os
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -80,6 +81,15 @@ def _empty_cache():
 def _empty_task_queue():
     """Each test starts with no task waiting for its time (articles.tests.task_backend)."""
     getattr(task_backends["default"], "deferred", []).clear()
+
+
+@pytest.fixture(autouse=True)
+def _browser_pages_go_quiet(request):
+    """A desk page sends a last autosave or presence request as it closes; let the live server answer it
+    before the test database is emptied, or the flush meets a locked table."""
+    yield
+    if request.node.get_closest_marker("browser"):
+        time.sleep(0.3)
 
 
 @pytest.fixture(autouse=True)

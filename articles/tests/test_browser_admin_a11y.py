@@ -6,7 +6,6 @@ import pytest
 
 from articles.models import Status
 from articles.tests.browser import WIDTHS, check, log_in
-from articles.tests.test_browser_autosave import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +40,7 @@ def test_every_desk_page_type_passes_axe(
         page.goto(live_server.url + path)
         failures += check(page, f"admin-{name}", width)
     assert not failures, "\n".join(failures)
-    settle(context)
+    context.close()
 
 
 def test_a_long_filter_folds_and_finds_a_choice_by_typing(page, live_server, users, make_article, vocabulary):
@@ -53,4 +52,4 @@ def test_a_long_filter_folds_and_finds_a_choice_by_typing(page, live_server, use
     diseases.locator(".filter-search").fill("lupus")
     shown = [t.strip() for t in diseases.locator("li:visible").all_inner_texts()]
     assert shown and all("lupus" in t.lower() for t in shown)
-    settle(page.context)
+    page.context.close()

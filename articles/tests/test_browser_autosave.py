@@ -1,21 +1,12 @@
 """Nothing is lost, in headless Chromium (#25, item 1): type, close the tab, reopen, restore; and a warning
 before leaving a form with changes not saved."""
 
-import time
-
 import pytest
 
 from articles.models import Article, FormDraft
 from articles.tests.browser import SCREENSHOTS, check, log_in, open_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def settle(context):
-    """Close the pages, then give the last autosave or presence request they send on the way out time to
-    end before the test database is emptied."""
-    context.close()
-    time.sleep(0.5)
 
 
 def test_type_close_the_tab_reopen_and_restore(browser, live_server, users, make_article):
@@ -47,7 +38,7 @@ def test_type_close_the_tab_reopen_and_restore(browser, live_server, users, make
     assert Article.objects.get(pk=article.pk).title == "A headline typed and never saved"
     assert not FormDraft.objects.exists()
     assert not failures, "\n".join(failures)
-    settle(context)
+    context.close()
 
 
 def test_leaving_a_changed_form_asks_first(page, live_server, users, make_article):
@@ -66,7 +57,7 @@ def test_leaving_a_changed_form_asks_first(page, live_server, users, make_articl
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
-    settle(page.context)
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -96,7 +87,7 @@ def test_retract_asks_on_a_page_of_its_own_by_keyboard_alone(
     page.wait_for_selector(".messagelist")
     assert Article.objects.get(pk=article.pk).status == Status.RETRACTED
     assert not failures, "\n".join(failures)
-    settle(context)
+    context.close()
 
 
 def test_the_writing_surface_checks_spelling_and_counts_the_headline(page, live_server, users, make_article):
@@ -114,7 +105,7 @@ def test_the_writing_surface_checks_spelling_and_counts_the_headline(page, live_
     page.screenshot(
         path=str(SCREENSHOTS / "writing-surface.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 1300}
     )
-    settle(page.context)
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -136,4 +127,4 @@ def test_the_home_page_and_the_hand_over_page_pass_axe(browser, live_server, use
     page.wait_for_selector("#new-owner")
     failures += check(page, "hand-over", width, part="#content-main")
     assert not failures, "\n".join(failures)
-    settle(context)
+    context.close()

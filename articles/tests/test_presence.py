@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from articles.models import Presence
 from articles.tests.browser import check, log_in, open_article
-from articles.tests.test_browser_autosave import settle
 
 ADDRESS = "/admin/articles/article/7/change/"
 
@@ -81,5 +80,5 @@ def test_two_people_and_a_second_tab_in_chromium(browser, live_server, users, ma
     second.locator(".presence", has_text="You also have this open in another tab").wait_for(timeout=10_000)
     failures = check(second, "presence", "desktop", part=".presence")
     assert not failures, "\n".join(failures)
-    settle(writer_context)
-    settle(editor_context)
+    writer_context.close()
+    editor_context.close()
