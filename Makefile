@@ -85,8 +85,10 @@ bench: $(VENV)/.installed
 	$(PY) bench/scanner.py
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS) || echo "bench-publishing: a check missed (see bench/results.md)"
 
-# The public site under load for 60 s idle and 60 s while an editor publishes and unpublishes every 5 s:
-# 0 errors, changes on every surface within 5 s, p99 within 1.2x of idle, behind Varnish. Writes bench/publishing.json.
+# The public site behind Varnish under load, idle and while an editor publishes and unpublishes every 5 s
+# (four passes of 60 s: flat out, then at half that rate idle and publishing, then flat out publishing):
+# 0 errors, changes on every surface within 5 s, p99 at the steady rate within 1.2x of idle, at wrk and
+# inside Varnish. Writes bench/publishing.json.
 bench-publishing: $(VENV)/.installed
 	$(PY) bench/publishing_load.py $(BENCH_PUBLISHING_ARGS)
 

@@ -101,6 +101,8 @@ class ArticleForm(forms.ModelForm):
     """The article form, refusing a save made from a page someone else has saved since (optimistic lock)."""
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # who is saving (ArticleAdmin.get_form)
+    conflicts = ()  # after a stale save: its fields, theirs beside yours
     # Closed lists: writers pick terms; only editors add terms, in the vocabulary admin.
     diseases = term_picker(DiseaseTag, _("diseases"))
     therapies = term_picker(TherapyTag, _("therapies"))
@@ -129,9 +131,6 @@ class ArticleForm(forms.ModelForm):
     def full_clean(self):
         super().full_clean()
         keep_uploads_of_failed_form(self)
-
-    user = None  # set by ArticleAdmin.get_form: who is saving
-    conflicts: list = []
 
     def clean(self):
         cleaned = super().clean()
