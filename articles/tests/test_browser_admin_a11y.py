@@ -4,7 +4,7 @@ to find a choice."""
 
 import pytest
 
-from articles.models import Status
+from articles.models import Article, Status
 from articles.tests.browser import WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -53,3 +53,44 @@ def test_a_long_filter_folds_and_finds_a_choice_by_typing(page, live_server, use
     shown = [t.strip() for t in diseases.locator("li:visible").all_inner_texts()]
     assert shown and all("lupus" in t.lower() for t in shown)
     page.context.close()
+
+
+def test_submit_sign_off_clear_and_publish_by_keyboard_alone(
+    page, live_server, users, make_article, make_case
+):
+    """Each key move of the desk made with the keyboard only: focus the move's note, Tab to its button,
+    press Enter (Space ticks a box)."""
+    article = make_article(title="Keyboard path", author=users["writer"])
+    case = make_case(articles=[article], cleared=False)
+
+    def move(username, note_field, note, url):
+        log_in(page, live_server, username)
+        page.goto(live_server.url + url)
+        page.focus(note_field)
+        page.keyboard.type(note)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".messagelist")
+
+    change = f"/admin/articles/article/{article.pk}/change/"
+    move("writer", "#comment-submit", "Ready.", change)
+    assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
+    move("medical_reviewer", "#sign-off-comment", "Doses checked.", change)
+    assert Article.objects.get(pk=article.pk).medical_review is not None
+
+    log_in(page, live_server, "privacy_officer")
+    page.goto(f"{live_server.url}/admin/cases/case/{case.pk}/clear/")
+    page.focus("#id_consent_on_file")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Read the whole story; nothing identifies the patient.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messagelist")
+    case.refresh_from_db()
+    assert case.privacy_status == "cleared"
+
+    move("editor", "#comment-publish", "", change)
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
