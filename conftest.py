@@ -227,7 +227,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_server):  # closed before the live server's database is emptied
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -57,7 +57,7 @@ from articles.richtext import plain_text, sanitize_html
 
 def needs_action_q(user) -> Q:
     """Exactly what waits for `user`, by the permissions they hold (never by group name): for a medical
-    reviewer, articles in review whose current text nobody has signed off; for an editor, those signed
+    reviewer, articles in review whose current text she has not signed off; for an editor, those signed
     off and ready to publish; for a writer, their drafts sent back with changes requested. Other rooms
     add their own (`NEWSDESK_ARTICLE_QUEUES`: the privacy officer's)."""
     signed_off = Exists(
@@ -70,7 +70,15 @@ def needs_action_q(user) -> Q:
     latest_move = ArticleEvent.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-pk")
     q = Q(pk__in=[])
     if access.may(user, "sign_off", access.ARTICLE):
-        q |= Q(~signed_off, status=Status.IN_REVIEW) & ~Q(author=user)
+        signed_by_me = Exists(
+            ArticleEvent.objects.filter(
+                article=OuterRef("pk"),
+                action__in=ArticleEvent.REVIEW_ACTIONS,
+                text_hash=OuterRef("text_fingerprint"),
+                actor=user,
+            )
+        )
+        q |= Q(~signed_by_me, status=Status.IN_REVIEW) & ~Q(author=user)
     if access.may(user, "publish", access.ARTICLE):
         q |= Q(signed_off, status=Status.IN_REVIEW) & ~Q(author=user)
     if access.may(user, "submit", access.ARTICLE):
@@ -572,9 +580,9 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     def workflow_context(self, request, article):
         moves = workflow.available_moves(article, request.user)
         current_sign_off = article.current_sign_off()
-        # Offered only while the text in review has no sign-off: one covers it for publication.
-        can_sign_off = current_sign_off is None and access.may(
-            request.user, "sign_off", access.ARTICLE, article
+        # Offered only while she has not signed off this very text.
+        can_sign_off = access.may(request.user, "sign_off", access.ARTICLE, article) and not (
+            article.events.reviews().filter(text_hash=article.text_hash(), actor=request.user).exists()
         )
         needs_gates = any(m.runs_gates for m in moves)
         is_live = article.status == Status.PUBLISHED

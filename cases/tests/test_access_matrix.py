@@ -131,7 +131,11 @@ def _build_scene() -> Scene:
         if key in groups:
             user.groups.add(Group.objects.get(name=groups[key]))
         users[key] = user
-    writer, reviewer = users["writer"], users["medical_reviewer"]
+    writer = users["writer"]
+    # The scene's sign-offs are another reviewer's, so the matrix's own reviewer may still sign off (#25:
+    # a reviewer is offered Sign off until she has signed the text herself).
+    reviewer = User.objects.create_user("matrix_scene_reviewer", "scene@example.test", "pw", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name=MEDICAL_REVIEWER))
 
     articles = {}
     for state in ARTICLE_STATES:

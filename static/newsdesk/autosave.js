@@ -188,13 +188,15 @@
     restore.focus();
   }
 
-  if (autosaved) {
-    fetch(endpoint, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-      return response.status === 200 ? response.json() : null;
-    }).then(function (draft) {
-      if (draft) {
-        offer(draft);
-      }
-    });
+  if (autosaved) { // asked once the page has settled, not by every page flicked past
+    setTimeout(function () {
+      fetch(endpoint, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+        return response.status === 200 ? response.json() : null;
+      }).then(function (draft) {
+        if (draft) {
+          offer(draft);
+        }
+      });
+    }, 800);
   }
 })();

@@ -28,8 +28,10 @@
   }
 
   let retry = null;
+  let beaten = false; // nothing to take back from a page left before its first beat
   function beat() {
     clearTimeout(retry);
+    beaten = true;
     fetch(endpoint, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } })
       .then(function (response) {
         if (!response.ok) {
@@ -43,10 +45,15 @@
       });
   }
 
-  beat();
+  // The first beat waits a moment: someone flicking through pages is not at work on them.
+  const first = setTimeout(beat, 2000);
   const timer = setInterval(beat, 15000);
   window.addEventListener("pagehide", function () {
+    clearTimeout(first);
     clearInterval(timer);
+    if (!beaten) {
+      return;
+    }
     fetch(endpoint, { method: "DELETE", credentials: "same-origin", keepalive: true, headers: { "X-CSRFToken": token } });
   });
 })();
