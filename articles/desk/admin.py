@@ -60,24 +60,14 @@ def needs_action_q(user) -> Q:
     reviewer, articles in review whose current text she has not signed off; for an editor, those signed
     off and ready to publish; for a writer, their drafts sent back with changes requested. Other rooms
     add their own (`NEWSDESK_ARTICLE_QUEUES`: the privacy officer's)."""
-    signed_off = Exists(
-        ArticleEvent.objects.filter(
-            article=OuterRef("pk"),
-            action__in=ArticleEvent.REVIEW_ACTIONS,
-            text_hash=OuterRef("text_fingerprint"),
-        )
+    sign_offs = ArticleEvent.objects.filter(  # of the text as saved
+        article=OuterRef("pk"), action__in=ArticleEvent.REVIEW_ACTIONS, text_hash=OuterRef("text_fingerprint")
     )
+    signed_off = Exists(sign_offs)
     latest_move = ArticleEvent.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-pk")
     q = Q(pk__in=[])
     if access.may(user, "sign_off", access.ARTICLE):
-        signed_by_me = Exists(
-            ArticleEvent.objects.filter(
-                article=OuterRef("pk"),
-                action__in=ArticleEvent.REVIEW_ACTIONS,
-                text_hash=OuterRef("text_fingerprint"),
-                actor=user,
-            )
-        )
+        signed_by_me = Exists(sign_offs.filter(actor=user))
         q |= Q(~signed_by_me, status=Status.IN_REVIEW) & ~Q(author=user)
     if access.may(user, "publish", access.ARTICLE):
         q |= Q(signed_off, status=Status.IN_REVIEW) & ~Q(author=user)
@@ -582,7 +572,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         current_sign_off = article.current_sign_off()
         # Offered only while she has not signed off this very text.
         can_sign_off = access.may(request.user, "sign_off", access.ARTICLE, article) and not (
-            article.events.reviews().filter(text_hash=article.text_hash(), actor=request.user).exists()
+            article.events.reviews().filter(text_hash=article.text_fingerprint, actor=request.user).exists()
         )
         needs_gates = any(m.runs_gates for m in moves)
         is_live = article.status == Status.PUBLISHED
