@@ -144,6 +144,7 @@ def make_article(db):
             title=title or f"Article number {n}",
             standfirst=fields.pop("standfirst", f"Standfirst {n}."),
             body=fields.pop("body", f"<p>Body of article {n}.</p>"),
+            plain_summary=fields.pop("plain_summary", f"What article {n} means for patients."),
             status=status,
             published_at=published_at,
             **fields,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from articles import notifications
+from articles import notifications, standards
 from articles.models import Article, ArticleEvent, Status
 from articles.roles import holds
 
@@ -46,6 +46,7 @@ class Move:
     scheduled: bool | None = None  # for moves to PUBLISHED: True schedules, False publishes now
     only_once_public: bool = False  # retracting needs readers to have seen it; unpublish a scheduled one
     permanent: bool = False  # cannot be undone: the desk asks the person to confirm it
+    checks_content: bool = False  # the desk's blocking content checks must pass (articles.standards)
 
 
 TAKE_DOWN_PERMISSION = "articles.take_down_article"  # the privacy officer's: take down, fix, resubmit
@@ -55,7 +56,7 @@ MOVES: dict[str, Move] = {
     move.name: move
     for move in [
         Move("submit", _("Submit for review"), Status.DRAFT, Status.IN_REVIEW, "articles.submit_article",
-             Action.SUBMITTED, author_or_reviewer=True),
+             Action.SUBMITTED, author_or_reviewer=True, checks_content=True),
         Move("request_changes", _("Request changes"), Status.IN_REVIEW, Status.DRAFT,
              "articles.review_article", Action.CHANGES_REQUESTED, comment_required=True),
         Move("publish", _("Publish now"), Status.IN_REVIEW, Status.PUBLISHED, "articles.publish_article",
@@ -162,6 +163,8 @@ def transition(
         raise ValidationError(
             {"comment": _("Say what needs to change, or why, so the next person knows what to do.")}
         )
+    if move.checks_content and (problems := standards.submission_problems(article)):
+        raise ValidationError(problems)
     from_status = article.status
     if move.target == Status.PUBLISHED:
         if move.runs_gates and (problems := publish_problems(article)):
@@ -185,8 +188,11 @@ def transition(
     return article
 
 
-def sign_off(article: Article, *, by, comment: str = ""):
-    """A medical reviewer vouches for the clinical accuracy of exactly the text as it is now."""
+def sign_off(article: Article, *, by, comment: str = "", answers: dict | None = None):
+    """A medical reviewer vouches for the clinical accuracy of exactly the text as it is now, with her
+    answers to the review questions (`standards.REVIEW_QUESTIONS`) where the desk's form asked them."""
+    if answers is not None and (problem := standards.answers_problem(answers)):
+        raise ValidationError(problem)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if not rules.has_perm(SIGN_OFF_PERMISSION, by, article):
@@ -195,7 +201,9 @@ def sign_off(article: Article, *, by, comment: str = ""):
             if by.pk in article.writer_ids():
                 raise TransitionNotAllowed(_("You wrote this text, so another reviewer must sign it off."))
             raise TransitionNotAllowed(_("Only an article in review can be signed off. Submit it first."))
-        event = _record(article, by, Action.SIGNED_OFF, article.status, article.status, comment.strip())
+        event = _record(
+            article, by, Action.SIGNED_OFF, article.status, article.status, comment.strip(), answers
+        )
         _set_next_review(article, event)
     transaction.on_commit(
         lambda: notifications.article_moved(article, Action.SIGNED_OFF, by, comment), robust=True
@@ -318,9 +326,15 @@ def go_live_if_due(article_id: int, scheduled_for: datetime, now: datetime | Non
     return article
 
 
-def _record(article, by, action, from_status, to_status, comment) -> ArticleEvent:
+def _record(article, by, action, from_status, to_status, comment, answers=None) -> ArticleEvent:
     event = ArticleEvent.record(
-        article, by=by, action=action, comment=comment, from_status=from_status, to_status=to_status
+        article,
+        by=by,
+        action=action,
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+        answers=answers,
     )
     log.info(
         "article %s: %s by %s (%s -> %s)",

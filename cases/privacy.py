@@ -127,7 +127,10 @@ def find_identifiers(text: str, *, safe_names=None) -> list[Finding]:
 
 # --- The public texts of an article or a story ------------------------------------------------------
 
-ARTICLE_FIELDS = ("title", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit")
+ARTICLE_FIELDS = ("title", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit", "plain_summary")
+# Fields added after decisions were first pinned: in a fingerprint only when filled in, so that a text
+# without them keeps the fingerprint its decisions were made on.
+LATER_FIELDS = {"plain_summary"}
 CASE_FIELDS = ("label", "narrative", "outcome", "follow_up")
 RICH_FIELDS = ("body", "narrative")
 
@@ -156,6 +159,7 @@ def text_fingerprint(subject) -> str:
     parts = [
         sanitize_html(getattr(subject, f)) if f in RICH_FIELDS else getattr(subject, f).strip()
         for f in fields
+        if f not in LATER_FIELDS or getattr(subject, f).strip()
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

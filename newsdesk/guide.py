@@ -19,6 +19,7 @@ DOCS = settings.BASE_DIR / "docs"
 PAGES = {
     "index": "The editor's guide",
     "write-and-submit": "Write and submit an article",
+    "content-checks": "Content checks",
     "review-and-sign-off": "Review and sign off",
     "clear-a-case": "Clear a patient story and record consent",
     "schedule-and-publish": "Schedule and publish",

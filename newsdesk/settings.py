@@ -276,6 +276,20 @@ NEWSDESK_PUBLISH_GATES: list[str] = [
     "cases.privacy.article_text_is_cleared",
     "cases.privacy.linked_cases_are_cleared",
 ]
+# The health-news checks an article meets before review (articles.standards): shown as the writer types
+# and run at submission, where "block" refuses it and "warn" only says so; "off" skips a check.
+NEWSDESK_CONTENT_CHECKS: dict[str, str] = {
+    "plain_summary": "block",
+    "alt_text": "block",
+    "evidence": "block",
+    "hype": "warn",
+    "reading_grade": "warn",
+    "length": "warn",
+}
+# The school grade patient-facing text aims for (grade 8: most adults read it easily).
+NEWSDESK_READING_GRADE = env.int("NEWSDESK_READING_GRADE", default=8)
+# Shortest and longest, in characters as laid out (a Chinese character counts two).
+NEWSDESK_TEXT_LENGTHS: dict[str, tuple[int, int]] = {"title": (20, 90), "standfirst": (60, 300)}
 # Checks on a correction note before it goes public at once: (article, note) -> problems.
 NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
 # What other apps add to public pages: "article" callables take (article), "topic" ones (tag, kind), and

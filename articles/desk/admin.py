@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 
-from articles import access, services, workflow
+from articles import access, services, standards, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk.autosave import DropsDraftOnSave
 from articles.desk.desk_admin import calendar_urls
@@ -37,6 +37,8 @@ from articles.intake.resources import (
 )
 from articles.intake.spreadsheets import FORMATS, LimitedImportForm, read_failure_message
 from articles.models import (
+    REVIEW_ANSWERS,
+    REVIEW_QUESTIONS,
     Article,
     ArticleEvent,
     ArticleRevision,
@@ -79,6 +81,10 @@ def needs_action_q(user) -> Q:
     return q
 
 
+# What the content checks read from a form as typed (articles.standards).
+CHECKED_FIELDS = ("title", "standfirst", "plain_summary", "body", "hero_alt", "study_type", "study_phase")
+
+
 class NeedsMyActionFilter(admin.SimpleListFilter):
     title = _("queue")
     parameter_name = "queue"
@@ -108,11 +114,12 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "standfirst", "body", "byline", "author", "diseases", "therapies",
+            "title", "slug", "standfirst", "plain_summary", "body", "byline", "author", "diseases",
+            "therapies", "study_type", "study_size", "study_phase",
             "hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient",
             "source_publisher", "source_url", "source_date", "planned_for", "expires_at", "review_due",
         ]  # fmt: skip
-        widgets = {"hero_image": KeptFileInput}
+        widgets = {"hero_image": KeptFileInput, "plain_summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,6 +247,31 @@ def _shown(value) -> str:
     return str(value)
 
 
+class SignOffForm(forms.Form):
+    """A medical sign-off: an answer to each review question, and an optional note."""
+
+    comment = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "sign-off-%s")
+        super().__init__(*args, **kwargs)
+        for key, question in REVIEW_QUESTIONS.items():
+            self.fields[key] = forms.ChoiceField(
+                label=question, choices=list(REVIEW_ANSWERS.items()), widget=forms.RadioSelect
+            )
+        self.order_fields([*REVIEW_QUESTIONS, "comment"])
+
+    @property
+    def questions(self):
+        return [self[key] for key in REVIEW_QUESTIONS]
+
+    @property
+    def answers(self) -> dict:
+        return {key: self.cleaned_data[key] for key in REVIEW_QUESTIONS}
+
+
 class ArticleEventInline(admin.TabularInline):
     model = ArticleEvent
     verbose_name_plural = _("History (append-only)")
@@ -350,8 +382,32 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleEventInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "byline", "author", "base_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "standfirst",
+                    "plain_summary",
+                    "body",
+                    "byline",
+                    "author",
+                    "base_version",
+                ]
+            },
+        ),
         (_("Tags"), {"fields": ["diseases", "therapies"]}),
+        (
+            _("Evidence at a glance"),
+            {
+                "fields": ["study_type", "study_size", "study_phase"],
+                "description": _(
+                    "For research news: readers see these beside the article. Leave the study "
+                    "type empty for other news."
+                ),
+            },
+        ),  # fmt: skip
         (
             _("Hero image"),
             {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient"]},
@@ -565,6 +621,9 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.workflow_context(request, obj))
+        # The content checks of the text on the page: as saved, or as just posted when the save failed.
+        checked = context["adminform"].form.instance if "adminform" in context else obj
+        context["content_checks"] = standards.check_article(checked) if checked is not None else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_context(self, request, article):
@@ -585,6 +644,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
             "corrections": article.corrections.all() if can_correct else [],
             "workflow_moves": moves,
             "can_sign_off": can_sign_off,
+            "sign_off_form": SignOffForm() if can_sign_off else None,
             "current_sign_off": current_sign_off,
             "desk_time_zone": timezone.get_current_timezone_name(),
             "sent_back": workflow.sent_back(article),
@@ -607,6 +667,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
             *calendar_urls(self),
             path("<int:pk>/move/<str:move>/", wrap(self.move_view), name=f"{info}_move"),
             path("<int:pk>/sign-off/", wrap(self.sign_off_view), name=f"{info}_sign_off"),
+            path("checks/", wrap(self.content_checks_view), name=f"{info}_content_checks"),
             path("<int:pk>/confirm-review/", wrap(self.confirm_review_view), name=f"{info}_confirm_review"),
             path("<int:pk>/corrections/", wrap(self.add_correction_view), name=f"{info}_add_correction"),
             path("reviews-due/", wrap(self.reviews_due_view), name=f"{info}_reviews_due"),
@@ -695,19 +756,43 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         self.message_user(
             request, _("“%(title)s”: %(move)s done.") % {"title": article.title, "move": chosen.label}
         )
+        if chosen.checks_content:
+            for warning in standards.check_article(article).warnings:
+                self.message_user(request, warning.message, messages.WARNING)
         return self._back(article)
 
     def sign_off_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._article(request, pk)
+        form = SignOffForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, standards.answers_problem({}), messages.ERROR)
+            return self._back(article)
         try:
-            workflow.sign_off(article, by=request.user, comment=request.POST.get("comment", ""))
+            workflow.sign_off(
+                article, by=request.user, comment=form.cleaned_data["comment"], answers=form.answers
+            )
         except (workflow.TransitionNotAllowed, ValidationError) as error:
             self._report(request, error)
         else:
             self.message_user(request, _("Signed off. The sign-off holds for exactly this text."))
         return self._back(article)
+
+    def content_checks_view(self, request):
+        """The content checks of the text as typed so far, for the form's panel (articles.standards)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        typed = {name: request.POST.get(name, "") for name in CHECKED_FIELDS}
+        size = request.POST.get("study_size", "").strip()
+        article = Article(**typed, study_size=int(size) if size.isdigit() and len(size) < 10 else None)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/content_checks.html",
+            {"content_checks": standards.check_article(article)},
+        )
 
     def confirm_review_view(self, request, pk):
         if request.method != "POST":

@@ -4,16 +4,28 @@ from articles.models.article import (
     ArticleQuerySet,
     ArticleTherapy,
     Status,
+    StudyPhase,
+    StudyType,
     unique_slug,
 )
 from articles.models.desk import Comment, FormDraft, Presence, ReviewReminder
-from articles.models.history import ArticleEvent, ArticleRevision, Correction, PreviewLink, SourceDocument
+from articles.models.history import (
+    REVIEW_ANSWERS,
+    REVIEW_QUESTIONS,
+    ArticleEvent,
+    ArticleRevision,
+    Correction,
+    PreviewLink,
+    SourceDocument,
+)
 from articles.models.jobs import ImportJob
 from articles.models.people import StaffProfile
 from articles.models.redirects import Redirect
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
 
 __all__ = [
+    "REVIEW_ANSWERS",
+    "REVIEW_QUESTIONS",
     "Article",
     "ArticleDisease",
     "ArticleEvent",
@@ -32,6 +44,8 @@ __all__ = [
     "SourceDocument",
     "StaffProfile",
     "Status",
+    "StudyPhase",
+    "StudyType",
     "TherapyTag",
     "VocabularyTerm",
     "unique_slug",

@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -26,6 +27,26 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
     RETRACTED = "retracted", _("Retracted")
+
+
+class StudyType(models.TextChoices):
+    """What kind of study a piece of research news reports: the first line of "Evidence at a glance"."""
+
+    RANDOMISED = "randomised", _("Randomised controlled trial")
+    SINGLE_ARM = "single_arm", _("Clinical trial without a comparison group")
+    OBSERVATIONAL = "observational", _("Observational study")
+    FEW_PATIENTS = "few_patients", _("Report on one or a few patients")
+    REVIEW = "review", _("Systematic review or meta-analysis")
+    LABORATORY = "laboratory", _("Laboratory or animal study")
+
+
+class StudyPhase(models.TextChoices):
+    PHASE_1 = "1", _("Phase 1")
+    PHASE_1_2 = "1/2", _("Phase 1/2")
+    PHASE_2 = "2", _("Phase 2")
+    PHASE_3 = "3", _("Phase 3")
+    PHASE_4 = "4", _("Phase 4")
+    NONE = "none", _("No phase (not a trial of a medicine)")
 
 
 class ArticleDisease(TaggedItemBase):
@@ -226,6 +247,27 @@ class Article(models.Model):
     body = ProseEditorField(
         _("body"), config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
     )
+    plain_summary = models.TextField(
+        _("plain-language summary"),
+        max_length=600,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text=_("Two to four short sentences a patient can follow: what is new, who it is for, and what "
+                    "it means for them now. Readers see it as “In short”."),
+    )  # fmt: skip
+    study_type = models.CharField(
+        _("study type"),
+        max_length=20,
+        choices=StudyType,
+        blank=True,
+        help_text=_(
+            "For research news: the kind of study reported. Readers see it in “Evidence at a glance”."
+        ),
+    )
+    study_size = models.PositiveIntegerField(
+        _("people in the study"), null=True, blank=True, help_text=_("How many people took part.")
+    )
+    study_phase = models.CharField(_("trial phase"), max_length=10, choices=StudyPhase, blank=True)
     byline = models.CharField(
         _("byline"),
         max_length=200,
@@ -532,13 +574,30 @@ class Article(models.Model):
         return writers
 
     def text_hash(self) -> str:
-        """A fingerprint of exactly the text readers get: headline, standfirst and body.
+        """A fingerprint of exactly the text readers get: headline, standfirst, body, plain-language summary
+        and the evidence box.
 
         A medical sign-off records it; any later change to that text no longer matches, which voids
-        the sign-off.
+        the sign-off. The summary and the evidence join only when filled in, so an article without them
+        keeps the fingerprint it was signed off under before they existed.
         """
-        text = "\x1f".join([self.title.strip(), self.standfirst.strip(), sanitize_html(self.body).strip()])
-        return hashlib.sha256(text.encode()).hexdigest()
+        parts = [self.title.strip(), self.standfirst.strip(), sanitize_html(self.body).strip()]
+        evidence = [self.study_type, str(self.study_size or ""), self.study_phase]
+        if self.plain_summary.strip() or any(evidence):
+            parts += [self.plain_summary.strip(), *evidence]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    @property
+    def evidence(self) -> list[str]:
+        """ "Evidence at a glance" as readers see it: the kind of study, its size and its phase."""
+        lines = [self.get_study_type_display()] if self.study_type else []
+        if self.study_size:
+            lines.append(
+                ngettext("%(n)s person", "%(n)s people", self.study_size) % {"n": f"{self.study_size:,}"}
+            )
+        if self.study_phase and self.study_phase != StudyPhase.NONE:
+            lines.append(self.get_study_phase_display())
+        return lines
 
     @cached_property
     def notes(self) -> list:

@@ -173,6 +173,18 @@ class AppendOnly(Chained):
         raise ValidationError(_("%(model)s records are append-only.") % {"model": self._meta.verbose_name})
 
 
+# What a medical reviewer answers at sign-off: the questions health-news reviewers ask of a report.
+REVIEW_QUESTIONS = {
+    "benefits": _("Does it say how large the benefit is, in numbers a reader can weigh?"),
+    "harms": _("Does it say what the harms and side effects are, and how often they happen?"),
+    "costs": _("Does it say what the treatment costs, or who pays for it?"),
+    "evidence": _("Does it say how strong the evidence is: the kind of study, its size, its limits?"),
+    "conflicts": _("Does it name who funded the work and any conflicts of interest?"),
+    "availability": _("Does it say whether and where patients can get the treatment now?"),
+}
+REVIEW_ANSWERS = {"yes": _("Yes"), "no": _("No"), "not_applicable": _("Not applicable")}
+
+
 class ArticleEventQuerySet(ChainedQuerySet):
     def reviews(self):
         """Medical reviews, each vouching for the exact text it hashed, newest first."""
@@ -217,6 +229,12 @@ class ArticleEvent(AppendOnly):
     to_status = models.CharField(_("to"), max_length=20, choices=Status, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     text_hash = models.CharField(_("text fingerprint"), max_length=64, blank=True)
+    answers = models.JSONField(
+        _("review answers"),
+        null=True,  # added in place on SQLite; empty, it leaves older entries' hashes as they were
+        blank=True,
+        help_text=_("A medical sign-off's answers to the review questions (`REVIEW_QUESTIONS`)."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     objects = ArticleEventQuerySet.as_manager()
@@ -233,7 +251,9 @@ class ArticleEvent(AppendOnly):
         return f"{self.get_action_display()} by {self.actor or _('the scheduler')}"
 
     @classmethod
-    def record(cls, article, *, by, action, comment="", from_status=None, to_status=None) -> "ArticleEvent":
+    def record(
+        cls, article, *, by, action, comment="", from_status=None, to_status=None, answers=None
+    ) -> "ArticleEvent":
         """Append an entry for `article` as it is now: its states (unchanged unless given) and text hash."""
         return cls.objects.create(
             article=article,
@@ -243,7 +263,17 @@ class ArticleEvent(AppendOnly):
             to_status=to_status or article.status,
             comment=comment,
             text_hash=article.text_hash(),
+            answers=answers,
         )
+
+    def answers_shown(self) -> list[tuple[str, str, str]]:
+        """(question, answer label, answer) of a sign-off's review answers, in the questions' order."""
+        given = self.answers or {}
+        return [
+            (str(q), str(REVIEW_ANSWERS[given[k]]), given[k])
+            for k, q in REVIEW_QUESTIONS.items()
+            if k in given
+        ]
 
 
 class ArticleRevision(AppendOnly):
@@ -445,11 +475,15 @@ def history_guards(models_) -> list[Guard]:
 
 
 def chain_and_guard(app_label, chained, extra_guards=lambda apps: []):
-    """The migration step that hashes the history written so far, in its order, then lets the database
-    refuse any change to it. `chained` maps each history model's name to (chain_on, settable_once)."""
+    """The migration step that hashes the history written so far, in its order. `chained` maps each
+    history model's name to (chain_on, settable_once).
+
+    The guards that then let the database refuse any change to it go up when the whole migrate is done
+    (articles.apps, `post_migrate`), as after every migrate: up sooner, they would break a later
+    migration that rebuilds a table they name (SQLite's way of adding a column)."""
     from django.db.migrations import RunPython
 
-    from articles.database import drop_guards, guard_names, install_guards
+    from articles.database import drop_guards, guard_names
 
     def guards(apps):
         return extra_guards(apps) + [
@@ -460,7 +494,6 @@ def chain_and_guard(app_label, chained, extra_guards=lambda apps: []):
     def forward(apps, schema_editor):
         for name, (chain_on, settable_once) in chained.items():
             chain_existing(apps.get_model(app_label, name), chain_on, settable_once)
-        install_guards(schema_editor.connection, guards(apps))
 
     def backward(apps, schema_editor):
         drop_guards(schema_editor.connection, guard_names(guards(apps), schema_editor.connection))

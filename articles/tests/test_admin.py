@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services, workflow
-from articles.models import Article, ArticleEvent, PreviewLink, Status
+from articles.models import REVIEW_QUESTIONS, Article, ArticleEvent, PreviewLink, Status
 from articles.previews import sign_token
 
 Action = ArticleEvent.Action
@@ -23,13 +23,21 @@ def move_url(article, move):
     return reverse("admin:articles_article_move", args=[article.pk, move])
 
 
+# A sign-off form with every review question answered.
+ANSWERED = dict.fromkeys(REVIEW_QUESTIONS, "yes")
+
+
 def form_data(article, **changes):
     """What the change form posts for `article` as it is now, with `changes` applied."""
     data = {
         "title": article.title,
         "slug": article.slug,
         "standfirst": article.standfirst,
+        "plain_summary": article.plain_summary,
         "body": article.body,
+        "study_type": article.study_type,
+        "study_size": article.study_size or "",
+        "study_phase": article.study_phase,
         "byline": article.byline,
         "diseases": [t.pk for t in article.diseases.all()],
         "therapies": [t.pk for t in article.therapies.all()],
@@ -59,7 +67,7 @@ class TestMovesThroughTheAdmin:
         assert article.status == Status.IN_REVIEW
 
         client.force_login(users["medical_reviewer"])
-        client.post(reverse("admin:articles_article_sign_off", args=[article.pk]))
+        client.post(reverse("admin:articles_article_sign_off", args=[article.pk]), ANSWERED)
         assert article.current_sign_off().actor == users["medical_reviewer"]
 
         client.force_login(users["editor"])

@@ -41,6 +41,7 @@ from articles import access, services, workflow
 from articles.access import ARTICLE
 from articles.models import Article, ArticleEvent, Status
 from articles.roles import EDITOR, MEDICAL_REVIEWER, PRIVACY_OFFICER, WRITER
+from articles.tests.test_admin import ANSWERED
 from cases.access import CASE, CASE_STATES, CONSENT
 
 # --- The rule book ------------------------------------------------------------------------------
@@ -350,7 +351,7 @@ CHANNELS: dict[tuple[str, str], list[Channel]] = {
     (ARTICLE, "sign_off"): [
         Channel("form page", "offer", _get(lambda pk: article_url("change", pk)),
                 marker=lambda pk: article_url("sign_off", pk)),
-        Channel("action URL", "write", lambda client, scene, pk: client.post(article_url("sign_off", pk)),
+        Channel("action URL", "write", lambda client, scene, pk: client.post(article_url("sign_off", pk), ANSWERED),
                 says_why=True),
     ],
     (ARTICLE, "delete"): [

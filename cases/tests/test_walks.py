@@ -57,7 +57,7 @@ class DeskWalk(RuleBasedStateMachine):
         self.clients = {}
         writer, editor = self.users["writer"], self.users["editor"]
         self.articles = [
-            Article.objects.create(title=f"Walk article {n}", standfirst="Standfirst.",
+            Article.objects.create(title=f"Walk article {n}", standfirst="Standfirst.", plain_summary="In short.",
                                    body=f"<p>Body {n}.</p>", author=author)
             for n, author in enumerate([writer, writer, editor])
         ]  # fmt: skip

@@ -1,0 +1,401 @@
+"""What the desk holds health news to: the checks a text meets before it goes to review, and the questions
+its medical reviewer answers at sign-off.
+
+The checks (`check_article`) run in the article form as the writer types and again at submission, where
+those the desk set to "block" in `NEWSDESK_CONTENT_CHECKS` refuse it and the rest warn. They read an
+article instance, saved or not, and nothing else: the form's live check builds one from what is typed.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.models import REVIEW_ANSWERS, REVIEW_QUESTIONS, StudyPhase, StudyType
+from articles.richtext import plain_text
+
+BLOCK, WARN, OFF = "block", "warn", "off"
+CHECKED_CHARACTERS = 100_000  # of each text: a pasted book is checked on its first pages, in bounded time
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # a key of NEWSDESK_CONTENT_CHECKS
+    field: str  # the form field it is about
+    message: str
+    blocking: bool = False
+    phrases: tuple[str, ...] = ()  # what it quotes from the text (the hype words found)
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    grades: dict[str, float] = field(default_factory=dict)  # field -> reading grade, where measured
+
+    @property
+    def reading_target(self) -> int:
+        return settings.NEWSDESK_READING_GRADE
+
+    @property
+    def grade_lines(self) -> list[tuple[str, float]]:
+        return [(FIELD_NAMES[name], grade) for name, grade in self.grades.items()]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocking]
+
+
+def check_level(check: str) -> str:
+    return settings.NEWSDESK_CONTENT_CHECKS.get(check, WARN)
+
+
+def check_article(article) -> Report:
+    """Every content check the desk runs, on `article` as it is now (saved or not)."""
+    report = Report()
+    texts = {
+        "title": article.title or "",
+        "standfirst": article.standfirst or "",
+        "plain_summary": article.plain_summary or "",
+        "body": plain_text(article.body or ""),
+    }
+    texts = {name: text[:CHECKED_CHARACTERS] for name, text in texts.items()}
+    for check, found in [
+        ("plain_summary", _plain_summary(article)),
+        ("reading_grade", _reading_grades(texts, report.grades)),
+        ("hype", _hype(texts)),
+        ("alt_text", _alt_texts(article)),
+        ("length", _lengths(texts)),
+        ("evidence", _evidence(article)),
+    ]:
+        level = check_level(check)
+        if level != OFF:
+            report.findings += [Finding(check, f.field, f.message, level == BLOCK, f.phrases) for f in found]
+    return report
+
+
+def submission_problems(article) -> list[str]:
+    """What the desk's blocking checks say stands between `article` and review."""
+    return [f.message for f in check_article(article).blocking]
+
+
+# --- The plain-language summary ---------------------------------------------------------------------
+
+
+def _plain_summary(article) -> list[Finding]:
+    if not (article.plain_summary or "").strip():
+        return [
+            Finding(
+                "plain_summary",
+                "plain_summary",
+                _("Write the plain-language summary: two to four short sentences a patient can follow."),
+            )
+        ]
+    return []
+
+
+# --- Reading grade ------------------------------------------------------------------------------------
+
+GRADED_FIELDS = ("standfirst", "plain_summary", "body")
+FEWEST_WORDS = 12  # fewer than this and a reading grade means little
+FIELD_NAMES = {
+    "title": gettext_lazy("headline"),
+    "standfirst": gettext_lazy("standfirst"),
+    "plain_summary": gettext_lazy("plain-language summary"),
+    "body": gettext_lazy("body"),
+}
+
+
+def _reading_grades(texts: dict[str, str], grades: dict[str, float]) -> list[Finding]:
+    target = settings.NEWSDESK_READING_GRADE
+    found = []
+    for name in GRADED_FIELDS:
+        grade = reading_grade(texts[name])
+        if grade is None:
+            continue
+        grades[name] = grade
+        if grade > target:
+            found.append(
+                Finding(
+                    "reading_grade",
+                    name,
+                    _("The %(field)s reads at school grade %(grade)s; the desk aims for %(target)s or "
+                      "below. Use shorter sentences and everyday words, and explain medical terms.")
+                    % {"field": FIELD_NAMES[name], "grade": f"{grade:.0f}", "target": target},
+                )
+            )  # fmt: skip
+    return found
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_chinese(text: str) -> bool:
+    letters = sum(1 for ch in text if ch.isalpha())
+    return bool(letters) and len(HAN.findall(text)) / letters > 0.3
+
+
+def reading_grade(text: str) -> float | None:
+    """The school grade a reader needs for `text`: Flesch-Kincaid for English (textstat), and for Chinese
+    an estimate of the same scale from sentence length and the share of uncommon words. None when the
+    text is too short to say."""
+    text = text.strip()
+    if not text:
+        return None
+    if is_chinese(text):
+        return _chinese_grade(text)
+    import textstat  # loads its pronouncing dictionary on first use: only the desk's processes pay
+
+    if textstat.lexicon_count(text) < FEWEST_WORDS:
+        return None
+    return max(0.0, round(textstat.flesch_kincaid_grade(text), 1))
+
+
+CHINESE_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+
+
+def _chinese_grade(text: str) -> float | None:
+    import rjieba
+    from wordfreq import zipf_frequency
+
+    sentences = [s for s in CHINESE_SENTENCE_END.split(text) if HAN.search(s)]
+    words = [w for w in rjieba.cut(text) if HAN.search(w)]
+    if len(words) < FEWEST_WORDS or not sentences:
+        return None
+    characters = sum(len(HAN.findall(s)) for s in sentences)
+    per_sentence = characters / len(sentences)
+    uncommon = sum(1 for w in words if zipf_frequency(w, "zh") < 3.0) / len(words)
+    # On the Flesch-Kincaid scale: a sentence of 20 characters is about a sentence of 10 English words.
+    return max(0.0, round(0.2 * per_sentence + 40 * uncommon - 2.0, 1))
+
+
+# --- Hype -----------------------------------------------------------------------------------------------
+
+# Words that sell a treatment rather than report it, as health-news reviewers list them.
+HYPE_EN = [
+    r"break-?throughs?", r"ground-?breaking", r"game[- ]?chang(?:er|ers|ing)", r"miracles?",
+    r"miraculous(?:ly)?",
+    r"cur(?:e|es|ed|ing)", r"revolution(?:ary|i[sz]e[sd]?|i[sz]ing)", r"wonder drugs?", r"magic bullets?",
+    r"silver bullets?", r"holy grail", r"life-?chang(?:ing|er)", r"unprecedented", r"paradigm shift",
+    r"transformative", r"landmark", r"astonishing(?:ly)?", r"stunning(?:ly)?", r"amazing(?:ly)?",
+    r"incredible", r"remarkabl[ey]", r"spectacular(?:ly)?", r"extraordinary", r"dramatic(?:ally)?",
+    r"first-ever", r"world-first", r"cutting-edge", r"state-of-the-art", r"new hope", r"beats? cancer",
+    r"revolutions?", r"home runs?", r"(?:medical )?marvels?", r"jaw-dropping",
+]  # fmt: skip
+# Medical and regulatory names that contain one of them.
+NOT_HYPE_EN = re.compile(
+    r"break-?through (?:therapy|therapies|device|devices|designation|status|medicine|program|programme)"
+    r"|break-?through (?:pain|infections?|bleeding|seizures?|disease|neutropenia|fever|symptoms?)"
+    r"|cure rates?|cure fraction|curing light|dramatic(?:ally)? (?:drop|fall|decline|rise|increase)",
+    re.IGNORECASE,
+)
+NEGATIONS_EN = re.compile(
+    r"(?:\b(?:not|no|never|nor|neither|without|isn't|aren't|wasn't|weren't|won't|cannot|can't|doesn't|"
+    r"don't|far from|rather than|instead of|hardly|nothing like|not yet|no longer)\b(?:\W+\w+){0,2}"
+    r"|\bso-called)\W*$",
+    re.IGNORECASE,
+)
+EMPHASIS_EN = re.compile(r"\bnot (?:just|only|merely|simply)\W+(?:\w+\W+){0,1}$", re.IGNORECASE)
+HYPE_ZH = [
+    "突破性", "重大突破", "历史性突破", "奇迹", "神奇", "神药", "特效药", "治愈", "根治", "痊愈", "革命性",
+    "颠覆性", "颠覆", "里程碑", "划时代", "史无前例", "前所未有", "重磅", "攻克", "福音", "神器", "药到病除",
+    "新希望", "希望之光", "世界首创", "全球首个", "全球首例", "国际领先", "填补空白", "彻底改变",
+]  # fmt: skip
+NOT_HYPE_ZH = re.compile(
+    r"突破性治疗(?:药物|品种|疗法|认定|资格)?|突破性(?:出血|疼痛|感染)|突破痛|治愈率|治愈系|根治性|根治术|一针见血|爆发痛"
+)
+NEGATIONS_ZH = re.compile(
+    r"(?:不是|并非|并不|不等于|不代表|不意味着|不足以|不能|无法|尚无|暂无|尚不能|尚未|不会|没有|谈不上|远非|而非|"
+    r"不可能|不算)\S{0,8}$"
+)  # fmt: skip
+
+HYPE_PATTERN = re.compile(
+    r"(?<![\w-])(?:" + "|".join(HYPE_EN) + r")(?![\w-])|" + "|".join(HYPE_ZH), re.IGNORECASE
+)
+
+
+def hype_phrases(text: str) -> list[str]:
+    """The hype words of `text` as written, each once, in order; negated uses ("not a cure", "并非根治") and
+    the names of designations and symptoms ("Breakthrough Therapy designation", "breakthrough pain")
+    are not hype."""
+    excused = [m.span() for m in NOT_HYPE_EN.finditer(text)] + [m.span() for m in NOT_HYPE_ZH.finditer(text)]
+    found = []
+    for match in HYPE_PATTERN.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b or a < end <= b for a, b in excused):
+            continue
+        before = text[max(0, start - 40) : start]
+        clause = re.split(r"[.;:!?。；：！？,，]", before)[-1]
+        if HAN.match(match.group()):
+            if NEGATIONS_ZH.search(clause):
+                continue
+        elif (NEGATIONS_EN.search(clause) and not EMPHASIS_EN.search(clause)) or _in_a_name(text, match):
+            continue
+        if match.group() not in found:
+            found.append(match.group())
+    return found
+
+
+def _in_a_name(text: str, match) -> bool:
+    """A capital letter inside a sentence marks a name: "Children's Miracle Network", "Race for the Cure",
+    "Breakthrough T1D". Not in a headline with a capital to every word."""
+    word = match.group()
+    if not word[:1].isupper() or _title_case(text):
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"“‘'(–—-\n"
+
+
+def _title_case(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
+
+
+def _hype(texts: dict[str, str]) -> list[Finding]:
+    found = []
+    for name, text in texts.items():
+        phrases = hype_phrases(text)
+        if phrases:
+            quoted = ", ".join(f"“{p}”" for p in phrases)
+            found.append(
+                Finding(
+                    "hype",
+                    name,
+                    _("The %(field)s says %(words)s. Say what was found, for whom and how sure it is, "
+                      "instead of how exciting it is.")
+                    % {"field": FIELD_NAMES[name], "words": quoted},
+                    phrases=tuple(phrases),
+                )
+            )  # fmt: skip
+    return found
+
+
+# --- Alt text -----------------------------------------------------------------------------------------
+
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|heic|heif|tiff?|bmp|svg|avif)\b", re.IGNORECASE)
+CAMERA_NAME = re.compile(
+    r"^(?:IMG|DSC|DSCN|DSCF|PXL|DCIM|MVIMG|P\d{3,}|Screenshot|Screen Shot|photo|image|mmexport|微信图片|"
+    r"截图|屏幕截图)[\s_-]*[\d_-]{3,}", re.IGNORECASE
+)  # fmt: skip
+PLACEHOLDERS = {
+    "image", "img", "photo", "photograph", "picture", "pic", "graphic", "figure", "untitled", "alt",
+    "alt text", "placeholder", "hero", "hero image", "banner", "thumbnail", "icon", "logo", "null", "none",
+    "n/a", "todo", "tbd", "test", "图片", "照片", "图", "配图", "插图", "无标题", "图像", "示意图", "头图",
+}  # fmt: skip
+CREDIT_ONLY = re.compile(
+    r"^(?:photo|image|picture|credit|courtesy|source|©|\(c\)|图片来源|图片|摄影|图|来源|供图)\s*(?:by|:|：|/)?\s*"
+    r"\S.{0,60}$|^©",
+    re.IGNORECASE,
+)
+
+
+def alt_text_problem(alt: str) -> str | None:
+    """Why `alt` does not describe a picture (a file name, a placeholder, a credit line), or None."""
+    text = unicodedata.normalize("NFKC", alt).strip()
+    bare = text.strip(" .:-_\"'“”").lower()
+    if not text:
+        return _("Describe the picture for readers who cannot see it.")
+    if re.match(r"^(?:https?://|www\.)", bare):
+        return _("The alt text is a web address. Describe what the picture shows instead.")
+    if IMAGE_FILE.search(text) or CAMERA_NAME.match(text) or re.fullmatch(r"[\w-]*\d[\w-]*", bare):
+        return _("The alt text looks like a file name. Describe what the picture shows instead.")
+    if bare in PLACEHOLDERS or re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", bare):
+        return _("The alt text is a placeholder. Describe what the picture shows instead.")
+    if CREDIT_ONLY.match(text) and not _describes(text):
+        return _("The alt text is a credit line. Put it in the credit field and describe the picture here.")
+    return None
+
+
+def _describes(text: str) -> bool:
+    """A credit-like start followed by a real description ("Photo of the new lab at dusk")."""
+    return bool(re.match(r"^(?:photo|image|picture)\s+(?:of|showing|shows)\s+\w", text, re.IGNORECASE))
+
+
+IMG_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)|<img\b", re.IGNORECASE)
+
+
+def _alt_texts(article) -> list[Finding]:
+    found = []
+    if (article.hero_alt or "").strip() and (problem := alt_text_problem(article.hero_alt)):
+        found.append(Finding("alt_text", "hero_alt", problem))
+    for match in IMG_ALT.finditer(article.body or ""):
+        alt = (match.group(1) or "").strip("\"'")
+        if problem := alt_text_problem(alt):
+            found.append(
+                Finding("alt_text", "body", _("An image in the body: %(problem)s") % {"problem": problem})
+            )
+    return found
+
+
+# --- Lengths -------------------------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Characters as a page lays them out: a Chinese character takes two columns, as it does on screen."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.strip())
+
+
+def _lengths(texts: dict[str, str]) -> list[Finding]:
+    found = []
+    for name, (shortest, longest) in settings.NEWSDESK_TEXT_LENGTHS.items():
+        width = display_width(texts.get(name, ""))
+        if not width:
+            continue
+        if width > longest:
+            message = _("The %(field)s is %(n)s characters long; keep it under %(most)s so it is read whole "
+                        "in lists and search results.")  # fmt: skip
+        elif width < shortest:
+            message = _(
+                "The %(field)s is %(n)s characters long; at least %(least)s says enough to choose it by."
+            )
+        else:
+            continue
+        found.append(
+            Finding("length", name, message % {"field": FIELD_NAMES[name], "n": width, "most": longest,
+                                               "least": shortest})
+        )  # fmt: skip
+    return found
+
+
+# --- Evidence at a glance -------------------------------------------------------------------------------
+
+
+def _evidence(article) -> list[Finding]:
+    if not article.study_type:
+        return []
+    found = []
+    if not article.study_phase:
+        found.append(
+            Finding("evidence", "study_phase",
+                    _("Research news: give the trial's phase, or say it is not a trial of a medicine."))
+        )  # fmt: skip
+    if not article.study_size and article.study_type != StudyType.LABORATORY:
+        found.append(
+            Finding("evidence", "study_size", _("Research news: say how many people took part in the study."))
+        )
+    if article.study_type == StudyType.LABORATORY and article.study_phase not in ("", StudyPhase.NONE):
+        found.append(
+            Finding(
+                "evidence",
+                "study_phase",
+                _("A laboratory or animal study has no trial phase: choose “No phase”."),
+            )
+        )
+    return found
+
+
+# --- The medical reviewer's questions --------------------------------------------------------------------
+
+
+def answers_problem(answers: dict) -> str | None:
+    """Why `answers` are not one known answer to each review question (`REVIEW_QUESTIONS`), or None."""
+    if set(answers) != set(REVIEW_QUESTIONS) or not all(a in REVIEW_ANSWERS for a in answers.values()):
+        return _("Answer each of the review questions before signing off.")
+    return None
