@@ -18,6 +18,8 @@ from articles.models import REVIEW_ANSWERS, REVIEW_QUESTIONS, StudyPhase, StudyT
 from articles.richtext import plain_text
 
 BLOCK, WARN, OFF = "block", "warn", "off"
+LEVELS = (BLOCK, WARN, OFF)
+CHECKS = ("plain_summary", "reading_grade", "hype", "alt_text", "length", "evidence")
 CHECKED_CHARACTERS = 100_000  # of each text: a pasted book is checked on its first pages, in bounded time
 
 

@@ -82,6 +82,7 @@ def editor(period: float, until: float) -> None:
             slug="publishing-load-probe",
             standfirst="An article the publishing bench moves in and out of view.",
             body="<p>It carries no news.</p>",
+            plain_summary="A test article that carries no news.",
             author=writer,
         )
         probe.diseases.add(DiseaseTag.objects.filter(articles__isnull=False).order_by("slug").first())

@@ -38,3 +38,19 @@ def cache_is_shared(app_configs, **kwargs):
             id="newsdesk.E002",
         )
     ]
+
+
+@register()
+def content_checks_are_known(app_configs, **kwargs):
+    """A misspelt level would quietly turn a blocking check into a warning."""
+    from articles.standards import CHECKS, LEVELS
+
+    return [
+        Error(
+            f"NEWSDESK_CONTENT_CHECKS sets {name!r} to {level!r}.",
+            hint=f"Name one of the checks {', '.join(CHECKS)}, each set to one of {', '.join(LEVELS)}.",
+            id="newsdesk.E003",
+        )
+        for name, level in settings.NEWSDESK_CONTENT_CHECKS.items()
+        if name not in CHECKS or level not in LEVELS
+    ]

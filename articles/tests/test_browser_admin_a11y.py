@@ -4,7 +4,7 @@ to find a choice."""
 
 import pytest
 
-from articles.models import Article, Status
+from articles.models import REVIEW_QUESTIONS, Article, Status
 from articles.tests.browser import WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,9 @@ def test_every_desk_page_type_passes_axe(
     }.items():
         page.goto(live_server.url + path)
         failures += check(page, f"admin-{name}", width)
+    log_in(page, live_server, "medical_reviewer")  # the sign-off form with its review questions
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    failures += check(page, "admin-sign-off-form", width)
     assert not failures, "\n".join(failures)
     context.close()
 
@@ -75,8 +78,18 @@ def test_submit_sign_off_clear_and_publish_by_keyboard_alone(
     change = f"/admin/articles/article/{article.pk}/change/"
     move("writer", "#comment-submit", "Ready.", change)
     assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
-    move("medical_reviewer", "#sign-off-comment", "Doses checked.", change)
-    assert Article.objects.get(pk=article.pk).medical_review is not None
+    log_in(page, live_server, "medical_reviewer")
+    page.goto(live_server.url + change)
+    page.focus("#sign-off-benefits_0")
+    for _ in REVIEW_QUESTIONS:  # Space answers "Yes"; Tab goes on to the next question
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+    page.keyboard.type("Doses checked.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messagelist")
+    review = Article.objects.get(pk=article.pk).medical_review
+    assert review is not None and set(review.answers.values()) == {"yes"}
 
     log_in(page, live_server, "privacy_officer")
     page.goto(f"{live_server.url}/admin/cases/case/{case.pk}/clear/")

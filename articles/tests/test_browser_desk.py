@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from articles.models import Comment
+from articles.models import Article, Comment
 from articles.tests.browser import SCREENSHOTS, WCAG, WIDTHS, log_in, open_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +77,19 @@ def test_the_preview_share_form_passes_axe_and_carries_its_maximum(page, live_se
     failures = check(page, "preview-share", "desktop", part=".preview-links")
     assert page.get_attribute("#preview-days", "max") == "30"
     assert not failures, "\n".join(failures)
+
+
+def test_the_content_checks_follow_the_text_as_it_is_typed(page, live_server, users, make_article):
+    """#25, item 5: the panel answers for the text on the page, without a save."""
+    article = make_article(title="Cell therapy for lupus", author=users["writer"], plain_summary="")
+    log_in(page, live_server, "writer")
+    open_article(page, live_server, article)
+    panel = page.locator("#content-checks")
+    assert "To fix before review" in panel.inner_text()
+    page.fill("#id_plain_summary", "Doctors changed patients' own immune cells. Most felt better in a month.")
+    page.fill("#id_standfirst", "A miracle for lupus patients, say the doctors who ran the trial.")
+    page.wait_for_function(
+        "() => document.querySelector('#content-checks').innerText.includes('“miracle”')", timeout=10_000
+    )
+    assert "To fix before review" not in panel.inner_text()
+    assert Article.objects.get(pk=article.pk).plain_summary == ""  # checked, not saved

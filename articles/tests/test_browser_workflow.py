@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import REVIEW_QUESTIONS, Article, Status
 from articles.tasks import tick
 from articles.tests.browser import log_in, open_article
 
@@ -29,6 +29,16 @@ def test_a_day_on_the_desk(page, live_server, users):
         page.click("input[name=_continue]")
         page.wait_for_selector(".workflow-panel")
         article = Article.objects.get(title="CAR-T cells bring a second remission")
+        page.click("button[value=submit]")  # refused at submission: the summary is missing
+        page.wait_for_selector(".messagelist")
+        assert "plain-language summary" in page.inner_text(".messagelist")
+        assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+        page.fill(
+            "#id_plain_summary",
+            "Twelve adults whose leukemia came back are well again after a new treatment.",
+        )
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".workflow-panel")
         page.click("button[value=submit]")
         page.wait_for_selector(".messagelist")
         assert Article.objects.get(pk=article.pk).status == Status.IN_REVIEW
@@ -53,6 +63,8 @@ def test_a_day_on_the_desk(page, live_server, users):
         # The reviewer signs off the exact text.
         log_in(page, live_server, "medical_reviewer")
         open_article(page, live_server, article)
+        for key in REVIEW_QUESTIONS:
+            page.check(f"#sign-off-{key}_0")
         page.click(".move-sign_off button")
         page.wait_for_selector(".sign-off-state")
         assert "Medical sign-off by" in page.inner_text(".sign-off-state")

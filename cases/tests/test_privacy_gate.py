@@ -514,3 +514,13 @@ class TestPrivacyOfficer:
         assert [a.pk for a in taken] == [article.pk]
         assert not Case.objects.public().exists() and not Article.objects.public().exists()
         assert case.events.filter(action="cases.taken_down").exists()
+
+
+def test_the_plain_language_summary_is_a_public_text_the_gate_scans(make_article):
+    """#25: the summary readers see as "In short" is held to the privacy gate like the headline."""
+    from cases.privacy import article_text_is_cleared, public_texts, stored_findings
+
+    article = make_article(plain_summary="Jane Smith went home to Cambridge on 4 March 2025.")
+    assert ("plain_summary", article.plain_summary) in public_texts(article)
+    assert any("plain_summary" in f["fields"] for f in stored_findings(article))
+    assert article_text_is_cleared(article) != []  # publishing waits for the privacy officer
