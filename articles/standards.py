@@ -188,29 +188,34 @@ HYPE_EN = [
     r"transformative", r"landmark", r"astonishing(?:ly)?", r"stunning(?:ly)?", r"amazing(?:ly)?",
     r"incredible", r"remarkabl[ey]", r"spectacular(?:ly)?", r"extraordinary", r"dramatic(?:ally)?",
     r"first-ever", r"world-first", r"cutting-edge", r"state-of-the-art", r"new hope", r"beats? cancer",
-    r"revolutions?", r"home runs?", r"(?:medical )?marvels?", r"jaw-dropping",
+    r"revolutions?", r"home runs?", r"(?:medical )?marvels?", r"jaw-dropping", r"life[- ]?savers?",
+    r"first[- ]of[- ]its[- ]kind",
 ]  # fmt: skip
 # Medical and regulatory names that contain one of them.
 NOT_HYPE_EN = re.compile(
     r"break-?through (?:therapy|therapies|device|devices|designation|status|medicine|program|programme)"
     r"|break-?through (?:pain|infections?|bleeding|seizures?|disease|neutropenia|fever|symptoms?)"
-    r"|cure rates?|cure fraction|curing light|dramatic(?:ally)? (?:drop|fall|decline|rise|increase)",
+    r"|cure rates?|cure fraction|curing light|dramatic(?:ally)? (?:drop|fall|decline|rise|increase)"
+    r"|cured (?:meats?|hams?|pork|fish|salmon|sausages?|foods?)",
     re.IGNORECASE,
 )
 NEGATIONS_EN = re.compile(
     r"(?:\b(?:not|no|never|nor|neither|without|isn't|aren't|wasn't|weren't|won't|cannot|can't|doesn't|"
     r"don't|far from|rather than|instead of|hardly|nothing like|not yet|no longer)\b(?:\W+\w+){0,2}"
-    r"|\bso-called)\W*$",
+    r"|\bshort of\b(?:\W+\w+){0,4}|\bso-called)\W*$",
     re.IGNORECASE,
 )
-EMPHASIS_EN = re.compile(r"\bnot (?:just|only|merely|simply)\W+(?:\w+\W+){0,1}$", re.IGNORECASE)
+EMPHASIS_EN = re.compile(
+    r"\b(?:not (?:just|only|merely|simply)|nothing short of|no less than)\W+(?:\w+\W+){0,1}$", re.IGNORECASE
+)
 HYPE_ZH = [
     "突破性", "重大突破", "历史性突破", "奇迹", "神奇", "神药", "特效药", "治愈", "根治", "痊愈", "革命性",
     "颠覆性", "颠覆", "里程碑", "划时代", "史无前例", "前所未有", "重磅", "攻克", "福音", "神器", "药到病除",
-    "新希望", "希望之光", "世界首创", "全球首个", "全球首例", "国际领先", "填补空白", "彻底改变",
+    "新希望", "希望之光", "世界首创", "全球首个", "全球首例", "国际领先", "填补空白", "彻底改变", "起死回生",
+    "救命药", "妙手回春",
 ]  # fmt: skip
 NOT_HYPE_ZH = re.compile(
-    r"突破性治疗(?:药物|品种|疗法|认定|资格)?|突破性(?:出血|疼痛|感染)|突破痛|治愈率|治愈系|根治性|根治术|一针见血|爆发痛"
+    r"突破性(?:治疗|疗法)(?:药物|品种|认定|资格)|突破性(?:出血|疼痛|感染)|突破痛|治愈率|治愈系|根治性|根治术|一针见血|爆发痛"
 )
 NEGATIONS_ZH = re.compile(
     r"(?:不是|并非|并不|不等于|不代表|不意味着|不足以|不能|无法|尚无|暂无|尚不能|尚未|不会|没有|谈不上|远非|而非|"
@@ -251,13 +256,19 @@ def _in_a_name(text: str, match) -> bool:
     if not word[:1].isupper() or _title_case(text):
         return False
     before = text[: match.start()].rstrip()
-    return bool(before) and before[-1] not in ".!?:;\"“‘'(–—-\n"
+    if not before or before[-1] in ".!?:;\"“‘'(–—-\n":
+        return False  # the start of a sentence or a quote
+    near = re.findall(r"[\w'’-]+", before)[-3:] + re.findall(r"[\w'’-]+", text[match.end() :])[:1]
+    return any(w[:1].isupper() for w in near)
 
 
 def _title_case(text: str) -> bool:
+    """A headline with a capital to most words: short, one sentence."""
     words = re.findall(r"[A-Za-z][\w'-]*", text)
     long_words = [w for w in words if len(w) > 3]
-    return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
+    if not long_words or len(words) > 16 or re.search(r"[.!?]\s+\S", text.strip()):
+        return False
+    return sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
 
 
 def _hype(texts: dict[str, str]) -> list[Finding]:
@@ -291,6 +302,10 @@ PLACEHOLDERS = {
     "alt text", "placeholder", "hero", "hero image", "banner", "thumbnail", "icon", "logo", "null", "none",
     "n/a", "todo", "tbd", "test", "图片", "照片", "图", "配图", "插图", "无标题", "图像", "示意图", "头图",
 }  # fmt: skip
+STOCK_AGENCY = re.compile(
+    r"(?:getty(?: images)?|shutterstock|istock(?:photo)?|alamy|adobe stock|unsplash|pexels|reuters|"
+    r"ap(?: photo)?|afp|xinhua|视觉中国|图虫|新华社|东方ic|全景网)(?:[\s/_-]*[\w.-]*\d[\w.-]*)?"
+)  # an agency's name alone, or with its picture's number
 CREDIT_ONLY = re.compile(
     r"^(?:photo|image|picture|credit|courtesy|source|©|\(c\)|图片来源|图片|摄影|图|来源|供图)\s*(?:by|:|：|/)?\s*"
     r"\S.{0,60}$|^©",
@@ -306,10 +321,16 @@ def alt_text_problem(alt: str) -> str | None:
         return _("Describe the picture for readers who cannot see it.")
     if re.match(r"^(?:https?://|www\.)", bare):
         return _("The alt text is a web address. Describe what the picture shows instead.")
-    if IMAGE_FILE.search(text) or CAMERA_NAME.match(text) or re.fullmatch(r"[\w-]*\d[\w-]*", bare):
+    if (
+        IMAGE_FILE.search(text)
+        or CAMERA_NAME.match(text)
+        or re.fullmatch(r"[a-z0-9_.-]*\d[a-z0-9_.-]*", bare)
+    ):
         return _("The alt text looks like a file name. Describe what the picture shows instead.")
     if bare in PLACEHOLDERS or re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", bare):
         return _("The alt text is a placeholder. Describe what the picture shows instead.")
+    if STOCK_AGENCY.fullmatch(bare):
+        return _("The alt text is a credit line. Put it in the credit field and describe the picture here.")
     if CREDIT_ONLY.match(text) and not _describes(text):
         return _("The alt text is a credit line. Put it in the credit field and describe the picture here.")
     return None
