@@ -153,6 +153,16 @@ def stored_name(extension: str) -> str:
     return f"{secrets.token_hex(8)}.{extension}"
 
 
+def store_clean_upload(field) -> None:
+    """A new upload in an image field: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text
+    chunks), reduced to what the largest rendition needs, under a random name; its renditions are made
+    now, so that no reader waits for them. A stored image is left as it is."""
+    if field and not field._committed:
+        clean = clean_upload(field.file)
+        field.save(clean.name, clean, save=False)
+        renditions(field, make=True)
+
+
 def validate_image(uploaded) -> None:
     """Form validator: refuse what clean_upload would refuse, before anything is saved."""
     clean_upload(uploaded)  # every check, the pixels read; the result waits on the upload for the save

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
@@ -176,6 +177,43 @@ class CaseForm(forms.ModelForm):
             for problem in live_story_problems(self.instance, story=story, article_pks=article_pks):
                 self.add_error(None, problem)
         return cleaned
+
+
+class StoriesOfArticle:
+    """The patient stories an article tells, chosen on the article's own form (`NEWSDESK_ARTICLE_LINKS`):
+    found by typing a reference or a label, linked with the same rule as from the story's side (a story a
+    published article tells keeps its clearance)."""
+
+    name = "stories"
+
+    def __init__(self, user):
+        self.field = None
+        if access.may(user, "edit", CASE):
+            self.field = forms.ModelMultipleChoiceField(
+                Case.objects.exclude(privacy_status=PrivacyStatus.WITHDRAWN).order_by("reference"),
+                label=_("patient stories"),
+                required=False,
+                widget=FilteredSelectMultiple(_("patient stories"), is_stacked=False),
+                help_text=_("The stories this article tells. Type a reference or a label to find one. The "
+                            "privacy officer clears each story before the article is published."),
+            )  # fmt: skip
+
+    def initial(self, article) -> list:
+        return list(article.cases.all())
+
+    def problems(self, article, chosen) -> list[str]:
+        """Refused as from the story's side: what would take a live story's clearance away."""
+        before = set(article.cases.values_list("pk", flat=True)) if article.pk else set()
+        after = {case.pk for case in chosen}
+        found = []
+        for case in Case.objects.filter(pk__in=before ^ after).prefetch_related("articles"):
+            told = {a.pk for a in case.articles.all()}
+            told = told | {article.pk} if case.pk in after else told - {article.pk}
+            found += live_story_problems(case, story={}, article_pks=told - {None})
+        return found
+
+    def save(self, article, chosen) -> None:
+        article.cases.set(chosen)  # through the relation, so its signals recheck the stories' clearance
 
 
 @admin.register(Case)

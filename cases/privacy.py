@@ -135,9 +135,15 @@ CASE_FIELDS = ("label", "narrative", "outcome", "follow_up")
 RICH_FIELDS = ("body", "narrative")
 
 
+IMAGE_PARTS = {"alt": "alt text", "caption": "caption", "credit": "credit"}
+
+
 def field_label(subject, field: str) -> str:
     if field.startswith("correction"):
         return _("Correction note")
+    if field.startswith("image-"):  # "image-2-caption"
+        _image, number, part = field.split("-")
+        return _("Picture %(n)s in the text, %(part)s") % {"n": number, "part": _(IMAGE_PARTS[part])}
     return str(type(subject)._meta.get_field(field).verbose_name).capitalize()
 
 
@@ -149,7 +155,29 @@ def public_texts(subject) -> list[tuple[str, str]]:
     ]
     if isinstance(subject, Article) and subject.pk:
         texts += [(f"correction-{pk}", note) for pk, note in subject.corrections.values_list("pk", "note")]
+        texts += image_texts(subject)
     return [(field, text) for field, text in texts if text and text.strip()]
+
+
+def image_texts(article) -> list[tuple[str, str]]:
+    """(field, text) of the alt text, caption and credit of each picture in the article's text."""
+    return [
+        (f"image-{row['number']}-{part}", row[part])
+        for row in article.images.values("number", *IMAGE_PARTS)
+        for part in IMAGE_PARTS
+    ]
+
+
+def pictures_of_patients(article) -> list[str]:
+    """The article's pictures that show a patient, as the desk names them: the hero image, "[image 2]"."""
+    found = (
+        [str(_("Hero image"))] if article.hero_image and getattr(article, "hero_shows_patient", False) else []
+    )
+    if article.pk:
+        found += [
+            f"[image {n}]" for n in article.images.filter(shows_patient=True).values_list("number", flat=True)
+        ]
+    return found
 
 
 def text_fingerprint(subject) -> str:
@@ -161,6 +189,8 @@ def text_fingerprint(subject) -> str:
         for f in fields
         if f not in LATER_FIELDS or getattr(subject, f).strip()
     ]
+    if isinstance(subject, Article) and subject.pk:  # its pictures' texts, when it has any
+        parts += [f"{field}={text.strip()}" for field, text in image_texts(subject)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -299,12 +329,13 @@ def article_text_is_cleared(article) -> list[str]:
             _("Slug: the address carries a %(kinds)s. Change the slug before publishing.")
             % {"kinds": ", ".join(in_slug)}
         )
-    if article.hero_image and article.hero_shows_patient and not article.cases.exists():
+    if (pictures := pictures_of_patients(article)) and not article.cases.exists():
         problems.append(
             _(
-                "Hero image: the picture shows a patient. Link the patient's story, with photo consent, or "
-                "use another picture."
+                "%(pictures)s: the picture shows a patient. Link the patient's story, with photo consent, "
+                "or use another picture."
             )
+            % {"pictures": ", ".join(pictures)}
         )
     return problems
 
@@ -378,7 +409,7 @@ def linked_cases_are_cleared(article) -> list[str]:
     """
     from cases.models import PrivacyStatus
 
-    problems = []
+    problems, pictures = [], None
     for case in article.cases.order_by("reference"):
         if case.privacy_status == PrivacyStatus.WITHDRAWN:
             problems.append(
@@ -399,10 +430,10 @@ def linked_cases_are_cleared(article) -> list[str]:
             )
         elif not consent.scope_web:
             problems.append(_("%(ref)s: the consent does not cover the website.") % {"ref": case.reference})
-        elif article.hero_image and getattr(article, "hero_shows_patient", False) and not consent.photos:
+        elif not consent.photos and (pictures := pictures or pictures_of_patients(article)):
             problems.append(
-                _("%(ref)s: the hero image shows the patient, and the consent does not cover photos.")
-                % {"ref": case.reference}
+                _("%(ref)s: %(pictures)s shows the patient, and the consent does not cover photos.")
+                % {"ref": case.reference, "pictures": ", ".join(pictures)}
             )
     return problems
 

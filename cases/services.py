@@ -285,6 +285,12 @@ def _replace(subject, finding: dict, replacement: str, by, note: str) -> Finding
             raise ValidationError(
                 _("A published correction note cannot be edited. Ask an editor to retract it.")
             )
+        if field.startswith("image-"):  # a picture's alt text, caption or credit: "image-2-caption"
+            _image, number, part = field.split("-")
+            pictures = subject.images.filter(number=int(number))
+            for value in pictures.values_list(part, flat=True):
+                pictures.update(**{part: value.replace(text, replacement)})
+            continue
         value = getattr(subject, field)
         if field in RICH_FIELDS:
             value = value.replace(escape(text), escape(replacement)).replace(text, replacement)

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from articles.cache import retire
 from articles.cache_keys import item_key
-from articles.models import Article, ArticleEvent, Correction
+from articles.models import Article, ArticleEvent, ArticleImage, Correction
 from articles.models.history import item_row_goes_first
 from cases.models import Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus
 from cases.privacy import ARTICLE_FIELDS, CASE_FIELDS, refresh_scan
@@ -99,8 +99,12 @@ def scan_saved_text(sender, instance, raw=False, update_fields=None, **kwargs):
 
 
 @receiver(post_save, sender=Correction, dispatch_uid="cases.scan_correction")
-def scan_correction(sender, instance, raw=False, **kwargs):
-    if not raw:
+@receiver(post_save, sender=ArticleImage, dispatch_uid="cases.scan_image")
+@receiver(post_delete, sender=ArticleImage, dispatch_uid="cases.scan_image_gone")
+def scan_article_again(sender, instance, raw=False, **kwargs):
+    """A correction note or a picture's texts joined or left the article's public text (unless the
+    article itself is going)."""
+    if not raw and Article.objects.filter(pk=instance.article_id).exists():
         refresh_scan(instance.article)
 
 

@@ -298,6 +298,8 @@ NEWSDESK_PUBLIC_SECTIONS: dict[str, list[str]] = {
     "article": ["cases.sections.stories_in_article"],
     "topic": ["cases.sections.stories_about_topic"],
 }
+# What other apps link to an article from its form: each a class taking the user (cases.admin).
+NEWSDESK_ARTICLE_LINKS: list[str] = ["cases.admin.StoriesOfArticle"]
 # Panels shown in the article form: (article, user) -> HTML.
 NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
 # What else waits for a person in "Needs my action", from other rooms: each takes the user, gives a Q.

@@ -1,5 +1,6 @@
 """The news desk: articles with their workflow buttons, history, revisions and previews; the vocabularies."""
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.lookups import Exact
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -26,7 +28,7 @@ from articles import access, services, standards, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk.autosave import DropsDraftOnSave
 from articles.desk.desk_admin import calendar_urls
-from articles.desk.kept_uploads import KeptFileInput, keep_uploads_of_failed_form
+from articles.desk.kept_uploads import KeptFileInput, NamedFileInput, keep_uploads_of_failed_form
 from articles.forms import SharePreviewForm, term_picker
 from articles.intake import spreadsheet_jobs
 from articles.intake.resources import (
@@ -41,6 +43,7 @@ from articles.models import (
     REVIEW_QUESTIONS,
     Article,
     ArticleEvent,
+    ArticleImage,
     ArticleRevision,
     Correction,
     DiseaseTag,
@@ -81,8 +84,19 @@ def needs_action_q(user) -> Q:
     return q
 
 
-# What the content checks read from a form as typed (articles.standards).
+# What the content checks read from a form as typed (articles.standards), with the pictures' alt texts.
 CHECKED_FIELDS = ("title", "standfirst", "plain_summary", "body", "hero_alt", "study_type", "study_phase")
+IMAGE_ALT_FIELD = re.compile(r"images-\d{1,3}-alt")
+
+
+def article_links(request) -> list:
+    """What other rooms link to an article from its form (`NEWSDESK_ARTICLE_LINKS`), each where this
+    person may set it: its `field`, `initial(article)`, the `problems`
+    of a choice and `save(article, chosen)`. Asked once per request."""
+    if not hasattr(request, "_article_links"):
+        links = [import_string(path)(request.user) for path in settings.NEWSDESK_ARTICLE_LINKS]
+        request._article_links = [link for link in links if link.field is not None]
+    return request._article_links
 
 
 class NeedsMyActionFilter(admin.SimpleListFilter):
@@ -106,6 +120,7 @@ class ArticleForm(forms.ModelForm):
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # who is saving (ArticleAdmin.get_form)
+    links = ()  # what other rooms link to an article from its form, as this person may (`article_links`)
     conflicts = ()  # after a stale save: its fields, theirs beside yours
     # Closed lists: writers pick terms; only editors add terms, in the vocabulary admin.
     diseases = term_picker(DiseaseTag, _("diseases"))
@@ -124,6 +139,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["base_version"].initial = self.instance.version if self.instance.pk else None
+        for link in self.links:
+            self.fields[link.name].initial = link.initial(self.instance) if self.instance.pk else []
         if "expires_at" in self.fields:  # entered, like every time on the desk, in the desk's zone
             zone = timezone.get_current_timezone_name()
             self.fields["expires_at"].help_text = " ".join(
@@ -139,6 +156,9 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for link in self.links:
+            for problem in link.problems(self.instance, cleaned.get(link.name) or []):
+                self.add_error(link.name, problem)
         if self.instance.pk is None:
             return cleaned
         # Lock the row until this request's transaction ends, so two saves cannot both pass this check.
@@ -272,6 +292,42 @@ class SignOffForm(forms.Form):
         return {key: self.cleaned_data[key] for key in REVIEW_QUESTIONS}
 
 
+class ArticleImageInline(admin.StackedInline):
+    """Pictures inside the text: each gets a code, "[image N]", to put on a line of its own in the body.
+    Who may edit the article may edit its pictures."""
+
+    model = ArticleImage
+    fields = ["code_to_place", "image", "alt", "caption", "credit", "shows_patient"]
+    formfield_overrides = {models.ImageField: {"widget": NamedFileInput}}
+    readonly_fields = ["code_to_place"]
+    extra = 0
+
+    @admin.display(description=_("Code to place it"))
+    def code_to_place(self, image):
+        if image.pk is None:
+            return gettext("Save first: the image then gets its code, such as [image 1].")
+        return format_html(
+            "<code>{}</code> {}",
+            image.code,
+            gettext("Type this on a line of its own where the picture goes."),
+        )
+
+    def _may_edit(self, request, obj):
+        return obj is None or access.may(request.user, "edit", access.ARTICLE, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+
 class ArticleEventInline(admin.TabularInline):
     model = ArticleEvent
     verbose_name_plural = _("History (append-only)")
@@ -380,7 +436,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     search_fields = ["title", "standfirst", "slug", "byline"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleEventInline]
+    inlines = [ArticleImageInline, ArticleEventInline]
     fieldsets = [
         (
             None,
@@ -448,6 +504,12 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 )
                 for name, options in self.fieldsets
             ]
+        if links := article_links(request):
+            return [
+                *self.fieldsets[:2],
+                (_("Linked"), {"fields": [link.name for link in links]}),
+                *self.fieldsets[2:],
+            ]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -472,7 +534,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         )
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        return self.inlines if obj is not None else [ArticleImageInline]
 
     # Who may edit or delete what is decided in articles.access (writers their own, editors any, nobody
     # what readers see or have seen).
@@ -604,11 +666,15 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for link in form.links:
+            link.save(form.instance, form.cleaned_data.get(link.name) or [])
         services.record_revision(form.instance, request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        links = article_links(request)
+        declared = {link.name: link.field for link in links} | {"links": links, "user": request.user}
+        kwargs["form"] = type(self.form.__name__, (self.form,), declared)
+        return super().get_form(request, obj, change, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
         """Django's History (saves made in the admin), with the workflow's moves and reviews above it."""
@@ -788,10 +854,15 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         typed = {name: request.POST.get(name, "") for name in CHECKED_FIELDS}
         size = request.POST.get("study_size", "").strip()
         article = Article(**typed, study_size=int(size) if size.isdigit() and len(size) < 10 else None)
+        image_alts = [
+            value
+            for name, value in request.POST.items()
+            if IMAGE_ALT_FIELD.fullmatch(name) and not request.POST.get(name.replace("-alt", "-DELETE"))
+        ]
         return TemplateResponse(
             request,
             "admin/articles/article/content_checks.html",
-            {"content_checks": standards.check_article(article)},
+            {"content_checks": standards.check_article(article, image_alts[:100])},
         )
 
     def confirm_review_view(self, request, pk):

@@ -40,11 +40,16 @@ def take(ticket: str) -> UploadedFile | None:
     return SimpleUploadedFile(stored.rsplit("/", 1)[-1], data)
 
 
-class KeptFileInput(AdminFileWidget):
+class NamedFileInput(AdminFileWidget):
+    """The admin's file input, named by a <label for> (a fieldset's legend does not name it, for axe)."""
+
+    use_fieldset = False
+
+
+class KeptFileInput(NamedFileInput):
     """The admin's file input, which also renders the ticket of a kept upload and reads it back."""
 
     kept: dict | None = None
-    use_fieldset = False  # a <label for> names the file input (a fieldset's legend does not, for axe)
 
     def value_from_datadict(self, data, files, name):
         upload = super().value_from_datadict(data, files, name)

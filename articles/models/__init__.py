@@ -1,6 +1,7 @@
 from articles.models.article import (
     Article,
     ArticleDisease,
+    ArticleImage,
     ArticleQuerySet,
     ArticleTherapy,
     Status,
@@ -29,6 +30,7 @@ __all__ = [
     "Article",
     "ArticleDisease",
     "ArticleEvent",
+    "ArticleImage",
     "ArticleQuerySet",
     "ArticleRevision",
     "ArticleTherapy",

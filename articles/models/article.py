@@ -1,4 +1,5 @@
 import hashlib
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ from taggit.models import TaggedItemBase
 
 from articles.addresses import address_of
 from articles.cache_keys import item_key, noting, shows
-from articles.images import clean_upload, renditions, validate_image
+from articles.images import store_clean_upload, validate_image
 from articles.models.vocabulary import DiseaseTag, ItemTags, TherapyTag
 from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sanitize_html
 from articles.slugs import make_slug, slug_problem
@@ -485,13 +486,7 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.title)
         self.body = sanitize_html(self.body)
         self.text_fingerprint = self.text_hash()
-        if self.hero_image and not self.hero_image._committed:
-            # A new upload: keep only its pixels (no EXIF/GPS, XMP, IPTC, comments or text chunks),
-            # reduced to what the largest rendition needs, under a random name; its renditions are made
-            # now, so that no reader waits for them.
-            clean = clean_upload(self.hero_image.file)
-            self.hero_image.save(clean.name, clean, save=False)
-            renditions(self.hero_image, make=True)
+        store_clean_upload(self.hero_image)
         if self.pk is None and self.is_scheduled:
             self.awaiting_go_live = True  # written scheduled (a spreadsheet, a fixture): the clock checks it
         if self.pk is not None:
@@ -683,3 +678,62 @@ def unique_slug(model, text: str, *, max_length: int = 200) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+# A paragraph of its own that places an inline image: "[image 2]".
+IMAGE_CODE = re.compile(r"<p>\s*\[image (\d{1,4})\]\s*</p>")
+
+
+class ArticleImage(models.Model):
+    """A picture inside an article's text, placed where the body says "[image N]" on a line of its own.
+
+    It is stored as the hero image is: only its pixels, under a random name, with its renditions made at
+    upload; readers get a <picture> with its alt text, caption and credit."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    number = models.PositiveSmallIntegerField(
+        _("number"), editable=False, help_text=_("N in the code “[image N]” that places it in the text.")
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="articles/%Y/",
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP. Location, camera and other hidden data are removed on upload."),
+    )
+    alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        validators=[refuse_control_characters],
+        help_text=_("Describe the picture for readers who cannot see it."),
+    )
+    caption = models.CharField(
+        _("caption"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
+    credit = models.CharField(_("credit"), max_length=200, validators=[refuse_control_characters])
+    shows_patient = models.BooleanField(
+        _("the picture shows a patient"),
+        default=False,
+        help_text=_("Tick if a patient can be seen. The privacy gate then checks they agreed to photos."),
+    )
+
+    class Meta:
+        verbose_name = _("image in the text")
+        verbose_name_plural = _("images in the text")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_image_number_once")
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            taken = self.article.images.aggregate(n=models.Max("number"))["n"] or 0
+            self.number = taken + 1
+        store_clean_upload(self.image)
+        super().save(*args, **kwargs)
+
+    @property
+    def code(self) -> str:
+        return f"[image {self.number}]"

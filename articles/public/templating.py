@@ -21,6 +21,7 @@ from django.utils.timezone import template_localtime
 
 from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
+from articles.models.article import IMAGE_CODE
 from articles.models.people import public_identity
 
 
@@ -34,6 +35,7 @@ def environment(**options) -> jinja2.Environment:
         url=url,
         static=static,
         picture=picture,
+        body=body,
         article_jsonld=article_jsonld,
         reviewer=reviewer,
         options=options_html,
@@ -88,6 +90,33 @@ def picture(field, alt, sizes="(min-width: 48rem) 42rem, 100vw", loading="lazy")
         fallback.height,
         loading,
     )
+
+
+def body(article):
+    """The body as readers get it: each "[image N]" line becomes its figure, a <picture> with its caption
+    and credit. The images are read (one query) only when the text places one; a code naming no image
+    gives nothing."""
+    text = article.body
+    if "[image " not in text:
+        return mark_safe(text)  # noqa: S308 - sanitized on every save (articles.richtext)
+    images = {image.number: image for image in article.images.all()}
+
+    def figure(match):
+        image = images.get(int(match.group(1)))
+        if image is None:
+            return ""
+        caption = format_html(
+            "<figcaption>{}{}</figcaption>",
+            image.caption,
+            format_html(' <span class="credit">{}</span>', image.credit) if image.credit else "",
+        )
+        return format_html(
+            '<figure class="inline-image">{}{}</figure>',
+            picture(image.image, image.alt, "(min-width: 48rem) 42rem, 100vw"),
+            caption if image.caption or image.credit else "",
+        )
+
+    return mark_safe(IMAGE_CODE.sub(figure, text))  # noqa: S308 - sanitized text, and escaped figures
 
 
 def article_jsonld(article):

@@ -48,6 +48,8 @@ def form_data(article, **changes):
         "source_url": "",
         "source_date": "",
         "base_version": article.version,
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",
         "events-MIN_NUM_FORMS": "0",

@@ -39,6 +39,11 @@ def test_every_desk_page_type_passes_axe(
     }.items():
         page.goto(live_server.url + path)
         failures += check(page, f"admin-{name}", width)
+    draft = make_article(title="A draft with pictures and stories", author=users["writer"])
+    log_in(page, live_server, "writer")  # the writer's form: pictures in the text and the story picker
+    page.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
+    page.click("#images-group .add-row a")
+    failures += check(page, "admin-writer-form", width)
     log_in(page, live_server, "medical_reviewer")  # the sign-off form with its review questions
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     failures += check(page, "admin-sign-off-form", width)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from articles import standards, workflow
+from articles import workflow
 from articles.models import REVIEW_QUESTIONS, Article, ArticleEvent, Status, StudyPhase, StudyType
 from articles.standards import alt_text_problem, check_article, hype_phrases, reading_grade
 from articles.tests.test_admin import ANSWERED
@@ -282,25 +282,3 @@ class TestOnThePublicPage:
         page = client.get(article.get_absolute_url()).content.decode()
         assert "In short" in page and "Most patients felt better in a month." in page
         assert "Evidence at a glance" in page and "1,204 people" in page and "Phase 3" in page
-
-
-class TestTheSettings:
-    def test_the_shipped_settings_name_known_checks_and_levels(self):
-        from newsdesk.checks import content_checks_are_known
-
-        assert content_checks_are_known(None) == []
-
-    @override_settings(NEWSDESK_CONTENT_CHECKS={"hype": "blocks", "spelling": "warn"})
-    def test_a_misspelt_level_or_an_unknown_check_stops_the_server_starting(self):
-        from newsdesk.checks import content_checks_are_known
-
-        errors = content_checks_are_known(None)
-        assert len(errors) == 2 and {e.id for e in errors} == {"newsdesk.E003"}
-        assert set(standards.CHECKS) == {
-            "plain_summary",
-            "alt_text",
-            "evidence",
-            "hype",
-            "reading_grade",
-            "length",
-        }

@@ -166,3 +166,50 @@ def test_no_list_offers_a_bulk_delete_so_rows_carry_no_checkbox(
         assert {"submit_selected", "assign_owner", "export_selected"} <= set(
             re.findall(r'<option value="(\w+)"', html)
         )
+
+
+class TestLinkingAStoryFromTheArticleForm:
+    """#25, item 3: a writer links the stories an article tells from the article's own form."""
+
+    def post(self, client, article, **changes):
+        from articles.tests.test_admin import form_data
+
+        article.refresh_from_db()
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return client.post(url, form_data(article, _continue="1", **changes))
+
+    def test_the_form_offers_every_story_by_reference_and_label(self, client, users, make_article, make_case):
+        article = make_article(author=users["writer"])
+        case = make_case(label="Teenager with relapsed leukaemia")
+        client.force_login(users["writer"])
+        page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+        assert 'name="stories"' in page and f"{case.reference}: Teenager with relapsed leukaemia" in page
+
+    def test_a_story_chosen_there_is_linked_and_its_clearance_checked_again(
+        self, client, users, make_article, make_case
+    ):
+        article = make_article(author=users["writer"])
+        case = make_case(cleared=False)
+        client.force_login(users["writer"])
+        assert self.post(client, article, stories=[case.pk]).status_code == 302
+        assert list(article.cases.all()) == [case]
+        assert self.post(client, article, stories=[]).status_code == 302
+        assert not article.cases.exists()
+
+    def test_linking_a_story_a_live_article_tells_is_refused_as_from_the_story_side(
+        self, client, users, make_article, make_case
+    ):
+        live = make_article(status=Status.PUBLISHED)
+        case = make_case(articles=[live])
+        draft = make_article(author=users["writer"])
+        client.force_login(users["writer"])
+        response = self.post(client, draft, stories=[case.pk])
+        assert response.status_code == 200
+        assert "Unpublish the article first" in str(response.context["adminform"].form.errors["stories"])
+        assert list(case.articles.all()) == [live]
+
+    def test_who_may_not_edit_stories_is_not_offered_the_field(self, client, users, make_article):
+        article = make_article(author=users["editor"])
+        client.force_login(users["editor"])
+        page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+        assert 'name="stories"' not in page

@@ -524,3 +524,54 @@ def test_the_plain_language_summary_is_a_public_text_the_gate_scans(make_article
     assert ("plain_summary", article.plain_summary) in public_texts(article)
     assert any("plain_summary" in f["fields"] for f in stored_findings(article))
     assert article_text_is_cleared(article) != []  # publishing waits for the privacy officer
+
+
+def test_the_texts_of_pictures_in_the_text_go_through_the_gate(make_article):
+    """#25, item 3: a caption, alt text or credit of a picture in the text is public text like the headline."""
+    from articles.models import ArticleImage
+    from articles.tests.test_images import jpeg_with_everything
+    from cases.privacy import article_text_is_cleared, field_label, stored_findings
+
+    article = make_article(body="<p>[image 1]</p>")
+    ArticleImage.objects.create(
+        article=article,
+        image=SimpleUploadedFile("a.jpg", jpeg_with_everything()),
+        alt="A patient at the window",
+        caption="Jane Smith went home to Cambridge on 4 March 2025.",
+        credit="Photo unit",
+        shows_patient=True,
+    )
+    found = [f for f in stored_findings(article) if "image-1-caption" in f["fields"]]
+    assert found, stored_findings(article)
+    assert field_label(article, "image-1-caption") == "Picture 1 in the text, caption"
+    problems = " ".join(article_text_is_cleared(article))
+    assert "Picture 1 in the text, caption" in problems
+    assert "[image 1]: the picture shows a patient" in problems
+    assert "Jane" not in problems  # the gate names the field and the kind, never the finding
+
+
+def test_replacing_a_finding_reaches_the_caption_of_a_picture_in_the_text(make_article, users):
+    from articles.models import ArticleImage
+    from articles.tests.test_images import jpeg_with_everything
+    from cases import services
+    from cases.privacy import stored_findings
+
+    article = make_article(body="<p>Jane Smith rang.</p><p>[image 1]</p>")
+    image = ArticleImage.objects.create(
+        article=article,
+        image=SimpleUploadedFile("a.jpg", jpeg_with_everything()),
+        alt="A ward at dusk",
+        caption="Jane Smith at home.",
+        credit="Photo unit",
+    )
+    finding = next(f for f in stored_findings(article) if f["text"] == "Jane Smith")
+    services.decide_finding(
+        article,
+        kind=finding["kind"],
+        text="Jane Smith",
+        choice="replaced",
+        replacement="the patient",
+        by=users["privacy_officer"],
+    )
+    image.refresh_from_db()
+    assert image.caption == "the patient at home."
