@@ -190,20 +190,36 @@ HYPE_EN = [
     r"incredible", r"remarkabl[ey]", r"spectacular(?:ly)?", r"extraordinary", r"dramatic(?:ally)?",
     r"first-ever", r"world-first", r"cutting-edge", r"state-of-the-art", r"new hope", r"beats? cancer",
     r"revolutions?", r"home runs?", r"(?:medical )?marvels?", r"jaw-dropping", r"life[- ]?savers?",
-    r"first[- ]of[- ]its[- ]kind",
+    r"first[- ]of[- ]its[- ]kind", r"quantum leaps?", r"triumphs?", r"most exciting", r"biggest advance",
+    r"countless lives", r"second chance at life", r"changes? everything", r"rewrites? the (?:text)?books?",
+    r"a thing of the past", r"once and for all", r"game over",
+]  # fmt: skip
+# Claims of certainty, safety and permanence that no study makes: "proves", "100% effective", "forever".
+OVERCLAIMS_EN = [
+    r"prove[sdn]?", r"100 ?% (?:effective|safe|success(?:ful)?|cure)",
+    r"(?:completely|totally|perfectly|entirely) safe", r"risk-free", r"no side[- ]effects",
+    r"without (?:any )?side[- ]effects", r"side[- ]effect[- ]free",
+    r"guaranteed?", r"forever", r"wipes? out", r"wiped out", r"eradicat(?:es?|ed|ing)", r"slash(?:es|ed)?",
+    r"melts? away", r"in (?:its|their) tracks", r"conquer(?:s|ed)?", r"ends? (?:migraines?|cancer|diabetes|"
+    r"pain|epilepsy|seizures|allergies|asthma|obesity|dementia|alzheimer's)", r"boosts? (?:your )?immunity",
+    r"keeps? (?:colds?|flu|cancer|disease) away",
 ]  # fmt: skip
 # Medical and regulatory names that contain one of them.
 NOT_HYPE_EN = re.compile(
     r"break-?through (?:therapy|therapies|device|devices|designation|status|medicine|program|programme)"
     r"|break-?through (?:pain|infections?|bleeding|seizures?|disease|neutropenia|fever|symptoms?)"
     r"|cure rates?|cure fraction|curing light|dramatic(?:ally)? (?:drop|fall|decline|rise|increase)"
-    r"|cured (?:meats?|hams?|pork|fish|salmon|sausages?|foods?)",
+    r"|cured (?:meats?|hams?|pork|fish|salmon|sausages?|foods?)|ground-?breaking (?:ceremony|event)"
+    r"|(?:to|must|will|would|could|can|may|might|yet|not) prove\b",
     re.IGNORECASE,
 )
 NEGATIONS_EN = re.compile(
     r"(?:\b(?:not|no|never|nor|neither|without|isn't|aren't|wasn't|weren't|won't|cannot|can't|doesn't|"
     r"don't|far from|rather than|instead of|hardly|nothing like|not yet|no longer)\b(?:\W+\w+){0,2}"
-    r"|\bshort of\b(?:\W+\w+){0,4}|\bso-called)\W*$",
+    r"|\bshort of\b(?:\W+\w+){0,4}|\bso-called"
+    # Declining a word: "warned against calling it a breakthrough", "would not use the word miracle".
+    r"|\b(?:not|never|against|avoid\w*|resist\w*|refus\w+ to|reluctant to|wary of|cautio\w+ against)\W+"
+    r"(?:\w+\W+){0,5}?(?:call\w*|use the (?:word|term)|label\w*|describ\w+|term\w*)(?:\W+\w+){0,5})\W*$",
     re.IGNORECASE,
 )
 EMPHASIS_EN = re.compile(
@@ -213,18 +229,24 @@ HYPE_ZH = [
     "突破性", "重大突破", "历史性突破", "奇迹", "神奇", "神药", "特效药", "治愈", "根治", "痊愈", "革命性",
     "颠覆性", "颠覆", "里程碑", "划时代", "史无前例", "前所未有", "重磅", "攻克", "福音", "神器", "药到病除",
     "新希望", "希望之光", "世界首创", "全球首个", "全球首例", "国际领先", "填补空白", "彻底改变", "起死回生",
-    "救命药", "妙手回春",
+    "救命药", "妙手回春", "重获新生", "新纪元", "特效", "奇效", "神效", "一次见效", "立竿见影", "完全消失",
+    "告别病痛", "一劳永逸", "令人震惊", "改写.{0,6}命运", "彻底摆脱", "零副作用", "无副作用",
+    "没有任何副作用", "绝对安全", "(?:有效率|保护率|治愈率|成功率)(?:达|高达)?100%", "100%(?:有效|治愈|安全)",
+    "终身免疫",
+    "永不复发", "不再复发", "根除", "克星", "一针见效", "彻底治好",
 ]  # fmt: skip
 NOT_HYPE_ZH = re.compile(
-    r"突破性(?:治疗|疗法)(?:药物|品种|认定|资格)|突破性(?:出血|疼痛|感染)|突破痛|治愈率|治愈系|根治性|根治术|一针见血|爆发痛"
+    r"突破性(?:治疗|疗法)(?:药物|品种|认定|资格)|突破性(?:出血|疼痛|感染)|突破痛|治愈率(?!(?:达|高达)?100%)|治愈系|根治性|"
+    r"根治术|一针见血|爆发痛|根除(?:治疗|方案|率)"
+    r"|\S{0,8}(?:奇迹|神奇|希望|福音)\S{0,6}(?:基金会?|协会|公益|项目|计划|中心)"  # an organisation's name
 )
 NEGATIONS_ZH = re.compile(
     r"(?:不是|并非|并不|不等于|不代表|不意味着|不足以|不能|无法|尚无|暂无|尚不能|尚未|不会|没有|谈不上|远非|而非|"
-    r"不可能|不算)\S{0,8}$"
+    r"不可能|不算|不必|不要|切勿|别把|谨慎使用)\S{0,8}$"
 )  # fmt: skip
 
 HYPE_PATTERN = re.compile(
-    r"(?<![\w-])(?:" + "|".join(HYPE_EN) + r")(?![\w-])|" + "|".join(HYPE_ZH), re.IGNORECASE
+    r"(?<![\w-])(?:" + "|".join(HYPE_EN + OVERCLAIMS_EN) + r")(?![\w-])|" + "|".join(HYPE_ZH), re.IGNORECASE
 )
 
 
@@ -296,7 +318,12 @@ def _hype(texts: dict[str, str]) -> list[Finding]:
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|heic|heif|tiff?|bmp|svg|avif)\b", re.IGNORECASE)
 CAMERA_NAME = re.compile(
     r"^(?:IMG|DSC|DSCN|DSCF|PXL|DCIM|MVIMG|P\d{3,}|Screenshot|Screen Shot|photo|image|mmexport|微信图片|"
-    r"截图|屏幕截图)[\s_-]*[\d_-]{3,}", re.IGNORECASE
+    r"截图|屏幕截图|(?:WhatsApp|WeChat|Signal|Telegram) (?:Image|Photo))[\s_-]*[\d_-]{3,}"
+    # A camera or a phone, named alone: "Shot on iPhone 14 Pro", "Canon EOS R5", "华为Mate 60 Pro拍摄".
+    r"|^(?:shot on |taken with |photographed (?:on|with) )?(?:iPhone|Canon|Nikon|Sony|Fujifilm|Olympus|Leica|"
+    r"Panasonic|Samsung|Galaxy|Pixel|Huawei|Xiaomi|OPPO|vivo|华为|小米|荣耀|苹果)[\w\s-]*?\d[\w\s-]*?(?:拍摄)?$"
+    r"|^shot on \w+",
+    re.IGNORECASE,
 )  # fmt: skip
 PLACEHOLDERS = {
     "image", "img", "photo", "photograph", "picture", "pic", "graphic", "figure", "untitled", "alt",
