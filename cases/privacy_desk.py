@@ -7,6 +7,7 @@ Every page here reads the findings stored at save (`cases.privacy.stored_finding
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -15,7 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles import access
 from articles.models import Article, Status
@@ -225,6 +229,45 @@ def expiring_consents_view(request):
         "opts": Case._meta,
     }
     return TemplateResponse(request, "admin/cases/consents_expiring.html", context)
+
+
+def consents_running_out(user) -> dict | None:
+    """For the desk's home: the live articles that leave the site when a story's consent ends within the
+    notice period, unless it is renewed (the privacy officer's home has her renewal queue)."""
+    if not access.may(user, "view", access.ARTICLE):
+        return None
+    today = timezone.localdate()
+    ending = consents.expiring(today, days=settings.NEWSDESK_REVIEW_NOTICE_DAYS)
+    ends_on = {}
+    for consent in ending:
+        ends_on.setdefault(consent.case_id, consent.expires_on)
+    if not ends_on:
+        return None
+    offline = {}  # each live article telling such a story: the first day it would go
+    for pk, title, case in Article.objects.filter(status=Status.PUBLISHED, cases__in=ends_on).values_list(
+        "pk", "title", "cases"
+    ):
+        day = min(ends_on[case], offline.get(pk, (None, ends_on[case]))[1])
+        offline[pk] = (title, day)
+    items = [
+        {
+            "url": reverse("admin:articles_article_change", args=[pk]),
+            "text": _("“%(title)s” leaves the site on %(day)s unless the consent is renewed")
+            % {"title": title, "day": date_format(day)},
+        }
+        for pk, (title, day) in sorted(offline.items(), key=lambda item: item[1][1])[:8]
+    ]
+    if not items:
+        return None
+    return {
+        "heading": ngettext(
+            "%(n)d story's consent ends within %(days)d days",
+            "%(n)d stories' consents end within %(days)d days",
+            len(ends_on),
+        )
+        % {"n": len(ends_on), "days": settings.NEWSDESK_REVIEW_NOTICE_DAYS},
+        "items": items,
+    }
 
 
 def articles_waiting_for(user) -> Q:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from articles import access
@@ -53,6 +54,10 @@ def desk_queue(context):
         "reviews_due": Article.objects.review_due_by(
             today + timedelta(days=settings.NEWSDESK_REVIEW_NOTICE_DAYS)
         ).count(),
+        # Notices other rooms add (`NEWSDESK_HOME_NOTICES`): each a heading and its items.
+        "notices": [
+            notice for path in settings.NEWSDESK_HOME_NOTICES if (notice := import_string(path)(user))
+        ],
     }
 
 

@@ -5,7 +5,7 @@ to find a choice."""
 import pytest
 
 from articles.models import REVIEW_QUESTIONS, Article, Status
-from articles.tests.browser import WIDTHS, check, log_in
+from articles.tests.browser import SCREENSHOTS, WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +112,30 @@ def test_submit_sign_off_clear_and_publish_by_keyboard_alone(
 
     move("editor", "#comment-publish", "", change)
     assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_article_list_reads_well_with_long_headlines(browser, live_server, users, make_article, width):
+    """#25, item 7: no headline wraps over more than three lines, and no column is cut off."""
+    for n in range(6):
+        make_article(
+            title=f"Engineered immune cells bring drug-free remission to adults with severe lupus, trial {n} finds",
+            author=users["writer"],
+            status=[Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED][n % 3],
+        )
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"admin-list-long-headlines-{width}.png"), full_page=True)
+    lines = page.eval_on_selector_all(  # the line boxes of each headline
+        "#result_list .headline-text", "spans => spans.map(s => s.getClientRects().length)"
+    )
+    assert lines and max(lines) <= 3, lines
+    cut = page.evaluate(
+        "() => { const r = document.querySelector('#changelist .results');"
+        " return [r.scrollWidth - r.clientWidth, document.documentElement.scrollWidth - innerWidth]; }"
+    )
+    assert cut == [0, 0], cut
+    context.close()

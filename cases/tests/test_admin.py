@@ -213,3 +213,26 @@ class TestLinkingAStoryFromTheArticleForm:
         client.force_login(users["editor"])
         page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
         assert 'name="stories"' not in page
+
+
+def test_the_editors_home_names_live_articles_whose_story_consent_runs_out(
+    client, users, make_article, make_case
+):
+    """#25, item 7: consents expiring, on the desk's home, as what they mean for the desk."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    live = make_article(title="Lupus in remission", status=Status.PUBLISHED)
+    soon = timezone.localdate() + timedelta(days=12)
+    make_case(articles=[live], consent={"expires_on": soon})
+    make_case(
+        articles=[make_article(status=Status.PUBLISHED)], consent={"expires_on": soon + timedelta(days=300)}
+    )
+    client.force_login(users["editor"])
+    page = client.get(reverse("admin:index")).content.decode()
+    assert (
+        "1 story&#x27;s consent ends within 30 days" in page
+        or "1 story's consent ends within 30 days" in page
+    )
+    assert "“Lupus in remission” leaves the site on" in page

@@ -46,19 +46,41 @@
       }
     }
   }
-  // A long filter in the list's sidebar (47 diseases) starts folded unless one of its choices is in use,
-  // and has a box to find a choice by typing.
-  function foldLongFilters() {
-    for (const filter of document.querySelectorAll("#changelist-filter details")) {
+  // The list's filters are a row of menus above it (admin-desk.css): each starts folded, its summary
+  // naming the choice in use; one opens at a time, and Escape or a click elsewhere folds it. A long one
+  // (47 diseases) has a box to find a choice by typing.
+  function foldFilters() {
+    const filters = Array.from(document.querySelectorAll("#changelist-filter details"));
+    for (const filter of filters) {
+      const summary = filter.querySelector("summary");
+      const menu = document.createElement("div");
+      menu.className = "filter-menu";
+      menu.append(...Array.from(filter.children).filter((child) => child !== summary));
+      filter.append(menu);
+      filter.open = false;
+      const chosen = filter.querySelector("li.selected");
       const choices = Array.from(filter.querySelectorAll("li"));
+      if (chosen && chosen !== choices[0]) {
+        const shown = document.createElement("span");
+        shown.className = "filter-in-use";
+        shown.textContent = ": " + chosen.textContent.trim();
+        summary.append(shown);
+      }
+      filter.addEventListener("toggle", function () {
+        if (filter.open) {
+          filters.filter((other) => other !== filter).forEach((other) => { other.open = false; });
+        }
+      });
+      filter.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && filter.open) {
+          filter.open = false;
+          summary.focus();
+        }
+      });
       if (choices.length <= 10) {
         continue;
       }
-      const inUse = choices.slice(1).some((li) => li.classList.contains("selected"));
-      if (!inUse) {
-        filter.open = false;
-      }
-      const title = filter.querySelector("summary").textContent.trim();
+      const title = summary.textContent.trim();
       const find = document.createElement("input");
       find.type = "search";
       find.className = "filter-search";
@@ -70,12 +92,15 @@
           li.hidden = wanted !== "" && !li.textContent.toLowerCase().includes(wanted);
         }
       });
-      filter.querySelector("summary").after(find);
+      menu.prepend(find);
     }
+    document.addEventListener("click", function (event) {
+      filters.filter((f) => f.open && !f.contains(event.target)).forEach((f) => { f.open = false; });
+    });
   }
 
   window.addEventListener("load", nameTheRest);
-  foldLongFilters();
+  foldFilters();
   const watcher = new MutationObserver(function () {
     nameEditors();
     const named = Array.from(document.querySelectorAll(".prose-editor [contenteditable=true]"));
