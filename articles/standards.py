@@ -192,14 +192,18 @@ HYPE_EN = [
     r"revolutions?", r"home runs?", r"(?:medical )?marvels?", r"jaw-dropping", r"life[- ]?savers?",
     r"first[- ]of[- ]its[- ]kind", r"quantum leaps?", r"triumphs?", r"most exciting", r"biggest advance",
     r"countless lives", r"second chance at life", r"changes? everything", r"rewrites? the (?:text)?books?",
-    r"a thing of the past", r"once and for all", r"game over",
+    r"a thing of the past", r"once and for all", r"game over", r"one weird trick", r"finally here",
+    r"the answer to", r"(?:world's|the) most advanced", r"cracked", r"all (?:cancers|diseases)",
 ]  # fmt: skip
 # Claims of certainty, safety and permanence that no study makes: "proves", "100% effective", "forever".
 OVERCLAIMS_EN = [
-    r"prove[sdn]?", r"100 ?% (?:effective|safe|success(?:ful)?|cure)",
+    r"prove[sdn]?",
+    r"100 ?(?:%|per ?cent|percent) (?:effective|safe|accura\w*|success\w*|cure\w*|protect\w*)",
     r"(?:completely|totally|perfectly|entirely) safe", r"risk-free", r"no side[- ]effects",
     r"without (?:any )?side[- ]effects", r"side[- ]effect[- ]free",
-    r"guaranteed?", r"forever", r"wipes? out", r"wiped out", r"eradicat(?:es?|ed|ing)", r"slash(?:es|ed)?",
+    r"guarantee[sd]?", r"forever", r"for good", r"never (?:again|have to worry)", r"zero risk",
+    r"the end of \w+", r"rid \w+ of", r"wipes? out", r"wiped out", r"eradicat(?:es?|ed|ing)",
+    r"slash(?:es|ed)?",
     r"melts? away", r"in (?:its|their) tracks", r"conquer(?:s|ed)?", r"ends? (?:migraines?|cancer|diabetes|"
     r"pain|epilepsy|seizures|allergies|asthma|obesity|dementia|alzheimer's)", r"boosts? (?:your )?immunity",
     r"keeps? (?:colds?|flu|cancer|disease) away",
@@ -210,15 +214,17 @@ NOT_HYPE_EN = re.compile(
     r"|break-?through (?:pain|infections?|bleeding|seizures?|disease|neutropenia|fever|symptoms?)"
     r"|cure rates?|cure fraction|curing light|dramatic(?:ally)? (?:drop|fall|decline|rise|increase)"
     r"|cured (?:meats?|hams?|pork|fish|salmon|sausages?|foods?)|ground-?breaking (?:ceremony|event)"
-    r"|(?:to|must|will|would|could|can|may|might|yet|not) prove\b",
+    r"|(?:to|must|will|would|could|can|may|might|yet|not) prove\b"
+    r"|cracked (?:ribs?|teeth|tooth|bones?|skin|heels?|lips?|nipples?)",
     re.IGNORECASE,
 )
 NEGATIONS_EN = re.compile(
-    r"(?:\b(?:not|no|never|nor|neither|without|isn't|aren't|wasn't|weren't|won't|cannot|can't|doesn't|"
-    r"don't|far from|rather than|instead of|hardly|nothing like|not yet|no longer)\b(?:\W+\w+){0,2}"
+    r"(?:\b(?:not|no|never|nor|neither|without|\w+n't|\w+n’t|cannot|far from|rather than|instead of|hardly|"
+    r"nothing like|not yet|no longer|too (?:early|soon) to)\b(?:\W+\w+){0,2}"
     r"|\bshort of\b(?:\W+\w+){0,4}|\bso-called"
     # Declining a word: "warned against calling it a breakthrough", "would not use the word miracle".
-    r"|\b(?:not|never|against|avoid\w*|resist\w*|refus\w+ to|reluctant to|wary of|cautio\w+ against)\W+"
+    r"|\b(?:not|never|\w+n't|\w+n’t|against|avoid\w*|resist\w*|refus\w+ to|reluctant to|wary of|"
+    r"cautio\w+ against|too (?:early|soon) to)\W+"
     r"(?:\w+\W+){0,5}?(?:call\w*|use the (?:word|term)|label\w*|describ\w+|term\w*)(?:\W+\w+){0,5})\W*$",
     re.IGNORECASE,
 )
@@ -231,13 +237,15 @@ HYPE_ZH = [
     "新希望", "希望之光", "世界首创", "全球首个", "全球首例", "国际领先", "填补空白", "彻底改变", "起死回生",
     "救命药", "妙手回春", "重获新生", "新纪元", "特效", "奇效", "神效", "一次见效", "立竿见影", "完全消失",
     "告别病痛", "一劳永逸", "令人震惊", "改写.{0,6}命运", "彻底摆脱", "零副作用", "无副作用",
-    "没有任何副作用", "绝对安全", "(?:有效率|保护率|治愈率|成功率)(?:达|高达)?100%", "100%(?:有效|治愈|安全)",
-    "终身免疫",
-    "永不复发", "不再复发", "根除", "克星", "一针见效", "彻底治好",
+    "没有任何副作用", "完全没有副作用", "绝对安全", "零(?:风险|失误|并发症|复发)", "一[片次针剂贴]见效",
+    "彻底(?:告别|摆脱|取代|治愈|治好|根除|改变|消除|解决)", "再也不", "永不", "终结", "消灭", "逆转",
+    "横空出世",
+    "没有之一", "(?:全球|世界|国际)?最先进", "(?:安全性|准确率|有效率|保护率|治愈率|成功率)(?:达|高达)?100%",
+    "100%(?:有效|治愈|安全)", "终身免疫", "不再复发", "根除", "克星", "所有癌症", "一切癌症", "百病",
 ]  # fmt: skip
 NOT_HYPE_ZH = re.compile(
     r"突破性(?:治疗|疗法)(?:药物|品种|认定|资格)|突破性(?:出血|疼痛|感染)|突破痛|治愈率(?!(?:达|高达)?100%)|治愈系|根治性|"
-    r"根治术|一针见血|爆发痛|根除(?:治疗|方案|率)"
+    r"根治术|一针见血|爆发痛|根除(?:治疗|方案|率)|逆转录"
     r"|\S{0,8}(?:奇迹|神奇|希望|福音)\S{0,6}(?:基金会?|协会|公益|项目|计划|中心)"  # an organisation's name
 )
 NEGATIONS_ZH = re.compile(
@@ -245,6 +253,19 @@ NEGATIONS_ZH = re.compile(
     r"不可能|不算|不必|不要|切勿|别把|谨慎使用)\S{0,8}$"
 )  # fmt: skip
 
+TOO_EARLY_ZH = re.compile(r"\S{0,6}(?:为时尚早|为时过早|言之过早)")
+# A cause or a certainty claimed from a study that cannot show one: a survey, an observation, an animal.
+WEAK_EVIDENCE = re.compile(
+    r"\b(?:survey|questionnaire|observational|cohort|mice|mouse|rats?|worms?|animals?|zebrafish|yeast|"
+    r"lab dish|petri dish|in the lab|cell cultures?)\b|调查|问卷|观察性|小鼠|大鼠|动物|线虫|细胞实验",
+    re.IGNORECASE,
+)
+CAUSAL_CLAIMS = re.compile(
+    r"(?<![\w-])(?:prevents?|protects?|will protect|reverses?|stops?|causes?|cures?|boosts?|lowers? your|"
+    r"adds? (?:\w+ ){0,2}(?:years|decades) to your life)(?![\w-])"
+    r"|能预防|可预防|预防|证明|证实|能逆转|逆转|延长\S{0,3}年|活到\d+岁",
+    re.IGNORECASE,
+)
 HYPE_PATTERN = re.compile(
     r"(?<![\w-])(?:" + "|".join(HYPE_EN + OVERCLAIMS_EN) + r")(?![\w-])|" + "|".join(HYPE_ZH), re.IGNORECASE
 )
@@ -262,13 +283,20 @@ def hype_phrases(text: str) -> list[str]:
             continue
         before = text[max(0, start - 40) : start]
         clause = re.split(r"[.;:!?。；：！？,，]", before)[-1]
-        if HAN.match(match.group()):
-            if NEGATIONS_ZH.search(clause):
+        if HAN.match(match.group()) or match.group()[:1].isdigit():
+            if NEGATIONS_ZH.search(clause) or TOO_EARLY_ZH.match(text, end):
                 continue
         elif (NEGATIONS_EN.search(clause) and not EMPHASIS_EN.search(clause)) or _in_a_name(text, match):
             continue
         if match.group() not in found:
             found.append(match.group())
+    for sentence in re.split(r"(?<=[.!?。！？])\s*", text):
+        if WEAK_EVIDENCE.search(sentence):
+            for match in CAUSAL_CLAIMS.finditer(sentence):
+                clause = re.split(r"[.;:!?。；：！？,，]", sentence[: match.start()])[-1]
+                negated = NEGATIONS_ZH if HAN.match(match.group()) else NEGATIONS_EN
+                if not negated.search(clause) and match.group() not in found:
+                    found.append(match.group())
     return found
 
 
@@ -276,8 +304,8 @@ def _in_a_name(text: str, match) -> bool:
     """A capital letter inside a sentence marks a name: "Children's Miracle Network", "Race for the Cure",
     "Breakthrough T1D". Not in a headline with a capital to every word."""
     word = match.group()
-    if not word[:1].isupper() or _title_case(text):
-        return False
+    if not word[:1].isupper() or _title_case(text) or (len(word) > 2 and word.isupper()):
+        return False  # lower case, a headline's capitals, or shouting
     before = text[: match.start()].rstrip()
     if not before or before[-1] in ".!?:;\"“‘'(–—-\n":
         return False  # the start of a sentence or a quote
@@ -327,7 +355,8 @@ CAMERA_NAME = re.compile(
 )  # fmt: skip
 PLACEHOLDERS = {
     "image", "img", "photo", "photograph", "picture", "pic", "graphic", "figure", "untitled", "alt",
-    "alt text", "placeholder", "hero", "hero image", "banner", "thumbnail", "icon", "logo", "null", "none",
+    "alt text", "alt text here", "insert alt text", "image description", "description here", "placeholder",
+    "hero", "hero image", "banner", "thumbnail", "icon", "logo", "null", "none",
     "n/a", "todo", "tbd", "test", "图片", "照片", "图", "配图", "插图", "无标题", "图像", "示意图", "头图",
 }  # fmt: skip
 STOCK_AGENCY = re.compile(

@@ -109,13 +109,14 @@ def test_the_database_worker_runs_the_preview_and_then_the_import(client, users,
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_the_spreadsheet_job_page_passes_axe_while_waiting_and_with_its_preview(
-    browser, live_server, users, vocabulary, settings
+    browser, live_server, users, vocabulary, settings, width
 ):
-    from articles.tests.browser import check, log_in
+    from articles.tests.browser import WIDTHS, check, log_in
 
     settings.TASKS = DATABASE
-    page = browser.new_context().new_page()
+    page = browser.new_context(viewport=WIDTHS[width]).new_page()
     page.set_default_timeout(10_000)
     log_in(page, live_server, "editor")
     page.goto(live_server.url + reverse("admin:articles_article_import"))
@@ -126,9 +127,9 @@ def test_the_spreadsheet_job_page_passes_axe_while_waiting_and_with_its_preview(
     page.select_option("select[name=format]", "0")
     page.click("input[type=submit]")
     assert "Waiting for the task worker" in page.inner_text("#import-progress")
-    failures = check(page, "spreadsheet-job-waiting", "desktop")
+    failures = check(page, "spreadsheet-job-waiting", width)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     page.wait_for_selector("table.import-preview", timeout=10_000)
     assert "Seen in Chromium" in page.inner_text("table.import-preview")
-    failures += check(page, "spreadsheet-job-preview", "desktop")
+    failures += check(page, "spreadsheet-job-preview", width)
     assert not failures, "\n".join(failures)

@@ -111,13 +111,14 @@ def test_the_database_worker_runs_a_queued_import(client, users, settings):
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_server, users, settings):
-    """In Chromium: a queued job's page says so in a live region, passes axe, and turns into the preview
-    by itself once the worker has read the documents."""
-    from articles.tests.browser import check, log_in
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_server, users, settings, width):
+    """In Chromium: a queued job's page says so in a live region, passes axe (at 390 and 1280 px), and
+    turns into the preview by itself once the worker has read the documents."""
+    from articles.tests.browser import WIDTHS, check, log_in
 
     settings.TASKS = DATABASE
-    page = browser.new_context().new_page()
+    page = browser.new_context(viewport=WIDTHS[width]).new_page()
     page.set_default_timeout(10_000)
     log_in(page, live_server, "editor")
     page.goto(live_server.url + reverse("admin:import_documents"))
@@ -126,18 +127,18 @@ def test_the_progress_page_follows_the_worker_and_passes_axe(browser, live_serve
     )
     page.click("input[type=submit]")
     assert "Waiting for the task worker" in page.inner_text("#import-progress")
-    failures = check(page, "import-progress", "desktop")
+    failures = check(page, "import-progress", width)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     page.wait_for_selector("table.import-preview", timeout=10_000)
     assert page.input_value("input[name=doc-0-title]") == "New clinic opens for lupus"
-    failures += check(page, "import-preview", "desktop")
+    failures += check(page, "import-preview", width)
 
     page.fill("input[name=doc-0-title]", "Lupus clinic opens in spring")  # corrected in the preview
     page.click("input[type=submit][value='Confirm import']")
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     page.wait_for_selector("table.import-preview a", timeout=10_000)
     assert page.inner_text("table.import-preview a") == "Lupus clinic opens in spring"
-    failures += check(page, "import-done", "desktop")
+    failures += check(page, "import-done", width)
     assert not failures, "\n".join(failures)
 
 
