@@ -308,9 +308,11 @@ class ArticleImageInline(admin.StackedInline):
         if image.pk is None:
             return gettext("Save first: the image then gets its code, such as [image 1].")
         return format_html(
-            "<code>{}</code> {}",
+            '<code>{}</code> <button type="button" class="button place-image" data-code="{}">{}</button> {}',
             image.code,
-            gettext("Type this on a line of its own where the picture goes."),
+            image.code,
+            gettext("Place in the text"),
+            gettext("or type the code on a line of its own where the picture goes."),
         )
 
     def _may_edit(self, request, obj):

@@ -93,3 +93,32 @@ def test_the_content_checks_follow_the_text_as_it_is_typed(page, live_server, us
     )
     assert "To fix before review" not in panel.inner_text()
     assert Article.objects.get(pk=article.pk).plain_summary == ""  # checked, not saved
+
+
+def test_a_picture_is_placed_in_the_text_and_readers_get_it_as_a_picture(
+    page, live_server, users, make_article
+):
+    """#25, item 3: upload beside the text, place it at the cursor, save; the preview shows a <picture>."""
+    from articles.tests.test_images import jpeg_with_everything
+
+    article = make_article(title="The day unit", author=users["writer"], body="<p>Before.</p>")
+    log_in(page, live_server, "writer")
+    open_article(page, live_server, article)
+    page.click("#images-group .add-row a")
+    page.set_input_files(
+        "#id_images-0-image",
+        files=[{"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_everything()}],
+    )
+    page.fill("#id_images-0-alt", "A nurse checks the infusion pump")
+    page.fill("#id_images-0-credit", "Hospital photo unit")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("button.place-image")
+    page.locator(".ProseMirror").first.focus()
+    page.keyboard.press("Control+End")
+    page.click("button.place-image")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".workflow-panel")
+    assert "[image 1]" in Article.objects.get(pk=article.pk).body
+    page.goto(f"{live_server.url}/news/preview/{article.pk}/")
+    figure = page.locator("figure.inline-image picture img")
+    assert figure.get_attribute("alt") == "A nurse checks the infusion pump"

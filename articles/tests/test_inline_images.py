@@ -42,7 +42,7 @@ class TestInTheDesk:
         assert "IMG_2041" not in image.image.name  # a random name, as the hero image gets
         assert_metadata_free(served_bytes(image.image.name))
         page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-        assert "<code>[image 1]</code>" in page
+        assert "<code>[image 1]</code>" in page and "Place in the text" in page
 
     def test_a_picture_without_alt_text_is_refused_and_says_why(self, client, users, make_article):
         article = make_article(author=users["writer"])

@@ -99,6 +99,23 @@
     });
   }
 
+  // "Place in the text" beside a saved picture puts its code, "[image N]", on a line of its own where the
+  // cursor is in the body (at the end if the body was never clicked).
+  let body = null;
+  document.addEventListener("prose-editor:ready", function (event) {
+    if (event.detail.textarea.name === "body") {
+      body = event.detail.editor;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button.place-image");
+    if (!button || !body) {
+      return;
+    }
+    body.chain().focus().insertContent({ type: "paragraph", content: [{ type: "text", text: button.dataset.code }] }).run();
+    button.closest("form").dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   window.addEventListener("load", nameTheRest);
   foldFilters();
   const watcher = new MutationObserver(function () {
