@@ -276,6 +276,7 @@ def hype_phrases(text: str) -> list[str]:
     the names of designations and symptoms ("Breakthrough Therapy designation", "breakthrough pain")
     are not hype."""
     excused = [m.span() for m in NOT_HYPE_EN.finditer(text)] + [m.span() for m in NOT_HYPE_ZH.finditer(text)]
+    headline = _title_case(text)
     found = []
     for match in HYPE_PATTERN.finditer(text):
         start, end = match.span()
@@ -286,7 +287,9 @@ def hype_phrases(text: str) -> list[str]:
         if HAN.match(match.group()) or match.group()[:1].isdigit():
             if NEGATIONS_ZH.search(clause) or TOO_EARLY_ZH.match(text, end):
                 continue
-        elif (NEGATIONS_EN.search(clause) and not EMPHASIS_EN.search(clause)) or _in_a_name(text, match):
+        elif (NEGATIONS_EN.search(clause) and not EMPHASIS_EN.search(clause)) or _in_a_name(
+            text, match, headline
+        ):
             continue
         if match.group() not in found:
             found.append(match.group())
@@ -300,24 +303,29 @@ def hype_phrases(text: str) -> list[str]:
     return found
 
 
-def _in_a_name(text: str, match) -> bool:
+def _in_a_name(text: str, match, headline: bool) -> bool:
     """A capital letter inside a sentence marks a name: "Children's Miracle Network", "Race for the Cure",
     "Breakthrough T1D". Not in a headline with a capital to every word."""
     word = match.group()
-    if not word[:1].isupper() or _title_case(text) or (len(word) > 2 and word.isupper()):
+    if not word[:1].isupper() or headline or (len(word) > 2 and word.isupper()):
         return False  # lower case, a headline's capitals, or shouting
-    before = text[: match.start()].rstrip()
+    before = text[max(0, match.start() - 60) : match.start()].rstrip()
     if not before or before[-1] in ".!?:;\"“‘'(–—-\n":
         return False  # the start of a sentence or a quote
-    near = re.findall(r"[\w'’-]+", before)[-3:] + re.findall(r"[\w'’-]+", text[match.end() :])[:1]
+    near = (
+        re.findall(r"[\w'’-]+", before)[-3:]
+        + re.findall(r"[\w'’-]+", text[match.end() : match.end() + 40])[:1]
+    )
     return any(w[:1].isupper() for w in near)
 
 
 def _title_case(text: str) -> bool:
     """A headline with a capital to most words: short, one sentence."""
+    if len(text) > 200 or re.search(r"[.!?]\s+\S", text.strip()):
+        return False
     words = re.findall(r"[A-Za-z][\w'-]*", text)
     long_words = [w for w in words if len(w) > 3]
-    if not long_words or len(words) > 16 or re.search(r"[.!?]\s+\S", text.strip()):
+    if not long_words or len(words) > 16:
         return False
     return sum(w[0].isupper() for w in long_words) / len(long_words) > 0.6
 
