@@ -172,7 +172,7 @@ def _render_and_store(view, request, args, kwargs, key):
         # One chunk, not one per write: a feed writes thousands of small pieces, and the WSGI server
         # sends each with its own system call (docs/scaling.md).
         response.content = response.content
-    if response.status_code == 200 and not response.cookies:
+    if response.status_code in (200, 410) and not response.cookies:  # a notice of removal, too
         keys = tuple(page_keys(noted | {EVERYTHING}))
         upcoming = _seconds_until_next_change()
         shared = settings.NEWSDESK_SHARED_CACHE_SECONDS

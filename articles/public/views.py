@@ -1,4 +1,5 @@
-"""The public site. Every view starts from `Article.objects.public()`; anything else answers 404."""
+"""The public site. Every view starts from `Article.objects.public()`. What readers could once read and no
+longer may answers 410 (`Gone`), with a plain notice that names nothing; anything else answers 404."""
 
 import re
 
@@ -34,6 +35,15 @@ from articles.previews import unsign_token
 from articles.public import search as article_search
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
+
+
+class Gone(Http404):
+    """What was public here is not any more (unpublished, taken down, expired, withdrawn): 410, so that
+    search engines drop the address, with a notice that says nothing of what was there."""
+
+
+def gone(request, exception=None):
+    return render(request, "410.html", {"noindex": True}, status=410)
 # What an article's card shows (includes/article_card.html), and what deciding it is public reads; the
 # featured article's picture. Lists read these, not every article's body.
 CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live")
@@ -103,7 +113,22 @@ class ArticleDetailView(DetailView):
         for found in (public.filter(slug=slug), Article.objects.retracted().filter(slug=slug)):
             if article := next(iter(found.order_by()[:1]), None):  # the slug is unique: no order to sort
                 return article
+        was_live = ArticleEvent.objects.filter(
+            article__slug=slug, action__in=[ArticleEvent.Action.PUBLISHED, ArticleEvent.Action.WENT_LIVE]
+        )
+        if was_live.exists():
+            list(Article.objects.filter(slug=slug).only("pk"))  # the notice is retired when it comes back
+            raise Gone
         raise Http404(_("No article lives at this address."))
+
+    def get(self, request, *args, **kwargs):
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Gone:
+            return gone(request)
+        if self.object.status == Status.RETRACTED:
+            response.status_code = 410  # its notice stays for readers; search engines drop the address
+        return response
 
     def get_template_names(self):
         if self.object.status == Status.RETRACTED:

@@ -248,7 +248,7 @@ class TestRetraction:
         )
         response = client.get(article.get_absolute_url())
         page = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 410  # gone for search engines, the notice for readers
         assert "This article has been retracted" in page and "withdrawn by its authors" in page
         assert "did not hold up" not in page
         assert '<meta name="robots" content="noindex' in page
@@ -452,7 +452,7 @@ class TestExpiry:
         assert all(article.title in client.get(url).content.decode() for url in surfaces[:3])
 
         with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=2)):
-            assert client.get(article.get_absolute_url()).status_code == 404  # cached copy not served either
+            assert client.get(article.get_absolute_url()).status_code == 410  # gone, and the cached copy not served
             for url in surfaces:
                 body = client.get(url).content.decode()
                 assert article.title not in body and article.slug not in body, url

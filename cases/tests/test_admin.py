@@ -236,3 +236,23 @@ def test_the_editors_home_names_live_articles_whose_story_consent_runs_out(
         or "1 story's consent ends within 30 days" in page
     )
     assert "“Lupus in remission” leaves the site on" in page
+
+
+def test_a_withdrawn_story_answers_410_and_one_never_public_404(client, users, make_article, make_case):
+    """#26, item 4: the story's address, once public, is gone when consent is withdrawn."""
+    from articles import workflow
+    from articles.tests.test_admin import ANSWERED
+    from cases import services
+
+    article = make_article(author=users["writer"])
+    case = make_case(articles=[article], cleared=False, label="Adult with lupus")
+    services.case_clear(case, by=users["privacy_officer"], justification="Nothing identifies the patient here.")
+    workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
+    workflow.sign_off(article, by=users["medical_reviewer"], answers=ANSWERED)
+    workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])
+    assert client.get(case.get_absolute_url()).status_code == 200
+    services.case_withdraw_consent(case, by=users["privacy_officer"], reason="The patient asked us to.")
+    page = client.get(case.get_absolute_url())
+    assert page.status_code == 410 and b"Adult with lupus" not in page.content
+    never = make_case(cleared=False)
+    assert client.get(never.get_absolute_url()).status_code == 404

@@ -155,8 +155,8 @@ def test_the_leak_walk(client, users, world):
             assert marker.encode() not in body, f"{kind} marker on {url}"
     for article in world["hidden"].values():
         assert client.get(article.get_absolute_url()).status_code == 404
-    retraction = client.get(world["retracted"].get_absolute_url())  # the address stays, with the notice only
-    assert retraction.status_code == 200 and b"The study was withdrawn." in retraction.content
+    retraction = client.get(world["retracted"].get_absolute_url())  # gone (410), with the notice only
+    assert retraction.status_code == 410 and b"The study was withdrawn." in retraction.content
     assert MARKERS["retracted_body"].encode() not in retraction.content
     for case in (world["uncleared"], world["withdrawn"]):
         assert client.get(case.get_absolute_url()).status_code == 404

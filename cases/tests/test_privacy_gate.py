@@ -439,7 +439,8 @@ class TestConsentLifecycle:
         assert article.status == Status.DRAFT
         event = article.events.first()
         assert event.action == ArticleEvent.Action.TAKEN_DOWN and "expired" in event.comment
-        assert client.get(article.get_absolute_url()).status_code == 404
+        gone = client.get(article.get_absolute_url())
+        assert gone.status_code == 410 and article.title.encode() not in gone.content
         assert f"Consent withdrawn for case {case.reference}" in caplog.text
         assert expire_consents() == [], "once"
 
