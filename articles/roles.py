@@ -31,6 +31,9 @@ ROLES: dict[str, list[str]] = {
         "articles.add_article",
         "articles.change_article",
         "articles.submit_article",
+        "articles.view_embargo",
+        "articles.add_embargo",
+        "articles.change_embargo",
         *_READ_VOCABULARIES,
     ],
     MEDICAL_REVIEWER: [
@@ -68,6 +71,9 @@ ROLES: dict[str, list[str]] = {
         "articles.view_staffprofile",
         "articles.add_staffprofile",
         "articles.change_staffprofile",
+        "articles.view_embargo",
+        "articles.add_embargo",
+        "articles.change_embargo",
     ],
     PRIVACY_OFFICER: [
         "articles.view_article",

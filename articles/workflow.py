@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from articles import notifications, standards
-from articles.models import Article, ArticleEvent, Status
+from articles.models import Article, ArticleEvent, Embargo, Status
 from articles.roles import holds
 
 log = logging.getLogger("newsdesk.workflow")
@@ -167,9 +167,11 @@ def transition(
         raise ValidationError(problems)
     from_status = article.status
     if move.target == Status.PUBLISHED:
+        article.published_at = published_at or timezone.now()
+        if move.scheduled and article.embargo_id and article.published_at < article.embargo.lifts_at:
+            article.published_at = article.embargo.lifts_at  # a schedule under embargo snaps to its lift
         if move.runs_gates and (problems := publish_problems(article)):
             raise ValidationError(problems)
-        article.published_at = published_at or timezone.now()
         article.published_review = article.current_sign_off()
     elif move.target == Status.DRAFT and from_status == Status.PUBLISHED:
         article.published_at = None
@@ -264,6 +266,45 @@ def sign_off_is_current(article: Article) -> list[str]:
             ]
         return [str(_("No medical reviewer has signed off this text yet. Ask one to review it."))]
     return []
+
+
+def embargo_has_lifted(article: Article) -> list[str]:
+    """Publish gate: an article tied to a journal embargo goes out at its lift, not before."""
+    embargo = article.embargo if article.embargo_id else None
+    if embargo is not None and embargo.is_on(article.published_at or timezone.now()):
+        return [
+            _("Under embargo by %(journal)s until %(lift)s. Schedule it: the schedule snaps to the lift.")
+            % {"journal": embargo.journal, "lift": embargo.lift_label}
+        ]
+    return []
+
+
+@transaction.atomic
+def move_with_embargo(embargo: Embargo, *, previous_lift: datetime, by) -> list[Article]:
+    """The journal moved its embargo: each scheduled article tied to it that was set for the old lift, or
+    now falls before the new one, goes out at the new lift instead, and its history says so."""
+    moved = []
+    scheduled = Article.objects.select_for_update().filter(
+        embargo=embargo, status=Status.PUBLISHED, awaiting_go_live=True
+    )
+    for article in scheduled:
+        if article.published_at == embargo.lifts_at or (
+            article.published_at != previous_lift and article.published_at > embargo.lifts_at
+        ):
+            continue
+        was = article.published_at
+        article.published_at = embargo.lifts_at
+        article.save(update_fields=["published_at"])
+        comment = _("The embargo moved from %(was)s to %(now)s.") % {
+            "was": timezone.localtime(was).strftime("%d %b %Y %H:%M %Z"),
+            "now": timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M %Z"),
+        }
+        _record(article, by, Action.RESCHEDULED, Status.PUBLISHED, Status.PUBLISHED, comment)
+        moment, pk = article.published_at, article.pk
+        transaction.on_commit(lambda pk=pk, moment=moment: go_live.using(run_after=moment).enqueue(
+            pk, moment.isoformat()), robust=True)  # fmt: skip
+        moved.append(article)
+    return moved
 
 
 def publish_problems(article: Article) -> list[str]:

@@ -273,6 +273,7 @@ NEWSDESK_ADMIN_CSP = SECURE_CSP | {
 # articles never imports cases: the privacy gate joins here.
 NEWSDESK_PUBLISH_GATES: list[str] = [
     "articles.workflow.sign_off_is_current",
+    "articles.workflow.embargo_has_lifted",
     "cases.privacy.article_text_is_cleared",
     "cases.privacy.linked_cases_are_cleared",
 ]

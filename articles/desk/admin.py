@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 
@@ -48,6 +49,7 @@ from articles.models import (
     ArticleRevision,
     Correction,
     DiseaseTag,
+    Embargo,
     ImportJob,
     PreviewLink,
     Redirect,
@@ -133,7 +135,8 @@ class ArticleForm(forms.ModelForm):
             "title", "slug", "standfirst", "plain_summary", "body", "byline", "author", "diseases",
             "therapies", "study_type", "study_size", "study_phase",
             "hero_image", "hero_alt", "hero_caption", "hero_credit", "hero_shows_patient",
-            "source_publisher", "source_url", "source_date", "planned_for", "expires_at", "review_due",
+            "source_publisher", "source_url", "source_date", "embargo", "planned_for", "expires_at",
+            "review_due",
         ]  # fmt: skip
         widgets = {"hero_image": KeptFileInput, "plain_summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -487,6 +490,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 "fields": [
                     "status",
                     "published_at",
+                    "embargo",
                     "planned_for",
                     "expires_at",
                     "review_due",
@@ -832,7 +836,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 )
                 return self._back(article)
         try:
-            workflow.transition(
+            moved = workflow.transition(
                 article,
                 to=chosen.target,
                 move_name=chosen.name,
@@ -853,6 +857,13 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         self.message_user(
             request, _("“%(title)s”: %(move)s done.") % {"title": article.title, "move": chosen.label}
         )
+        if chosen.scheduled and published_at and moved.published_at != published_at:
+            self.message_user(
+                request,
+                _("Scheduled for the embargo's lift, %(lift)s, not before.")
+                % {"lift": moved.embargo.lift_label},
+                messages.WARNING,
+            )
         if chosen.checks_content:
             for warning in standards.check_article(article).warnings:
                 self.message_user(request, warning.message, messages.WARNING)
@@ -1112,6 +1123,72 @@ class RedirectAdmin(SpreadsheetMixin, admin.ModelAdmin):
     list_display = ["old_path", "new_path", "note", "created_at"]
     search_fields = ["old_path", "new_path", "note"]
     fields = ["old_path", "new_path", "note"]
+
+
+class EmbargoForm(forms.ModelForm):
+    """The lift as the journal states it: a day and time in the journal's zone, kept as one moment."""
+
+    lifts_local = forms.DateTimeField(
+        label=_("lifts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("As the journal's notice states it, in the zone below."),
+    )
+    time_zone = forms.ChoiceField(label=_("time zone"), choices=[])
+
+    class Meta:
+        model = Embargo
+        fields = ["journal", "paper", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(zone, zone) for zone in sorted(available_timezones())]
+        self.fields["time_zone"].initial = self.instance.time_zone or settings.TIME_ZONE
+        if self.instance.pk:
+            self.initial["lifts_local"] = self.instance.lifts_in_its_zone.replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        local, zone = cleaned.get("lifts_local"), cleaned.get("time_zone")
+        if local and zone:
+            self.instance.lifts_at = local.replace(tzinfo=None).replace(tzinfo=ZoneInfo(zone))
+        return cleaned
+
+
+@admin.register(Embargo)
+class EmbargoAdmin(admin.ModelAdmin):
+    """Journal embargoes, which articles are tied to. Moving one moves the schedules tied to it."""
+
+    form = EmbargoForm
+    list_display = ["journal", "paper", "lift", "article_count"]
+    search_fields = ["journal", "paper"]
+    fields = ["journal", "paper", "lifts_local", "time_zone"]
+
+    @admin.display(description=_("lifts at"), ordering="lifts_at")
+    def lift(self, embargo):
+        return embargo.lift_label
+
+    @admin.display(description=_("articles"))
+    def article_count(self, embargo):
+        return embargo.articles.count()
+
+    def save_model(self, request, obj, form, change):
+        previous = (
+            Embargo.objects.filter(pk=obj.pk).values_list("lifts_at", flat=True).first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+        if previous is not None and previous != obj.lifts_at:
+            moved = workflow.move_with_embargo(obj, previous_lift=previous, by=request.user)
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d scheduled article moved with the embargo.",
+                        "%(n)d scheduled articles moved with the embargo.",
+                        len(moved),
+                    )
+                    % {"n": len(moved)},
+                    messages.WARNING,
+                )
 
 
 @admin.register(StaffProfile)

@@ -1,12 +1,13 @@
 """The editorial calendar: what the desk has on which day, by week or by month.
 
-Pure functions over a date range and filters, so the rules can be tested without a request. Four kinds
+Pure functions over a date range and filters, so the rules can be tested without a request. Five kinds
 of entry put an article on a day (in the desk's time zone):
 
 * scheduled:  published with a publication time still to come, on the day it goes live;
 * published:  published with a publication time in the range that has come;
 * planned:    a draft or an article in review with a `planned_for` day;
-* review due: a published (or scheduled) article whose next medical review falls on that day.
+* review due: a published (or scheduled) article whose next medical review falls on that day;
+* embargo:    an article not retracted whose journal embargo lifts on that day.
 
 One article can appear more than once (published on one day, review due on another). Retracted
 articles are not on the calendar. Every filter is checked against an allow-list before it reaches a
@@ -28,12 +29,19 @@ from django.utils.translation import gettext_lazy as _
 from articles.intake.spreadsheets import neutralize
 from articles.models import Article, DiseaseTag, Status, TherapyTag
 
-SCHEDULED, PUBLISHED, PLANNED, REVIEW_DUE = "scheduled", "published", "planned", "review_due"
+SCHEDULED, PUBLISHED, PLANNED, REVIEW_DUE, EMBARGO = (
+    "scheduled",
+    "published",
+    "planned",
+    "review_due",
+    "embargo",
+)
 KINDS = {
     SCHEDULED: _("Scheduled"),
     PUBLISHED: _("Published"),
     PLANNED: _("Planned"),
     REVIEW_DUE: _("Review due"),
+    EMBARGO: _("Embargo lifts"),
 }
 VIEWS = ("week", "month")
 PLANNABLE = (Status.DRAFT, Status.IN_REVIEW)
@@ -195,6 +203,8 @@ class Entry:
         """The publication time for scheduled and published entries; planned and review days have none."""
         if self.kind in (SCHEDULED, PUBLISHED):
             return timezone.localtime(self.article.published_at)
+        if self.kind == EMBARGO:
+            return timezone.localtime(self.article.embargo.lifts_at)
         return None
 
 
@@ -225,6 +235,8 @@ def entries(
         wanted |= Q(status__in=PLANNABLE, planned_for__gte=start, planned_for__lte=end)
     if REVIEW_DUE in kinds:
         wanted |= Q(status=Status.PUBLISHED, review_due__gte=start, review_due__lte=end)
+    if EMBARGO in kinds:
+        wanted |= Q(embargo__lifts_at__gte=since, embargo__lifts_at__lt=until) & ~Q(status=Status.RETRACTED)
     articles = Article.objects.filter(wanted)
     if filters.status:
         articles = articles.filter(status=filters.status)
@@ -236,9 +248,10 @@ def entries(
         articles = articles.filter(
             pk__in=Article.objects.filter(therapies__slug=filters.therapy).values("pk")
         )
-    articles = articles.select_related("author").only(
+    articles = articles.select_related("author", "embargo").only(
         "pk", "title", "status", "published_at", "awaiting_go_live", "planned_for", "review_due",
-        "author__username", "author__first_name", "author__last_name",
+        "author__username", "author__first_name", "author__last_name", "embargo__journal", "embargo__paper",
+        "embargo__lifts_at", "embargo__time_zone",
     )  # fmt: skip
 
     found = []
@@ -265,6 +278,13 @@ def entries(
             and start <= article.review_due <= end
         ):
             found.append(Entry(article.review_due, REVIEW_DUE, article))
+        if (
+            EMBARGO in kinds
+            and article.embargo_id
+            and article.status != Status.RETRACTED
+            and since <= article.embargo.lifts_at < until
+        ):
+            found.append(Entry(timezone.localdate(article.embargo.lifts_at), EMBARGO, article))
     return sorted(
         found,
         key=lambda e: (

@@ -2,6 +2,7 @@ import hashlib
 import re
 from collections import Counter
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -48,6 +49,49 @@ class StudyPhase(models.TextChoices):
     PHASE_3 = "3", _("Phase 3")
     PHASE_4 = "4", _("Phase 4")
     NONE = "none", _("No phase (not a trial of a medicine)")
+
+
+class Embargo(models.Model):
+    """A journal's embargo on a paper: nothing about it may go out before `lifts_at`. An article tied to
+    one is not published before the lift, its schedule snaps to the lift, and moving the embargo moves
+    the schedules with it (articles.workflow)."""
+
+    journal = models.CharField(_("journal"), max_length=200, validators=[refuse_control_characters])
+    paper = models.CharField(
+        _("paper"),
+        max_length=300,
+        validators=[refuse_control_characters],
+        help_text=_("Its title or DOI, as the journal's embargo notice names it."),
+    )
+    lifts_at = models.DateTimeField(_("lifts at"), db_index=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        help_text=_("The zone the journal states the lift in, such as Europe/London."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("embargo")
+        verbose_name_plural = _("embargoes")
+        ordering = ["-lifts_at"]
+
+    def __str__(self):
+        return f"{self.journal}: {self.paper} ({self.lift_label})"
+
+    @property
+    def lift_label(self) -> str:
+        """The lift as the journal states it, in its zone: "9 Dec 2026 16:00 Europe/London"."""
+        return f"{self.lifts_in_its_zone:%-d %b %Y %H:%M} {self.time_zone}"
+
+    @property
+    def lifts_in_its_zone(self):
+        return timezone.localtime(self.lifts_at, ZoneInfo(self.time_zone))
+
+    def is_on(self, at=None) -> bool:
+        return self.lifts_at > (at or timezone.now())
 
 
 class ArticleDisease(TaggedItemBase):
@@ -354,6 +398,15 @@ class Article(models.Model):
         blank=True,
         db_index=True,
         help_text=_("Optional. The article leaves the public site by itself at this moment."),
+    )
+    embargo = models.ForeignKey(
+        Embargo,
+        verbose_name=_("embargo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_("The journal embargo this article reports on. It cannot go out before the lift."),
     )
     planned_for = models.DateField(
         _("planned for"),

@@ -211,6 +211,7 @@ class ArticleEvent(AppendOnly):
         PREVIEW_SHARED = "preview_shared", _("Preview link shared")
         PREVIEW_REVOKED = "preview_revoked", _("Preview link revoked")
         OWNER_CHANGED = "owner_changed", _("Owner changed")
+        RESCHEDULED = "rescheduled", _("Rescheduled with its embargo")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events"

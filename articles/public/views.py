@@ -44,6 +44,8 @@ class Gone(Http404):
 
 def gone(request, exception=None):
     return render(request, "410.html", {"noindex": True}, status=410)
+
+
 # What an article's card shows (includes/article_card.html), and what deciding it is public reads; the
 # featured article's picture. Lists read these, not every article's body.
 CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live")
@@ -282,6 +284,14 @@ def robots_txt(request):
 
 
 def _preview_response(request, article, *, banner):
+    if article.embargo_id and article.embargo.is_on():
+        banner = " ".join(
+            [
+                str(banner),
+                _("Under embargo by %(journal)s until %(lift)s: do not publish or share it before then.")
+                % {"journal": article.embargo.journal, "lift": article.embargo.lift_label},
+            ]
+        )
     response = render(
         request,
         "articles/article_detail.html",

@@ -2,9 +2,12 @@
 and desktop widths, with its target-size rule (2.5.8) included; and a long list filter folds, with a box
 to find a choice."""
 
-import pytest
+from datetime import timedelta
 
-from articles.models import REVIEW_QUESTIONS, Article, Status
+import pytest
+from django.utils import timezone
+
+from articles.models import REVIEW_QUESTIONS, Article, Embargo, Status
 from articles.tests.browser import SCREENSHOTS, WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -21,6 +24,10 @@ def test_every_desk_page_type_passes_axe(
     )
     for _ in range(5):
         make_article(author=users["writer"])
+    embargo = Embargo.objects.create(
+        journal="Nature Medicine", paper="CAR-T in lupus", lifts_at=timezone.now() + timedelta(days=1)
+    )
+    Article.objects.filter(pk=article.pk).update(embargo=embargo)  # its note, and a lift on the calendar
     case = make_case(articles=[article])
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
@@ -36,6 +43,8 @@ def test_every_desk_page_type_passes_axe(
         "import": "/admin/cases/case/import-documents/",
         "history": f"/admin/articles/article/{article.pk}/history/",
         "guide": "/admin/guide/",
+        "embargoes": "/admin/articles/embargo/",
+        "embargo-form": f"/admin/articles/embargo/{embargo.pk}/change/",
     }.items():
         page.goto(live_server.url + path)
         failures += check(page, f"admin-{name}", width)

@@ -452,7 +452,9 @@ class TestExpiry:
         assert all(article.title in client.get(url).content.decode() for url in surfaces[:3])
 
         with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=2)):
-            assert client.get(article.get_absolute_url()).status_code == 410  # gone, and the cached copy not served
+            assert (
+                client.get(article.get_absolute_url()).status_code == 410
+            )  # gone, and the cached copy not served
             for url in surfaces:
                 body = client.get(url).content.decode()
                 assert article.title not in body and article.slug not in body, url

@@ -141,7 +141,11 @@ def _build_scene() -> Scene:
     articles = {}
     for state in ARTICLE_STATES:
         article = Article.objects.create(
-            title=FIRST_TITLE, standfirst="A standfirst.", body="<p>A body.</p>", author=writer
+            title=FIRST_TITLE,
+            standfirst="A standfirst.",
+            body="<p>A body.</p>",
+            plain_summary="What it means for patients.",
+            author=writer,
         )
         services.record_revision(article, writer)
         article.title = f"Matrix article, {state.replace('_', ' ')}"
