@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles import workflow
-from articles.models import DiseaseTag, Status, TherapyTag
+from articles.models import ArticleImage, DiseaseTag, Status, StudyPhase, StudyType, TherapyTag
 from articles.tests.browser import SCREENSHOTS, WCAG, WIDTHS
 from articles.tests.test_images import jpeg_with_everything
 
@@ -20,8 +20,11 @@ def site(make_article, make_case, vocabulary):
     featured = make_article(
         title="Engineered immune cells bring lasting lupus remission",
         standfirst="A small study follows adults whose lupus had resisted every other treatment.",
-        body="<p>Doctors treated the patients with a single infusion.</p><h2>What happened next</h2>"
-        "<p>None needed their usual medicines a year later.</p>",
+        body="<p>Doctors treated the patients with a single infusion.</p><p>[image 1]</p>"
+        "<h2>What happened next</h2><p>None needed their usual medicines a year later.</p>",
+        study_type=StudyType.FEW_PATIENTS,
+        study_size=5,
+        study_phase=StudyPhase.NONE,
         byline="The news team",
         status=Status.PUBLISHED,
         diseases=[sle],
@@ -30,6 +33,10 @@ def site(make_article, make_case, vocabulary):
         hero_alt="A nurse preparing an infusion bag",
         hero_caption="Cell therapy is given as a single infusion.",
     )
+    ArticleImage.objects.create(
+        article=featured, image=SimpleUploadedFile("ward.jpg", jpeg_with_everything()),
+        alt="The day unit's infusion chairs by a window", caption="The day unit.", credit="Photo unit",
+    )  # fmt: skip
     for n in range(3):
         make_article(title=f"Research update {n}", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
     case = make_case(

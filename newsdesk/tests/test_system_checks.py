@@ -8,7 +8,14 @@ from newsdesk.checks import content_checks_are_known
 
 def test_the_shipped_content_checks_name_known_checks_and_levels():
     assert content_checks_are_known(None) == []
-    assert set(standards.CHECKS) == {"plain_summary", "alt_text", "evidence", "hype", "reading_grade", "length"}
+    assert set(standards.CHECKS) == {
+        "plain_summary",
+        "alt_text",
+        "evidence",
+        "hype",
+        "reading_grade",
+        "length",
+    }
 
 
 @override_settings(NEWSDESK_CONTENT_CHECKS={"hype": "blocks", "spelling": "warn"})
