@@ -303,6 +303,8 @@ NEWSDESK_PUBLIC_SECTIONS: dict[str, list[str]] = {
 NEWSDESK_ARTICLE_LINKS: list[str] = ["cases.admin.StoriesOfArticle"]
 # Notices on the desk's home from other apps: each takes the user and gives a heading with its items.
 NEWSDESK_HOME_NOTICES: list[str] = ["cases.privacy_desk.consents_running_out"]
+# What other apps find for a search beside the articles: (results) -> {"count", "counted", "html"}.
+NEWSDESK_SEARCH_FINDS: list[str] = ["cases.search.stories_in_search"]
 # Panels shown in the article form: (article, user) -> HTML.
 NEWSDESK_ARTICLE_PANELS: list[str] = ["cases.privacy_desk.article_privacy_panel"]
 # What else waits for a person in "Needs my action", from other rooms: each takes the user, gives a Q.

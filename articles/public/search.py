@@ -2,9 +2,12 @@
 
 PostgreSQL does the work with full-text search (weighted headline > standfirst > body, stemmed English,
 web-search syntax) over a GIN index. SQLite, the embedded default, uses its FTS5 index the same way
-(Porter stems, BM25 weighted headline > standfirst > body), kept by triggers; where FTS5 is missing, a
-plain fallback matches every word somewhere. On all, a query word that names a disease or therapy by any
-synonym or abbreviation ("lupus", "SLE", "CAR-T") also finds the articles tagged with that term.
+(Porter stems, BM25 weighted headline > standfirst > body), kept by triggers; where FTS5 is missing, and
+for Chinese, whose words run together, a plain fallback matches every word somewhere. On all, a query word
+that names a disease or therapy by any synonym or abbreviation ("lupus", "SLE", "CAR-T") also finds the
+articles tagged with that term, and each word is looked for in the text in both spellings and by every
+name of its term (`Group`). An abbreviation that is also an everyday word counts only in capitals. Where
+no article holds every word, those holding enough of them answer (`enough`).
 """
 
 import re
@@ -25,29 +28,81 @@ MAX_RANKED = 1000  # a query matching more ranks its 1,000 newest matches
 STOPWORDS = frozenset(
     [
         "a",
+        "about",
+        "after",
+        "all",
         "an",
         "and",
+        "any",
         "are",
         "as",
         "at",
         "be",
         "by",
+        "can",
+        "do",
+        "does",
         "for",
         "from",
+        "how",
+        "i",
         "in",
         "is",
         "it",
+        "its",
+        "my",
         "of",
         "on",
         "or",
+        "should",
+        "that",
         "the",
+        "their",
+        "there",
+        "this",
         "to",
-        "with",
+        "was",
+        "were",
         "what",
-        "how",
+        "when",
+        "where",
+        "which",
+        "who",
         "why",
+        "will",
+        "with",
+        "you",
+        "your",
     ]
 )
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# Medical words British spelling changes: each query word also finds the other spelling ("leukaemia" and
+# "leukemia", "tumour" and "tumor"). The American form is the British stem with the rule applied.
+BRITISH_STEMS = (
+    "haem", "anaem", "leukaem", "ischaem", "septicaem", "glycaem", "uraem", "oesophag", "oedem", "oestr",
+    "paed", "foet", "anaesth", "diarrhoe", "gynaec", "coeliac", "tumour", "colour", "behaviour", "labour",
+    "centre", "fibre", "litre", "randomis", "organis", "immunis", "minimis", "haemorrh", "dyspnoe",
+)  # fmt: skip
+
+
+def _american(stem: str) -> str:
+    stem = stem.replace("ae", "e").replace("oe", "e").replace("our", "or").replace("tre", "ter")
+    return stem[:-2] + "iz" if stem.endswith("is") else stem
+
+
+SPELLINGS = [(stem, _american(stem)) for stem in BRITISH_STEMS]
+
+
+def spellings(word: str) -> set[str]:
+    """The word in both spellings, where it has two."""
+    folded = word.casefold()
+    found = {folded}
+    for british, american in SPELLINGS:
+        if british in folded:
+            found.add(folded.replace(british, american))
+        elif american in folded:
+            found.add(folded.replace(american, british))
+    return found
 
 
 def search_vector():
@@ -98,24 +153,88 @@ class SearchResults:
     articles: QuerySet | RankedArticles
     terms: list[str] = field(default_factory=list)
     matched_tags: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # each word and what finds it in a text (`Group`)
+    partial: bool = False  # nothing held every word: what holds enough of them (`enough`)
 
 
 def words(query: str) -> list[str]:
-    return [w for w in re.findall(r"[\w][\w'-]*", query[:MAX_QUERY_LENGTH]) if w.casefold() not in STOPWORDS]
+    """The query's words, without the little ones ("all about lupus": "lupus"), except where typed in
+    capitals as an abbreviation ("ALL relapse": "ALL", "relapse")."""
+    found = re.findall(r"[\w][\w'-]*", query[:MAX_QUERY_LENGTH])
+    return [w for w in found if w.casefold() not in STOPWORDS or (len(w) > 1 and w.isupper())]
 
 
-def matching_tags(query: str) -> tuple[list[DiseaseTag], list[TherapyTag]]:
+def matching_tags(query: str, terms: list[str] | None = None) -> tuple[list[DiseaseTag], list[TherapyTag]]:
     """Vocabulary terms the query names, by whole phrase or by any single word."""
-    candidates = [c for c in (query.strip(), *words(query)) if c]
+    terms = words(query) if terms is None else terms
+    candidates = [c for c in (query.strip(), *terms) if c]
     found = []
     for vocabulary in (DiseaseTag, TherapyTag):
-        terms = vocabulary.objects.find_each(candidates) if candidates else []
-        found.append(list(dict.fromkeys(t for t in terms if t)))  # each once, in the query's order
+        named = vocabulary.objects.find_each(candidates) if candidates else []
+        found.append(list(dict.fromkeys(t for t in named if t)))  # each once, in the query's order
     return found[0], found[1]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One word of the query and what finds it in a text: its spellings, and where it names a term of the
+    vocabularies, every name of that term ("leukaemia", "leukemia"; "ALL", "acute lymphoblastic
+    leukaemia"). An abbreviation that is also an everyday word ("ALL", "MS") counts only where a text
+    has it in capitals (`exact`) or names its term."""
+
+    word: str
+    variants: tuple[str, ...]
+    exact: str = ""
+
+
+def groups(terms: list[str]) -> list[Group]:
+    named = {}
+    for vocabulary in (DiseaseTag, TherapyTag):
+        for word, term in zip(terms, vocabulary.objects.find_each(terms), strict=True):
+            if term is not None:
+                named.setdefault(word, term)
+    found = []
+    for word in terms:
+        variants, exact = spellings(word), ""
+        if (term := named.get(word)) is not None:
+            variants |= {name.casefold() for name in term.all_names() if name.strip()}
+            if word in term.abbreviations and _everyday(word):
+                exact = word
+        found.append(Group(word, tuple(sorted(variants, key=len)), exact))
+    return found
+
+
+def as_typed(articles, pks, wanted, tagged_ids) -> list[int]:
+    """`pks` without those that hold an everyday-word abbreviation only as the everyday word ("all", not
+    "ALL") and nothing else naming its term; in their order."""
+    strict = [g for g in wanted if g.exact]
+    if not strict:
+        return pks
+    checks = [
+        (re.compile(rf"\b{re.escape(g.exact)}\b"), [_finds(v) for v in g.variants if v != g.exact.casefold()])
+        for g in strict
+    ]
+    texts = {
+        row["pk"]: " ".join([row["title"], row["standfirst"], plain_text(row["body"])])
+        for row in articles.filter(pk__in=pks).values("pk", "title", "standfirst", "body")
+    }
+    return [
+        pk
+        for pk in pks
+        if pk in tagged_ids
+        or all(capitals.search(texts.get(pk, "")) or any(p.search(texts.get(pk, "")) for p in names)
+               for capitals, names in checks)
+    ]  # fmt: skip
 
 
 def _with_narrower(vocabulary, terms) -> list[int]:
     return vocabulary.objects.with_narrower(*terms) if terms else []
+
+
+def _everyday(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.casefold(), "en") >= 4.0
 
 
 def search(
@@ -134,36 +253,73 @@ def search(
         return SearchResults(
             query, articles.order_by("-published_at") if (disease or therapy or year) else articles.none()
         )
-    diseases, therapies = matching_tags(query)
+    diseases, therapies = matching_tags(query, terms)
     # A broader term finds its narrower ones too: "leukaemia" finds an article tagged B-ALL.
     tagged = Q(diseases__in=_with_narrower(DiseaseTag, diseases)) | Q(
         therapies__in=_with_narrower(TherapyTag, therapies)
     )
     tagged_ids = set(articles.filter(tagged).values_list("pk", flat=True)) if diseases or therapies else set()
-    if connection.vendor == "postgresql":
-        ranked = _postgres(articles, query, tagged_ids)
+    wanted = groups(terms)
+    chinese = bool(HAN.search(query))  # words run together: found inside the text, not by its index
+    if chinese:
+        ranked, partial = _fallback(articles, wanted, tagged_ids)
+    elif connection.vendor == "postgresql":
+        ranked, partial = _postgres(articles, wanted, tagged_ids)
     elif connection.vendor == "sqlite" and sqlite_index_exists():
-        ranked = _sqlite(articles, terms, tagged_ids)
+        ranked, partial = _sqlite(articles, wanted, tagged_ids)
     else:
-        ranked = _fallback(articles, terms, tagged_ids)
-    return SearchResults(query, ranked, terms, [*diseases, *therapies])
+        ranked, partial = _fallback(articles, wanted, tagged_ids)
+    return SearchResults(query, ranked, terms, [*diseases, *therapies], wanted, partial)
 
 
-def _postgres(articles, query, tagged_ids):
+def enough(groups_: list[Group]) -> int:
+    """How many of the query's words a text must hold when none holds them all: half, rounded up."""
+    return max(1, -(-len(groups_) // 2))
+
+
+def _postgres(articles, wanted, tagged_ids):
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    text_query = SearchQuery(query, search_type="websearch", config="english")
-    # The stored document (a trigger keeps it current), so neither matching nor ranking re-parses bodies.
-    matched = articles.filter(Q(search_vector=text_query) | Q(pk__in=tagged_ids))
+    def either(group):
+        found = None
+        for variant in group.variants:
+            one = SearchQuery(variant, search_type="phrase", config="english")
+            found = one if found is None else found | one
+        return found
+
+    def holds(group):
+        """The stored document (a trigger keeps it current), so neither matching nor ranking re-parses
+        bodies; an everyday-word abbreviation, which English stemming drops, in capitals in the text."""
+        found = Q(search_vector=either(group))
+        if group.exact:
+            for name in ("title", "standfirst", "body"):
+                found |= Q(**{f"{name}__regex": rf"\y{re.escape(group.exact)}\y"})
+        return found
+
+    parts = [holds(g) for g in wanted]
+    every = Q()
+    for part in parts:
+        every &= part
+    matched = articles.filter(every | Q(pk__in=tagged_ids))
+    partial = len(parts) > 1 and not matched.exists()
+    if partial:  # none holds every word: those that hold enough of them
+        held = sum((Case(When(part, then=Value(1)), default=Value(0)) for part in parts), Value(0))
+        matched = articles.annotate(held=held).filter(Q(held__gte=enough(wanted)) | Q(pk__in=tagged_ids))
     # Rank the newest matches only, so a word found in most of the archive costs the same on a desk of
     # 10,000 articles as on one of 100,000 (ranking reads every matching document; the fallback below
     # caps its candidates the same way).
     newest = list(matched.order_by("-published_at").values_list("pk", flat=True)[:MAX_RANKED])
+    newest = as_typed(articles, newest, wanted, tagged_ids)
     boost = Value(0.0, output_field=FloatField())
     if tagged_ids:
         boost = Case(When(pk__in=tagged_ids, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
-    rank = Coalesce(SearchRank(F("search_vector"), text_query), Value(0.0), output_field=FloatField())
-    return articles.filter(pk__in=newest).annotate(rank=rank + boost).order_by("-rank", "-published_at")
+    any_word = either(wanted[0])
+    for group in wanted[1:]:
+        any_word |= either(group)
+    rank = Coalesce(SearchRank(F("search_vector"), any_word), Value(0.0), output_field=FloatField())
+    return articles.filter(pk__in=newest).annotate(rank=rank + boost).order_by(
+        "-rank", "-published_at"
+    ), partial
 
 
 # --- SQLite: an FTS5 index over the articles table, kept by triggers ------------------------------------
@@ -247,20 +403,44 @@ def sqlite_index_exists() -> bool:
     return _sqlite_index_seen[name]
 
 
-def _fts_query(terms: list[str]) -> str:
-    """Every word must match (after stemming); each is quoted, so FTS5 syntax in a query is just text."""
-    return " AND ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+def _quoted(text: str) -> str:
+    return '"{}"'.format(text.replace('"', '""'))
 
 
-def _sqlite(articles, terms, tagged_ids):
+def _fts_query(wanted: list[Group], joined: str = " AND ") -> str:
+    """Every word must match (after stemming) by one of its variants; each is quoted, so FTS5 syntax in a
+    query is just text."""
+    return joined.join("(" + " OR ".join(_quoted(v) for v in group.variants) + ")" for group in wanted)
+
+
+def _sqlite(articles, wanted, tagged_ids):
     from django.db.models.expressions import RawSQL
 
-    match = _fts_query(terms)
-    found = RawSQL(SQLITE_MATCHING, [match], output_field=BooleanField())  # noqa: S611 - the query is a parameter
-    matched = articles.filter(Q(found) | Q(pk__in=tagged_ids))
-    newest = dict(matched.order_by("-published_at").values_list("pk", "published_at")[:MAX_RANKED])
+    def matching(match):
+        found = RawSQL(SQLITE_MATCHING, [match], output_field=BooleanField())  # noqa: S611 - a parameter
+        return articles.filter(Q(found) | Q(pk__in=tagged_ids))
+
+    match = _fts_query(wanted)
+    newest = dict(matching(match).order_by("-published_at").values_list("pk", "published_at")[:MAX_RANKED])
+    partial = len(wanted) > 1 and not newest
+    if partial:  # none holds every word: those that hold enough of them
+        held = {}
+        with connection.cursor() as cursor:
+            for group in wanted:
+                cursor.execute(f"SELECT rowid FROM {SQLITE_INDEX} WHERE {SQLITE_INDEX} MATCH %s",  # noqa: S608
+                               [_fts_query([group])])  # fmt: skip
+                for (pk,) in cursor.fetchall():
+                    held[pk] = held.get(pk, 0) + 1
+        some = [pk for pk, n in held.items() if n >= enough(wanted)]
+        match = _fts_query(wanted, " OR ")
+        newest = dict(
+            articles.filter(Q(pk__in=some) | Q(pk__in=tagged_ids))
+            .order_by("-published_at")
+            .values_list("pk", "published_at")[:MAX_RANKED]
+        )
+    newest = {pk: newest[pk] for pk in as_typed(articles, list(newest), wanted, tagged_ids)}
     if not newest:
-        return articles.none()
+        return articles.none(), partial
     scores = dict.fromkeys(newest, 0.0)
     with connection.cursor() as cursor:
         # The range of ids the newest matches span, not `rowid IN (...)`: FTS5 re-runs the match for each
@@ -271,31 +451,64 @@ def _sqlite(articles, terms, tagged_ids):
                 scores[pk] = -bm25  # BM25 in FTS5 is negative, lower is better
     for pk in tagged_ids & scores.keys():
         scores[pk] += 4.0
-    return RankedArticles(articles, sorted(newest, key=lambda pk: (scores[pk], newest[pk]), reverse=True))
+    order = sorted(newest, key=lambda pk: (scores[pk], newest[pk]), reverse=True)
+    return RankedArticles(articles, order), partial
 
 
-def _fallback(articles, terms, tagged_ids):
-    condition = Q()
-    for term in terms:
-        in_text = Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
-        condition &= in_text
-    candidates = list(
-        articles.filter(condition | Q(pk__in=tagged_ids))
-        .order_by("-published_at")
-        .values("pk", "title", "standfirst", "body", "published_at")[:MAX_RANKED]
-    )
+def _finds(variant: str) -> re.Pattern:
+    """A variant as found in a text: from the start of a word, except in Chinese, where words run on."""
+    start = "" if HAN.search(variant) else r"\b"
+    return re.compile(start + re.escape(variant), re.IGNORECASE)
+
+
+def _fallback(articles, wanted, tagged_ids):
+    def holds(group):
+        found = Q()
+        for variant in group.variants:
+            found |= (
+                Q(title__icontains=variant) | Q(standfirst__icontains=variant) | Q(body__icontains=variant)
+            )
+        return found
+
+    every, some = Q(), Q()
+    for group in wanted:
+        every &= holds(group)
+        some |= holds(group)
+    fields = ("pk", "title", "standfirst", "body", "published_at")
+    ordered = articles.order_by("-published_at").values(*fields)
+    patterns = [[_finds(v) for v in group.variants] for group in wanted]
+
+    def held(row):
+        text = " ".join([row["title"], row["standfirst"], plain_text(row["body"])])
+        return sum(any(p.search(text) for p in group) for group in patterns)
+
+    # The database finds each variant anywhere ("ms" inside "symptoms"); a word counts from its start.
+    candidates = [
+        row
+        for row in ordered.filter(every | Q(pk__in=tagged_ids))[:MAX_RANKED]
+        if row["pk"] in tagged_ids or held(row) == len(wanted)
+    ]
+
+    partial = len(wanted) > 1 and not candidates
+    if partial:  # none holds every word: those that hold enough of them
+        candidates = [
+            row
+            for row in ordered.filter(some | Q(pk__in=tagged_ids))[:MAX_RANKED]
+            if row["pk"] in tagged_ids or held(row) >= enough(wanted)
+        ]
 
     def score(row):
         s = 4.0 if row["pk"] in tagged_ids else 0.0
-        for term in terms:
-            pattern = re.compile(rf"\b{re.escape(term)}", re.IGNORECASE)
-            s += 5 * len(pattern.findall(row["title"]))
-            s += 3 * len(pattern.findall(row["standfirst"]))
-            s += min(len(pattern.findall(plain_text(row["body"]))), 10)
+        for group in patterns:
+            s += 5 * sum(len(p.findall(row["title"])) for p in group)
+            s += 3 * sum(len(p.findall(row["standfirst"])) for p in group)
+            s += min(sum(len(p.findall(plain_text(row["body"]))) for p in group), 10)
         return s
 
     order = sorted(candidates, key=lambda row: (score(row), row["published_at"]), reverse=True)
-    return RankedArticles(articles, [row["pk"] for row in order])
+    return RankedArticles(
+        articles, as_typed(articles, [row["pk"] for row in order], wanted, tagged_ids)
+    ), partial
 
 
 def snippet(article: Article, terms: list[str], width: int = 220) -> SafeString:

@@ -3,6 +3,7 @@ longer may answers 410 (`Gone`), with a plain notice that names nothing; anythin
 
 import re
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -246,6 +249,12 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         for article in context["object_list"]:
             article.snippet = article_search.snippet(article, self.results.terms)
+        # What other rooms find beside the articles (`NEWSDESK_SEARCH_FINDS`), on the first page only.
+        finds = (
+            []
+            if self.request.GET.get("page", "1") != "1"
+            else [import_string(path)(self.results) for path in settings.NEWSDESK_SEARCH_FINDS]
+        )
         # The first and last year, each the first entry of the publication index walked one way: not a
         # GROUP BY over every public article, nor MIN() and MAX() (a scan; docs/scaling.md).
         dates = Article.objects.public().values_list("published_at", flat=True)
@@ -263,6 +272,15 @@ class SearchView(ListView):
             therapies=terms_in_use(TherapyTag).values_list("slug", "name"),
             years=[(year, year) for year in years],
             querystring=query.urlencode(),
+            also_found=mark_safe("".join(str(found["html"]) for found in finds)),  # noqa: S308 - rendered templates
+            also_counted=[found["counted"] for found in finds if found["count"]],
+            # Nothing found: the topics with the most to read instead.
+            suggested=[
+                *tags_with_counts(DiseaseTag, 6),
+                *tags_with_counts(TherapyTag, 4),
+            ]
+            if not context["paginator"].count and not any(found["count"] for found in finds)
+            else [],
         )
         return context
 

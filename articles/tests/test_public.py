@@ -189,7 +189,7 @@ class TestSearch:
         title = make_article(title="Remission after one infusion", status=Status.PUBLISHED)
         make_article(title="Unrelated news", status=Status.PUBLISHED)
         page = client.get("/search/", {"q": "remission"}).content.decode()
-        assert "2 results" in page
+        assert "2 articles" in page
         assert page.index(title.title) < page.index(body.title)
 
     def test_a_synonym_finds_articles_tagged_with_the_term(self, client, make_article, sle):
@@ -261,7 +261,7 @@ class TestSearch:
     def test_never_finds_what_is_not_public(self, client, make_article):
         make_article(title="Secret draft about remission", status=Status.DRAFT)
         page = client.get("/search/", {"q": "remission"}).content.decode()
-        assert "Secret draft" not in page and "0 results" in page
+        assert "Secret draft" not in page and "0 articles" in page
 
     def test_hostile_or_huge_queries_are_harmless(self, client, make_article):
         for q in ["<script>alert(1)</script>", "' OR 1=1 --", "x" * 5000, "&&&", "🙂"]:

@@ -246,7 +246,9 @@ def test_a_withdrawn_story_answers_410_and_one_never_public_404(client, users, m
 
     article = make_article(author=users["writer"])
     case = make_case(articles=[article], cleared=False, label="Adult with lupus")
-    services.case_clear(case, by=users["privacy_officer"], justification="Nothing identifies the patient here.")
+    services.case_clear(
+        case, by=users["privacy_officer"], justification="Nothing identifies the patient here."
+    )
     workflow.transition(article, to=Status.IN_REVIEW, by=users["writer"])
     workflow.sign_off(article, by=users["medical_reviewer"], answers=ANSWERED)
     workflow.transition(article, to=Status.PUBLISHED, by=users["editor"])

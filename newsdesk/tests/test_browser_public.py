@@ -6,7 +6,16 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles import workflow
-from articles.models import ArticleImage, DiseaseTag, Status, StudyPhase, StudyType, TherapyTag
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleImage,
+    DiseaseTag,
+    Status,
+    StudyPhase,
+    StudyType,
+    TherapyTag,
+)
 from articles.tests.browser import SCREENSHOTS, WCAG, WIDTHS
 from articles.tests.test_images import jpeg_with_everything
 
@@ -45,6 +54,9 @@ def site(make_article, make_case, vocabulary):
         narrative="<p>After years of flares she joined a trial.</p>",
     )  # fmt: skip
     case.diseases.add(sle)
+    gone = make_article(title="Taken off the site", status=Status.PUBLISHED)
+    ArticleEvent.record(gone, by=None, action=ArticleEvent.Action.PUBLISHED)  # it was live,
+    Article.objects.filter(pk=gone.pk).update(status=Status.DRAFT, published_at=None)  # and is no more
     return {
         "home": "/",
         "news": "/news/",
@@ -55,6 +67,8 @@ def site(make_article, make_case, vocabulary):
         "disease": sle.get_absolute_url(),
         "therapy": car_t.get_absolute_url(),
         "search": "/search/?q=lupus",
+        "search_nothing": "/search/?q=" + "x" * 400,  # a long unbroken query, and nothing found
+        "gone": gone.get_absolute_url(),
         "not_found": "/news/no-such-page/",
     }
 
@@ -71,6 +85,8 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(browser, live_se
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         if results.violations_count:
             failures[name] = results.generate_report()
+        if page.evaluate("document.documentElement.scrollWidth > innerWidth"):
+            failures[name] = "wider than the screen"
     context.close()
     assert not failures, "\n".join(f"{name}:\n{report}" for name, report in failures.items())
 
@@ -104,7 +120,7 @@ def test_the_page_works_without_javascript_and_under_the_strict_policy(browser, 
     page.fill("#q", "remission")
     page.press("#q", "Enter")
     page.wait_for_load_state()
-    assert "result" in page.inner_text("main")
+    assert "article" in page.inner_text(".result-count")
     context.close()
     assert not [e for e in errors if "Content Security Policy" in e]
 
