@@ -164,15 +164,18 @@ def words(query: str) -> list[str]:
     return [w for w in found if w.casefold() not in STOPWORDS or (len(w) > 1 and w.isupper())]
 
 
-def matching_tags(query: str, terms: list[str] | None = None) -> tuple[list[DiseaseTag], list[TherapyTag]]:
-    """Vocabulary terms the query names, by whole phrase or by any single word."""
-    terms = words(query) if terms is None else terms
+def named_terms(query: str, terms: list[str]) -> tuple[list, list, dict]:
+    """The diseases and the therapies the query names, by whole phrase or by any single word, and the
+    term each word names: one look at each vocabulary."""
     candidates = [c for c in (query.strip(), *terms) if c]
-    found = []
+    found, by_word = [], {}
     for vocabulary in (DiseaseTag, TherapyTag):
         named = vocabulary.objects.find_each(candidates) if candidates else []
         found.append(list(dict.fromkeys(t for t in named if t)))  # each once, in the query's order
-    return found[0], found[1]
+        for candidate, term in zip(candidates, named, strict=True):
+            if term is not None and candidate in terms:
+                by_word.setdefault(candidate, term)
+    return found[0], found[1], by_word
 
 
 @dataclass(frozen=True)
@@ -187,12 +190,7 @@ class Group:
     exact: str = ""
 
 
-def groups(terms: list[str]) -> list[Group]:
-    named = {}
-    for vocabulary in (DiseaseTag, TherapyTag):
-        for word, term in zip(terms, vocabulary.objects.find_each(terms), strict=True):
-            if term is not None:
-                named.setdefault(word, term)
+def groups(terms: list[str], named: dict) -> list[Group]:
     found = []
     for word in terms:
         variants, exact = spellings(word), ""
@@ -253,13 +251,13 @@ def search(
         return SearchResults(
             query, articles.order_by("-published_at") if (disease or therapy or year) else articles.none()
         )
-    diseases, therapies = matching_tags(query, terms)
+    diseases, therapies, named = named_terms(query, terms)
     # A broader term finds its narrower ones too: "leukaemia" finds an article tagged B-ALL.
     tagged = Q(diseases__in=_with_narrower(DiseaseTag, diseases)) | Q(
         therapies__in=_with_narrower(TherapyTag, therapies)
     )
     tagged_ids = set(articles.filter(tagged).values_list("pk", flat=True)) if diseases or therapies else set()
-    wanted = groups(terms)
+    wanted = groups(terms, named)
     chinese = bool(HAN.search(query))  # words run together: found inside the text, not by its index
     if chinese:
         ranked, partial = _fallback(articles, wanted, tagged_ids)
