@@ -1,14 +1,12 @@
 """Patient stories in the public search, beside the articles (`NEWSDESK_SEARCH_FINDS`). Only
 `Case.objects.public()` ever reaches it, and only the texts readers see there are searched."""
 
-import re
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.cache_keys import shows
-from articles.public.search import HAN, enough
+from articles.public.search import enough, finds
 from articles.richtext import plain_text
 from cases.models import Case
 
@@ -22,7 +20,7 @@ def stories_found(results) -> list[Case]:
     if not results.groups:
         return []
     tagged = {tag.pk for tag in results.matched_tags}
-    patterns = [[_finds(v, group) for v in group.variants] for group in results.groups]
+    patterns = [[finds(v, group) for v in group.variants] for group in results.groups]
     rows = list(
         Case.objects.public().order_by("-pk").values("pk", "label", "narrative", "outcome")[:MAX_READ]
     )
@@ -48,12 +46,6 @@ def stories_found(results) -> list[Case]:
     best = [row["pk"] for row in sorted(chosen, key=score, reverse=True)[:MOST]]
     found = Case.objects.in_bulk(best)
     return [found[pk] for pk in best]
-
-
-def _finds(variant, group) -> re.Pattern:
-    if group.exact and variant == group.exact.casefold():  # "ALL" in capitals, never the word "all"
-        return re.compile(rf"\b{re.escape(group.exact)}\b")
-    return re.compile(("" if HAN.search(variant) else r"\b") + re.escape(variant), re.IGNORECASE)
 
 
 def stories_in_search(results) -> dict:

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, DiseaseTag, TherapyTag
 from articles.richtext import plain_text
+from articles.standards import HAN
 
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 1000  # a query matching more ranks its 1,000 newest matches
@@ -75,7 +76,6 @@ STOPWORDS = frozenset(
         "your",
     ]
 )
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Medical words British spelling changes: each query word also finds the other spelling ("leukaemia" and
 # "leukemia", "tumour" and "tumor"). The American form is the British stem with the rule applied.
 BRITISH_STEMS = (
@@ -208,10 +208,7 @@ def as_typed(articles, pks, wanted, tagged_ids) -> list[int]:
     strict = [g for g in wanted if g.exact]
     if not strict:
         return pks
-    checks = [
-        (re.compile(rf"\b{re.escape(g.exact)}\b"), [_finds(v) for v in g.variants if v != g.exact.casefold()])
-        for g in strict
-    ]
+    checks = [[finds(v, g) for v in g.variants] for g in strict]
     texts = {
         row["pk"]: " ".join([row["title"], row["standfirst"], plain_text(row["body"])])
         for row in articles.filter(pk__in=pks).values("pk", "title", "standfirst", "body")
@@ -219,10 +216,8 @@ def as_typed(articles, pks, wanted, tagged_ids) -> list[int]:
     return [
         pk
         for pk in pks
-        if pk in tagged_ids
-        or all(capitals.search(texts.get(pk, "")) or any(p.search(texts.get(pk, "")) for p in names)
-               for capitals, names in checks)
-    ]  # fmt: skip
+        if pk in tagged_ids or all(any(p.search(texts.get(pk, "")) for p in group) for group in checks)
+    ]
 
 
 def _with_narrower(vocabulary, terms) -> list[int]:
@@ -453,8 +448,11 @@ def _sqlite(articles, wanted, tagged_ids):
     return RankedArticles(articles, order), partial
 
 
-def _finds(variant: str) -> re.Pattern:
-    """A variant as found in a text: from the start of a word, except in Chinese, where words run on."""
+def finds(variant: str, group: Group | None = None) -> re.Pattern:
+    """A variant as found in a text: from the start of a word, except in Chinese, where words run on; the
+    everyday-word abbreviation of `group` only in capitals."""
+    if group is not None and group.exact and variant == group.exact.casefold():
+        return re.compile(rf"\b{re.escape(group.exact)}\b")
     start = "" if HAN.search(variant) else r"\b"
     return re.compile(start + re.escape(variant), re.IGNORECASE)
 
@@ -474,7 +472,7 @@ def _fallback(articles, wanted, tagged_ids):
         some |= holds(group)
     fields = ("pk", "title", "standfirst", "body", "published_at")
     ordered = articles.order_by("-published_at").values(*fields)
-    patterns = [[_finds(v) for v in group.variants] for group in wanted]
+    patterns = [[finds(v) for v in group.variants] for group in wanted]
 
     def held(row):
         text = " ".join([row["title"], row["standfirst"], plain_text(row["body"])])
