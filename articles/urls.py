@@ -13,6 +13,7 @@ urlpatterns = [
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("preview/<str:token>/", views.shared_preview, name="shared_preview"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("people/<slug:slug>/", views.PersonView.as_view(), name="person"),
     path("diseases/", views.VocabularyIndexView.as_view(vocabulary=DiseaseTag), name="diseases"),
     path("diseases/<slug:slug>/", views.TagArticleListView.as_view(vocabulary=DiseaseTag), name="disease"),
     path("diseases/<slug:slug>/rss/", public_page(feeds.DiseaseFeed()), name="disease_rss"),

@@ -7,7 +7,7 @@ from django.views.static import serve
 
 from articles.addresses import with_public_addresses
 from articles.cache import public_page
-from articles.desk import autosave, presence
+from articles.desk import autosave, my_page, presence
 from articles.public.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import accounts, guide, second_factor
@@ -46,6 +46,7 @@ urlpatterns = [
     path("admin/keep-alive/", accounts.keep_alive, name="admin_keep_alive"),
     path("admin/form-draft/", admin.site.admin_view(autosave.form_draft), name="admin_form_draft"),
     path("admin/presence/", admin.site.admin_view(presence.presence), name="admin_presence"),
+    path("admin/my-page/", admin.site.admin_view(my_page.my_page), name="admin_my_page"),
     path("admin/second-factor/", second_factor.verify, name="second_factor"),
     path("admin/second-factor/set-up/", second_factor.set_up, name="second_factor_set_up"),
     path(

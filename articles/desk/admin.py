@@ -1195,7 +1195,8 @@ class EmbargoAdmin(admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     """How staff are named to readers: a medical reviewer's name and credentials go on every article."""
 
-    list_display = ["user", "public_name", "credentials"]
+    list_display = ["user", "public_name", "credentials", "shows_page"]
+    readonly_fields = ["shows_page"]  # each person's own choice, on their "My public page"
     list_select_related = ["user"]
     search_fields = ["public_name", "credentials", "user__username"]
     autocomplete_fields = ["user"]

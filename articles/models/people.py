@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.addresses import address_of
 from articles.cache_keys import item_key, shows
 
 
@@ -22,6 +24,15 @@ class StaffProfile(models.Model):
         blank=True,
         help_text=_("Degrees and role as readers should see them, e.g. “MD, consultant haematologist”."),
     )
+    shows_page = models.BooleanField(
+        _("show my page to readers"),
+        default=False,
+        help_text=_("A public page with your name, role, credentials and the articles you wrote or reviewed. "
+                    "Your choice: untick it and the page is gone."),
+    )  # fmt: skip
+    slug = models.SlugField(
+        _("page address"), max_length=160, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("public profile")
@@ -29,6 +40,18 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return self.public_name or str(self.user)
+
+    def save(self, *args, **kwargs):
+        if self.slug is None and self.shows_page:  # made once: the address readers keep
+            base, n = slugify(self.public_name or self.user.get_full_name() or self.user.get_username()), 1
+            self.slug = base or f"staff-{self.user_id}"
+            while StaffProfile.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
+                n += 1
+                self.slug = f"{base}-{n}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return address_of("articles:person", slug=self.slug)
 
 
 def person_key(user_pk) -> str:
@@ -42,3 +65,9 @@ def public_identity(user) -> tuple[str, str]:
     profile = getattr(user, "staff_profile", None)
     name = (profile and profile.public_name) or user.get_full_name() or user.get_username()
     return name, (profile.credentials if profile else "")
+
+
+def public_page_of(user) -> str:
+    """The address of the person's public page, where they chose to show one; else ""."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.get_absolute_url() if profile is not None and profile.shows_page and profile.slug else ""

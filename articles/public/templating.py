@@ -22,7 +22,7 @@ from django.utils.timezone import template_localtime
 from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
 from articles.models.article import IMAGE_CODE
-from articles.models.people import public_identity
+from articles.models.people import public_identity, public_page_of
 
 
 def environment(**options) -> jinja2.Environment:
@@ -177,9 +177,9 @@ def _medical_code(term) -> dict:
 
 
 def reviewer(user):
-    """A reviewer as readers see them: {"name": ..., "credentials": ...}."""
+    """A reviewer as readers see them: {"name": ..., "credentials": ..., "url": their page or ""}."""
     name, credentials = public_identity(user)
-    return {"name": name, "credentials": credentials}
+    return {"name": name, "credentials": credentials, "url": public_page_of(user)}
 
 
 def options_html(choices, selected=None):

@@ -30,12 +30,15 @@ from articles.models import (
     ArticleTherapy,
     DiseaseTag,
     PreviewLink,
+    StaffProfile,
     Status,
     TherapyTag,
 )
 from articles.models.article import attach_topics
+from articles.models.people import person_key, public_identity
 from articles.previews import unsign_token
 from articles.public import search as article_search
+from articles.roles import holds
 
 VOCABULARIES = {"diseases": DiseaseTag, "therapies": TherapyTag}
 
@@ -283,6 +286,45 @@ class SearchView(ListView):
             else [],
         )
         return context
+
+
+@method_decorator(public_page, name="dispatch")
+class PersonView(TemplateView):
+    """A member of staff who chose to show a page: name, role, credentials, and the public articles they
+    reviewed and wrote. One who took it down answers 410."""
+
+    template_name = "articles/person.html"
+
+    def get(self, request, *args, **kwargs):
+        profile = StaffProfile.objects.select_related("user").filter(slug=kwargs["slug"]).first()
+        if profile is None:
+            raise Http404
+        shows(person_key(profile.user_id))
+        if not profile.shows_page:
+            return gone(request)
+        self.profile = profile
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user, articles = self.profile.user, Article.objects.public().with_tags().only(*CARD_FIELDS)
+        name, credentials = public_identity(user)
+        roles = [label for permission, label in PUBLIC_ROLES if holds(user, permission)]
+        return super().get_context_data(
+            name=name,
+            credentials=credentials,
+            roles=roles,
+            reviewed=list(articles.filter(published_review__actor=user).order_by("-published_at")[:12]),
+            written=list(articles.filter(author=user).order_by("-published_at")[:12]),
+            **kwargs,
+        )
+
+
+# What a person's page says they do on the desk, by the permissions they hold (never by group name).
+PUBLIC_ROLES = [
+    ("articles.sign_off_article", "Medical reviewer"),
+    ("articles.publish_article", "Editor"),
+    ("articles.submit_article", "Writer"),
+]
 
 
 @require_GET

@@ -43,6 +43,7 @@ def test_every_desk_page_type_passes_axe(
         "import": "/admin/cases/case/import-documents/",
         "history": f"/admin/articles/article/{article.pk}/history/",
         "guide": "/admin/guide/",
+        "my-page": "/admin/my-page/",
         "embargoes": "/admin/articles/embargo/",
         "embargo-form": f"/admin/articles/embargo/{embargo.pk}/change/",
     }.items():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.desk.comments import post_comment
-from articles.models import DiseaseTag, Status, TherapyTag
+from articles.models import DiseaseTag, StaffProfile, Status, TherapyTag
 from articles.tests.test_images import jpeg_with_everything
 from cases.services import case_withdraw_consent
 
@@ -78,7 +78,9 @@ def world(users, make_article, make_case, vocabulary):
     )  # fmt: skip
     story = make_case(articles=[public], label="Woman in her 20s with lupus")
     hidden = {
-        "draft": make_article(title=f"{MARKERS['draft']} news", status=Status.DRAFT, **tags),
+        "draft": make_article(
+            title=f"{MARKERS['draft']} news", status=Status.DRAFT, author=users["writer"], **tags
+        ),
         "in_review": make_article(
             title="Review news", body=f"<p>{MARKERS['in_review']}</p>", status=Status.IN_REVIEW, **tags
         ),
@@ -124,16 +126,20 @@ def world(users, make_article, make_case, vocabulary):
     for item in (public, story, told):  # private notes on what readers do see
         thread = post_comment(item, by=users["editor"], body=f"{MARKERS['comment']} check the dose")
         post_comment(item, by=users["writer"], body=f"{MARKERS['comment']} done", reply_to=thread)
+    # The writer of hidden drafts shows a page: it may list only what readers may see.
+    writer_page = StaffProfile.objects.create(
+        user=users["writer"], public_name="Wren Writer", shows_page=True
+    )
     return {
         "public": public, "hidden": hidden, "uncleared": uncleared, "withdrawn": withdrawn, "told": told,
-        "retracted": retracted,
+        "retracted": retracted, "writer_page": writer_page,
     }  # fmt: skip
 
 
 def public_entry_points(world):
     starts = ["/", "/news/", "/stories/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/",
               "/sitemap.xml", "/robots.txt", world["public"].get_absolute_url(),
-              world["retracted"].get_absolute_url()]  # fmt: skip
+              world["retracted"].get_absolute_url(), world["writer_page"].get_absolute_url()]  # fmt: skip
     for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
         base = tag.get_absolute_url()
         starts += [base, base + "rss/", base + "atom/"]

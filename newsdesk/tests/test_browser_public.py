@@ -11,6 +11,7 @@ from articles.models import (
     ArticleEvent,
     ArticleImage,
     DiseaseTag,
+    StaffProfile,
     Status,
     StudyPhase,
     StudyType,
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def site(make_article, make_case, vocabulary):
+def site(make_article, make_case, vocabulary, users):
     sle = DiseaseTag.objects.get(slug="systemic-lupus-erythematosus")
     car_t = TherapyTag.objects.get(slug="car-t-cell-therapy")
     featured = make_article(
@@ -35,6 +36,7 @@ def site(make_article, make_case, vocabulary):
         study_size=5,
         study_phase=StudyPhase.NONE,
         byline="The news team",
+        author=users["writer"],
         status=Status.PUBLISHED,
         diseases=[sle],
         therapies=[car_t],
@@ -67,6 +69,9 @@ def site(make_article, make_case, vocabulary):
         "disease": sle.get_absolute_url(),
         "therapy": car_t.get_absolute_url(),
         "search": "/search/?q=lupus",
+        "person": StaffProfile.objects.create(
+            user=users["writer"], public_name="Wren Writer", credentials="Health reporter", shows_page=True
+        ).get_absolute_url(),
         "search_nothing": "/search/?q=" + "x" * 400,  # a long unbroken query, and nothing found
         "gone": gone.get_absolute_url(),
         "not_found": "/news/no-such-page/",
