@@ -1189,6 +1189,17 @@ class EmbargoAdmin(admin.ModelAdmin):
                     % {"n": len(moved)},
                     messages.WARNING,
                 )
+            # Already out before the new lift: nothing can call them back, but the desk must know.
+            early = obj.articles.filter(
+                status=Status.PUBLISHED, awaiting_go_live=False, published_at__lt=obj.lifts_at
+            ).values_list("title", flat=True)
+            for title in early:
+                self.message_user(
+                    request,
+                    _("“%(title)s” is already live, before the embargo's new lift. Tell the journal, and "
+                      "consider unpublishing it until %(lift)s.") % {"title": title, "lift": obj.lift_label},
+                    messages.ERROR,
+                )  # fmt: skip
 
 
 @admin.register(StaffProfile)

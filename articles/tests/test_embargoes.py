@@ -109,3 +109,24 @@ def test_a_preview_link_of_an_embargoed_draft_says_so(client, users, make_articl
     )  # fmt: skip
     page = client.get(reverse("articles:shared_preview", args=[sign_token(link.token)])).content.decode()
     assert "Under embargo by Nature Medicine until" in page
+
+
+def test_moving_an_embargo_past_a_live_article_says_so(client, users, ready, embargo):
+    article = workflow.transition(
+        ready, to=Status.PUBLISHED, by=users["editor"], published_at=embargo.lifts_at
+    )
+    from articles.models import Article
+
+    Article.objects.filter(pk=article.pk).update(  # it went live at the lift
+        published_at=timezone.now() - timedelta(minutes=5), awaiting_go_live=False
+    )
+    client.force_login(users["editor"])
+    later = timezone.localtime(timezone.now() + timedelta(days=5), ZoneInfo("Europe/London"))
+    response = client.post(
+        reverse("admin:articles_embargo_change", args=[embargo.pk]),
+        {"journal": embargo.journal, "paper": embargo.paper, "lifts_local": later.strftime("%Y-%m-%dT%H:%M"),
+         "time_zone": "Europe/London"},
+        follow=True,
+    )  # fmt: skip
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "is already live, before the embargo's new lift" in said
