@@ -29,7 +29,6 @@ class Finding:
     field: str  # the form field it is about
     message: str
     blocking: bool = False
-    phrases: tuple[str, ...] = ()  # what it quotes from the text (the hype words found)
 
 
 @dataclass
@@ -79,7 +78,7 @@ def check_article(article, image_alts: list[str] | None = None) -> Report:
     ]:
         level = check_level(check)
         if level != OFF:
-            report.findings += [Finding(check, f.field, f.message, level == BLOCK, f.phrases) for f in found]
+            report.findings += [Finding(check, f.field, f.message, level == BLOCK) for f in found]
     return report
 
 
@@ -343,7 +342,6 @@ def _hype(texts: dict[str, str]) -> list[Finding]:
                     _("The %(field)s says %(words)s. Say what was found, for whom and how sure it is, "
                       "instead of how exciting it is.")
                     % {"field": FIELD_NAMES[name], "words": quoted},
-                    phrases=tuple(phrases),
                 )
             )  # fmt: skip
     return found

@@ -181,10 +181,7 @@ def transition(
     article.save(update_fields=["status", "published_at", "awaiting_go_live", "published_review"])
     _record(article, by, move.action, from_status, move.target, comment)
     if move.scheduled:
-        moment = article.published_at
-        transaction.on_commit(
-            lambda: go_live.using(run_after=moment).enqueue(article.pk, moment.isoformat()), robust=True
-        )
+        _go_live_when_due(article)
     # After the commit, and robust: a mail server that is down must not turn a done move into an error.
     transaction.on_commit(lambda: notifications.article_moved(article, move.action, by, comment), robust=True)
     return article
@@ -300,9 +297,7 @@ def move_with_embargo(embargo: Embargo, *, previous_lift: datetime, by) -> list[
             "now": timezone.localtime(article.published_at).strftime("%d %b %Y %H:%M %Z"),
         }
         _record(article, by, Action.RESCHEDULED, Status.PUBLISHED, Status.PUBLISHED, comment)
-        moment, pk = article.published_at, article.pk
-        transaction.on_commit(lambda pk=pk, moment=moment: go_live.using(run_after=moment).enqueue(
-            pk, moment.isoformat()), robust=True)  # fmt: skip
+        _go_live_when_due(article)
         moved.append(article)
     return moved
 
@@ -365,6 +360,14 @@ def go_live_if_due(article_id: int, scheduled_for: datetime, now: datetime | Non
         _record(article, None, action, Status.PUBLISHED, article.status, comment)
     notifications.article_moved(article, action, None, comment)
     return article
+
+
+def _go_live_when_due(article: Article) -> None:
+    """Once the transaction commits, queue `go_live` for the article's publication time."""
+    pk, moment = article.pk, article.published_at
+    transaction.on_commit(
+        lambda: go_live.using(run_after=moment).enqueue(pk, moment.isoformat()), robust=True
+    )
 
 
 def _record(article, by, action, from_status, to_status, comment, answers=None) -> ArticleEvent:

@@ -639,7 +639,10 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
-        """Its status and its medical sign-off, one above the other."""
+        """Its status and its medical sign-off, one above the other (made once a row: the headline shows
+        it again on a phone)."""
+        if (made := getattr(article, "_state", None)) is not None:
+            return made
         label = article.get_status_display()
         if article.is_scheduled:
             label = _("Scheduled for %(when)s") % {
@@ -653,12 +656,13 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
             if review
             else format_html('<span class="sign-off missing">{}</span>', _("not signed off"))
         )
-        return format_html(
+        article._state = format_html(
             '<span class="status-badge status-{}">{}</span> <span class="sign-off-line">{}</span>',
             article.status,
             label,
             sign_off,
         )
+        return article._state
 
     @admin.display(description=_("publish at"), ordering="published_at")
     def published(self, article):
