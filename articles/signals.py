@@ -18,6 +18,7 @@ from articles.models import (
     ArticleTherapy,
     Correction,
     DiseaseTag,
+    Reference,
     StaffProfile,
     Status,
     TherapyTag,
@@ -116,6 +117,26 @@ def _term_changed(sender, instance, **kwargs):
 
 def _correction_made(sender, instance, **kwargs):
     retire(item_key("articles", instance.article_id), "articles")  # the page, and the feeds' notes
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="references-save")
+@receiver(post_delete, sender=Reference, dispatch_uid="references-delete")
+def _references_changed(sender, instance, raw=False, **kwargs):
+    """A reference added, edited or removed changes the signed text (`Article.text_hash`)."""
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is None:
+        return  # the article itself is going
+    digest = Reference.objects.filter(article=article).digest()
+    if digest != article.reference_digest:
+        article.reference_digest = digest
+        Article.objects.filter(pk=article.pk).update(
+            reference_digest=digest, text_fingerprint=article.text_hash()
+        )
+        if cached := instance._state.fields_cache.get("article"):
+            cached.reference_digest = digest  # the form's own copy of the article
+    retire(item_key("articles", article.pk))
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="public-cache-save-StaffProfile")

@@ -136,6 +136,16 @@ RICH_FIELDS = ("body", "narrative")
 
 
 IMAGE_PARTS = {"alt": "alt text", "caption": "caption", "credit": "credit"}
+REFERENCE_PARTS = {
+    "title": "title",
+    "authors": "authors",
+    "venue": "journal, registry or publisher",
+    "url": "address",
+}
+# A reference names who wrote and published a work, and where it is: those are not a patient's details.
+# Everything else in them is scanned, and a reference's title in full.
+NAMES_OF_WORKS = {"person_name", "nickname", "clinician_name", "proper_noun", "hospital"}
+NOT_FINDINGS_IN = {"authors": NAMES_OF_WORKS, "venue": NAMES_OF_WORKS, "url": {"url"}}
 
 
 def field_label(subject, field: str) -> str:
@@ -144,6 +154,9 @@ def field_label(subject, field: str) -> str:
     if field.startswith("image-"):  # "image-2-caption"
         _image, number, part = field.split("-")
         return _("Picture %(n)s in the text, %(part)s") % {"n": number, "part": _(IMAGE_PARTS[part])}
+    if field.startswith("reference-"):  # "reference-2-title"
+        _reference, number, part = field.split("-")
+        return _("Reference %(n)s, %(part)s") % {"n": number, "part": _(REFERENCE_PARTS[part])}
     return str(type(subject)._meta.get_field(field).verbose_name).capitalize()
 
 
@@ -156,6 +169,7 @@ def public_texts(subject) -> list[tuple[str, str]]:
     if isinstance(subject, Article) and subject.pk:
         texts += [(f"correction-{pk}", note) for pk, note in subject.corrections.values_list("pk", "note")]
         texts += image_texts(subject)
+        texts += reference_texts(subject)
     return [(field, text) for field, text in texts if text and text.strip()]
 
 
@@ -165,6 +179,19 @@ def image_texts(article) -> list[tuple[str, str]]:
         (f"image-{row['number']}-{part}", row[part])
         for row in article.images.values("number", *IMAGE_PARTS)
         for part in IMAGE_PARTS
+    ]
+
+
+def reference_texts(article) -> list[tuple[str, str]]:
+    """(field, text) of the title, authors, publisher and address of each of the article's references,
+    numbered as readers see them."""
+    if not article.reference_digest:
+        return []
+    rows = article.references.order_by("position", "pk").values_list(*REFERENCE_PARTS)
+    return [
+        (f"reference-{n}-{part}", text)
+        for n, row in enumerate(rows, start=1)
+        for part, text in zip(REFERENCE_PARTS, row, strict=True)
     ]
 
 
@@ -191,6 +218,7 @@ def text_fingerprint(subject) -> str:
     ]
     if isinstance(subject, Article) and subject.pk:  # its pictures' texts, when it has any
         parts += [f"{field}={text.strip()}" for field, text in image_texts(subject)]
+        parts += [f"{field}={text.strip()}" for field, text in reference_texts(subject)]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -243,7 +271,12 @@ def _scan(texts, safe) -> list[dict]:
     counts: Counter = Counter()
     fields: dict[tuple[str, str], list[str]] = defaultdict(list)
     for field, text in texts:
+        not_findings = (
+            NOT_FINDINGS_IN.get(field.rsplit("-", 1)[-1], ()) if field.startswith("reference-") else ()
+        )
         for f in find_identifiers(text, safe_names=safe):
+            if f.kind in not_findings:
+                continue
             counts[f.kind, f.text] += 1
             if field not in fields[f.kind, f.text]:
                 fields[f.kind, f.text].append(field)

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from articles.cache import retire
 from articles.cache_keys import item_key
-from articles.models import Article, ArticleEvent, ArticleImage, Correction
+from articles.models import Article, ArticleEvent, ArticleImage, Correction, Reference
 from articles.models.history import item_row_goes_first
 from cases.models import Case, CaseDisease, CaseTherapy, Consent, PrivacyStatus
 from cases.privacy import ARTICLE_FIELDS, CASE_FIELDS, refresh_scan
@@ -101,9 +101,11 @@ def scan_saved_text(sender, instance, raw=False, update_fields=None, **kwargs):
 @receiver(post_save, sender=Correction, dispatch_uid="cases.scan_correction")
 @receiver(post_save, sender=ArticleImage, dispatch_uid="cases.scan_image")
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="cases.scan_image_gone")
+@receiver(post_save, sender=Reference, dispatch_uid="cases.scan_reference")
+@receiver(post_delete, sender=Reference, dispatch_uid="cases.scan_reference_gone")
 def scan_article_again(sender, instance, raw=False, **kwargs):
-    """A correction note or a picture's texts joined or left the article's public text (unless the
-    article itself is going)."""
+    """A correction note, a picture's texts or a reference joined or left the article's public text
+    (unless the article itself is going). articles.signals has already noted a reference's change."""
     if not raw and Article.objects.filter(pk=instance.article_id).exists():
         refresh_scan(instance.article)
 

@@ -31,6 +31,7 @@ from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk.autosave import DropsDraftOnSave
 from articles.desk.desk_admin import calendar_urls
 from articles.desk.kept_uploads import KeptFileInput, NamedFileInput, keep_uploads_of_failed_form
+from articles.desk.references import ReferenceInline
 from articles.forms import SharePreviewForm, term_picker
 from articles.intake import spreadsheet_jobs
 from articles.intake.resources import (
@@ -445,7 +446,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     search_fields = ["title", "standfirst", "slug", "byline"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleImageInline, ArticleEventInline]
+    inlines = [ArticleImageInline, ReferenceInline, ArticleEventInline]
     fieldsets = [
         (
             None,
@@ -544,7 +545,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
         )
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else [ArticleImageInline]
+        return self.inlines if obj is not None else [ArticleImageInline, ReferenceInline]
 
     # Who may edit or delete what is decided in articles.access (writers their own, editors any, nobody
     # what readers see or have seen).

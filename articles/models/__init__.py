@@ -23,6 +23,7 @@ from articles.models.history import (
 from articles.models.jobs import ImportJob
 from articles.models.people import StaffProfile
 from articles.models.redirects import Redirect
+from articles.models.references import Reference, ReferenceKind
 from articles.models.vocabulary import DiseaseTag, TherapyTag, VocabularyTerm
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "Presence",
     "PreviewLink",
     "Redirect",
+    "Reference",
+    "ReferenceKind",
     "ReviewReminder",
     "SourceDocument",
     "StaffProfile",

@@ -447,6 +447,15 @@ class Article(models.Model):
         editable=False,
         help_text=_("`text_hash()` at the last save, to match sign-offs in the database."),
     )
+    reference_digest = models.CharField(
+        _("references fingerprint"),
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("A fingerprint of its references, kept as each changes: they join the signed text, and "
+                    "a page asks for them only when there are some."),
+    )  # fmt: skip
     correction_count = models.PositiveIntegerField(
         _("public notes"),
         db_default=models.Value(0),  # a constant, and
@@ -622,17 +631,19 @@ class Article(models.Model):
         return writers
 
     def text_hash(self) -> str:
-        """A fingerprint of exactly the text readers get: headline, standfirst, body, plain-language summary
-        and the evidence box.
+        """A fingerprint of exactly the text readers get: headline, standfirst, body, plain-language summary,
+        the evidence box and the references.
 
         A medical sign-off records it; any later change to that text no longer matches, which voids
         the sign-off. The summary and the evidence join only when filled in, so an article without them
-        keeps the fingerprint it was signed off under before they existed.
+        keeps the fingerprint it was signed off under before they existed; so do the references.
         """
         parts = [self.title.strip(), self.standfirst.strip(), sanitize_html(self.body).strip()]
         evidence = [self.study_type, str(self.study_size or ""), self.study_phase]
         if self.plain_summary.strip() or any(evidence):
             parts += [self.plain_summary.strip(), *evidence]
+        if self.reference_digest:
+            parts.append(self.reference_digest)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     @property
@@ -646,6 +657,11 @@ class Article(models.Model):
         if self.study_phase and self.study_phase != StudyPhase.NONE:
             lines.append(self.get_study_phase_display())
         return lines
+
+    @cached_property
+    def reference_list(self) -> list:
+        """Its references in the order readers see them: a page without any asks for none."""
+        return list(self.references.all()) if self.pk and self.reference_digest else []
 
     @cached_property
     def notes(self) -> list:

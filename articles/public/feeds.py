@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds, site-wide and per disease or therapy: headlines and standfirsts only.
 
 Feeds never carry article bodies or anything another app adds to a page, so nothing a privacy review has not
-seen in the standfirst can travel through a feed reader. Public correction notes travel with their item.
+seen in the standfirst can travel through a feed reader. Public correction notes and the references (each
+scanned with the article's text) travel with their item.
 """
 
 from django.contrib.syndication.views import Feed
@@ -13,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from articles.addresses import PublicRequest
 from articles.cache_keys import shows
 from articles.models import Article, DiseaseTag, TherapyTag
+from articles.references import formatted
 
 SITE_TITLE = "Hospital Newsroom"
 
@@ -33,17 +35,23 @@ class LatestArticlesFeed(Feed):
     def items(self):
         shows("articles")  # the newest public articles, whichever they are
         return (
-            Article.objects.public().with_tags().prefetch_related("corrections").order_by("-published_at")
+            Article.objects.public()
+            .with_tags()
+            .prefetch_related("corrections", "references")
+            .order_by("-published_at")
         )[: self.limit]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        """The standfirst, then every public correction or update note, dated."""
+        """The standfirst, then every public correction or update note, dated, then the references."""
         notes = [
             f"{n.get_kind_display()} ({n.created_at:%-d %B %Y}): {n.note}" for n in item.corrections.all()
         ]
+        cited = formatted([ref.csl() for ref in item.references.all()], plain=True)
+        if cited:
+            notes.append("References:\n" + "\n".join(f"{n}. {entry}" for n, entry in enumerate(cited, 1)))
         return "\n\n".join([item.standfirst or item.title, *notes])
 
     def item_pubdate(self, item):
@@ -89,7 +97,7 @@ class TagFeed(LatestArticlesFeed):
             Article.objects.public()
             .filter(**{field: tag})
             .with_tags()
-            .prefetch_related("corrections")
+            .prefetch_related("corrections", "references")
             .order_by("-published_at")[: self.limit]
         )
 

@@ -23,6 +23,7 @@ from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
 from articles.models.article import IMAGE_CODE
 from articles.models.people import public_identity, public_page_of
+from articles.references import citation_jsonld, formatted, link_registry_numbers, registry_of
 
 
 def environment(**options) -> jinja2.Environment:
@@ -36,6 +37,8 @@ def environment(**options) -> jinja2.Environment:
         static=static,
         picture=picture,
         body=body,
+        references=references,
+        trial_registrations=trial_registrations,
         article_jsonld=article_jsonld,
         reviewer=reviewer,
         options=options_html,
@@ -96,9 +99,9 @@ def body(article):
     """The body as readers get it: each "[image N]" line becomes its figure, a <picture> with its caption
     and credit. The images are read (one query) only when the text places one; a code naming no image
     gives nothing."""
-    text = article.body
+    text = link_registry_numbers(article.body)
     if "[image " not in text:
-        return mark_safe(text)  # noqa: S308 - sanitized on every save (articles.richtext)
+        return mark_safe(text)  # noqa: S308 - sanitized on every save (articles.richtext), links escaped
     images = {image.number: image for image in article.images.all()}
 
     def figure(match):
@@ -117,6 +120,25 @@ def body(article):
         )
 
     return mark_safe(IMAGE_CODE.sub(figure, text))  # noqa: S308 - sanitized text, and escaped figures
+
+
+def references(article) -> list:
+    """The article's references formatted in the site's citation style, each with its anchor id, as
+    readers get them in a numbered list; registry numbers in them are linked."""
+    items = [ref.csl() for ref in article.reference_list]
+    return [
+        (f"ref-{n}", mark_safe(link_registry_numbers(entry)))  # noqa: S308 - the processor escapes
+        for n, entry in enumerate(formatted(items), start=1)
+    ]
+
+
+def trial_registrations(article) -> list[tuple[str, str, str]]:
+    """(number, registry, address) of each trial registration among its references, for the evidence box."""
+    seen = {}
+    for ref in article.reference_list:
+        if ref.registry_id and ref.registry_id not in seen:
+            seen[ref.registry_id] = registry_of(ref.registry_id)
+    return [(number, *where) for number, where in seen.items()]
 
 
 def article_jsonld(article):
@@ -147,6 +169,8 @@ def article_jsonld(article):
         "about": about,
         "mainEntity": {k: v for k, v in news.items() if v is not None},
     }
+    if article.reference_list:
+        page["mainEntity"]["citation"] = [citation_jsonld(ref.csl()) for ref in article.reference_list]
     if notes := article.notes:
         page["mainEntity"]["correction"] = [
             {"@type": "CorrectionComment", "text": n.note, "datePublished": n.created_at.date().isoformat()}

@@ -50,6 +50,8 @@ def form_data(article, **changes):
         "base_version": article.version,
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",
         "events-MIN_NUM_FORMS": "0",

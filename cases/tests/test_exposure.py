@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.desk.comments import post_comment
-from articles.models import DiseaseTag, StaffProfile, Status, TherapyTag
+from articles.models import DiseaseTag, Reference, StaffProfile, Status, TherapyTag
 from articles.tests.test_images import jpeg_with_everything
 from cases.services import case_withdraw_consent
 
@@ -31,6 +31,7 @@ MARKERS = {
     "comment": "Snorvelcomment",
     "draft_term": "Ombrelldraftterm",
     "uncleared_term": "Tessavuncleared",
+    "draft_reference": "Wuxelreference",
 }
 
 
@@ -109,6 +110,10 @@ def world(users, make_article, make_case, vocabulary):
     make_case(articles=[retracted], label=f"{MARKERS['retracted_story']}, a man in his 50s with lupus")
     uncleared = make_case(articles=[public], cleared=False, label=f"{MARKERS['uncleared_case']} story")
     uncleared.diseases.add(sle)
+    Reference.objects.create(  # a draft's references are as private as its text
+        article=hidden["draft"], title=f"{MARKERS['draft_reference']} trial of CAR-T", venue="A journal"
+    )
+    Reference.objects.create(article=public, title="Public lupus trial report", venue="Example Journal")
     # Terms that only hidden items use: an unannounced drug's name and description can reveal a story.
     draft_term = DiseaseTag.objects.create(
         name=f"{MARKERS['draft_term']} syndrome", slug="draft-only-term",
@@ -197,6 +202,7 @@ def test_the_walk_does_see_what_is_public(client, world):
     everything = b"".join(body for _, body in pages.values())
     assert b"Public lupus news" in everything
     assert b"Woman in her 20s with lupus" in everything  # the cleared story
+    assert b"Public lupus trial report" in everything  # a public article's references
     assert any(url.endswith(".webp") for url in pages)  # image renditions were fetched
 
 

@@ -122,7 +122,7 @@ class DeskWalk(RuleBasedStateMachine):
             reverse("admin:articles_article_change", args=[article.pk]),
             {"title": article.title, "slug": article.slug, "standfirst": article.standfirst,
              "body": f"<p>{words}</p>", "byline": article.byline, "base_version": article.version,
-             "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+             "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
         )  # fmt: skip
 
     @rule(who=people, i=article_index)
