@@ -74,6 +74,10 @@ ROLES: dict[str, list[str]] = {
         "articles.view_embargo",
         "articles.add_embargo",
         "articles.change_embargo",
+        "articles.view_page",
+        "articles.add_page",
+        "articles.change_page",
+        "articles.delete_page",
     ],
     PRIVACY_OFFICER: [
         "articles.view_article",

@@ -24,6 +24,7 @@ from articles.models import (
     ArticleRevision,
     Correction,
     DiseaseTag,
+    Page,
     PreviewLink,
     Status,
     TherapyTag,
@@ -273,3 +274,22 @@ def count_every_term() -> None:
     for vocabulary in (DiseaseTag, TherapyTag):
         if count_public_articles(vocabulary):
             retire(vocabulary.kind, added_only=True)
+
+
+# --- The newsroom's own pages ------------------------------------------------------------------------
+
+
+def page_problems(page: Page) -> list[str]:
+    """What the page gates (`NEWSDESK_PAGE_GATES`: the privacy gate) say about the page's text."""
+    return [str(p) for path in settings.NEWSDESK_PAGE_GATES for p in import_string(path)(page)]
+
+
+def save_page(page: Page) -> Page:
+    """Save one of the newsroom's pages through the gates: a live page's text must pass them all, and
+    readers only ever get a text that passed (`Page.is_public`). A draft page is kept whatever they say."""
+    problems = page_problems(page)
+    if problems and page.is_live:
+        raise ValidationError({"is_live": problems})
+    page.cleared_text = "" if problems else page.text_hash()
+    page.save()
+    return page

@@ -4,12 +4,13 @@ deleted."""
 
 import logging
 
+from django.db import transaction
 from django.db.models import ProtectedError
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from articles.cache import retire
+from articles.cache import retire, retire_everything
 from articles.cache_keys import item_key
 from articles.models import (
     Article,
@@ -18,6 +19,7 @@ from articles.models import (
     ArticleTherapy,
     Correction,
     DiseaseTag,
+    Page,
     Reference,
     StaffProfile,
     Status,
@@ -25,6 +27,7 @@ from articles.models import (
 )
 from articles.models.article import count_public_articles
 from articles.models.history import item_row_goes_first
+from articles.models.pages import forget_footer
 from articles.models.people import person_key
 from articles.redirects import address_moved
 
@@ -137,6 +140,32 @@ def _references_changed(sender, instance, raw=False, **kwargs):
         if cached := instance._state.fields_cache.get("article"):
             cached.reference_digest = digest  # the form's own copy of the article
     retire(item_key("articles", article.pk))
+
+
+def _in_footer(page) -> tuple:
+    return (page.is_public, page.title, page.slug, page.footer_position) if page.footer_position else ()
+
+
+@receiver(pre_save, sender=Page, dispatch_uid="page-footer-before")
+def _page_before(sender, instance, raw=False, **kwargs):
+    before = Page.objects.filter(pk=instance.pk).first() if instance.pk else None
+    instance._footer_before = _in_footer(before) if before else ()
+
+
+@receiver(post_save, sender=Page, dispatch_uid="public-cache-save-Page")
+@receiver(post_delete, sender=Page, dispatch_uid="public-cache-delete-Page")
+def _page_changed(sender, instance, **kwargs):
+    """A page's own address; and every page, when what the footer lists changed."""
+    if kwargs.get("signal") is post_delete:
+        footer_changed = bool(_in_footer(instance))
+    else:
+        footer_changed = _in_footer(instance) != getattr(instance, "_footer_before", ())
+    if footer_changed:
+        forget_footer()
+        transaction.on_commit(forget_footer)  # and again, past any render that read it meanwhile
+        retire_everything()
+    else:
+        retire(instance.cache_key)
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="public-cache-save-StaffProfile")

@@ -25,4 +25,5 @@ urlpatterns = [
     path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="rss"),
     path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("<slug:slug>/", views.PageView.as_view(), name="page"),  # last: the newsroom's own pages
 ]

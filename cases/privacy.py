@@ -343,6 +343,31 @@ def _open_finding_problems(subject, findings) -> list[str]:
     ]
 
 
+def page_text_is_clear(page) -> list[str]:
+    """Gate for one of the newsroom's own pages (about, contact, policies): nothing in its text that the
+    scanner flags. They tell no patient's story, so there is nothing to decide one finding at a time: a
+    detail that is public on purpose (the press office's number) joins the desk's public names, kept by
+    the privacy officer with why it is public. Names the field and kind, never the finding."""
+    problems = []
+    for field, text in (("title", page.title), ("summary", page.summary), ("body", plain_text(page.body))):
+        kinds = Counter(f.kind for f in find_identifiers(text))
+        if kinds:
+            problems.append(
+                _(
+                    "%(field)s: %(kinds)s that the privacy gate does not know to be public. Take each out, or "
+                    "ask the privacy officer to add it to the public names, with why it is public."
+                )
+                % {
+                    "field": str(type(page)._meta.get_field(field).verbose_name).capitalize(),
+                    "kinds": ", ".join(
+                        ngettext("%(n)d %(kind)s", "%(n)d × %(kind)s", n) % {"n": n, "kind": kind_label(kind)}
+                        for kind, n in sorted(kinds.items())
+                    ),
+                }
+            )
+    return problems
+
+
 def article_text_is_cleared(article) -> list[str]:
     """Publish gate: every finding in every public text of the article has a decision in force, and its
     address carries none of the identifying ones. Names the field and kind, never the finding."""

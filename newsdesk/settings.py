@@ -291,6 +291,9 @@ NEWSDESK_CONTENT_CHECKS: dict[str, str] = {
 NEWSDESK_READING_GRADE = env.int("NEWSDESK_READING_GRADE", default=8)
 # Shortest and longest, in characters as laid out (a Chinese character counts two).
 NEWSDESK_TEXT_LENGTHS: dict[str, tuple[int, int]] = {"title": (20, 90), "standfirst": (60, 300)}
+# Checks on the text of one of the newsroom's own pages (about, contact, policies) before readers get it:
+# page -> problems.
+NEWSDESK_PAGE_GATES: list[str] = ["cases.privacy.page_text_is_clear"]
 # Checks on a correction note before it goes public at once: (article, note) -> problems.
 NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
 # What other apps add to public pages: "article" callables take (article), "topic" ones (tag, kind), and

@@ -8,7 +8,7 @@ from django.views.static import serve
 from articles.addresses import with_public_addresses
 from articles.cache import public_page
 from articles.desk import autosave, my_page, presence
-from articles.public.sitemaps import ArticleSitemap, PageSitemap, TagSitemap
+from articles.public.sitemaps import ArticleSitemap, NewsroomPageSitemap, PageSitemap, TagSitemap
 from cases.sitemaps import CaseSitemap
 from newsdesk import accounts, guide, second_factor
 from newsdesk.views import healthz
@@ -22,6 +22,7 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TagSitemap,
     "stories": CaseSitemap,
+    "about": NewsroomPageSitemap,
 }
 
 urlpatterns = [

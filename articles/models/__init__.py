@@ -21,6 +21,7 @@ from articles.models.history import (
     SourceDocument,
 )
 from articles.models.jobs import ImportJob
+from articles.models.pages import Page
 from articles.models.people import StaffProfile
 from articles.models.redirects import Redirect
 from articles.models.references import Reference, ReferenceKind
@@ -42,6 +43,7 @@ __all__ = [
     "Embargo",
     "FormDraft",
     "ImportJob",
+    "Page",
     "Presence",
     "PreviewLink",
     "Redirect",

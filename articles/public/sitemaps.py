@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.cache_keys import shows
-from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models import Article, DiseaseTag, Page, TherapyTag
 from articles.public.views import terms_in_use
 
 SIMPLE_SLUG = re.compile(r"[a-z0-9-]+")  # needs no escaping in a URL
@@ -70,3 +70,16 @@ class PageSitemap(Sitemap):
 
     def location(self, name):
         return reverse(name)
+
+
+class NewsroomPageSitemap(DatedByUpdate):
+    """The newsroom's own pages: about, contact, the policies."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def items(self):
+        return [page for page in Page.objects.live() if page.is_public]
+
+    def get_latest_lastmod(self):
+        return max((page.updated_at for page in self.items()), default=None)

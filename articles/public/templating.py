@@ -22,6 +22,7 @@ from django.utils.timezone import template_localtime
 from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
 from articles.models.article import IMAGE_CODE
+from articles.models.pages import footer_pages
 from articles.models.people import public_identity, public_page_of
 from articles.references import citation_jsonld, formatted, link_registry_numbers, registry_of
 
@@ -38,6 +39,7 @@ def environment(**options) -> jinja2.Environment:
         picture=picture,
         body=body,
         references=references,
+        footer_pages=footer_pages,
         trial_registrations=trial_registrations,
         article_jsonld=article_jsonld,
         reviewer=reviewer,

@@ -29,6 +29,7 @@ from articles.models import (
     ArticleEvent,
     ArticleTherapy,
     DiseaseTag,
+    Page,
     PreviewLink,
     StaffProfile,
     Status,
@@ -317,6 +318,29 @@ class PersonView(TemplateView):
             written=list(articles.filter(author=user).order_by("-published_at")[:12]),
             **kwargs,
         )
+
+
+@method_decorator(public_page, name="dispatch")
+class PageView(TemplateView):
+    """One of the newsroom's own pages (about, contact, policies), with the text the gates passed. One
+    taken offline answers 410; an address that never had a page, 404."""
+
+    template_name = "pages/page.html"
+
+    def get(self, request, *args, **kwargs):
+        page = Page.objects.filter(slug=kwargs["slug"]).first()
+        if page is None:
+            raise Http404
+        shows(page.cache_key)
+        if not page.is_public:
+            if page.went_live_at is not None:
+                return gone(request)
+            raise Http404
+        self.page = page
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=self.page, **kwargs)
 
 
 # What a person's page says they do on the desk, by the permissions they hold (never by group name).

@@ -56,8 +56,10 @@ OVERLAP = 240
 def _safe(extra: frozenset[str]) -> tuple[set[str], re.Pattern | None]:
     """The safe word set, and a pattern for the desk's public names of more than one word."""
     single = {name for name in extra if not re.search(r"\s", name.strip())}
+    # A public name of several words, or a public contact detail (an address, a press e-mail), is matched
+    # as written: nothing inside it is flagged, whatever kind.
     phrases = sorted(
-        (name.strip() for name in extra if re.search(r"\s", name.strip())), key=len, reverse=True
+        (name.strip() for name in extra if re.search(r"\s|[@/:]|\d", name.strip())), key=len, reverse=True
     )
     words = names.safe_words(single) | {name.strip() for name in single}
     pattern = re.compile("|".join(map(re.escape, phrases)), re.IGNORECASE) if phrases else None
