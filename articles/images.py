@@ -186,6 +186,8 @@ def renditions(field, *, make: bool = False) -> dict[str, list[Rendition]]:
     """
     if not field:
         return {}
+    if not make and (known := _listed.get(field.name)) is not None:
+        return known
     stem = field.name.rsplit(".", 1)[0]
     widths = [w for w in RENDITION_WIDTHS if w < field.width] + [field.width]
     out: dict[str, list[Rendition]] = {"image/webp": [], "image/jpeg": []}
@@ -203,4 +205,15 @@ def renditions(field, *, make: bool = False) -> dict[str, list[Rendition]]:
                 resized = source.resize((width, height), Image.Resampling.LANCZOS)
                 default_storage.save(name, ContentFile(_encode(resized, fmt)))
             out[mime].append(Rendition(default_storage.url(name), width, height, mime))
+    if all(len(found) == len(widths) for found in out.values()):  # all made: the answer is final
+        if len(_listed) >= MAX_LISTED:
+            _listed.clear()
+        _listed[field.name] = out
     return out
+
+
+# What `renditions` found for each original, by its name: a name is never reused (each upload gets a
+# new one) and its renditions are all made at upload, so the answer never changes. A page of twelve cards
+# would otherwise open twelve originals and ask storage about each rendition: one request each, on S3.
+_listed: dict[str, dict[str, list[Rendition]]] = {}
+MAX_LISTED = 5000

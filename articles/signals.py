@@ -128,17 +128,12 @@ def _references_changed(sender, instance, raw=False, **kwargs):
     """A reference added, edited or removed changes the signed text (`Article.text_hash`)."""
     if raw:
         return
-    article = Article.objects.filter(pk=instance.article_id).first()
-    if article is None:
+    article = (
+        instance._state.fields_cache.get("article") or Article.objects.filter(pk=instance.article_id).first()
+    )
+    if article is None or not Article.objects.filter(pk=article.pk).exists():
         return  # the article itself is going
-    digest = Reference.objects.filter(article=article).digest()
-    if digest != article.reference_digest:
-        article.reference_digest = digest
-        Article.objects.filter(pk=article.pk).update(
-            reference_digest=digest, text_fingerprint=article.text_hash()
-        )
-        if cached := instance._state.fields_cache.get("article"):
-            cached.reference_digest = digest  # the form's own copy of the article
+    article.note_references()
     retire(item_key("articles", article.pk))
 
 

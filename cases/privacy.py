@@ -354,7 +354,7 @@ def page_text_is_clear(page) -> list[str]:
         if kinds:
             problems.append(
                 _(
-                    "%(field)s: %(kinds)s that the privacy gate does not know to be public. Take each out, or "
+                    "%(field)s: %(kinds)s the privacy gate does not know to be public. Take each out, or "
                     "ask the privacy officer to add it to the public names, with why it is public."
                 )
                 % {

@@ -40,3 +40,11 @@ def stories_about_topic(tag, kind) -> str:
     field = "diseases" if kind == "diseases" else "therapies"
     stories = Case.objects.public().filter(**{field: tag}).most_recently_treated_first()
     return render_to_string(TEMPLATE, {"stories": list(stories[:12]), "heading": _("Patient stories")})
+
+
+def stories_on_home() -> str:
+    """The newest public stories, as cards for the front page."""
+    stories = list(Case.objects.public().most_recently_treated_first()[:3])
+    return render_to_string(
+        "cases/includes/story_cards.html", {"stories": stories, "heading": _("Patient stories")}
+    )

@@ -17,6 +17,14 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "editors" / "img"
+SITE_OUT = ROOT / "docs" / "design"  # the public site at a phone's and a desktop's width (docs/design.md)
+SITE_PAGES = {
+    "home": "/",
+    "article": "/news/car-t-brings-lupus-remission-without-medication-in-small-study/",
+    "story-list": "/stories/",
+    "topic": "/diseases/systemic-lupus-erythematosus/",
+    "about": "/editorial-policy/",
+}
 PASSWORD = "newsdesk-demo"
 SAMPLE_DOCUMENT = ROOT / "cases" / "tests" / "documents" / "myeloma-story-cp1252.txt"  # synthetic
 CHROMIUM_ARGS = [
@@ -144,6 +152,18 @@ def take(desk: Desk):
     desk.shot(public, "public-home")
 
 
+def public_site(browser, base):
+    """Each public page type at 390 and 1280 pixels wide: the first 1,600 pixels of the page."""
+    SITE_OUT.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 1600})
+        for name, path in SITE_PAGES.items():
+            page.goto(f"{base}{path}")
+            page.screenshot(path=SITE_OUT / f"{name}-{width}.png")
+            print(f"  docs/design/{name}-{width}.png")
+        page.close()
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsdesk-shots-") as tmp:
@@ -170,6 +190,7 @@ def main():
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 print(f"Screenshots into {OUT.relative_to(ROOT)}:")
                 take(Desk(browser, f"http://127.0.0.1:{port}"))
+                public_site(browser, f"http://127.0.0.1:{port}")
                 browser.close()
         finally:
             server.terminate()

@@ -301,6 +301,7 @@ NEWSDESK_CORRECTION_GATES: list[str] = ["cases.privacy.correction_is_clear"]
 NEWSDESK_PUBLIC_SECTIONS: dict[str, list[str]] = {
     "article": ["cases.sections.stories_in_article"],
     "topic": ["cases.sections.stories_about_topic"],
+    "home": ["cases.sections.stories_on_home"],
 }
 # What other apps link to an article from its form: each a class taking the user (cases.admin).
 NEWSDESK_ARTICLE_LINKS: list[str] = ["cases.admin.StoriesOfArticle"]

@@ -658,6 +658,17 @@ class Article(models.Model):
             lines.append(self.get_study_phase_display())
         return lines
 
+    def note_references(self) -> None:
+        """Its references changed: keep their fingerprint, and with it the text's (`text_hash`)."""
+        digest = self.references.all().digest()
+        if digest != self.reference_digest:
+            self.reference_digest = digest
+            self.text_fingerprint = self.text_hash()
+            Article.objects.filter(pk=self.pk).update(
+                reference_digest=digest, text_fingerprint=self.text_fingerprint
+            )
+        self.__dict__.pop("reference_list", None)
+
     @cached_property
     def reference_list(self) -> list:
         """Its references in the order readers see them: a page without any asks for none."""

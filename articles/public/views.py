@@ -55,7 +55,8 @@ def gone(request, exception=None):
 
 # What an article's card shows (includes/article_card.html), and what deciding it is public reads; the
 # featured article's picture. Lists read these, not every article's body.
-CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live")
+CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live",
+               "hero_image", "hero_alt")  # fmt: skip
 HERO_FIELDS = ("hero_image", "hero_alt", "hero_caption", "hero_credit")
 
 

@@ -80,7 +80,8 @@ def test_a_restored_backup_gives_back_every_row_and_every_file(installation, set
     before = snapshot()
     rows, files = before
     assert rows["cases.Consent"] and rows["articles.ArticleRevision"] and rows["articles.ArticleEvent"]
-    assert len(files["default"]) == 1 and len(files["private"]) == 3
+    demo_pictures = [name for name in files["default"] if "/demo/" in name]  # with their renditions
+    assert len(files["default"]) == 1 + len(demo_pictures) and len(files["private"]) == 3
 
     call_command("backup", str(tmp_path / "desk.tar.gz"), stdout=io.StringIO())
     empty_the_installation(settings)
@@ -97,13 +98,14 @@ def test_the_manifest_lists_rows_migrations_and_a_checksum_per_file(installation
     assert manifest["format"] == "newsdesk-backup" and manifest["format_version"] == 1
     assert manifest["rows"]["articles.article"] == Article.objects.count()
     assert "0001_initial" in manifest["migrations"]["articles"]
-    assert set(manifest["files"]) == {
+    assert {name for name in manifest["files"] if "/demo/" not in name or "consent" in name} == {
         "database.json",
         "media/articles/2026/hero.png",
         "private/consent/2026/extra-form.pdf",
         "private/consent/demo/case-0001-consent.pdf",
         "private/consent/demo/case-0002-consent.pdf",
     }
+    assert "media/articles/demo/lupus-butterfly.jpg" in manifest["files"]  # the demo's drawn pictures
     assert all(len(entry["sha256"]) == 64 for entry in manifest["files"].values())
     with tarfile.open(tmp_path / "desk.tar.gz") as archive:
         assert json.load(archive.extractfile("manifest.json")) == manifest

@@ -11,6 +11,8 @@ from articles.models import (
     ArticleEvent,
     ArticleImage,
     DiseaseTag,
+    Page,
+    Reference,
     StaffProfile,
     Status,
     StudyPhase,
@@ -31,7 +33,7 @@ def site(make_article, make_case, vocabulary, users):
         title="Engineered immune cells bring lasting lupus remission",
         standfirst="A small study follows adults whose lupus had resisted every other treatment.",
         body="<p>Doctors treated the patients with a single infusion.</p><p>[image 1]</p>"
-        "<h2>What happened next</h2><p>None needed their usual medicines a year later.</p>",
+        "<h2>What happened next</h2><p>None needed their usual medicines a year later (NCT05930314).</p>",
         study_type=StudyType.FEW_PATIENTS,
         study_size=5,
         study_phase=StudyPhase.NONE,
@@ -48,8 +50,29 @@ def site(make_article, make_case, vocabulary, users):
         article=featured, image=SimpleUploadedFile("ward.jpg", jpeg_with_everything()),
         alt="The day unit's infusion chairs by a window", caption="The day unit.", credit="Photo unit",
     )  # fmt: skip
+    Reference.objects.create(
+        article=featured, title="CD19 CAR T cells in refractory lupus", authors="Halvorsen, Ingrid\nQiao, Lan",
+        venue="Journal of Example Immunology", year=2024, volume="31", pages="412-423", doi="10.5555/cart.2024.0117",
+    )  # fmt: skip
+    Reference.objects.create(
+        article=featured, kind="trial", title="CAR-T cells for refractory lupus", venue="ClinicalTrials.gov",
+        registry_id="NCT05930314", year=2023,
+    )  # fmt: skip
+    from articles.services import save_page
+
+    about = save_page(Page(
+        title="About the newsroom", slug="about", summary="Who writes the news.", footer_position=1, is_live=True,
+        body="<p>The communications team writes the news.</p><h2>How we check it</h2><ul><li>A reviewer signs off.</li></ul>",
+    ))  # fmt: skip
     for n in range(3):
-        make_article(title=f"Research update {n}", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t])
+        pictured = {
+            "hero_image": SimpleUploadedFile("lab.jpg", jpeg_with_everything()),
+            "hero_alt": "A laboratory bench",
+        }
+        make_article(
+            title=f"Research update {n}", status=Status.PUBLISHED, diseases=[sle], therapies=[car_t],
+            **(pictured if n == 0 else {}),
+        )  # fmt: skip
     case = make_case(
         articles=[featured], label="Woman in her 20s with lupus", age_band="20-29", sex="female",
         treatment_year=2023, follow_up="2 years", outcome="In remission without medicines",
@@ -74,6 +97,7 @@ def site(make_article, make_case, vocabulary, users):
         ).get_absolute_url(),
         "search_nothing": "/search/?q=" + "x" * 400,  # a long unbroken query, and nothing found
         "gone": gone.get_absolute_url(),
+        "page": about.get_absolute_url(),
         "not_found": "/news/no-such-page/",
     }
 
@@ -94,6 +118,33 @@ def test_every_page_type_passes_axe_at_phone_and_desktop_widths(browser, live_se
             failures[name] = "wider than the screen"
     context.close()
     assert not failures, "\n".join(f"{name}:\n{report}" for name, report in failures.items())
+
+
+def test_desktop_pages_use_the_width_with_a_side_column_and_cards_with_pictures(browser, live_server, site):
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    page.goto(live_server.url + site["article"])
+    article, side = (page.locator(sel).bounding_box() for sel in ("article.article", "aside.side"))
+    assert side["x"] > article["x"] + article["width"]  # beside it, not under it
+    assert side["x"] + side["width"] - article["x"] > 0.8 * WIDTHS["desktop"]["width"]
+    assert (
+        page.locator("aside.side .evidence").is_visible()
+        and page.locator("section.references ol li").count() == 2
+    )
+    page.goto(live_server.url + site["home"])
+    featured = page.locator(".featured").bounding_box()
+    assert featured["width"] > 0.85 * WIDTHS["desktop"]["width"]
+    assert page.locator(".card .card-image img").count() >= 1
+    assert page.locator("footer a[href='/about/']").is_visible()
+    page.close()
+
+
+def test_print_keeps_the_references_and_drops_the_navigation(browser, live_server, site):
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.goto(live_server.url + site["article"])
+    assert page.locator("section.references").is_visible()
+    assert not page.locator(".site-header nav").is_visible() and not page.locator("nav.share").is_visible()
+    page.close()
 
 
 def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_the_content(page, live_server, site):

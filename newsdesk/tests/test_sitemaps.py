@@ -52,6 +52,7 @@ def test_sitemap_lists_public_pages_with_lastmod(client, make_article, sle):
     index = client.get("/sitemap.xml").content.decode()
     sections = re.findall(r"<loc>http://testserver(/sitemap-\w+\.xml)</loc>", index)
     assert sorted(sections) == [
+        "/sitemap-about.xml",  # the newsroom's own pages
         "/sitemap-articles.xml",
         "/sitemap-pages.xml",
         "/sitemap-stories.xml",

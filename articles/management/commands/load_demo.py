@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from articles.images import renditions
 from articles.models import Article, Page
 from articles.services import count_every_term, save_page
 from articles.workflow import keep_published_reviews
@@ -37,6 +38,11 @@ class Command(BaseCommand):
                 if not storage.exists(name):
                     with source.open("rb") as handle:
                         storage.save(name, File(handle))
+        # The demo's pictures (drawn by `draw_demo_pictures`): their renditions, made once, as at upload.
+        for article in Article.objects.exclude(hero_image=""):
+            renditions(article.hero_image, make=True)
+        for article in Article.objects.filter(references__isnull=False).distinct():
+            article.note_references()  # loaddata writes rows raw, without the signal that keeps this
         # The newsroom's own pages go through the page gates, as an editor's save does.
         for fields in json.loads((Path(settings.BASE_DIR) / "fixtures" / "pages.json").read_text()):
             if not Page.objects.filter(slug=fields["slug"]).exists():
