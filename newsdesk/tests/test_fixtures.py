@@ -137,3 +137,46 @@ class TestDemoContent:
         load_demo()
         for case in Case.objects.all():
             assert re.fullmatch(r"\d0-\d9|90\+", case.age_band)
+
+
+@pytest.mark.django_db
+class TestDemoPicturesAndPages:
+    def test_every_public_demo_article_has_a_drawn_picture_with_alt_text_a_credit_and_no_metadata(self):
+        from articles.tests.test_images import assert_metadata_free
+
+        load_demo()
+        for article in Article.objects.public():
+            assert article.hero_image.name.startswith("articles/demo/"), article.title
+            assert (
+                article.hero_alt and article.hero_credit == "Illustration: Hospital Newsroom, drawn by code"
+            )
+            assert_metadata_free((FIXTURES / "files" / "default" / article.hero_image.name).read_bytes())
+
+    def test_the_drawing_gives_the_same_pictures_again(self, tmp_path, monkeypatch):
+        from articles.management.commands import draw_demo_pictures
+
+        monkeypatch.setattr(draw_demo_pictures, "OUT", tmp_path)
+        call_command("draw_demo_pictures", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        shipped = FIXTURES / "files" / "default" / "articles" / "demo"
+        from PIL import Image, ImageChops, ImageStat
+
+        for drawn in tmp_path.glob("*.jpg"):
+            difference = ImageChops.difference(Image.open(drawn), Image.open(shipped / drawn.name))
+            assert max(ImageStat.Stat(difference).mean) < 2, drawn.name  # the same picture, whatever Pillow
+
+    def test_the_newsroom_s_pages_are_live_through_the_gate_and_in_the_footer(self, client):
+        from articles.models import Page
+
+        load_demo()
+        pages = Page.objects.all()
+        assert {p.slug for p in pages} == {
+            "about", "contact", "privacy", "accessibility", "editorial-policy", "corrections",
+        }  # fmt: skip
+        assert all(p.is_public for p in pages)
+        footer = client.get("/").content.decode().split("<footer", 1)[1]
+        assert all(f'href="/{p.slug}/"' in footer for p in pages)
+
+    def test_demo_references_are_listed_with_the_articles_they_belong_to(self, client):
+        load_demo()
+        draft = Article.objects.get(slug="bispecific-antibodies-widen-options-for-relapsed-myeloma")
+        assert draft.reference_digest and [r.registry_id for r in draft.reference_list] == ["", "NCT09990001"]

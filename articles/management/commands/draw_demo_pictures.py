@@ -104,4 +104,4 @@ class Command(BaseCommand):
         for name in PICTURES:
             path = OUT / f"{name}.jpg"
             draw(name).save(path, "JPEG", quality=84, optimize=True, progressive=True)
-            self.stdout.write(f"{path.relative_to(settings.BASE_DIR)}")
+            self.stdout.write(str(path))
