@@ -366,12 +366,25 @@ def formatted(items: list[dict], *, plain: bool = False) -> list[str]:
 
     style = _style(getattr(settings, "NEWSDESK_REFERENCE_STYLE", "american-medical-association"))
     ours = [{k: v for k, v in item.items() if not k.startswith("_")} for item in items]
+    if not plain:
+        ours = _escaped(ours)  # the processor writes the values into its HTML as they are
     bibliography = CitationStylesBibliography(
         style, CiteProcJSON(ours), formatter.plain if plain else formatter.html
     )
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     return [NUMBER_PREFIX.sub("", str(entry)) for entry in bibliography.bibliography()]
+
+
+def _escaped(value):
+    """Every string inside CSL-JSON escaped for HTML text (the ids, which never reach the page, aside)."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _escaped(v) for k, v in value.items()}
+    return value
 
 
 def citation_jsonld(item: dict) -> dict:

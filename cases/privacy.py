@@ -354,8 +354,8 @@ def page_text_is_clear(page) -> list[str]:
         if kinds:
             problems.append(
                 _(
-                    "%(field)s: %(kinds)s the privacy gate does not know to be public. Take each out, or "
-                    "ask the privacy officer to add it to the public names, with why it is public."
+                    "%(field)s: the privacy gate flags %(kinds)s. Take each out, or ask the privacy officer "
+                    "to add it to the public names, with why it is public."
                 )
                 % {
                     "field": str(type(page)._meta.get_field(field).verbose_name).capitalize(),

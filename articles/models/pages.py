@@ -103,7 +103,8 @@ class Page(models.Model):
         return address_of("articles:page", slug=self.slug)
 
     def text_hash(self) -> str:
-        return hashlib.sha256("\x1f".join([self.title, self.summary, self.body]).encode()).hexdigest()
+        parts = [self.title, self.summary, sanitize_html(self.body)]  # as `save` will keep it
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     @property
     def is_public(self) -> bool:

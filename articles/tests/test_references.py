@@ -346,3 +346,19 @@ class TestHostilePastes:
         pasted = read_pasted(paste)
         assert pasted.values or pasted.problem
         assert all(len(str(v)) <= 20_000 for v in pasted.values.values())
+
+    def test_markup_in_a_reference_is_shown_as_text_never_run(self):
+        from articles.references import formatted
+
+        (entry,) = formatted(
+            [
+                {
+                    "id": "x",
+                    "type": "article-journal",
+                    "title": "<script>alert(1)</script>",
+                    "container-title": "J<i>",
+                }
+            ]
+        )
+        assert "<script>" not in entry and "&lt;script&gt;alert(1)&lt;/script&gt;" in entry
+        assert "<i>J&lt;i&gt;</i>" in entry  # the style's own italics, around the escaped name

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.desk.comments import post_comment
-from articles.models import DiseaseTag, Reference, StaffProfile, Status, TherapyTag
+from articles.models import DiseaseTag, Page, Reference, StaffProfile, Status, TherapyTag
+from articles.services import save_page
 from articles.tests.test_images import jpeg_with_everything
+from cases.models import PublicName
 from cases.services import case_withdraw_consent
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,8 @@ MARKERS = {
     "draft_term": "Ombrelldraftterm",
     "uncleared_term": "Tessavuncleared",
     "draft_reference": "Wuxelreference",
+    "draft_page": "Brontwickpage",
+    "offline_page": "Quarmelpage",
 }
 
 
@@ -114,6 +118,14 @@ def world(users, make_article, make_case, vocabulary):
         article=hidden["draft"], title=f"{MARKERS['draft_reference']} trial of CAR-T", venue="A journal"
     )
     Reference.objects.create(article=public, title="Public lupus trial report", venue="Example Journal")
+    # The newsroom's pages: one never live, one taken offline; both in the footer's order.
+    save_page(Page(title=f"{MARKERS['draft_page']} policy", slug="draft-policy", body="<p>Soon.</p>",
+                   footer_position=1))  # fmt: skip
+    PublicName.objects.create(name=MARKERS["offline_page"], note="A made-up word for this test only.")
+    offline = save_page(Page(title="Old notice", slug="old-notice", body=f"<p>{MARKERS['offline_page']}</p>",
+                             footer_position=2, is_live=True))  # fmt: skip
+    offline.is_live = False
+    save_page(offline)
     # Terms that only hidden items use: an unannounced drug's name and description can reveal a story.
     draft_term = DiseaseTag.objects.create(
         name=f"{MARKERS['draft_term']} syndrome", slug="draft-only-term",
@@ -144,7 +156,8 @@ def world(users, make_article, make_case, vocabulary):
 def public_entry_points(world):
     starts = ["/", "/news/", "/stories/", "/diseases/", "/therapies/", "/feeds/rss/", "/feeds/atom/",
               "/sitemap.xml", "/robots.txt", world["public"].get_absolute_url(),
-              world["retracted"].get_absolute_url(), world["writer_page"].get_absolute_url()]  # fmt: skip
+              world["retracted"].get_absolute_url(), world["writer_page"].get_absolute_url(),
+              "/draft-policy/", "/old-notice/", "/sitemap-about.xml"]  # fmt: skip
     for tag in [*DiseaseTag.objects.all(), *TherapyTag.objects.all()]:
         base = tag.get_absolute_url()
         starts += [base, base + "rss/", base + "atom/"]
@@ -169,6 +182,7 @@ def test_the_leak_walk(client, users, world):
     retraction = client.get(world["retracted"].get_absolute_url())  # gone (410), with the notice only
     assert retraction.status_code == 410 and b"The study was withdrawn." in retraction.content
     assert MARKERS["retracted_body"].encode() not in retraction.content
+    assert client.get("/draft-policy/").status_code == 404 and client.get("/old-notice/").status_code == 410
     for case in (world["uncleared"], world["withdrawn"]):
         assert client.get(case.get_absolute_url()).status_code == 404
     for term in ("/diseases/draft-only-term/", "/therapies/uncleared-story-term/"):

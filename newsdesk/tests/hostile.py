@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.models import DiseaseTag, Status, TherapyTag
+from articles.models import DiseaseTag, Page, Reference, Status, TherapyTag
 from newsdesk.tests.xss_payloads import PAYLOADS
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -98,13 +98,15 @@ def tiny_png() -> bytes:
 
 @dataclass
 class Planted:
-    """One payload in every rendered field: an article, its two tags and a patient story."""
+    """One payload in every rendered field: an article with a reference, its two tags, a patient story
+    and a newsroom page."""
 
     payload: str
     article: object
     disease: DiseaseTag
     therapy: TherapyTag
     case: object
+    page: object = None
 
 
 @dataclass
@@ -124,6 +126,7 @@ class HostileSite:
                 ("disease tag page", item.disease.get_absolute_url()),
                 ("therapy tag page", item.therapy.get_absolute_url()),
                 ("story page", item.case.get_absolute_url()),
+                ("newsroom page", item.page.get_absolute_url()),
                 ("search query", "/search/?q=" + quote(item.payload)),
             ]
         return pages
@@ -150,6 +153,7 @@ class HostileSite:
                 ("admin story form", f"/admin/cases/case/{item.case.pk}/change/"),
                 ("admin disease form", f"/admin/articles/diseasetag/{item.disease.pk}/change/"),
                 ("admin therapy form", f"/admin/articles/therapytag/{item.therapy.pk}/change/"),
+                ("admin page form", f"/admin/articles/page/{item.page.pk}/change/"),
                 ("admin search", "/admin/articles/article/?q=" + quote(item.payload)),
             ]
         return pages
@@ -182,5 +186,15 @@ def plant_payloads(make_article, make_case, payloads=PAYLOADS) -> HostileSite:
         )
         case.diseases.add(disease)
         case.therapies.add(therapy)
-        site.planted.append(Planted(payload, article, disease, therapy, case))
+        Reference.objects.create(
+            article=article, title=payload, authors=f"{payload}\nOkafor, Emeka", venue=payload, year=2024,
+            url="https://example.org/reference",
+        )  # fmt: skip
+        page = Page(
+            title=payload[:120] or "p", slug=f"hostile-page-{n}", summary=payload[:300], body=payload,
+            is_live=True, footer_position=n + 1 if n < 12 else 0,  # the first dozen in every footer
+        )  # fmt: skip
+        page.cleared_text = page.text_hash()  # as if the gate had passed it: the markup is what is tested
+        page.save()
+        site.planted.append(Planted(payload, article, disease, therapy, case, page))
     return site
