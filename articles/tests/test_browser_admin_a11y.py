@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import REVIEW_QUESTIONS, Article, Embargo, Status
+from articles.models import REVIEW_QUESTIONS, Article, Embargo, Page, Reference, Status
 from articles.tests.browser import SCREENSHOTS, WIDTHS, check, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -29,6 +29,7 @@ def test_every_desk_page_type_passes_axe(
     )
     Article.objects.filter(pk=article.pk).update(embargo=embargo)  # its note, and a lift on the calendar
     case = make_case(articles=[article])
+    newsroom_page = Page.objects.create(title="About the newsroom", slug="about", body="<p>Who we are.</p>")
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -46,14 +47,19 @@ def test_every_desk_page_type_passes_axe(
         "my-page": "/admin/my-page/",
         "embargoes": "/admin/articles/embargo/",
         "embargo-form": f"/admin/articles/embargo/{embargo.pk}/change/",
+        "pages": "/admin/articles/page/",
+        "page-form": f"/admin/articles/page/{newsroom_page.pk}/change/",
     }.items():
         page.goto(live_server.url + path)
         failures += check(page, f"admin-{name}", width)
     draft = make_article(title="A draft with pictures and stories", author=users["writer"])
-    log_in(page, live_server, "writer")  # the writer's form: pictures in the text and the story picker
+    Reference.objects.create(article=draft, title="CD19 CAR T cells in lupus", venue="A journal", year=2024)
+    log_in(page, live_server, "writer")  # the writer's form: pictures, references and the story picker
     page.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
     page.click("#images-group .add-row a")
+    page.click("#references-group .add-row a")
     failures += check(page, "admin-writer-form", width)
+    page.on("dialog", lambda dialog: dialog.accept())  # leave the form with its unsaved new rows
     log_in(page, live_server, "medical_reviewer")  # the sign-off form with its review questions
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     failures += check(page, "admin-sign-off-form", width)
