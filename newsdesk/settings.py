@@ -333,6 +333,18 @@ NEWSDESK_BENCH = env.bool("NEWSDESK_BENCH", default=False)
 # their addresses, comma-separated in the environment, e.g. http://127.0.0.1:6081/.
 NEWSDESK_PURGE_URLS = env.list("NEWSDESK_PURGE_URLS", default=[])
 NEWSDESK_PURGE_TIMEOUT = env.float("NEWSDESK_PURGE_TIMEOUT", default=2.0)
+# References (articles.references): the CSL style readers get them in, and the services a pasted DOI or
+# PMID is looked up in. Off by default: the desk pastes a RIS or BibTeX record, or types the fields.
+NEWSDESK_REFERENCE_STYLE = env.str("NEWSDESK_REFERENCE_STYLE", default="american-medical-association")
+NEWSDESK_REFERENCE_LOOKUP = (
+    {
+        "doi": "https://api.crossref.org/works/{doi}",
+        "pmid": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi?db=pubmed&retmode=json&id={pmid}",
+        "timeout": env.float("REFERENCE_LOOKUP_TIMEOUT", default=3.0),
+    }
+    if env.bool("REFERENCE_LOOKUP", default=False)
+    else None
+)
 # How long an anonymous page may be served from the embedded cache (a change retires it at once).
 NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=600)
 # How long a proxy in front may keep a page (s-maxage): what a purge that never arrived can cost.

@@ -9,7 +9,7 @@ from newsdesk.guide import DOCS, PAGES
 
 pytestmark = pytest.mark.django_db
 GUIDE_FILES = [DOCS / "editors.md", *sorted((DOCS / "editors").glob("*.md"))]
-JOBS = ["write-and-submit", "content-checks", "review-and-sign-off", "clear-a-case", "schedule-and-publish",
+JOBS = ["write-and-submit", "content-checks", "references-and-pages", "review-and-sign-off", "clear-a-case", "schedule-and-publish",
         "retract-or-correct", "import", "privacy-findings"]  # fmt: skip
 
 

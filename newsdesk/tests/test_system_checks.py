@@ -24,3 +24,12 @@ def test_a_misspelt_level_or_an_unknown_check_stops_the_server_starting():
     errors = content_checks_are_known(None)
     assert len(errors) == 2 and {e.id for e in errors} == {"newsdesk.E003"}
     assert "'blocks'" in errors[0].msg and "block, warn, off" in errors[0].hint
+
+
+def test_the_reference_style_must_be_a_csl_style():
+    from newsdesk.checks import reference_style_exists
+
+    assert reference_style_exists(None) == []
+    with override_settings(NEWSDESK_REFERENCE_STYLE="american-medical-associaton"):
+        (error,) = reference_style_exists(None)
+    assert error.id == "newsdesk.E004" and "american-medical-associaton" in error.msg
