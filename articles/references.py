@@ -9,7 +9,6 @@ import html
 import json
 import logging
 import re
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -87,9 +86,6 @@ def _registry_link(match) -> str:
 
 
 # --- What a paste gives ----------------------------------------------------------------------------
-
-FIELDS = ("kind", "authors", "title", "venue", "year", "volume", "issue", "pages", "doi", "pmid",
-          "registry_id", "url")  # fmt: skip
 
 
 @dataclass

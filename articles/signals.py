@@ -145,6 +145,8 @@ def _in_footer(page) -> tuple:
 def _page_before(sender, instance, raw=False, **kwargs):
     before = Page.objects.filter(pk=instance.pk).first() if instance.pk else None
     instance._footer_before = _in_footer(before) if before else ()
+    if before is not None and before.went_live_at and before.slug != instance.slug:
+        address_moved(before.get_absolute_url(), instance.get_absolute_url(), note=str(ADDRESS_NOTES[Page]))
 
 
 @receiver(post_save, sender=Page, dispatch_uid="public-cache-save-Page")
@@ -182,6 +184,7 @@ ADDRESS_NOTES = {
     Article: _("The headline's address changed."),
     DiseaseTag: _("The term's address changed."),
     TherapyTag: _("The term's address changed."),
+    Page: _("The page's address changed."),
 }
 
 
@@ -195,11 +198,22 @@ def _address_moved(sender, instance, **kwargs):
     address_moved(moved_from, instance.get_absolute_url(), note=ADDRESS_NOTES[sender])
 
 
-for model in ADDRESS_NOTES:
+for model in (Article, DiseaseTag, TherapyTag):  # a page's move is kept by `_page_before`
     post_save.connect(_address_moved, sender=model, dispatch_uid=f"address-moved-{model.__name__}")
 
 
 log = logging.getLogger("newsdesk.audit")
+
+
+@receiver(pre_delete, sender=Page, dispatch_uid="never-delete-a-page-that-was-live")
+def _never_delete_a_page_that_was_live(sender, instance, **kwargs):
+    """A newsroom page readers have seen keeps its address, answering 410 once taken offline."""
+    if instance.went_live_at is not None:
+        raise ProtectedError(
+            str(_("The page “%(title)s” was live, so it is never deleted. Untick Live instead: its address "
+                  "then tells readers it has gone.") % {"title": instance.title}),
+            {instance},
+        )  # fmt: skip
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="never-delete-what-was-public")

@@ -72,6 +72,25 @@ class TestReadersGetThem:
         assert client.get("/about/").status_code == 410
         assert b'href="/about/"' not in client.get("/").content
 
+    def test_a_page_that_moved_sends_readers_to_its_new_address(self, client):
+        page = page_of()
+        page.slug = "about-us"
+        save_page(page)
+        response = client.get("/about/")
+        assert response.status_code == 301 and response["Location"] == "/about-us/"
+
+    def test_a_page_readers_have_seen_is_never_deleted(self, client, users):
+        from django.db import transaction
+        from django.db.models import ProtectedError
+
+        page = page_of()
+        with pytest.raises(ProtectedError), transaction.atomic():
+            page.delete()
+        draft = page_of(slug="draft", is_live=False)
+        draft.delete()  # never live: it may go
+        client.force_login(users["editor"])
+        assert client.get(reverse("admin:articles_page_delete", args=[page.pk])).status_code == 403
+
     def test_live_pages_are_in_the_sitemap(self, client):
         page_of()
         assert b"/about/" in client.get("/sitemap-about.xml").content
