@@ -8,6 +8,7 @@ Jinja2 renders a page of twelve cards in a quarter of the time the Django engine
 import html
 import json
 from datetime import datetime
+from functools import lru_cache
 
 import jinja2
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
@@ -60,6 +62,13 @@ def date(value, format_string: str = "j F Y") -> str:
     """Django's `date` filter: the value in the site's time zone, in Django's date format."""
     if not value:
         return ""
+    return _formatted(value, format_string, get_language(), timezone.get_current_timezone_name())
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value, format_string: str, language, zone: str) -> str:
+    """A page's dates repeat across requests (the related news, the lists): each is formatted once per
+    worker, in each language and time zone (docs/scaling.md, stop 34)."""
     return formats.date_format(template_localtime(value), format_string)
 
 

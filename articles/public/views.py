@@ -153,18 +153,21 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(related=related_articles(article), **kwargs)
 
 
+# What the side column's list of related news shows: the headline and the date.
+SIDE_LIST_FIELDS = ("title", "slug", "published_at", "status", "expires_at", "awaiting_go_live")
+
+
 def related_articles(article) -> list:
     """The related news kept on the article since it was published or retagged (`related_ids`), those of
-    them still public, in their order, with their topics. An article written before the list was kept
-    gets it chosen now, once."""
+    them still public, in their order; the article's own topics are read with them. An article written
+    before the list was kept gets it chosen now, once."""
     ids = article.related_ids
     if ids is None:
         ids = Article.objects.related_ids(article)
         Article.objects.filter(pk=article.pk).update(related_ids=ids)
-    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*CARD_FIELDS).order_by()}
-    related = [found[pk] for pk in ids if pk in found]
-    attach_topics([article, *related])
-    return related
+    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*SIDE_LIST_FIELDS).order_by()}
+    attach_topics([article])
+    return [found[pk] for pk in ids if pk in found]
 
 
 @method_decorator(public_page, name="dispatch")
