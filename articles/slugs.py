@@ -37,10 +37,28 @@ def reserved_words() -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_pinyin(text: str) -> str:
+    """Chinese written in pinyin without tones, a word at a time (“CAR-T细胞疗法” → “CAR-T xibao liaofa”),
+    so a Chinese headline gets an address a reader can say. Traditional characters read as they are."""
+    import rjieba
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for word in rjieba.cut(text):
+        words.append("".join(lazy_pinyin(word)) if HAN.search(word) else word)
+    return " ".join(words)
+
+
 def make_slug(text: str, *, max_length: int = 200, fallback: str = "untitled") -> str:
-    """A slug from a headline or a name: accents folded to ASCII (Ärztin → arztin), look-alike letters
-    from other scripts dropped, and a reserved word given a suffix (“Admin” → “admin-news”)."""
+    """A slug from a headline or a name: Chinese in pinyin, accents folded to ASCII (Ärztin → arztin),
+    look-alike letters from other scripts dropped, and a reserved word given a suffix (“Admin” →
+    “admin-news”)."""
     folded = unicodedata.normalize("NFKC", text or "")
+    if HAN.search(folded):
+        folded = in_pinyin(folded)
     slug = slugify(folded).replace("_", "-")
     slug = re.sub(r"-{2,}", "-", slug)[:max_length].strip("-") or fallback
     if slug in reserved_words():

@@ -114,3 +114,23 @@ class TestTerms:
         with pytest.raises(ValidationError) as refused:
             term.full_clean()
         assert "slug" in refused.value.message_dict
+
+
+class TestChineseHeadlines:
+    """#27: a Chinese headline gets an address a reader can say, in pinyin a word at a time."""
+
+    @pytest.mark.parametrize(
+        "headline, slug",
+        [
+            ("CAR-T细胞疗法让狼疮患者停药", "car-t-xibao-liaofa-rang-langchuang-huanzhe-tingyao"),
+            (
+                "嵌合抗原受體T細胞",
+                "qianhe-kangyuan-shouti-t-xibao",
+            ),  # traditional characters read as they are
+            ("管理", "guanli"),
+        ],
+    )
+    def test_in_pinyin(self, headline, slug):
+        from articles.slugs import make_slug
+
+        assert make_slug(headline) == slug
