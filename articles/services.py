@@ -2,6 +2,7 @@
 
 import difflib
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,13 +25,14 @@ from articles.models import (
     ArticleRevision,
     Correction,
     DiseaseTag,
+    Language,
     Page,
     PreviewLink,
     Status,
     TherapyTag,
     VocabularyTerm,
 )
-from articles.models.article import count_public_articles
+from articles.models.article import count_public_articles, unique_slug
 from articles.redirects import address_moved
 from articles.richtext import plain_text
 
@@ -293,3 +295,43 @@ def save_page(page: Page) -> Page:
     page.cleared_text = "" if problems else page.text_hash()
     page.save()
     return page
+
+
+# --- Translations --------------------------------------------------------------------------------------
+
+
+def make_translation(article: Article, *, by) -> Article:
+    """Start the translation of `article` into the other language: a new draft, owned by `by`, with the
+    text to translate from, its tags, pictures' files and references. It shares nothing else: it is
+    written, reviewed, signed off and cleared on its own, so no sign-off or privacy decision carries over."""
+    if not access.may(by, "create", access.ARTICLE):
+        raise PermissionDenied(_("Only writers and editors start a translation."))
+    other = Language.CHINESE if article.language == Language.ENGLISH else Language.ENGLISH
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.translation_key is None:
+            article.translation_key = uuid.uuid4()
+            Article.objects.filter(pk=article.pk).update(translation_key=article.translation_key)
+        existing = Article.objects.filter(translation_key=article.translation_key, language=other).first()
+        if existing is not None:
+            raise ValidationError(
+                _("This article already has a translation: “%(title)s”. Open it from the list.")
+                % {"title": existing.title}
+            )
+        copy = Article.objects.create(
+            title=article.title, standfirst=article.standfirst, body=article.body,
+            plain_summary=article.plain_summary, study_type=article.study_type, study_size=article.study_size,
+            study_phase=article.study_phase, byline=article.byline, author=by, language=other,
+            translation_key=article.translation_key, hero_image=article.hero_image.name,
+            hero_alt=article.hero_alt, hero_caption=article.hero_caption, hero_credit=article.hero_credit,
+            slug=unique_slug(Article, f"{article.slug}-{other}"),
+        )  # fmt: skip
+        copy.diseases.set(article.diseases.all())
+        copy.therapies.set(article.therapies.all())
+        for ref in article.references.all():
+            ref.pk, ref.article = None, copy
+            ref.save()
+        record_revision(
+            copy, by=by, note=_("Translation started from “%(title)s”.") % {"title": article.title}
+        )
+    return copy

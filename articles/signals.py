@@ -66,6 +66,8 @@ def _article_saved(sender, instance, raw=False, **kwargs):
             retire(*article_keys(instance.pk, terms))
         else:
             _retire_article(instance.pk, terms, added_only=published_now)
+        if instance.translation_key:  # the pages of its translations link it, or now may
+            retire(item_key("translations", instance.translation_key))
     if not raw and instance.status == Status.PUBLISHED:
         _choose_related(instance)
 

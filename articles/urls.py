@@ -24,6 +24,8 @@ urlpatterns = [
     path("therapies/<slug:slug>/atom/", public_page(feeds.TherapyAtomFeed()), name="therapy_atom"),
     path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="rss"),
     path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("feeds/<str:language>/rss/", public_page(feeds.LanguageFeed()), name="language_rss"),
+    path("feeds/<str:language>/atom/", public_page(feeds.LanguageAtomFeed()), name="language_atom"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("<slug:slug>/", views.PageView.as_view(), name="page"),  # last: the newsroom's own pages
 ]

@@ -165,8 +165,17 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["label", "articles", "age_band", "sex", "diseases", "therapies", "treatment_year",
-                  "follow_up", "outcome", "narrative"]  # fmt: skip
+        fields = ["label", "language", "articles", "age_band", "sex", "diseases", "therapies",
+                  "treatment_year", "follow_up", "outcome", "narrative"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"].required = False
+
+    def clean_language(self):
+        # A post without it (an older form, a script) keeps the story's language.
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean(self):
         # A change that would void the clearance of a story readers can see is refused here.
@@ -228,7 +237,7 @@ class CaseAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
     readonly_fields = ["reference", "privacy_status", "cleared_by", "cleared_at", "privacy_review"]
     inlines = [ConsentRecordInline, NewConsentInline, CaseEventInline]
     fieldsets = [
-        (None, {"fields": ["reference", "label", "articles"]}),
+        (None, {"fields": ["reference", "label", "language", "articles"]}),
         (
             _("Anonymised facts"),
             {

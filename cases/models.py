@@ -18,7 +18,7 @@ from taggit.models import TaggedItemBase
 
 from articles.addresses import address_of
 from articles.cache_keys import item_key, noting, shows
-from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models import Article, DiseaseTag, Language, TherapyTag
 from articles.models.article import Topics, WithTopics, attach_topics
 from articles.models.history import AppendOnly, Chained, ChainedQuerySet
 from articles.models.vocabulary import ItemTags
@@ -132,6 +132,9 @@ class Case(models.Model):
         unique=True,
         editable=False,
         help_text=_("Stable internal reference, used in logs and messages instead of any patient detail."),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language, default=Language.ENGLISH, db_default=Language.ENGLISH
     )
     label = models.CharField(
         _("public label"),

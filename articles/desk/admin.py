@@ -454,6 +454,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 "fields": [
                     "title",
                     "slug",
+                    "language",
                     "standfirst",
                     "plain_summary",
                     "body",
@@ -759,6 +760,12 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
             "can_share_preview": can_share,
             "share_preview_form": SharePreviewForm() if can_share else None,
             "revision_count": article.revisions.count(),
+            "translations": (
+                list(Article.objects.filter(translation_key=article.translation_key).exclude(pk=article.pk))
+                if article.translation_key
+                else []
+            ),
+            "can_translate": access.may(request.user, "create", access.ARTICLE),
             # Panels other rooms add to the form (the privacy findings), named in settings.
             "article_panels": [
                 mark_safe(import_string(panel)(article, request.user))  # noqa: S308 - rendered templates
@@ -785,6 +792,7 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 name=f"{info}_restore",
             ),
             path("<int:pk>/previews/", wrap(self.share_preview_view), name=f"{info}_share_preview"),
+            path("<int:pk>/translate/", wrap(self.translate_view), name=f"{info}_translate"),
             path(
                 "<int:pk>/previews/<int:link>/revoke/",
                 wrap(self.revoke_preview_view),
@@ -1044,6 +1052,23 @@ class ArticleAdmin(DropsDraftOnSave, SpreadsheetMixin, admin.ModelAdmin):
                 request, format_html(_('Preview link for {}: <a href="{}">{}</a>'), link.audience, url, url)
             )
         return self._back(article)
+
+    def translate_view(self, request, pk):
+        """Start the article's translation into the other language, and open it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        try:
+            copy = services.make_translation(article, by=request.user)
+        except (PermissionDenied, ValidationError) as error:
+            self._report(request, error)
+            return self._back(article)
+        self.message_user(
+            request,
+            _("Translation started as a draft of its own: translate the text, then send it for its own "
+              "medical review and privacy clearance."),
+        )  # fmt: skip
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[copy.pk]))
 
     def revoke_preview_view(self, request, pk, link):
         if request.method != "POST":

@@ -24,6 +24,18 @@ from articles.richtext import EDITOR_EXTENSIONS, refuse_control_characters, sani
 from articles.slugs import make_slug, slug_problem
 
 
+class Language(models.TextChoices):
+    """The languages the desk writes in. Values are Django's language codes; `bcp47` gives the tag pages
+    and structured data carry."""
+
+    ENGLISH = "en", "English"
+    CHINESE = "zh-hans", "简体中文"
+
+    @classmethod
+    def bcp47(cls, code: str) -> str:
+        return {"zh-hans": "zh-Hans"}.get(code, code)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
@@ -447,6 +459,17 @@ class Article(models.Model):
         editable=False,
         help_text=_("`text_hash()` at the last save, to match sign-offs in the database."),
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language, default=Language.ENGLISH, db_default=Language.ENGLISH
+    )
+    translation_key = models.UUIDField(
+        _("translation pair"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Shared by an article and its translation: each is written, signed off and cleared on "
+                    "its own."),
+    )  # fmt: skip
     reference_digest = models.CharField(
         _("references fingerprint"),
         max_length=64,
@@ -533,6 +556,9 @@ class Article(models.Model):
                 condition=models.Q(expires_at__isnull=True)
                 | models.Q(published_at__isnull=True)
                 | models.Q(expires_at__gt=models.F("published_at")),
+            ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"], name="one_translation_per_language"
             ),
             models.CheckConstraint(
                 name="hero_image_has_alt",
@@ -668,6 +694,19 @@ class Article(models.Model):
                 reference_digest=digest, text_fingerprint=self.text_fingerprint
             )
         self.__dict__.pop("reference_list", None)
+
+    @cached_property
+    def public_translations(self) -> list:
+        """Its translations readers may see, in other languages: none asked for when it has none."""
+        if not (self.pk and self.translation_key):
+            return []
+        shows(item_key("translations", self.translation_key))  # one published later joins the page
+        return list(
+            Article.objects.public()
+            .filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .only("title", "slug", "language", "published_at", "status", "expires_at", "awaiting_go_live")
+        )
 
     @cached_property
     def reference_list(self) -> list:

@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from articles.addresses import PublicRequest
 from articles.cache_keys import shows
-from articles.models import Article, DiseaseTag, TherapyTag
+from articles.models import Article, DiseaseTag, Language, TherapyTag
 from articles.references import formatted
 
 SITE_TITLE = "Hospital Newsroom"
@@ -68,6 +68,41 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class LanguageFeed(LatestArticlesFeed):
+    """The latest news in one language: /feeds/zh-hans/rss/."""
+
+    def get_object(self, request, language):
+        if language not in Language.values:
+            raise Http404
+        return language
+
+    def title(self, language):
+        return f"{SITE_TITLE}: latest news ({Language(language).label})"
+
+    def link(self, language):
+        return reverse("articles:language_rss", args=[language])
+
+    def get_feed(self, language, request):
+        feed = super().get_feed(language, request)
+        feed.feed["language"] = Language.bcp47(language)
+        return feed
+
+    def items(self, language):
+        shows("articles")
+        return (
+            Article.objects.public()
+            .filter(language=language)
+            .with_tags()
+            .prefetch_related("corrections", "references")
+            .order_by("-published_at")
+        )[: self.limit]
+
+
+class LanguageAtomFeed(LanguageFeed):
     feed_type = Atom1Feed
     subtitle = LatestArticlesFeed.description
 

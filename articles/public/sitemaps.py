@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.cache_keys import shows
-from articles.models import Article, DiseaseTag, Page, TherapyTag
+from articles.models import Article, DiseaseTag, Language, Page, TherapyTag
 from articles.public.views import terms_in_use
 
 SIMPLE_SLUG = re.compile(r"[a-z0-9-]+")  # needs no escaping in a URL
@@ -28,9 +28,14 @@ class ArticleSitemap(DatedByUpdate):
     limit = 1000  # per page of the sitemap index: every response stays small on a desk with years of news
 
     def items(self):
-        # (slug, updated_at) pairs, not articles: making 1,000 model objects was a third of a section.
+        # (slug, updated_at, language, translation pair) rows, not articles: making 1,000 model objects was
+        # a third of a section.
         shows("articles")
-        return Article.objects.public().order_by("-published_at").values_list("slug", "updated_at")
+        return (
+            Article.objects.public()
+            .order_by("-published_at")
+            .values_list("slug", "updated_at", "language", "translation_key")
+        )
 
     def lastmod(self, item):
         return item[1]
@@ -44,6 +49,26 @@ class ArticleSitemap(DatedByUpdate):
             self._around_slug = reverse("articles:detail", args=["SLUG"]).split("SLUG")
         before, after = self._around_slug
         return f"{before}{slug}{after}"
+
+    def _urls(self, page, protocol, domain):
+        """Each entry, with the public translations of a translated article as `xhtml:link` alternates
+        (read in one query, wherever in the sitemap the translation is listed)."""
+        urls = super()._urls(page, protocol, domain)
+        keys = {url["item"][3] for url in urls if url["item"][3]}
+        if not keys:
+            return urls
+        pairs: dict = {}
+        for slug, language, pair in (
+            Article.objects.public()
+            .filter(translation_key__in=keys)
+            .values_list("slug", "language", "translation_key")
+        ):
+            location = f"{protocol}://{domain}{self.location((slug,))}"
+            pairs.setdefault(pair, []).append((Language.bcp47(language), location))
+        for url in urls:
+            if (pair := url["item"][3]) and len(pairs.get(pair, ())) > 1:
+                url["translations"] = sorted(pairs[pair])
+        return urls
 
 
 class TagSitemap(Sitemap):

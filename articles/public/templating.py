@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 
 from articles.addresses import absolute, address_of
 from articles.images import Rendition, renditions
-from articles.models.article import IMAGE_CODE
+from articles.models.article import IMAGE_CODE, Language
 from articles.models.pages import footer_pages
 from articles.models.people import public_identity, public_page_of
 from articles.references import citation_jsonld, formatted, link_registry_numbers, registry_of
@@ -42,6 +42,7 @@ def environment(**options) -> jinja2.Environment:
         body=body,
         references=references,
         footer_pages=footer_pages,
+        bcp47=Language.bcp47,
         trial_registrations=trial_registrations,
         article_jsonld=article_jsonld,
         reviewer=reviewer,
@@ -163,6 +164,7 @@ def article_jsonld(article):
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "mainEntityOfPage": url,
+        "inLanguage": Language.bcp47(article.language),
         "publisher": {"@type": "Organization", "name": "Hospital Newsroom"},
     }
     if article.byline:
@@ -176,10 +178,22 @@ def article_jsonld(article):
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
+        "inLanguage": Language.bcp47(article.language),
         "name": article.title,
         "about": about,
         "mainEntity": {k: v for k, v in news.items() if v is not None},
     }
+    if translations := article.public_translations:
+        page["mainEntity"][
+            "workTranslation" if article.language == Language.ENGLISH else "translationOfWork"
+        ] = [
+            {
+                "@type": "NewsArticle",
+                "url": absolute(t.get_absolute_url()),
+                "inLanguage": Language.bcp47(t.language),
+            }
+            for t in translations
+        ]
     if article.reference_list:
         page["mainEntity"]["citation"] = [citation_jsonld(ref.csl()) for ref in article.reference_list]
     if notes := article.notes:
@@ -259,6 +273,8 @@ def sitemap_entries(urlset):
             parts.append(f"<changefreq>{once(url['changefreq'])}</changefreq>")
         if url.get("priority"):
             parts.append(f"<priority>{once(url['priority'])}</priority>")
+        for language, location in url.get("translations", ()):  # itself among them, as Google asks
+            parts.append(f'<xhtml:link rel="alternate" hreflang="{language}" href="{escape(location)}"/>')
         parts.append("</url>")
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
 

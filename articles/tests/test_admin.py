@@ -32,6 +32,7 @@ def form_data(article, **changes):
     data = {
         "title": article.title,
         "slug": article.slug,
+        "language": article.language,
         "standfirst": article.standfirst,
         "plain_summary": article.plain_summary,
         "body": article.body,

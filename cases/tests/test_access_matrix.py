@@ -218,7 +218,7 @@ def article_url(name, pk, *more):
 
 def article_form(article, **changes):
     data = {
-        "title": article.title, "slug": article.slug, "standfirst": article.standfirst, "body": article.body,
+        "title": article.title, "slug": article.slug, "language": article.language, "standfirst": article.standfirst, "body": article.body,
         "byline": article.byline, "diseases": [], "therapies": [], "hero_alt": "", "hero_caption": "",
         "hero_credit": "", "source_publisher": "", "source_url": "", "source_date": "",
         "base_version": article.version, "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",

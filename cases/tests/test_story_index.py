@@ -123,3 +123,9 @@ def test_the_main_menu_marks_patient_stories_as_the_current_page_and_nothing_els
 
 def test_the_sitemap_lists_the_index(client):
     assert "<loc>http://testserver/stories/</loc>" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_a_chinese_story_page_says_its_language(client, make_case, public_article):
+    story = make_case(articles=[public_article], label="二十多岁的狼疮患者", language="zh-hans")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert page.startswith('<!doctype html>\n<html lang="zh-Hans">')

@@ -120,7 +120,7 @@ class DeskWalk(RuleBasedStateMachine):
         article = self._article(i)
         self._client(who).post(
             reverse("admin:articles_article_change", args=[article.pk]),
-            {"title": article.title, "slug": article.slug, "standfirst": article.standfirst,
+            {"title": article.title, "slug": article.slug, "language": article.language, "standfirst": article.standfirst,
              "body": f"<p>{words}</p>", "byline": article.byline, "base_version": article.version,
              "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
         )  # fmt: skip
