@@ -61,6 +61,14 @@ class TestEveryPublicText:
         assert any(m.startswith("Body:") and "personal name" in m for m in messages), messages
         assert not Article.objects.public().filter(pk=article.pk).exists()
 
+    def test_a_chinese_article_with_an_identifier_is_held_back_as_an_english_one_is(self, users, ready):
+        """#27, item 6: the same gate, in either language (the name and the date are invented)."""
+        article = ready(body="<p>患者欧阳婉清于2025年2月14日入院，住在朝阳区青年路18号。</p>", language="zh-hans")
+        messages = refusal(article, users)
+        said = " ".join(messages)
+        assert "personal name" in said and "date more precise than a year" in said, messages
+        assert "欧阳" not in said and not Article.objects.public().filter(pk=article.pk).exists()
+
     def test_the_refusal_names_field_and_kind_never_the_identifier(self, users, ready):
         said = " ".join(refusal(ready(body=LEAKY_BODY), users))
         for identifier in IDENTIFIERS:
