@@ -22,6 +22,7 @@ from articles.models import (
     ArticleRevision,
     ArticleTherapy,
     DiseaseTag,
+    Language,
     Redirect,
     Status,
     TherapyTag,
@@ -45,7 +46,7 @@ class ArticleResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource
         model = Article
         import_id_fields = ["slug"]
         fields = [
-            "slug", "title", "standfirst", "body", "byline", "diseases", "therapies",
+            "slug", "language", "title", "standfirst", "body", "byline", "diseases", "therapies",
             "source_publisher", "source_url", "source_date", "status", "published_at",
         ]  # fmt: skip
         export_order = fields
@@ -58,8 +59,8 @@ class ArticleResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource
         return Article.objects.all()
 
     def get_bulk_update_fields(self):
-        return ["title", "standfirst", "body", "byline", "source_publisher", "source_url", "source_date",
-                "version", "updated_at"]  # fmt: skip
+        return ["language", "title", "standfirst", "body", "byline", "source_publisher", "source_url",
+                "source_date", "version", "updated_at"]  # fmt: skip
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("diseases", "therapies")
@@ -112,6 +113,7 @@ class ArticleResource(SafeCellsMixin, BulkTagLinksMixin, resources.ModelResource
         if problem := slug_problem(instance.slug):
             errors.setdefault("slug", []).append(problem)
         instance.body = sanitize_html(instance.body)
+        instance.language = instance.language or Language.ENGLISH  # an empty cell: the desk's default
         if instance.pk is None:
             instance.status = Status.DRAFT
             if getattr(self._user, "pk", None) and instance.author_id is None:

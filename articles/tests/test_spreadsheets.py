@@ -104,6 +104,21 @@ class TestImport:
         assert Article.objects.count() == 0
         assert ArticleDisease.objects.count() == 0
 
+    def test_a_row_carries_its_language_and_an_unknown_one_is_refused(self, vocabulary):
+        headers = ["slug", "language", "title", "standfirst", "body", "diseases", "therapies"]
+        result = import_rows(
+            ["", "zh-hans", "儿童狼疮低剂量CAR-T初见成效", "", "", "lupus", ""],
+            ["", "", "An English row with the cell left empty", "", "", "", ""],
+            headers=headers,
+        )
+        assert not result.has_errors() and not result.has_validation_errors()
+        assert dict(Article.objects.values_list("language", "slug")) == {
+            "zh-hans": "ertong-langchuang-dijiliang-car-t-chujianchengxiao",
+            "en": "an-english-row-with-the-cell-left-empty",
+        }
+        refused = import_rows(["", "fr", "Une ligne", "", "", "", ""], headers=headers)
+        assert any("language" in e for e in row_errors_as_text(refused)), row_errors_as_text(refused)
+
     def test_a_dry_run_previews_and_writes_nothing(self, vocabulary):
         result = import_rows(["", "Preview me", "", "", "lupus", ""], dry_run=True)
         assert result.totals["new"] == 1

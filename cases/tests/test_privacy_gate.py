@@ -63,7 +63,9 @@ class TestEveryPublicText:
 
     def test_a_chinese_article_with_an_identifier_is_held_back_as_an_english_one_is(self, users, ready):
         """#27, item 6: the same gate, in either language (the name and the date are invented)."""
-        article = ready(body="<p>患者欧阳婉清于2025年2月14日入院，住在朝阳区青年路18号。</p>", language="zh-hans")
+        article = ready(
+            body="<p>患者欧阳婉清于2025年2月14日入院，住在朝阳区青年路18号。</p>", language="zh-hans"
+        )
         messages = refusal(article, users)
         said = " ".join(messages)
         assert "personal name" in said and "date more precise than a year" in said, messages
