@@ -69,3 +69,32 @@ def test_with_statistics_sqlite_search_walks_the_date_index_instead_of_sorting_e
         q["sql"] for q in captured.captured_queries if "MATCH" in q["sql"] and "ORDER BY" in q["sql"]
     )
     assert "TEMP B-TREE FOR ORDER BY" not in _plan(sql=ranked)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL gathers statistics by itself")
+def test_a_migrate_that_ran_a_migration_ends_with_fresh_statistics():
+    """A migration that rebuilds the articles table drops SQLite's statistics for it; without them the
+    related news of an article were read through the index of every public article, not by key
+    (docs/scaling.md, stop 34)."""
+    from articles.apps import _refresh_statistics
+
+    common = DiseaseTag.objects.create(name="Common condition", slug="common-condition")
+    _articles_with_one_rare_disease(common, common)
+
+    def statistics_of_articles() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+            return cursor.fetchone()[0]
+
+    if statistics_of_articles():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM sqlite_stat1 WHERE tbl = 'articles_article'"
+            )  # as a rebuild leaves it
+    _refresh_statistics(plan=[])  # a migrate with nothing to run leaves them be
+    assert statistics_of_articles() == 0
+    _refresh_statistics(plan=[("a migration", False)])
+    assert statistics_of_articles() > 0
