@@ -30,6 +30,7 @@ from articles import access, services, standards, workflow
 from articles.desk.admin_filters import DiseaseFilter, TherapyFilter
 from articles.desk.autosave import DropsDraftOnSave
 from articles.desk.desk_admin import calendar_urls
+from articles.desk.inlines import EditedWithTheArticle
 from articles.desk.kept_uploads import KeptFileInput, NamedFileInput, keep_uploads_of_failed_form
 from articles.desk.references import ReferenceInline
 from articles.forms import SharePreviewForm, term_picker
@@ -297,7 +298,7 @@ class SignOffForm(forms.Form):
         return {key: self.cleaned_data[key] for key in REVIEW_QUESTIONS}
 
 
-class ArticleImageInline(admin.StackedInline):
+class ArticleImageInline(EditedWithTheArticle, admin.StackedInline):
     """Pictures inside the text: each gets a code, "[image N]", to put on a line of its own in the body.
     Who may edit the article may edit its pictures."""
 
@@ -318,21 +319,6 @@ class ArticleImageInline(admin.StackedInline):
             gettext("Place in the text"),
             gettext("or type the code on a line of its own where the picture goes."),
         )
-
-    def _may_edit(self, request, obj):
-        return obj is None or access.may(request.user, "edit", access.ARTICLE, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
 
 
 class ArticleEventInline(admin.TabularInline):

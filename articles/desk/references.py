@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles import access
+from articles.desk.inlines import EditedWithTheArticle
 from articles.models import Reference
 from articles.references import MAX_PASTE_CHARS, look_up, lookup_configured, read_pasted
 
@@ -64,7 +64,7 @@ class ReferenceForm(forms.ModelForm):
         return data
 
 
-class ReferenceInline(admin.StackedInline):
+class ReferenceInline(EditedWithTheArticle, admin.StackedInline):
     """An article's references, in the order readers see them. Who may edit the article may edit them."""
 
     model = Reference
@@ -75,18 +75,3 @@ class ReferenceInline(admin.StackedInline):
         (None, {"fields": ["pasted", ("kind", "position"), "title", "authors", "venue"]}),
         (None, {"fields": [("year", "volume", "issue", "pages"), ("doi", "pmid"), ("registry_id", "url")]}),
     ]
-
-    def _may_edit(self, request, obj):
-        return obj is None or access.may(request.user, "edit", access.ARTICLE, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff
