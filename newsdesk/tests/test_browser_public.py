@@ -197,3 +197,29 @@ def test_a_returning_reader_s_browser_never_shows_an_article_after_it_is_unpubli
     page.goto(live_server.url + "/")
     assert page.goto(url).status == 404
     assert "Soon to be withdrawn" not in page.content()
+
+
+def test_a_reader_goes_from_the_english_home_to_the_chinese_version_and_back(
+    browser, live_server, site, users
+):
+    """#27: the link between an article and its translation, followed in the browser; the Chinese page
+    says its language and passes axe."""
+    from articles import services
+
+    english = Article.objects.get(slug=site["article"].strip("/").split("/")[-1])
+    chinese = services.make_translation(english, by=users["writer"])
+    Article.objects.filter(pk=chinese.pk).update(
+        title="工程化免疫细胞让狼疮长期缓解", status=Status.PUBLISHED, published_at=english.published_at
+    )
+    Article.objects.get(pk=chinese.pk).save()  # as publishing does: the English page now links it
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    page.goto(live_server.url + "/")
+    page.click(f"a[href='{english.get_absolute_url()}']")
+    page.click("a[hreflang='zh-Hans']")
+    assert page.locator("h1").inner_text() == "工程化免疫细胞让狼疮长期缓解"
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert not results.violations_count, results.generate_report()
+    page.click("a[hreflang='en']")
+    assert page.url.endswith(english.get_absolute_url())
+    page.close()
