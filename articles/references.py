@@ -17,6 +17,7 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +156,10 @@ def _authors(names) -> str:
     return "\n".join(lines)
 
 
+ONE_AT_A_TIME = _lazy(
+    "The paste holds %(n)s references. Paste them one at a time, each into a reference of its own."
+)
+
 RIS_KINDS = {"JOUR": "journal", "JFULL": "journal", "EJOUR": "journal", "PRESS": "press_release",
              "ELEC": "web_page", "WEB": "web_page", "BLOG": "web_page", "DATA": "trial"}  # fmt: skip
 
@@ -168,6 +173,8 @@ def _from_ris(text: str) -> Pasted:
         entries = []
     if not entries:
         return Pasted(problem=_("This RIS record could not be read: it needs a TY line and an ER line."))
+    if len(entries) > 1:
+        return Pasted(problem=ONE_AT_A_TIME % {"n": len(entries)})
     entry = entries[0]
     pages = "-".join(p for p in (entry.get("start_page"), entry.get("end_page")) if p)
     doi = clean_doi(entry.get("doi", "")) if entry.get("doi") else ""
@@ -204,6 +211,8 @@ def _from_bibtex(text: str) -> Pasted:
         library = None
     if library is None or not library.entries:
         return Pasted(problem=_("This BibTeX entry could not be read: check its braces and commas."))
+    if len(library.entries) > 1:
+        return Pasted(problem=ONE_AT_A_TIME % {"n": len(library.entries)})
     entry = library.entries[0]
 
     def get(key):

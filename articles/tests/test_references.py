@@ -104,6 +104,12 @@ class TestWhatAPasteGives:
         pasted = read_pasted(paste)
         assert pasted.problem and not pasted.values
 
+    @pytest.mark.parametrize(
+        "paste", [RIS + "\n" + RIS, BIBTEX + "\n" + BIBTEX.replace("halvorsen2024", "other")]
+    )
+    def test_several_records_in_one_paste_are_refused_rather_than_cut_to_the_first(self, paste):
+        assert "holds 2 references" in read_pasted(paste).problem
+
     def test_a_huge_paste_is_refused_before_it_is_read(self):
         pasted = read_pasted("@article{x, title={" + "a" * 50_000 + "}}")
         assert "one reference at a time" in pasted.problem
