@@ -130,12 +130,10 @@ def _references_changed(sender, instance, raw=False, **kwargs):
     """A reference added, edited or removed changes the signed text (`Article.text_hash`)."""
     if raw:
         return
-    article = (
-        instance._state.fields_cache.get("article") or Article.objects.filter(pk=instance.article_id).first()
-    )
-    if article is None or not Article.objects.filter(pk=article.pk).exists():
+    if not Article.objects.filter(pk=instance.article_id).exists():
         return  # the article itself is going
-    article.note_references()
+    article = instance._state.fields_cache.get("article") or Article.objects.get(pk=instance.article_id)
+    article.note_references()  # the form's own copy of the article learns its new fingerprint
     retire(item_key("articles", article.pk))
 
 

@@ -35,10 +35,11 @@ class PageForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        self.gate_problems = None
         if not self.errors:
-            problems = services.page_problems(self.instance)
-            if problems and self.instance.is_live:
-                for problem in problems:
+            self.gate_problems = services.page_problems(self.instance)
+            if self.gate_problems and self.instance.is_live:
+                for problem in self.gate_problems:
                     self.add_error("is_live", problem)
 
 
@@ -66,4 +67,4 @@ class PageAdmin(DropsDraftOnSave, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or obj.went_live_at is None)
 
     def save_model(self, request, obj, form, change):
-        services.save_page(obj)
+        services.save_page(obj, problems=form.gate_problems)  # the gates have read this text once

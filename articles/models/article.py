@@ -125,6 +125,11 @@ class ArticleTherapy(TaggedItemBase):
 # --- Articles -----------------------------------------------------------------------------------
 
 
+# What a link to an article reads (its headline, address, language and date), with what deciding it is
+# public reads: the related news, a translation.
+LINK_FIELDS = ("title", "slug", "language", "published_at", "status", "expires_at", "awaiting_go_live")
+
+
 class WithTopics:
     """A QuerySet whose `with_tags()` gives every row its `topics` in one query for the whole list
     (`attach_topics`, by the QuerySet's `topic_links()`); its `_fetch_all` calls `_attach_topics`."""
@@ -705,7 +710,7 @@ class Article(models.Model):
             Article.objects.public()
             .filter(translation_key=self.translation_key)
             .exclude(pk=self.pk)
-            .only("title", "slug", "language", "published_at", "status", "expires_at", "awaiting_go_live")
+            .only(*LINK_FIELDS)
         )
 
     @cached_property

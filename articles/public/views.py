@@ -35,7 +35,7 @@ from articles.models import (
     Status,
     TherapyTag,
 )
-from articles.models.article import attach_topics
+from articles.models.article import LINK_FIELDS, attach_topics
 from articles.models.people import person_key, public_identity
 from articles.previews import unsign_token
 from articles.public import search as article_search
@@ -53,11 +53,9 @@ def gone(request, exception=None):
     return render(request, "410.html", {"noindex": True}, status=410)
 
 
-# What an article's card shows (includes/article_card.html), and what deciding it is public reads; the
-# featured article's picture. Lists read these, not every article's body.
-CARD_FIELDS = ("title", "slug", "standfirst", "published_at", "status", "expires_at", "awaiting_go_live",
-               "hero_image", "hero_alt")  # fmt: skip
-HERO_FIELDS = ("hero_image", "hero_alt", "hero_caption", "hero_credit")
+# What an article's card shows (includes/article_card.html), its picture included, and what deciding it is
+# public reads. Lists read these, not every article's body.
+CARD_FIELDS = (*LINK_FIELDS, "standfirst", "hero_image", "hero_alt")
 
 
 def tags_with_counts(vocabulary, limit=None):
@@ -86,7 +84,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         shows("articles", DiseaseTag.kind, TherapyTag.kind)  # the newest articles; terms with counts
-        shown = Article.objects.public().with_tags().only(*CARD_FIELDS, *HERO_FIELDS)
+        shown = Article.objects.public().with_tags().only(*CARD_FIELDS)
         latest = list(shown.order_by("-published_at")[:13])
         featured = next((a for a in latest if a.hero_image), latest[0] if latest else None)
         return super().get_context_data(
@@ -153,10 +151,6 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(related=related_articles(article), **kwargs)
 
 
-# What the side column's list of related news shows: the headline and the date.
-SIDE_LIST_FIELDS = ("title", "slug", "published_at", "status", "expires_at", "awaiting_go_live")
-
-
 def related_articles(article) -> list:
     """The related news kept on the article since it was published or retagged (`related_ids`), those of
     them still public, in their order; the article's own topics are read with them. An article written
@@ -165,7 +159,7 @@ def related_articles(article) -> list:
     if ids is None:
         ids = Article.objects.related_ids(article)
         Article.objects.filter(pk=article.pk).update(related_ids=ids)
-    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*SIDE_LIST_FIELDS).order_by()}
+    found = {a.pk: a for a in Article.objects.public().filter(pk__in=ids).only(*LINK_FIELDS).order_by()}
     attach_topics([article])
     return [found[pk] for pk in ids if pk in found]
 
