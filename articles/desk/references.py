@@ -3,6 +3,7 @@ RIS record or BibTeX entry (and from the lookup service, where one is configured
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,13 +34,21 @@ class ReferenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False  # a paste may bring it: `clean` asks for it after
         self.fields["position"].required = False
+        if self.instance.pk is None:
+            self.initial.pop("position", None)  # left empty, a new reference goes last
         if lookup_configured():
             self.fields["pasted"].help_text = _(
                 "The empty fields below are filled from it when you save; a DOI or PMID alone is looked up."
             )
 
     def clean_position(self):
-        return self.cleaned_data.get("position") or 0
+        position = self.cleaned_data.get("position")
+        if position is not None:
+            return position
+        if self.instance.pk is not None:
+            return self.instance.position
+        last = Reference.objects.filter(article_id=self.instance.article_id).aggregate(n=Max("position"))["n"]
+        return 0 if last is None else last + 1  # left empty: after the references already there
 
     def clean(self):
         data = super().clean()

@@ -187,6 +187,29 @@ class TestInTheDesk:
         assert saved.title.startswith("CD19-directed") and saved.venue == "Journal of Example Immunology"
         assert saved.author_names == ["Halvorsen, Ingrid", "Qiao, Lan"]
 
+    def test_a_new_reference_left_without_an_order_goes_after_those_already_there(
+        self, client, users, make_article
+    ):
+        article = make_article(author=users["writer"])
+        reference_of(article, position=0)
+        reference_of(article, position=1, title="The second")
+        client.force_login(users["writer"])
+        data = form_data(article, _continue="1") | {
+            "references-TOTAL_FORMS": "3", "references-INITIAL_FORMS": "2",
+        }  # fmt: skip
+        for n, ref in enumerate(article.references.all()):
+            data |= {f"references-{n}-id": ref.pk, f"references-{n}-article": article.pk, f"references-{n}-kind": ref.kind,
+                     f"references-{n}-title": ref.title, f"references-{n}-position": ref.position,
+                     f"references-{n}-venue": ref.venue, f"references-{n}-year": ref.year}  # fmt: skip
+        data |= {
+            "references-2-kind": "journal",
+            "references-2-title": "Added last",
+            "references-2-position": "",
+        }
+        response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+        assert response.status_code == 302
+        assert [r.title for r in article.references.all()][-1] == "Added last"
+
     def test_what_the_editor_typed_wins_over_the_paste(self, client, users, make_article):
         article = make_article(author=users["writer"])
         client.force_login(users["writer"])
