@@ -34,8 +34,9 @@ class ReferenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False  # a paste may bring it: `clean` asks for it after
         self.fields["position"].required = False
-        if self.instance.pk is None:
-            self.initial.pop("position", None)  # left empty, a new reference goes last
+        if self.instance.pk is None:  # left empty, a new reference goes last
+            self.initial.pop("position", None)
+            self.fields["position"].initial = None
         if lookup_configured():
             self.fields["pasted"].help_text = _(
                 "The empty fields below are filled from it when you save; a DOI or PMID alone is looked up."

@@ -201,6 +201,12 @@ class TestInTheDesk:
             data |= {f"references-{n}-id": ref.pk, f"references-{n}-article": article.pk, f"references-{n}-kind": ref.kind,
                      f"references-{n}-title": ref.title, f"references-{n}-position": ref.position,
                      f"references-{n}-venue": ref.venue, f"references-{n}-year": ref.year}  # fmt: skip
+        added = (
+            client.get(reverse("admin:articles_article_change", args=[article.pk]))
+            .context["inline_admin_formsets"][1]
+            .formset.empty_form
+        )
+        assert added["position"].value() is None  # the new row's box starts empty
         data |= {
             "references-2-kind": "journal",
             "references-2-title": "Added last",
